@@ -1,0 +1,64 @@
+/**
+ * Every error gamepipe raises on purpose. Each carries a stable code, the HTTP status it maps to,
+ * whether retrying can help, and a hint a user can act on. Anything else that escapes is a bug.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'NO_SESSION'
+  | 'BAD_CREDENTIALS'
+  | 'UNKNOWN_ITEM'
+  | 'USERNAME_TAKEN'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'STATE_UNAVAILABLE'
+  | 'LOG_UNAVAILABLE'
+  | 'CONFIG_INVALID'
+  | 'DATA_DIR_LOCKED'
+  | 'SQL_ERROR'
+  | 'LAKE_ERROR';
+
+const statusByCode: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  NO_SESSION: 401,
+  BAD_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  UNKNOWN_ITEM: 404,
+  NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  STATE_UNAVAILABLE: 503,
+  LOG_UNAVAILABLE: 503,
+  CONFIG_INVALID: 500,
+  DATA_DIR_LOCKED: 500,
+  SQL_ERROR: 400,
+  LAKE_ERROR: 500,
+};
+
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE']);
+
+export interface GamepipeErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class GamepipeError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly retriable: boolean;
+  readonly httpStatus: number;
+
+  constructor(code: ErrorCode, message: string, options: GamepipeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GamepipeError';
+    this.code = code;
+    this.hint = options.hint;
+    this.retriable = retriableCodes.has(code);
+    this.httpStatus = statusByCode[code];
+  }
+}
+
+export const isGamepipeError = (error: unknown): error is GamepipeError => error instanceof GamepipeError;
+
+/** One line for a person: the message, then the hint when there is one. */
+export function describeError(error: GamepipeError): string {
+  return error.hint ? `${error.message} (${error.hint})` : error.message;
+}

@@ -1,0 +1,19 @@
+import type { Config } from '../config/config-fields.js';
+import { EmbeddedEventLog } from './embedded/embedded-event-log.js';
+import { SegmentReader } from './embedded/segment-reader.js';
+import type { EventLog, EventLogReader, ReaderOptions } from './event-log.js';
+import { KafkaEventLog } from './kafka/kafka-event-log.js';
+import { KafkaReader } from './kafka/kafka-reader.js';
+
+export const eventLogKind = (config: Config): 'kafka' | 'embedded' => (config.kafkaBrokers ? 'kafka' : 'embedded');
+
+/** The write side chosen by the config: Kafka when brokers are named, else the embedded log. */
+export async function createEventLog(config: Config): Promise<EventLog> {
+  if (config.kafkaBrokers) return KafkaEventLog.connect({ brokers: config.kafkaBrokers, topic: config.topic });
+  return EmbeddedEventLog.open({ dataDir: config.dataDir, topic: config.topic });
+}
+
+export async function createEventLogReader(config: Config, options: ReaderOptions): Promise<EventLogReader> {
+  if (config.kafkaBrokers) return KafkaReader.connect({ brokers: config.kafkaBrokers, topic: config.topic }, options);
+  return SegmentReader.forTopic(config.dataDir, config.topic, options);
+}

@@ -1,0 +1,48 @@
+import { crc32 } from 'node:zlib';
+import type { LogRecord } from '../event-log.js';
+
+/**
+ * On-disk frame of one record: u32 payload length, u32 CRC-32 of the payload, then the payload
+ * (i64 offset, i64 timestamp ms, u16 key length, key bytes, value bytes). A frame that is cut
+ * short or fails its CRC marks the end of what was durably written.
+ */
+const HEADER = 8;
+const FIXED = 8 + 8 + 2;
+
+export function encodeFrame(offset: number, timestamp: number, key: string | null, value: string): Buffer {
+  const keyBytes = key === null ? Buffer.alloc(0) : Buffer.from(key, 'utf8');
+  const valueBytes = Buffer.from(value, 'utf8');
+  const payloadLength = FIXED + keyBytes.length + valueBytes.length;
+  const frame = Buffer.allocUnsafe(HEADER + payloadLength);
+  frame.writeUInt32BE(payloadLength, 0);
+  frame.writeBigInt64BE(BigInt(offset), HEADER);
+  frame.writeBigInt64BE(BigInt(timestamp), HEADER + 8);
+  frame.writeUInt16BE(key === null ? 0xffff : keyBytes.length, HEADER + 16);
+  keyBytes.copy(frame, HEADER + FIXED);
+  valueBytes.copy(frame, HEADER + FIXED + keyBytes.length);
+  frame.writeUInt32BE(crc32(frame.subarray(HEADER)), 4);
+  return frame;
+}
+
+export type DecodeResult = { record: Omit<LogRecord, 'partition'>; size: number } | { incomplete: true } | { corrupt: true };
+
+/** Decodes the frame at `at`; `incomplete` when the buffer ends inside it. */
+export function decodeFrame(buffer: Buffer, at: number): DecodeResult {
+  if (buffer.length - at < HEADER) return { incomplete: true };
+  const payloadLength = buffer.readUInt32BE(at);
+  if (payloadLength < FIXED) return { corrupt: true };
+  if (buffer.length - at < HEADER + payloadLength) return { incomplete: true };
+  const payload = buffer.subarray(at + HEADER, at + HEADER + payloadLength);
+  if (crc32(payload) !== buffer.readUInt32BE(at + 4)) return { corrupt: true };
+  const rawKeyLength = payload.readUInt16BE(16);
+  const keyLength = rawKeyLength === 0xffff ? 0 : rawKeyLength;
+  return {
+    size: HEADER + payloadLength,
+    record: {
+      offset: Number(payload.readBigInt64BE(0)),
+      timestamp: Number(payload.readBigInt64BE(8)),
+      key: rawKeyLength === 0xffff ? null : payload.toString('utf8', FIXED, FIXED + keyLength),
+      value: payload.toString('utf8', FIXED + keyLength),
+    },
+  };
+}

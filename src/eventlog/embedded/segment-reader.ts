@@ -1,0 +1,135 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
+import { decodeFrame } from './record-frame.js';
+import { listSegmentBases, segmentPath, topicDir } from './segments.js';
+
+const READ_CHUNK = 4 * 1024 * 1024;
+const IDLE_POLL_MS = 20;
+const SKIP_BATCH = 100_000;
+
+/**
+ * Reads the embedded log from any process while the server appends. It hands out only whole
+ * records whose CRC checks; a record still being written is picked up at a later poll. Committed
+ * group positions live in `<data-dir>/log/<topic>/groups/<group>.json`, replaced atomically.
+ */
+export class SegmentReader implements EventLogReader {
+  private handle: FileHandle | null = null;
+  private segmentBase = 0;
+  private bytePosition = 0;
+  private nextOffset = 0;
+  private pending: Buffer = Buffer.alloc(0);
+  private opened = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: ReaderOptions,
+  ) {}
+
+  static forTopic(dataDir: string, topic: string, options: ReaderOptions): SegmentReader {
+    return new SegmentReader(topicDir(dataDir, topic), options);
+  }
+
+  async endOffsets(): Promise<Positions> {
+    const last = listSegmentBases(this.dir).at(-1);
+    if (last === undefined) return new Map([[0, 0]]);
+    const scanner = new SegmentReader(this.dir, this.options);
+    await scanner.openSegment(last);
+    while ((await scanner.readAvailable(SKIP_BATCH)).length > 0);
+    await scanner.close();
+    return new Map([[0, scanner.nextOffset]]);
+  }
+
+  async seek(positions: Positions): Promise<void> {
+    const target = positions.get(0) ?? 0;
+    const bases = listSegmentBases(this.dir);
+    const base = bases.filter((b) => b <= target).at(-1) ?? bases[0] ?? 0;
+    await this.openSegment(base);
+    while (this.nextOffset < target && (await this.readAvailable(SKIP_BATCH, target)).length > 0);
+  }
+
+  async poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]> {
+    if (!this.opened) await this.seek(new Map());
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const records = await this.readAvailable(maxRecords);
+      const left = deadline - Date.now();
+      if (records.length > 0 || left <= 0) return records;
+      await new Promise((r) => setTimeout(r, Math.min(IDLE_POLL_MS, left)));
+    }
+  }
+
+  async commit(positions: Positions): Promise<void> {
+    const groupsDir = join(this.dir, 'groups');
+    mkdirSync(groupsDir, { recursive: true });
+    const file = join(groupsDir, `${this.options.group}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(positions)));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** The positions last committed by this reader's group, if any. */
+  committed(): Positions {
+    try {
+      const raw = JSON.parse(readFileSync(join(this.dir, 'groups', `${this.options.group}.json`), 'utf8')) as Record<string, number>;
+      return new Map(Object.entries(raw).map(([p, o]) => [Number(p), o]));
+    } catch {
+      return new Map();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  private async openSegment(base: number): Promise<void> {
+    await this.close();
+    this.opened = true;
+    this.segmentBase = base;
+    this.bytePosition = 0;
+    this.nextOffset = base;
+    this.pending = Buffer.alloc(0);
+    try {
+      this.handle = await open(segmentPath(this.dir, base), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  /** Whole records available now, below `stopAt` (used by seek to read past older records). */
+  private async readAvailable(maxRecords: number, stopAt = Number.POSITIVE_INFINITY): Promise<LogRecord[]> {
+    const records: LogRecord[] = [];
+    if (this.handle === null) {
+      if (!listSegmentBases(this.dir).includes(this.segmentBase)) return records;
+      await this.openSegment(this.segmentBase);
+    }
+    for (;;) {
+      this.decodePending(records, maxRecords, stopAt);
+      if (records.length >= maxRecords || this.nextOffset >= stopAt) return records;
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const { bytesRead } = await this.handle!.read(chunk, 0, READ_CHUNK, this.bytePosition);
+      if (bytesRead > 0) {
+        this.bytePosition += bytesRead;
+        const fresh = chunk.subarray(0, bytesRead);
+        this.pending = this.pending.length === 0 ? fresh : Buffer.concat([this.pending, fresh]);
+        continue;
+      }
+      const rolledOver = this.pending.length === 0 && this.nextOffset !== this.segmentBase && listSegmentBases(this.dir).includes(this.nextOffset);
+      if (!rolledOver) return records;
+      await this.openSegment(this.nextOffset);
+    }
+  }
+
+  private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): void {
+    let at = 0;
+    while (into.length < maxRecords) {
+      const result = decodeFrame(this.pending, at);
+      if (!('record' in result) || result.record.offset >= stopAt) break;
+      at += result.size;
+      this.nextOffset = result.record.offset + 1;
+      into.push({ partition: 0, ...result.record });
+    }
+    this.pending = this.pending.subarray(at);
+  }
+}

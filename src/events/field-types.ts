@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The logical column types events are made of. Every storage type (Parquet, DuckDB, Hive/Trino)
+ * and every validator is derived from these, so a field is declared exactly once.
+ */
+export type FieldType = 'string' | 'int32' | 'int64' | 'double' | 'timestamp_ms' | 'boolean';
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  /** Present in every event of the types that declare it. */
+  required: boolean;
+  doc: string;
+}
+
+export const duckdbType: Record<FieldType, string> = {
+  string: 'VARCHAR',
+  int32: 'INTEGER',
+  int64: 'BIGINT',
+  double: 'DOUBLE',
+  timestamp_ms: 'TIMESTAMP_MS',
+  boolean: 'BOOLEAN',
+};
+
+export const hiveType: Record<FieldType, string> = {
+  string: 'STRING',
+  int32: 'INT',
+  int64: 'BIGINT',
+  double: 'DOUBLE',
+  timestamp_ms: 'TIMESTAMP',
+  boolean: 'BOOLEAN',
+};
+
+/** parquetjs-lite primitive names, for the pure-JS fallback writer. */
+export const parquetjsType: Record<FieldType, string> = {
+  string: 'UTF8',
+  int32: 'INT32',
+  int64: 'INT64',
+  double: 'DOUBLE',
+  timestamp_ms: 'TIMESTAMP_MILLIS',
+  boolean: 'BOOLEAN',
+};
+
+/** In JSON events, a timestamp_ms field is a number of UTC milliseconds since the epoch. */
+export const zodType: Record<FieldType, () => z.ZodType> = {
+  string: () => z.string(),
+  int32: () => z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
+  int64: () => z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  double: () => z.number().finite(),
+  timestamp_ms: () => z.number().int().nonnegative(),
+  boolean: () => z.boolean(),
+};

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import { describe, it, type TestContext } from 'node:test';
+import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
+import { SegmentReader } from '../../src/eventlog/embedded/segment-reader.js';
+import { listSegmentBases, segmentPath, topicDir } from '../../src/eventlog/embedded/segments.js';
+import type { EventLog, EventLogReader, LogRecord } from '../../src/eventlog/event-log.js';
+import { KafkaEventLog } from '../../src/eventlog/kafka/kafka-event-log.js';
+import { KafkaReader } from '../../src/eventlog/kafka/kafka-reader.js';
+import { KAFKA_BROKERS, requireKafka } from '../helpers/services.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+
+interface LogPair {
+  log: EventLog;
+  reader: (group: string) => Promise<EventLogReader>;
+}
+
+interface Adapter {
+  name: string;
+  open(t: TestContext): Promise<LogPair | null>;
+}
+
+const adapters: Adapter[] = [
+  {
+    name: 'embedded',
+    open: async () => {
+      const dataDir = tempDir();
+      return { log: await EmbeddedEventLog.open({ dataDir, topic: 'events' }), reader: async (group) => SegmentReader.forTopic(dataDir, 'events', { group }) };
+    },
+  },
+  {
+    name: 'kafka',
+    open: async (t) => {
+      if (!(await requireKafka(t))) return null;
+      const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
+      const log = await KafkaEventLog.connect(connection);
+      return { log, reader: (group) => KafkaReader.connect(connection, { group }) };
+    },
+  },
+];
+
+async function readAll(reader: EventLogReader, count: number, timeoutMs = 30_000): Promise<LogRecord[]> {
+  const records: LogRecord[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (records.length < count && Date.now() < deadline) records.push(...(await reader.poll(10_000, 500)));
+  return records;
+}
+
+/** Reads `count` records with a fresh reader of the embedded log, then closes it. */
+async function readEmbedded(dataDir: string, count: number): Promise<LogRecord[]> {
+  const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+  const records = await readAll(reader, count, 2000);
+  await reader.close();
+  return records;
+}
+
+const values = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ key: `user${(from + i) % 3}`, value: JSON.stringify({ n: from + i }) }));
+
+for (const adapter of adapters) {
+  describe(`event log contract: ${adapter.name}`, () => {
+    it('hands back every appended record once, in order, with key and timestamp', async (t) => {
+      const pair = await adapter.open(t);
+      if (!pair) return;
+      const before = Date.now();
+      await Promise.all(values(300).map((r) => pair.log.append([r])));
+      const reader = await pair.reader(uniqueName('g'));
+      const records = await readAll(reader, 300);
+      await reader.close();
+      await pair.log.close();
+      assert.deepEqual(records.map((r) => JSON.parse(r.value).n), Array.from({ length: 300 }, (_, i) => i));
+      assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
+      assert.equal(records[4]!.key, 'user1');
+      assert.ok(records.every((r) => r.timestamp >= before - 1000 && r.timestamp <= Date.now()));
+    });
+
+    it('reports end offsets and starts reading where seek says', async (t) => {
+      const pair = await adapter.open(t);
+      if (!pair) return;
+      await pair.log.append(values(20));
+      const reader = await pair.reader(uniqueName('g'));
+      assert.deepEqual(await reader.endOffsets(), new Map([[0, 20]]));
+      await reader.seek(new Map([[0, 15]]));
+      const records = await readAll(reader, 5);
+      assert.deepEqual(records.map((r) => r.offset), [15, 16, 17, 18, 19]);
+      assert.deepEqual(await reader.poll(10, 300), [], 'nothing past the end');
+      await reader.close();
+      await pair.log.close();
+    });
+
+    it('a reader sees records appended while it reads', async (t) => {
+      const pair = await adapter.open(t);
+      if (!pair) return;
+      await pair.log.append(values(1));
+      const reader = await pair.reader(uniqueName('g'));
+      const first = await readAll(reader, 1);
+      const writing = (async () => {
+        for (let i = 1; i < 200; i += 20) await pair.log.append(values(20, i).slice(0, Math.min(20, 200 - i)));
+      })();
+      const rest = await readAll(reader, 199);
+      await writing;
+      await reader.close();
+      await pair.log.close();
+      assert.deepEqual([...first, ...rest].map((r) => JSON.parse(r.value).n), Array.from({ length: 200 }, (_, i) => i));
+    });
+  });
+}
+
+describe('embedded event log files', () => {
+  it('ignores a torn last record after a crash and keeps offsets dense', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    await log.append(values(10));
+    await log.close();
+    appendFileSync(segmentPath(topicDir(dataDir, 'events'), 0), Buffer.from([0, 0, 0, 90, 1, 2, 3, 4, 5]));
+    const reopened = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    assert.equal(reopened.endOffset, 10);
+    await reopened.append(values(1, 10));
+    await reopened.close();
+    const records = await readEmbedded(dataDir, 11);
+    assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 11 }, (_, i) => i));
+  });
+
+  it('rolls segments by size and reads and seeks across them', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events', segmentBytes: 4096 });
+    for (let i = 0; i < 1000; i += 50) await log.append(values(50, i));
+    await log.close();
+    assert.ok(listSegmentBases(topicDir(dataDir, 'events')).length > 5);
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+    assert.equal((await readAll(reader, 1000, 2000)).length, 1000);
+    await reader.seek(new Map([[0, 777]]));
+    assert.deepEqual((await reader.poll(3, 0)).map((r) => r.offset), [777, 778, 779]);
+    assert.deepEqual(await reader.endOffsets(), new Map([[0, 1000]]));
+    await reader.close();
+  });
+
+  it('keeps committed group positions', async () => {
+    const dataDir = tempDir();
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'writers' });
+    await reader.commit(new Map([[0, 42]]));
+    assert.deepEqual(SegmentReader.forTopic(dataDir, 'events', { group: 'writers' }).committed(), new Map([[0, 42]]));
+  });
+
+  it('a failed write is rejected and leaves no record behind', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    await log.append(values(2));
+    log.injectFault(new Error('disk gone'));
+    await assert.rejects(log.append(values(1, 2)), { code: 'LOG_UNAVAILABLE' });
+    log.injectFault(null);
+    await log.append(values(1, 3));
+    await log.close();
+    const records = await readEmbedded(dataDir, 3);
+    assert.deepEqual(records.map((r) => JSON.parse(r.value).n), [0, 1, 3]);
+  });
+});

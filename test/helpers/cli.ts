@@ -1,0 +1,67 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const GAMEPIPE_BIN = fileURLToPath(new URL('../../../bin/gamepipe.js', import.meta.url));
+
+/** Runs `gamepipe <args>` to completion. */
+export function gamepipe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [GAMEPIPE_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+/** Runs a shell command (curl, ab, kcat...) to completion and returns its stdout; throws on a non-zero exit. */
+export function sh(command: string, cwd?: string): string {
+  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`"${command}" exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+export interface Background {
+  child: ChildProcess;
+  output(): string;
+  /** Sends SIGINT and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `gamepipe <args>` in the background and waits until its stdout contains `ready`. */
+export async function gamepipeInBackground(args: string[], ready: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Background> {
+  const child = spawn(process.execPath, [GAMEPIPE_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gamepipe ${args.join(' ')} did not get ready: ${out}`)), 30_000);
+    const check = () => {
+      if (out.includes(ready)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gamepipe ${args.join(' ')} exited ${code} before getting ready: ${out}`));
+    });
+  }).catch((error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    child,
+    output: () => out,
+    stop: async (signal = 'SIGINT') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { createConnection } from 'node:net';
+import type { TestContext } from 'node:test';
+
+export const REDIS_URL = process.env.GAMEPIPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+export const KAFKA_BROKERS = (process.env.GAMEPIPE_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+function reachable(hostPort: string): Promise<boolean> {
+  const url = new URL(hostPort.includes('://') ? hostPort : `tcp://${hostPort}`);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Returns true when the service answers. When it does not: under CI the test fails (a missing
+ * service is a broken CI, never a pass); on a developer machine the test is skipped with a note.
+ */
+async function requireService(t: TestContext, name: string, address: string, howToStart: string): Promise<boolean> {
+  if (await reachable(address)) return true;
+  const message = `${name} is not reachable at ${address}; start it with: ${howToStart}`;
+  if (process.env.CI) throw new Error(message);
+  t.skip(message);
+  return false;
+}
+
+export const requireRedis = (t: TestContext) => requireService(t, 'Redis', REDIS_URL, 'redis-server --daemonize yes');
+export const requireKafka = (t: TestContext) => requireService(t, 'Kafka', KAFKA_BROKERS[0]!, 'test/services/kafka.sh start');

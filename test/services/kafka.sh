@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Starts (or stops) a single-node Kafka broker in KRaft mode from Maven Central artifacts, bound to
+# 127.0.0.1:9092. Used by .ci/run and by developers: `test/services/kafka.sh start|stop|status`.
+# State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka
+libs=$root/libs
+port=${GAMEPIPE_TEST_KAFKA_PORT:-9092}
+controller_port=$((port + 1))
+
+is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+
+start() {
+  if is_up; then echo "kafka: already listening on 127.0.0.1:$port"; return 0; fi
+  mkdir -p "$root"
+  if [ ! -f "$libs/.complete" ]; then
+    echo "kafka: resolving broker jars from Maven Central"
+    mvn -q -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
+    touch "$libs/.complete"
+  fi
+  rm -rf "$root/data"
+  mkdir -p "$root/data"
+  sed -e "s#@DATA@#$root/data#" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+    "$here/kafka/server.properties" > "$root/server.properties"
+  java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
+    kafka.tools.StorageTool format -t "gamepipeTestCluster01A" -c "$root/server.properties" > "$root/format.log" 2>&1
+  nohup java -Xms256m -Xmx768m -XX:+UseSerialGC -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
+    -cp "$libs/*" kafka.Kafka "$root/server.properties" > "$root/broker.log" 2>&1 &
+  echo $! > "$root/pid"
+  for _ in $(seq 1 120); do
+    if grep -q "Kafka Server started" "$root/broker.log" 2>/dev/null; then
+      echo "kafka: up on 127.0.0.1:$port (pid $(cat "$root/pid"))"; return 0
+    fi
+    if ! kill -0 "$(cat "$root/pid")" 2>/dev/null; then break; fi
+    sleep 1
+  done
+  echo "kafka: failed to start; last lines of $root/broker.log:" >&2
+  tail -n 30 "$root/broker.log" >&2
+  return 1
+}
+
+stop() {
+  if [ -f "$root/pid" ] && kill -0 "$(cat "$root/pid")" 2>/dev/null; then
+    kill "$(cat "$root/pid")"
+    for _ in $(seq 1 30); do kill -0 "$(cat "$root/pid")" 2>/dev/null || break; sleep 1; done
+    kill -9 "$(cat "$root/pid")" 2>/dev/null || true
+  fi
+  rm -f "$root/pid"
+  echo "kafka: stopped"
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  status) if is_up; then echo "kafka: up on 127.0.0.1:$port"; else echo "kafka: down"; exit 1; fi ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
