@@ -4,8 +4,12 @@ import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerQueryCommand } from './commands/query.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStreamCommand } from './commands/stream.js';
+import { registerTablesCommand } from './commands/tables.js';
 import { registerTopicCommand } from './commands/topic.js';
+import { registerUpCommand } from './commands/up.js';
 
 /** Resolves the config from the options of `command` and all its parents. */
 export type ConfigResolver = (command: Command) => Config;
@@ -39,7 +43,11 @@ export function buildProgram(): Command {
     return loadConfig({ flags, env: process.env, configFile: options.config });
   };
 
+  registerUpCommand(program, resolveConfig);
   registerServeCommand(program, resolveConfig);
+  registerStreamCommand(program, resolveConfig);
+  registerTablesCommand(program, resolveConfig);
+  registerQueryCommand(program, resolveConfig);
   registerEventsCommand(program, resolveConfig);
   registerTopicCommand(program, resolveConfig);
   return program;

@@ -25,7 +25,7 @@ export function acquireDirLock(dir: string, name: string, what: string): () => v
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isAlive(holder))) {
         throw new GamepipeError('DATA_DIR_LOCKED', `${what} is already running on ${dir} (pid ${holder})`, {
           hint: 'stop it first, or give this one another --data-dir',
         });

@@ -3,9 +3,9 @@ import { it } from 'node:test';
 import { sh } from '../helpers/cli.js';
 import { KAFKA_BROKERS, REDIS_URL, requireKafka, requireRedis } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
-import { assertSeedEvents, runSeedWalkthrough } from './seed-walkthrough.js';
+import { assertSeedEvents, assertSqlMatchesEvents, runSeedWalkthrough } from './seed-walkthrough.js';
 
-it("the seed's walkthrough works on real Redis and Kafka, and kcat reads well-formed events", async (t) => {
+it("the seed's whole walkthrough works on real Redis and Kafka; kcat reads well-formed events; SQL counts them", async (t) => {
   if (!(await requireRedis(t)) || !(await requireKafka(t))) return;
   const cwd = tempDir();
   const topic = uniqueName('gp-walkthrough');
@@ -23,4 +23,5 @@ it("the seed's walkthrough works on real Redis and Kafka, and kcat reads well-fo
     return event;
   });
   assert.deepEqual(fromKcat, events, 'kcat sees exactly what gamepipe events tail sees');
+  assertSqlMatchesEvents(cwd, flags, events);
 });

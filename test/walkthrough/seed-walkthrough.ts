@@ -59,6 +59,30 @@ export async function runSeedWalkthrough(cwd: string, flags: string[], username:
   }
 }
 
+/**
+ * The second half of the seed's walkthrough: the stream writers land the events, the tables are
+ * created, and SQL counts them as the seed's Presto session did.
+ */
+export function assertSqlMatchesEvents(cwd: string, flags: string[], events: Record<string, unknown>[]): void {
+  const run = (args: string[]) => {
+    const result = gamepipe([...args, ...flags], { cwd });
+    assert.equal(result.status, 0, `gamepipe ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+  run(['stream', 'all', '--once']);
+  run(['tables', 'create', 'all']);
+  const swords = events.filter((e) => e.event_type === 'buy_item' && e.item_type === 'sword').length;
+  const count = run(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv']);
+  assert.equal(count, `count_star()\n${swords}\n`);
+  assert.match(run(['query', 'show tables']), /events_buy[\s\S]*events_guild[\s\S]*events_user/);
+  const describe = run(['query', 'describe events_buy', '--format', 'csv']);
+  for (const column of ['raw_event,VARCHAR', 'timestamp,TIMESTAMP', 'item_type,VARCHAR', 'quantity,INTEGER', 'price,DOUBLE', 'item_count,BIGINT', 'event_ts,TIMESTAMP']) {
+    assert.ok(describe.includes(column), `describe events_buy shows ${column}`);
+  }
+  const guilds = run(['query', 'select username, guild_name from events_guild', '--format', 'json']).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(guilds, events.filter((e) => e.event_type === 'join_guild').map((e) => ({ username: e.username, guild_name: e.guild_name })));
+}
+
 /** What the seed's kafkacat read-back showed, checked on events read by any client. */
 export function assertSeedEvents(events: Record<string, unknown>[], username: string): void {
   const mine = events.filter((e) => e.username === username);

@@ -1,0 +1,30 @@
+import type { TableSpec } from '../../events/tables.js';
+
+/** One log record on its way into the lake. */
+export interface LakeRow {
+  /** The event JSON exactly as read from the log; already validated against the table's schema. */
+  raw: string;
+  timestamp: number;
+  partition: number;
+  offset: number;
+}
+
+export interface DeadLetterRow extends LakeRow {
+  reason: string;
+  writer: string;
+}
+
+/**
+ * Writes one complete Parquet file. The file at `path` is only ever written by this call and is
+ * not visible to queries until the caller renames it into the lake. Row groups are bounded, so a
+ * reader never needs a whole file in memory.
+ */
+export interface ParquetWriter {
+  readonly name: string;
+  /** Rows of an event table: typed columns are derived from `raw` following `spec`. */
+  writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void>;
+  writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const ROW_GROUP_ROWS = 100_000;

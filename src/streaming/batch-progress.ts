@@ -1,0 +1,32 @@
+/** What one batch did, in the spirit of Spark's StreamingQueryProgress. */
+export interface BatchProgress {
+  writer: string;
+  batchId: number;
+  timestamp: string;
+  numInputRows: number;
+  rowsWritten: number;
+  deadLetters: number;
+  inputRowsPerSecond: number;
+  processedRowsPerSecond: number;
+  durationMs: { poll: number; write: number; commit: number; total: number };
+  startOffset: Record<string, number>;
+  endOffset: Record<string, number>;
+  files: string[];
+}
+
+const offsets = (positions: Record<string, number>) =>
+  Object.entries(positions)
+    .map(([p, o]) => `${p}:${o}`)
+    .join(',') || '-';
+
+const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+/** One line a person can follow. */
+export function formatProgress(p: BatchProgress): string {
+  const dead = p.deadLetters > 0 ? `, ${p.deadLetters} dead letters` : '';
+  return (
+    `[${p.writer}] batch ${p.batchId}: ${p.numInputRows} events read, ${p.rowsWritten} rows written${dead}, ` +
+    `offsets ${offsets(p.startOffset)} -> ${offsets(p.endOffset)}, ${p.files.length} file${p.files.length === 1 ? '' : 's'}, ` +
+    `${p.durationMs.total} ms (${rate(p.inputRowsPerSecond)} in/s, ${rate(p.processedRowsPerSecond)} processed/s)`
+  );
+}

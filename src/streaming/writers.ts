@@ -1,0 +1,17 @@
+import { tableSpecs, type TableSpec } from '../events/tables.js';
+
+/**
+ * A stream writer owns some tables of the lake: `buy`, `guild`, `user`, and `unrouted` (the dead
+ * letters of records whose event type cannot be told). Only one process may own each at a time.
+ */
+export const UNROUTED = 'unrouted';
+
+export type WriterTarget = 'buy' | 'guild' | 'user' | 'all';
+export const writerTargets: WriterTarget[] = ['buy', 'guild', 'user', 'all'];
+
+/** The owners a `gamepipe stream <target>` process writes for. */
+export function ownersOf(target: WriterTarget): string[] {
+  return target === 'all' ? [...tableSpecs.map((t) => t.name), UNROUTED] : [target];
+}
+
+export const tableSpecOf = (owner: string): TableSpec | undefined => tableSpecs.find((t) => t.name === owner);

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { loadConfig } from '../../src/config/load-config.js';
+import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
+import { committedFiles } from '../../src/lake/lake-files.js';
+import { lakeRoot } from '../../src/lake/lake-paths.js';
+import type { ParquetWriterChoice } from '../../src/lake/parquet/create-parquet-writer.js';
+import { QuerySession } from '../../src/sql/query-session.js';
+import { allTableSpecs, registerTables } from '../../src/sql/table-catalog.js';
+import type { BatchProgress } from '../../src/streaming/batch-progress.js';
+import { LakeCommitter } from '../../src/streaming/lake-committer.js';
+import { StreamWriter } from '../../src/streaming/stream-writer.js';
+import type { WriterTarget } from '../../src/streaming/writers.js';
+import { sampleEvent, sampleRecords } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+async function appendAll(dataDir: string, records: { key: string | null; value: string }[]): Promise<void> {
+  const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+  await log.append(records);
+  await log.close();
+}
+
+async function streamOnce(dataDir: string, target: WriterTarget = 'all', parquetWriter: ParquetWriterChoice = 'duckdb'): Promise<BatchProgress[]> {
+  const progress: BatchProgress[] = [];
+  const config = loadConfig({ flags: { dataDir }, env: {} });
+  const writer = await StreamWriter.open(config, { target, triggerMs: 200, once: true, maxBatchRecords: 10_000, maxFileRows: 4000, parquetWriter, onProgress: (p) => progress.push(p) });
+  await writer.run();
+  await writer.close();
+  return progress;
+}
+
+async function query(dataDir: string, sql: string): Promise<unknown[][]> {
+  registerTables(lakeRoot(dataDir), allTableSpecs);
+  const session = await QuerySession.open(dataDir);
+  try {
+    return (await session.query(sql)).rows;
+  } finally {
+    session.close();
+  }
+}
+
+describe('stream writers', () => {
+  it('land each event type in its own table, with raw_event, log timestamp and typed columns', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(50));
+    const progress = await streamOnce(dataDir);
+    assert.equal(progress.reduce((n, p) => n + p.numInputRows, 0), 50);
+    assert.deepEqual(await query(dataDir, 'select count(*) from events_buy'), [[30]]);
+    assert.deepEqual(await query(dataDir, 'select count(*) from events_guild'), [[10]]);
+    assert.deepEqual(await query(dataDir, 'select count(*) from events_user'), [[10]]);
+    const [[raw, quantity, eventType]] = (await query(dataDir, 'select raw_event, quantity, event_type from events_buy where log_offset = 0')) as [string, number, string][];
+    assert.equal(JSON.parse(raw!).event_type, 'buy_item', 'raw_event is the JSON as read from the log');
+    assert.equal(quantity, 1);
+    assert.equal(eventType, 'buy_item');
+    assert.deepEqual(await query(dataDir, "select typeof(quantity), typeof(price), typeof(event_ts), typeof(timestamp) from events_buy limit 1"), [['INTEGER', 'DOUBLE', 'TIMESTAMP', 'TIMESTAMP']]);
+  });
+
+  it('only the named table is written by a single-table writer', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(20));
+    await streamOnce(dataDir, 'guild');
+    const root = lakeRoot(dataDir);
+    assert.equal(committedFiles(root, 'events_buy').length, 0);
+    assert.deepEqual(await query(dataDir, 'select count(*) from events_guild'), [[4]]);
+  });
+
+  it('sends records that do not parse or do not match the schema to the dead letters, with the reason, and keeps going', async () => {
+    const dataDir = tempDir();
+    const good = sampleEvent(0);
+    await appendAll(dataDir, [
+      { key: null, value: JSON.stringify(good) },
+      { key: null, value: 'password=hunter2 not json' },
+      { key: null, value: JSON.stringify({ ...sampleEvent(1), quantity: 'many' }) },
+      { key: null, value: JSON.stringify({ ...sampleEvent(2), Cookie: 'session_id=123' }) },
+      { key: null, value: JSON.stringify({ event_type: 'teleport' }) },
+      { key: null, value: JSON.stringify(sampleEvent(5)) },
+    ]);
+    await streamOnce(dataDir);
+    assert.deepEqual(await query(dataDir, 'select log_offset from events_buy order by 1'), [[0], [5]]);
+    const dead = (await query(dataDir, 'select log_offset, writer, reason, raw_event from events_dead_letter order by log_offset')) as [number, string, string, string][];
+    assert.deepEqual(dead.map(([offset, writer]) => [offset, writer]), [[1, 'unrouted'], [2, 'buy'], [3, 'buy'], [4, 'unrouted']]);
+    assert.match(dead[0]![2], /^not JSON/);
+    assert.match(dead[1]![2], /quantity/);
+    assert.match(dead[2]![2], /Cookie|unrecognized/i);
+    assert.match(dead[3]![2], /unknown event_type "teleport"/);
+    const rawText = dead.map((d) => d[3]).join('\n');
+    assert.equal(rawText.includes('hunter2'), false, 'a secret in a refused record is redacted');
+    assert.equal(rawText.includes('session_id=123'), false);
+  });
+
+  it('writes each event exactly once across restarts', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(500));
+    await streamOnce(dataDir);
+    await streamOnce(dataDir);
+    await appendAll(dataDir, sampleRecords(500, 500));
+    await streamOnce(dataDir);
+    assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset), min(log_offset), max(log_offset) from events_buy'), [[600, 600, 0, 997]]);
+  });
+
+  for (const writer of ['duckdb', 'parquetjs'] as const) {
+    it(`files from the ${writer} writer read back identically in DuckDB and in hyparquet`, async () => {
+      const dataDir = tempDir();
+      await appendAll(dataDir, sampleRecords(9000));
+      await streamOnce(dataDir, 'buy', writer);
+      const root = lakeRoot(dataDir);
+      const files = committedFiles(root, 'events_buy');
+      assert.equal(files.length, 2, '5,400 rows at 4,000 rows a file');
+      const columns = ['log_offset', 'event_id', 'item_type', 'quantity', 'price', 'item_count', 'event_ts'];
+      const duckdbColumns = columns.map((c) => (c === 'event_ts' ? 'epoch_ms(event_ts)' : c));
+      const fromDuckdb = (await query(dataDir, `select ${duckdbColumns.join(', ')} from events_buy order by log_offset`)) as unknown[][];
+      const fromHyparquet: unknown[][] = [];
+      for (const file of files) {
+        const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(root, file.path)), columns });
+        for (const row of rows) fromHyparquet.push(columns.map((c) => row[c]));
+      }
+      const normal = (rows: unknown[][]) => rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : v)));
+      assert.equal(fromHyparquet.length, 5400);
+      assert.deepEqual(normal(fromHyparquet), normal(fromDuckdb));
+    });
+  }
+
+  it('rolls forward a batch whose writer died after recording its intent', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(10));
+    const root = lakeRoot(dataDir);
+    await streamOnce(dataDir, 'buy');
+    const [file] = committedFiles(root, 'events_buy');
+    const committer = new LakeCommitter(root, 'buy');
+    const tmp = committer.tempPath();
+    const { renameSync } = await import('node:fs');
+    renameSync(join(root, file!.path), tmp);
+    writeFileSync(join(root, '_wal', 'buy.json'), JSON.stringify([{ tmp, final: file!.path }]));
+    await streamOnce(dataDir, 'buy');
+    assert.ok(existsSync(join(root, file!.path)), 'the file was moved into place');
+    assert.deepEqual(readdirSync(join(root, '_wal')), []);
+    assert.deepEqual(await query(dataDir, 'select count(*) from events_buy'), [[6]]);
+  });
+
+  it('refuses a second writer for the same table', async () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ flags: { dataDir }, env: {} });
+    const options = { triggerMs: 100, once: true, maxBatchRecords: 10, maxFileRows: 10, parquetWriter: 'duckdb' as const, onProgress: () => undefined };
+    const first = await StreamWriter.open(config, { ...options, target: 'all' });
+    await assert.rejects(StreamWriter.open(config, { ...options, target: 'buy' }), { code: 'DATA_DIR_LOCKED' });
+    await first.close();
+    const second = await StreamWriter.open(config, { ...options, target: 'buy' });
+    await second.close();
+  });
+});
