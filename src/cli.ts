@@ -4,6 +4,7 @@ import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerLoadCommand } from './commands/load.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStreamCommand } from './commands/stream.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerStreamCommand(program, resolveConfig);
   registerTablesCommand(program, resolveConfig);
   registerQueryCommand(program, resolveConfig);
+  registerLoadCommand(program, resolveConfig);
   registerEventsCommand(program, resolveConfig);
   registerTopicCommand(program, resolveConfig);
   return program;

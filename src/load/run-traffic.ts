@@ -1,0 +1,84 @@
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+import type { LoadPlan, LoadAction } from './load-plan.js';
+import { eventOfAction, type LoadTally } from './load-tally.js';
+import type { Player } from './players.js';
+import { pickWeighted } from './seeded-random.js';
+
+interface Pending {
+  action: LoadAction;
+  route: string;
+  player: Player;
+  item?: string;
+  guild?: string;
+  startedAt: number;
+}
+
+export interface TrafficRun {
+  result: autocannon.Result;
+}
+
+const hostFor = (template: string, player: Player) => template.replaceAll('{user}', player.name);
+
+/**
+ * One autocannon run of the plan's mix over the players' sessions. Every answer is tallied per
+ * route; every 2xx that makes an event is added to the accepted totals. A login's new session
+ * cookie replaces the player's old one, as a real client would.
+ */
+export async function runTraffic(
+  plan: LoadPlan,
+  players: Player[],
+  tally: LoadTally,
+  random: () => number,
+  requests: number | undefined,
+  onStart: (instance: autocannon.Instance) => void,
+): Promise<TrafficRun> {
+  let itemCursor = 0;
+  const nextItem = () => (plan.cycleItems ? plan.items[itemCursor++ % plan.items.length]![0] : pickWeighted(plan.items, random));
+
+  const setupRequest = (request: autocannon.Request, context: { pending?: Pending }): autocannon.Request => {
+    const player = players[Math.floor(random() * players.length)]!;
+    const action = pickWeighted(plan.mix, random);
+    const pending: Pending = { action, route: action, player, startedAt: 0 };
+    let path = '/';
+    if (action === 'buy') {
+      pending.item = nextItem();
+      const quality = plan.qualities.length > 0 ? pickWeighted(plan.qualities, random) : undefined;
+      path = `/buy/${pending.item}${quality ? `?quality=${quality}` : ''}`;
+    } else if (action === 'join_guild') {
+      pending.guild = plan.guilds[Math.floor(random() * plan.guilds.length)]!;
+      path = `/join_guild/${encodeURIComponent(pending.guild)}`;
+    } else if (action === 'login') {
+      path = `/login?username=${encodeURIComponent(player.name)}&password=${encodeURIComponent(player.password)}`;
+    } else if (action === 'inventory') {
+      path = '/inventory';
+    }
+    pending.startedAt = performance.now();
+    context.pending = pending;
+    return { ...request, method: 'GET', path, headers: { ...request.headers, cookie: player.cookie, host: hostFor(plan.hostTemplate, player) } };
+  };
+
+  const onResponse = (status: number, _body: string, context: { pending?: Pending }, headers: Record<string, string>) => {
+    const pending = context.pending;
+    if (!pending) return;
+    tally.recordAnswer(pending.route, status, performance.now() - pending.startedAt);
+    if (status < 200 || status >= 300) return;
+    const event = eventOfAction[pending.action];
+    if (event) tally.recordAccepted(event, { item: pending.item, quality: headers['x-item-quality'], guild: pending.guild });
+    const cookie = headers['set-cookie']?.split(';')[0];
+    if (pending.action === 'login' && cookie?.startsWith('session_id=')) pending.player.cookie = cookie;
+  };
+
+  const options: autocannon.Options = {
+    url: plan.url.origin,
+    connections: plan.connections,
+    ...(requests === undefined ? { duration: Math.max(1, Math.round((plan.durationMs ?? 10_000) / 1000)) } : { amount: requests }),
+    ...(plan.rate === undefined ? {} : { overallRate: plan.rate }),
+    timeout: 10,
+    requests: [{ method: 'GET', path: '/', setupRequest: setupRequest as never, onResponse: onResponse as never }],
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    onStart(autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished))));
+  });
+  return { result };
+}
