@@ -7,6 +7,7 @@ import { registerEventsCommand } from './commands/events.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerTablesCommand } from './commands/tables.js';
 import { registerTopicCommand } from './commands/topic.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerLoadCommand(program, resolveConfig);
   registerEventsCommand(program, resolveConfig);
   registerTopicCommand(program, resolveConfig);
+  registerStatusCommand(program, resolveConfig);
   return program;
 }
 

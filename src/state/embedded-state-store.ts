@@ -5,6 +5,13 @@ import { GroupCommitFile } from '../util/group-commit-file.js';
 import { itemField, StateImage, type JournalOp } from './journal-ops.js';
 import type { GuildChange, InventoryEntry, ItemKey, PurchaseResult, SessionGrant, StateStore, StoreStatus } from './state-store.js';
 
+/**
+ * Durability of the journal: every change is written before its call resolves (a killed server
+ * loses nothing) and fsynced within this window, like Redis's default `appendfsync everysec`. The
+ * event log, not the state, carries the delivery promise, and it is fsynced before every answer.
+ */
+const JOURNAL_SYNC_MS = 1000;
+
 /** A sliding expiry is written to the journal only when it moved this much, not on every request. */
 const TOUCH_JOURNAL_STEP_MS = 60_000;
 
@@ -33,7 +40,7 @@ function writeSnapshot(path: string, ops: JournalOp[]): void {
 
 /**
  * The embedded state store: state in memory, every change appended to `<data-dir>/state/journal`
- * and fsynced (group-committed) before the call resolves. On open the journal is replayed and
+ * (group-committed) before the call resolves, and fsynced within a second. On open the journal is replayed and
  * compacted into a snapshot. A change is applied in memory at once (so concurrent calls see each
  * other in order) and undone in memory if its journal write fails.
  */
@@ -52,6 +59,7 @@ export class EmbeddedStateStore implements StateStore {
     writeSnapshot(path, store.image.snapshot(Date.now()));
     store.journal = await GroupCommitFile.open<JournalOp>(path, {
       encode: (ops) => [Buffer.from(ops.map((op) => `${JSON.stringify(op)}\n`).join(''))],
+      syncEveryMs: JOURNAL_SYNC_MS,
     });
     return store;
   }

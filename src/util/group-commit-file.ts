@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 
 interface Pending<T> {
   items: T[];
@@ -6,34 +6,43 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
-export interface GroupCommitHooks<T> {
+export interface GroupCommitOptions<T> {
   /** Turns one flush's items into bytes; called at flush time, one flush at a time, in append order. */
   encode(items: T[]): Buffer[];
   /** Called when a flush failed and was rolled back, before its appends are rejected. */
   rolledBack?(): void;
+  /**
+   * 0 (the default): every flush is fdatasynced before its appends resolve. More: appends resolve
+   * once written (they survive the process being killed) and the file is fdatasynced at most this
+   * many ms later, like Redis's `appendfsync everysec`: a power cut may lose that window.
+   */
+  syncEveryMs?: number;
 }
 
 /**
- * An append-only file where every `append` resolves only once its bytes are on disk. Appends that
- * arrive while a flush runs are written and synced together by the next flush (group commit), so
- * many concurrent requests share one fdatasync. After a failed flush the file is truncated back to
- * its last durable size and that flush's appends are rejected: a rejected append left nothing.
+ * An append-only file where every `append` resolves only once its bytes are on disk (or, with
+ * `syncEveryMs`, written and soon synced). Appends are written and synced in batches (group
+ * commit), so many concurrent requests share one fdatasync: the write runs on the main thread (one
+ * writev of a few kilobytes), the fdatasync on libuv's thread pool, one at a time, while the next
+ * batch gathers. After a failed flush the file is cut back to its last durable size and that
+ * flush's appends are rejected: a rejected append left nothing.
  */
 export class GroupCommitFile<T> {
   private queue: Pending<T>[] = [];
-  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private syncing = false;
   private closed = false;
+  private syncTimer: NodeJS.Timeout | null = null;
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly fd: number,
     private durableSize: number,
-    private readonly hooks: GroupCommitHooks<T>,
+    private readonly options: GroupCommitOptions<T>,
   ) {}
 
-  static async open<T>(path: string, hooks: GroupCommitHooks<T>): Promise<GroupCommitFile<T>> {
-    const handle = await open(path, 'a');
-    const { size } = await handle.stat();
-    return new GroupCommitFile(handle, size, hooks);
+  static async open<T>(path: string, options: GroupCommitOptions<T>): Promise<GroupCommitFile<T>> {
+    const fd = openSync(path, 'a');
+    return new GroupCommitFile(fd, fstatSync(fd).size, options);
   }
 
   /** Bytes made durable so far. */
@@ -45,37 +54,79 @@ export class GroupCommitFile<T> {
     if (this.closed) return Promise.reject(new Error('file is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      this.flushing ??= this.flush();
+      this.scheduleFlush();
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        const buffers = this.hooks.encode(batch.flatMap((p) => p.items));
-        const bytes = buffers.reduce((sum, b) => sum + b.length, 0);
-        let written = (await this.handle.writev(buffers)).bytesWritten;
-        while (written < bytes) {
-          written += (await this.handle.write(Buffer.concat(buffers).subarray(written))).bytesWritten;
-        }
-        await this.handle.datasync();
-        this.durableSize += bytes;
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        await this.handle.truncate(this.durableSize).catch(() => undefined);
-        this.hooks.rolledBack?.();
-        for (const p of batch) p.reject(error);
-      }
-    }
-    this.flushing = null;
+  private scheduleFlush(): void {
+    if (this.scheduled || this.syncing || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
-  /** Waits for queued appends, then closes. */
+  /** Writes the queued appends now; with per-flush syncing, resolves them when their fdatasync ends. */
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let bytes = 0;
+    try {
+      const buffers = this.options.encode(batch.flatMap((p) => p.items));
+      bytes = buffers.reduce((sum, b) => sum + b.length, 0);
+      let written = writevSync(this.fd, buffers);
+      while (written < bytes) written += writevSync(this.fd, [Buffer.concat(buffers).subarray(written)]);
+    } catch (error) {
+      this.rollBack(batch, error);
+      return;
+    }
+    if (this.options.syncEveryMs) {
+      this.durableSize += bytes;
+      this.syncSoon();
+      for (const p of batch) p.resolve();
+      return;
+    }
+    this.syncing = true;
+    fdatasync(this.fd, (error) => {
+      this.syncing = false;
+      if (error) this.rollBack(batch, error);
+      else {
+        this.durableSize += bytes;
+        for (const p of batch) p.resolve();
+      }
+      this.scheduleFlush();
+    });
+  }
+
+  private rollBack(batch: Pending<T>[], error: unknown): void {
+    try {
+      ftruncateSync(this.fd, this.durableSize);
+    } catch {
+      // the rejection below reports the original failure
+    }
+    this.options.rolledBack?.();
+    for (const p of batch) p.reject(error);
+  }
+
+  /** Flushes and syncs what is queued, then closes. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
-    await this.handle.close();
+    while (this.syncing || this.scheduled) await new Promise((r) => setImmediate(r));
+    this.flush();
+    while (this.syncing) await new Promise((r) => setImmediate(r));
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    fdatasyncSync(this.fd);
+    closeSync(this.fd);
+  }
+
+  private syncSoon(): void {
+    this.syncTimer ??= setTimeout(() => {
+      this.syncTimer = null;
+      try {
+        fdatasyncSync(this.fd);
+      } catch {
+        // the next write to this file fails the same way and reports it to its caller
+      }
+    }, this.options.syncEveryMs).unref();
   }
 }

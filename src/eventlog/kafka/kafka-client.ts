@@ -7,19 +7,12 @@ export interface KafkaConnection {
   topic: string;
 }
 
-const kafkaLog = logger.child({ component: 'kafkajs' });
-const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
 /**
- * Retries are bounded on purpose, also for the idempotent producer: a request must answer 503 when
- * the broker is down rather than wait forever, and kafkajs warns about that on every connect.
+ * kafkajs logs every failed connection attempt as an error. gamepipe reports each failure that
+ * matters itself, once, as a typed error (a 503, or one line from the CLI), so kafkajs's own log
+ * is kept for debugging (GAMEPIPE_LOG_LEVEL=debug).
  */
-const expectedWarnings = /^Limiting retries for the idempotent producer/;
+const kafkaLog = logger.child({ component: 'kafkajs' });
 
 /** A kafkajs client that logs through gamepipe's logger and gives up quickly on a dead broker. */
 export function createKafka(brokers: string[], clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka {
@@ -28,12 +21,12 @@ export function createKafka(brokers: string[], clientId: string, overrides: Part
     brokers,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
+    // Bounded, also for the idempotent producer: with the broker down a request answers 503, not never.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry) => {
       const { message, ...rest } = entry.log;
-      const level = expectedWarnings.test(message) ? 'debug' : (levelName[entry.level] ?? 'info');
-      kafkaLog[level]({ namespace: entry.namespace, ...rest }, message);
+      kafkaLog.debug({ namespace: entry.namespace, level: entry.level, ...rest }, message);
     },
     ...overrides,
   });

@@ -5,8 +5,9 @@ import { createKafka, ensureTopic, kafkaUnavailable, type KafkaConnection } from
 /**
  * Pull-style reader over a kafkajs consumer group. kafkajs pushes batches; each batch waits here
  * until `poll` has taken all of it, so at most one fetched batch is held in memory. Start positions
- * come from `seek` (the lake is the source of truth); the group's committed offsets are only
- * updated by `commit`, for lag monitoring with Kafka's own tools.
+ * come from `seek` (the lake is the source of truth): they are written as the group's offsets
+ * before the consumer joins, so its first fetch starts exactly there (a seek after joining races
+ * the first fetch and can hand a record out twice). `commit` updates them for Kafka's own tools.
  */
 export class KafkaReader implements EventLogReader {
   private buffer: LogRecord[] = [];
@@ -17,6 +18,7 @@ export class KafkaReader implements EventLogReader {
 
   private constructor(
     private readonly connection: KafkaConnection,
+    private readonly group: string,
     private readonly consumer: Consumer,
     private readonly admin: Admin,
   ) {}
@@ -33,7 +35,7 @@ export class KafkaReader implements EventLogReader {
       await admin.disconnect().catch(() => undefined);
       throw kafkaUnavailable(connection.brokers, error);
     }
-    return new KafkaReader(connection, consumer, admin);
+    return new KafkaReader(connection, options.group, consumer, admin);
   }
 
   async endOffsets(): Promise<Positions> {
@@ -43,7 +45,9 @@ export class KafkaReader implements EventLogReader {
 
   async seek(positions: Positions): Promise<void> {
     this.startPositions = positions;
-    if (this.running) await this.applyStartPositions();
+    if (!this.running) return;
+    this.buffer = [];
+    for (const [partition, offset] of positions) this.consumer.seek({ topic: this.connection.topic, partition, offset: String(offset) });
   }
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]> {
@@ -77,6 +81,12 @@ export class KafkaReader implements EventLogReader {
 
   private async start(): Promise<void> {
     this.running = true;
+    const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
+    await this.admin.setOffsets({
+      groupId: this.group,
+      topic: this.connection.topic,
+      partitions: offsets.map(({ partition, low }) => ({ partition, offset: String(this.startPositions.get(partition) ?? low) })),
+    });
     await this.consumer.subscribe({ topic: this.connection.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
@@ -93,15 +103,6 @@ export class KafkaReader implements EventLogReader {
         if (last) resolveOffset(last.offset);
       },
     });
-    await this.applyStartPositions();
-  }
-
-  private async applyStartPositions(): Promise<void> {
-    const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
-    for (const { partition, low } of offsets) {
-      const offset = this.startPositions.get(partition) ?? Number(low);
-      this.consumer.seek({ topic: this.connection.topic, partition, offset: String(offset) });
-    }
   }
 }
 

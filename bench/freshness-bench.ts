@@ -1,0 +1,33 @@
+import { QuerySession } from '../src/sql/query-session.js';
+import { benchDir, fmt, percentile, startGamepipe } from './bench-process.js';
+
+const PROBES = Number(process.env.BENCH_PROBES ?? 30);
+
+/** Seconds from a purchase's 2xx to its row being visible to a query, with `gamepipe up` defaults. */
+export async function freshnessBench(): Promise<void> {
+  console.log(`# freshness: gamepipe up with its default trigger, ${PROBES} purchases one after another, each polled for every 50 ms`);
+  const dataDir = benchDir('freshness');
+  const up = await startGamepipe(['up', '--quiet', '--data-dir', dataDir], process.cwd());
+  try {
+    const signup = await fetch(`${up.url}/signup?username=fresh&password=fresh-pw`);
+    const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
+    const delays: number[] = [];
+    for (let quantity = 1; quantity <= PROBES; quantity++) {
+      const bought = await fetch(`${up.url}/buy/sword?quantity=${quantity}`, { headers: { cookie } });
+      if (bought.status !== 200) throw new Error(`purchase answered ${bought.status}`);
+      const answered = performance.now();
+      for (;;) {
+        const session = await QuerySession.open(dataDir);
+        const [[visible]] = (await session.query(`select count(*) from events_buy where quantity = ${quantity}`)).rows as number[][];
+        session.close();
+        if (visible === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      delays.push((performance.now() - answered) / 1000);
+      await new Promise((r) => setTimeout(r, Math.random() * 300));
+    }
+    console.log(`  2xx -> visible to query: p50 ${fmt(percentile(delays, 0.5), 2)} s, p95 ${fmt(percentile(delays, 0.95), 2)} s, max ${fmt(Math.max(...delays), 2)} s`);
+  } finally {
+    await up.stop();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { ConfigResolver } from '../cli.js';
+import { formatResult } from '../sql/format-result.js';
+import { collectStatus, type PipelineStatus } from '../status/collect-status.js';
+
+const offsets = (positions: Record<string, number>) =>
+  Object.entries(positions)
+    .map(([p, o]) => `${p}:${o}`)
+    .join(' ') || '-';
+
+function formatStatus(s: PipelineStatus): string {
+  const lines = [
+    `server   ${s.server.url}: ${s.server.health}`,
+    `state    ${s.state.backend} (${s.state.where}): ${s.state.reachable}`,
+    `events   ${s.log.backend} (${s.log.where}, topic ${s.log.topic}): ${s.log.reachable}, end offsets ${offsets(s.log.endOffsets)}`,
+    '',
+  ].join('\n');
+  const writers = formatResult({ columns: ['writer', 'position', 'events behind'], rows: s.writers.map((w) => [w.owner, offsets(w.position), w.lag ?? 'unknown']) }, 'table');
+  const tables = formatResult({ columns: ['table', 'registered', 'files'], rows: s.tables.map((t) => [t.table, t.registered ? 'yes' : 'no (gamepipe tables create)', t.files]) }, 'table');
+  return `${lines}\n${writers}\n${tables}`;
+}
+
+export function registerStatusCommand(program: Command, resolveConfig: ConfigResolver): void {
+  program
+    .command('status')
+    .description('what runs where, whether it answers, how far behind the stream writers are, what the lake holds')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const status = await collectStatus(resolveConfig(command));
+      process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
+    });
+}
