@@ -1,17 +1,15 @@
 import { loadConfig } from '../src/config/load-config.js';
-import { StreamWriter } from '../src/streaming/stream-writer.js';
+import { StreamWriter, streamDefaults } from '../src/streaming/stream-writer.js';
 
-/** Runs `stream all --once` on the data dir given as argument and prints its figures as JSON. */
+/** Runs `stream all --once` (with the CLI's defaults) on the data dir given as argument and prints its figures as JSON. */
 const dataDir = process.argv[2]!;
 const started = process.hrtime.bigint();
 let events = 0;
 let batches = 0;
 const writer = await StreamWriter.open(loadConfig({ flags: { dataDir }, env: {} }), {
+  ...streamDefaults,
   target: 'all',
-  triggerMs: 1000,
   once: true,
-  maxBatchRecords: 100_000,
-  maxFileRows: 1_000_000,
   parquetWriter: (process.env.BENCH_PARQUET_WRITER as 'duckdb' | 'parquetjs' | undefined) ?? 'duckdb',
   onProgress: (p) => {
     events += p.numInputRows;

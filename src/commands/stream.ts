@@ -3,7 +3,7 @@ import type { ConfigResolver } from '../cli.js';
 import { lakeRoot } from '../lake/lake-paths.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
-import { StreamWriter } from '../streaming/stream-writer.js';
+import { StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
 import { writerTargets, type WriterTarget } from '../streaming/writers.js';
 import { parseChoice, parseCount, parseDuration } from './option-parsers.js';
 import { shutdownSignal } from './shutdown-signal.js';
@@ -31,9 +31,9 @@ export function streamWriterOptions(target: WriterTarget, options: StreamOptions
 
 export function addStreamOptions(command: Command): Command {
   return command
-    .option('--trigger <duration>', 'how long each batch collects events before it is written', '1s')
-    .option('--max-batch <n>', 'most events in one batch (bounds memory)', '100000')
-    .option('--max-file-rows <n>', 'most rows in one Parquet file', '1000000')
+    .option('--trigger <duration>', 'how long each batch collects events before it is written', `${streamDefaults.triggerMs}ms`)
+    .option('--max-batch <n>', 'most events in one batch (bounds memory)', String(streamDefaults.maxBatchRecords))
+    .option('--max-file-rows <n>', 'most rows in one Parquet file', String(streamDefaults.maxFileRows))
     .option('--parquet-writer <name>', 'auto (DuckDB, else parquetjs-lite), duckdb or parquetjs', 'auto');
 }
 
