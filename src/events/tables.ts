@@ -44,10 +44,7 @@ export const deadLetterSpec: TableSpec = {
   table: 'events_dead_letter',
   eventTypes: [],
   columns: [
-    { name: 'raw_event', type: 'string', required: true, doc: 'the record as read (secret-looking fields redacted)' },
-    { name: 'timestamp', type: 'timestamp_ms', required: true, doc: 'when the event log accepted the record' },
-    { name: 'log_partition', type: 'int32', required: true, doc: 'event log partition' },
-    { name: 'log_offset', type: 'int64', required: true, doc: 'event log offset' },
+    ...logColumns.map((c) => (c.name === 'raw_event' ? { ...c, doc: 'the record as read, secret-looking fields redacted' } : c)),
     { name: 'reason', type: 'string', required: true, doc: 'why the record was refused' },
     { name: 'writer', type: 'string', required: true, doc: 'the stream writer that refused it' },
   ],

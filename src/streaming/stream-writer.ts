@@ -97,9 +97,10 @@ export class StreamWriter {
       while (!this.stopping && records.length < this.options.maxBatchRecords && !caughtUp()) {
         const left = pollStart + this.options.triggerMs - Date.now();
         if (left <= 0) break;
-        const got = await this.reader.poll(this.options.maxBatchRecords - records.length, left);
-        for (const r of got) consumed.set(r.partition, r.offset + 1);
-        records.push(...got);
+        for (const record of await this.reader.poll(this.options.maxBatchRecords - records.length, left)) {
+          consumed.set(record.partition, record.offset + 1);
+          records.push(record);
+        }
       }
       if (records.length > 0) await this.commitBatch(records, pollStart, consumed);
     }

@@ -93,7 +93,7 @@ export class KafkaReader implements EventLogReader {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, isStale, isRunning }) => {
         if (!isRunning() || isStale()) return;
-        this.buffer.push(...batch.messages.map((m) => toRecord(batch.partition, m)));
+        for (const message of batch.messages) this.buffer.push(toRecord(batch.partition, message));
         const last = batch.messages.at(-1);
         await new Promise<void>((resolve) => {
           this.drained = resolve;

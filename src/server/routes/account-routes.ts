@@ -22,29 +22,24 @@ function credentials(request: FastifyRequest, action: Action): { username: strin
   return { username, password };
 }
 
+type Enter = (username: string, password: string, meta: ReturnType<typeof requestMeta>) => Promise<{ token: string }>;
+
 export function accountRoutes(game: GameService) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.route({
-      method: ['GET', 'POST'],
-      url: '/signup',
-      handler: async (request, reply) => {
-        const { username, password } = credentials(request, 'Signup');
-        const { token } = await game.signup(username, password, requestMeta(request.headers));
-        reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions);
-        return `Signup successful! Welcome ${username}.\n`;
-      },
-    });
-
-    app.route({
-      method: ['GET', 'POST'],
-      url: '/login',
-      handler: async (request, reply) => {
-        const { username, password } = credentials(request, 'Login');
-        const { token } = await game.login(username, password, requestMeta(request.headers));
-        reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions);
-        return `Login successful! Welcome ${username}.\n`;
-      },
-    });
+    /** Signup and login: take credentials, open a session, set its cookie, welcome the player. */
+    const sessionRoute = (url: string, action: Action, enter: Enter) =>
+      app.route({
+        method: ['GET', 'POST'],
+        url,
+        handler: async (request, reply) => {
+          const { username, password } = credentials(request, action);
+          const { token } = await enter(username, password, requestMeta(request.headers));
+          reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions);
+          return `${action} successful! Welcome ${username}.\n`;
+        },
+      });
+    sessionRoute('/signup', 'Signup', (u, p, meta) => game.signup(u, p, meta));
+    sessionRoute('/login', 'Login', (u, p, meta) => game.login(u, p, meta));
 
     app.route({
       method: ['GET', 'POST'],
