@@ -23,6 +23,7 @@ export function buildProgram(): Command {
     .description('Run and inspect a game-telemetry pipeline: game API -> event log -> Parquet lake -> SQL.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       '\nSettings come from flags, then GAMEPIPE_* environment variables, then the config file\n' +

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
 import { isGamepipeError } from '../errors.js';
 import type { EventLog } from '../eventlog/event-log.js';
@@ -31,7 +31,15 @@ const requestLog = logger.child({ component: 'http' });
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const metrics = new ServerMetrics();
   const game = new GameService({ ...deps, metrics });
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Requests the router refuses before routing (a malformed or over-long URL) get one line too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.code(error.statusCode ?? 400).type('text/plain; charset=utf-8').send(`Bad request: ${error.message}\n`);
+    },
+  });
 
   await app.register(cookie);
   await app.register(formbody);

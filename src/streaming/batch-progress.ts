@@ -12,6 +12,8 @@ export interface BatchProgress {
   startOffset: Record<string, number>;
   endOffset: Record<string, number>;
   files: string[];
+  /** Small files merged into larger ones after this batch (see Compactor). */
+  mergedFiles: number;
 }
 
 const offsets = (positions: Record<string, number>) =>
@@ -24,9 +26,10 @@ const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : 
 /** One line a person can follow. */
 export function formatProgress(p: BatchProgress): string {
   const dead = p.deadLetters > 0 ? `, ${p.deadLetters} dead letters` : '';
+  const merged = p.mergedFiles > 0 ? ` (${p.mergedFiles} small files merged)` : '';
   return (
     `[${p.writer}] batch ${p.batchId}: ${p.numInputRows} events read, ${p.rowsWritten} rows written${dead}, ` +
-    `offsets ${offsets(p.startOffset)} -> ${offsets(p.endOffset)}, ${p.files.length} file${p.files.length === 1 ? '' : 's'}, ` +
+    `offsets ${offsets(p.startOffset)} -> ${offsets(p.endOffset)}, ${p.files.length} file${p.files.length === 1 ? '' : 's'}${merged}, ` +
     `${p.durationMs.total} ms (${rate(p.inputRowsPerSecond)} in/s, ${rate(p.processedRowsPerSecond)} processed/s)`
   );
 }

@@ -2,8 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Positions } from '../eventlog/event-log.js';
 import { committedFiles } from '../lake/lake-files.js';
-import { deadLetterDir } from '../lake/lake-paths.js';
-import { tableSpecOf } from './writers.js';
+import { ownerDirs } from './writers.js';
 
 const checkpointPath = (root: string, owner: string) => join(root, '_positions', `${owner}.json`);
 
@@ -33,11 +32,8 @@ export function writeCheckpoint(root: string, owner: string, positions: Position
  * (table rows and dead letters), or its checkpoint if that is further.
  */
 export function recoverPositions(root: string, owner: string): Positions {
-  const dirs = [deadLetterDir(owner)];
-  const spec = tableSpecOf(owner);
-  if (spec) dirs.push(spec.table);
   const positions = readCheckpoint(root, owner);
-  for (const dir of dirs) {
+  for (const dir of ownerDirs(owner)) {
     for (const file of committedFiles(root, dir)) {
       positions.set(file.partition, Math.max(positions.get(file.partition) ?? 0, file.lastOffset + 1));
     }

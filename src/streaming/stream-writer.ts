@@ -1,16 +1,18 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config/config-fields.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord, Positions } from '../eventlog/event-log.js';
+import { datePartitionDirs } from '../lake/lake-files.js';
 import { lakeRoot } from '../lake/lake-paths.js';
 import { createParquetWriter, type ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
 import type { ParquetWriter } from '../lake/parquet/parquet-writer.js';
 import { acquireDirLock } from '../util/dir-lock.js';
 import type { BatchProgress } from './batch-progress.js';
+import { Compactor, defaultCompaction, type CompactionPolicy } from './compactor.js';
 import { LakeCommitter } from './lake-committer.js';
 import { recoverPositions, writeCheckpoint } from './recover-positions.js';
 import { writeBatchFiles } from './write-batch-files.js';
-import { ownersOf, type WriterTarget } from './writers.js';
+import { ownerDirs, ownersOf, type WriterTarget } from './writers.js';
 
 export interface StreamWriterOptions {
   target: WriterTarget;
@@ -21,6 +23,8 @@ export interface StreamWriterOptions {
   maxBatchRecords: number;
   maxFileRows: number;
   parquetWriter: ParquetWriterChoice;
+  /** When small files are merged; the defaults suit a writer with a trigger of a second or so. */
+  compaction?: CompactionPolicy;
   onProgress(progress: BatchProgress): void;
 }
 
@@ -58,6 +62,7 @@ export class StreamWriter {
     private readonly reader: EventLogReader,
     private readonly parquet: ParquetWriter,
     private readonly committer: LakeCommitter,
+    private readonly compactor: Compactor,
     private readonly committed: Map<string, Positions>,
     private readonly root: string,
     private readonly releaseLocks: () => void,
@@ -74,7 +79,9 @@ export class StreamWriter {
       const committed = new Map(ownersOf(options.target).map((owner) => [owner, recoverPositions(root, owner)]));
       const reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
       const parquet = await createParquetWriter(options.parquetWriter);
-      return new StreamWriter(options, reader, parquet, committer, committed, root, releaseLocks);
+      const compactor = new Compactor(root, parquet, committer, options.compaction ?? defaultCompaction);
+      compactor.sweep(ownersOf(options.target).flatMap(ownerDirs).flatMap((dir) => datePartitionDirs(root, dir)));
+      return new StreamWriter(options, reader, parquet, committer, compactor, committed, root, releaseLocks);
     } catch (error) {
       releaseLocks();
       throw error;
@@ -124,6 +131,9 @@ export class StreamWriter {
       writeCheckpoint(this.root, owner, positions);
     }
     await this.reader.commit(consumed);
+    const touched = new Set(files.moves.map((m) => dirname(m.final)));
+    const mergedFiles = await this.compactor.compact(touched);
+    this.compactor.sweep(touched);
     const done = Date.now();
     const seconds = (ms: number) => Math.max(ms, 1) / 1000;
     this.options.onProgress({
@@ -139,6 +149,7 @@ export class StreamWriter {
       startOffset: asRecord(startOffset),
       endOffset: asRecord(consumed),
       files: files.moves.map((m) => m.final),
+      mergedFiles,
     });
     this.lastBatchEnd = done;
   }

@@ -1,4 +1,5 @@
 import { tableSpecs, type TableSpec } from '../events/tables.js';
+import { deadLetterDir } from '../lake/lake-paths.js';
 
 /**
  * A stream writer owns some tables of the lake: `buy`, `guild`, `user`, and `unrouted` (the dead
@@ -15,3 +16,6 @@ export function ownersOf(target: WriterTarget): string[] {
 }
 
 export const tableSpecOf = (owner: string): TableSpec | undefined => tableSpecs.find((t) => t.name === owner);
+
+/** The table directories an owner writes, relative to the lake root: its table and its dead letters. */
+export const ownerDirs = (owner: string): string[] => [...(tableSpecOf(owner) ? [tableSpecOf(owner)!.table] : []), deadLetterDir(owner)];

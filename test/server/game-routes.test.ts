@@ -188,6 +188,16 @@ describe('game routes answer like the seed, with the right status codes', () => 
     assert.match(metrics.body, /gamepipe_event_append_errors_total 0/);
   });
 
+  it('answers a malformed or over-long URL with one line of text', async () => {
+    const { app } = await testServer();
+    const malformed = await app.inject({ url: '/buy/%E0%A4%A' });
+    assert.equal(malformed.statusCode, 400);
+    assert.match(malformed.body, /^Bad request: .*\n$/);
+    const long = await app.inject({ url: `/buy/${'a'.repeat(5000)}` });
+    assert.equal(long.statusCode, 414);
+    assert.equal(long.body.split('\n').length, 2);
+  });
+
   it('answers 404 with one line for an unknown route', async () => {
     const { app } = await testServer();
     const response = await app.inject({ url: '/nope' });

@@ -151,3 +151,36 @@ describe('stream writers', () => {
     await second.close();
   });
 });
+
+describe('compaction', () => {
+  for (const parquetWriter of ['duckdb', 'parquetjs'] as const) {
+    it(`merges runs of small files (${parquetWriter}), hides the merged-away files from queries at once, deletes them after the grace period`, async () => {
+      const dataDir = tempDir();
+      const root = lakeRoot(dataDir);
+      await appendAll(dataDir, sampleRecords(400));
+      const config = loadConfig({ flags: { dataDir }, env: {} });
+      const run = async (graceMs: number) => {
+        const writer = await StreamWriter.open(config, {
+          target: 'all', triggerMs: 100, once: true, maxBatchRecords: 10, maxFileRows: 1000, parquetWriter, onProgress: () => undefined,
+          compaction: { smallFileBytes: 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 5, graceMs },
+        });
+        await writer.run();
+        await writer.close();
+      };
+      await run(60_000);
+      const onDisk = readdirSync(join(root, 'events_buy'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
+      const visible = committedFiles(root, 'events_buy');
+      assert.ok(visible.length < 10, `${visible.length} files after merging 40 batches`);
+      assert.ok(onDisk > visible.length, 'merged-away files wait for their grace period');
+      assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset), min(log_offset), max(log_offset) from events_buy'), [[240, 240, 0, 397]]);
+      assert.deepEqual(await query(dataDir, 'select count(*) from events_user'), [[80]]);
+
+      await appendAll(dataDir, sampleRecords(10, 400));
+      await run(0);
+      const remaining = readdirSync(join(root, 'events_buy'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
+      assert.equal(remaining, committedFiles(root, 'events_buy').length, 'after the grace period only visible files remain');
+      assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset) from events_buy'), [[246, 246]]);
+      assert.deepEqual(await query(dataDir, "select typeof(event_ts), typeof(quantity) from events_buy limit 1"), [['TIMESTAMP', 'INTEGER']]);
+    });
+  }
+});

@@ -52,6 +52,13 @@ export class DuckdbParquetWriter implements ParquetWriter {
     );
   }
 
+  async merge(path: string, _spec: TableSpec, sources: string[]): Promise<void> {
+    const files = sources.map(quote).join(', ');
+    await this.connection.run(
+      `COPY (SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true) ORDER BY log_partition, log_offset) TO ${quote(path)} ${COPY_OPTIONS}`,
+    );
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();

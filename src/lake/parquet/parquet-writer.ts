@@ -24,6 +24,8 @@ export interface ParquetWriter {
   /** Rows of an event table: typed columns are derived from `raw` following `spec`. */
   writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void>;
   writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void>;
+  /** One file at `path` with every row of `sources` (files of the table `spec`), in log order. */
+  merge(path: string, spec: TableSpec, sources: string[]): Promise<void>;
   close(): Promise<void>;
 }
 

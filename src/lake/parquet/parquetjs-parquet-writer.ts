@@ -1,3 +1,4 @@
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import parquet from 'parquetjs-lite';
 import { parquetjsType, type FieldSpec } from '../../events/field-types.js';
 import { deadLetterSpec, type TableSpec } from '../../events/tables.js';
@@ -33,6 +34,18 @@ export class ParquetjsParquetWriter implements ParquetWriter {
 
   async writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void> {
     await writeRows(path, deadLetterSpec.columns, rows.map((row) => ({ ...logFields(row), reason: row.reason, writer: row.writer })));
+  }
+
+  async merge(path: string, spec: TableSpec, sources: string[]): Promise<void> {
+    const rows: Record<string, unknown>[] = [];
+    for (const source of sources) {
+      // parquetjs-lite cannot read its own timestamp statistics back; hyparquet (pure JS too) can.
+      for (const row of await parquetReadObjects({ file: await asyncBufferFromFile(source) })) {
+        rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+      }
+    }
+    rows.sort((a, b) => (a.log_partition as number) - (b.log_partition as number) || (a.log_offset as number) - (b.log_offset as number));
+    await writeRows(path, spec.columns, rows);
   }
 
   async close(): Promise<void> {}
