@@ -18,6 +18,7 @@ interface LoadOptions {
   items?: string;
   players: string;
   playerPrefix: string;
+  password?: string;
   hostTemplate: string;
   mix?: string;
   qualities?: string;
@@ -58,6 +59,7 @@ function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): Load
     url: targetUrl(options.url, config),
     players,
     playerPrefix: options.playerPrefix,
+    password: options.password,
     hostTemplate: options.hostTemplate,
     mix: parseWeights<LoadAction>(options.mix ?? (itemsText || players === 1 ? 'buy=100' : GAME_DAY_MIX), '--mix', loadActions),
     items: itemsText ? parseWeights(itemsText, '--items', catalog.itemNames()) : catalog.itemNames().map((name) => [name, 1]),
@@ -84,7 +86,8 @@ export function registerLoadCommand(program: Command, resolveConfig: ConfigResol
     .option('--item <name>', 'buy only this item (like the seed\'s ab loop)')
     .option('--items <list>', 'items to buy: "sword,potion,shield" cycles in order; "sword=5,potion=1" draws by weight')
     .option('--players <n>', 'players to sign up (or log in) first', '1')
-    .option('--player-prefix <text>', 'player names are <prefix>1, <prefix>2...', 'user')
+    .option('--player-prefix <text>', 'player names are <prefix>1, <prefix>2...', 'player')
+    .option('--password <text>', 'password of every player, to log in existing ones (default: pw-<name>)')
     .option('--host-template <text>', 'Host header per player', '{user}.comcast.com')
     .option('--mix <weights>', `actions by weight, of ${loadActions.join(', ')} (default buy=100 with --item(s) or one player, else ${GAME_DAY_MIX})`)
     .option('--qualities <weights>', 'ask for qualities by weight, e.g. common=60,rare=10 (default: the server draws)')

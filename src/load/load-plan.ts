@@ -10,6 +10,8 @@ export interface LoadPlan {
   url: URL;
   players: number;
   playerPrefix: string;
+  /** Every player's password; undefined gives each its own (pw-<name>). */
+  password: string | undefined;
   hostTemplate: string;
   mix: Weights<LoadAction>;
   items: Weights<string>;

@@ -19,8 +19,7 @@ const sessionPair = (response: Response): string | undefined =>
     .find((c) => c.startsWith('session_id='));
 
 /** Signs a player up, or logs it in when it exists already (a re-run with the same prefix). */
-async function enter(base: URL, name: string, tally: SignupTally): Promise<Player> {
-  const password = `pw-${name}`;
+async function enter(base: URL, name: string, password: string, tally: SignupTally): Promise<Player> {
   const query = `username=${encodeURIComponent(name)}&password=${encodeURIComponent(password)}`;
   for (const route of ['signup', 'login'] as const) {
     const response = await fetch(new URL(`/${route}?${query}`, base));
@@ -32,7 +31,7 @@ async function enter(base: URL, name: string, tally: SignupTally): Promise<Playe
     }
     if (route === 'signup' && response.status === 409) continue;
     throw new GamepipeError('BAD_REQUEST', `could not ${route} player ${name} at ${base.origin}: HTTP ${response.status}`, {
-      hint: response.status === 401 ? 'the player exists with another password; use another --player-prefix' : undefined,
+      hint: response.status === 401 ? 'the player exists with another password: give it with --password, or use another --player-prefix' : undefined,
     });
   }
   throw new GamepipeError('BAD_REQUEST', `could not sign up or log in player ${name}`);
@@ -42,6 +41,7 @@ async function enter(base: URL, name: string, tally: SignupTally): Promise<Playe
 export async function preparePlayers(
   base: URL,
   prefix: string,
+  password: string | undefined,
   count: number,
   parallel: number,
   onProgress: (done: number) => void,
@@ -53,7 +53,8 @@ export async function preparePlayers(
   const worker = async () => {
     while (next < count) {
       const index = next++;
-      players[index] = await enter(base, `${prefix}${index + 1}`, tally);
+      const name = `${prefix}${index + 1}`;
+      players[index] = await enter(base, name, password ?? `pw-${name}`, tally);
       onProgress(++done);
     }
   };

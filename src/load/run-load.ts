@@ -28,7 +28,7 @@ const sleep = (ms: number, stop: Promise<unknown>) => Promise.race([new Promise(
 export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHooks): Promise<LoadSummary> {
   const started = Date.now();
   const random = seededRandom(plan.seed);
-  const { players, tally: entries } = await preparePlayers(plan.url, plan.playerPrefix, plan.players, 16, (done) => hooks.onPlayersReady(done, plan.players));
+  const { players, tally: entries } = await preparePlayers(plan.url, plan.playerPrefix, plan.password, plan.players, 16, (done) => hooks.onPlayersReady(done, plan.players));
   const tally = new LoadTally();
   for (const [event, n] of Object.entries(entries)) for (let i = 0; i < n; i++) tally.recordAccepted(event);
 

@@ -35,7 +35,7 @@ it("a mixed game day's accepted totals equal the lake's counts exactly", async (
   for (const [item, quality, n] of byQuality) assert.equal(summary.accepted.itemQualities[item!]![quality!], Number(n), `${item} ${quality}`);
   assert.deepEqual(asCounts(sql(cwd, 'select guild_name, count(*) from events_guild group by 1')), summary.accepted.guilds);
   assert.deepEqual(asCounts(sql(cwd, 'select event_type, count(*) from events_user group by 1')), { signup: summary.accepted.events.signup, login: summary.accepted.events.login });
-  assert.deepEqual(sql(cwd, "select count(*) from events_buy where host not like 'user%.comcast.com'"), [['0']]);
+  assert.deepEqual(sql(cwd, "select count(*) from events_buy where host not like 'player%.comcast.com'"), [['0']]);
 });
 
 it("the seed's exact ab command and gamepipe load give the same results for the same counts", async () => {
@@ -65,6 +65,20 @@ it("the seed's exact ab command and gamepipe load give the same results for the 
     ['user1', 'user1.comcast.com', 'shield', '2'],
     ['user1', 'user1.comcast.com', 'sword', '2'],
   ]);
+});
+
+it("gamepipe load can play the seed's own user1, logging it in with its password", async () => {
+  const cwd = tempDir();
+  const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
+  const url = /listening on (\S+)/.exec(server.output())![1]!;
+  sh(`curl -s '${url}/signup?username=user1&password=pw1'`, cwd);
+  const wrong = gamepipe(['load', '--url', url, '--player-prefix', 'user', '--item', 'sword', '--requests', '2'], { cwd });
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /^gamepipe: could not login player user1 .*HTTP 401 \(the player exists with another password: give it with --password/);
+  const load = gamepipe(['load', '--url', url, '--player-prefix', 'user', '--password', 'pw1', '--item', 'sword', '--requests', '2', '--json'], { cwd });
+  await server.stop();
+  assert.equal(load.status, 0, load.stderr);
+  assert.deepEqual((JSON.parse(load.stdout) as LoadSummary).accepted.events, { login: 1, buy_item: 2 });
 });
 
 it('one seed gives one run: the same accepted totals twice', async () => {
