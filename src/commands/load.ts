@@ -35,7 +35,8 @@ interface LoadOptions {
   json?: boolean;
 }
 
-const GAME_DAY_MIX = 'buy=70,join_guild=10,login=5,inventory=10,default=5';
+/** A player logs in about once per hundred actions: each login costs a deliberately slow password hash. */
+const GAME_DAY_MIX = 'buy=75,join_guild=10,inventory=10,default=4,login=1';
 
 function targetUrl(raw: string | undefined, config: Config): URL {
   const text = raw ?? `http://127.0.0.1:${config.port}`;

@@ -20,6 +20,8 @@ export interface LoadSummary {
   status: { '2xx': number; '4xx': number; '5xx': number };
   errors: number;
   timeouts: number;
+  /** Requests whose answer never came (timed out, or cut off by Ctrl-C): the server may have accepted them. */
+  unanswered: number;
   routes: Record<string, { requests: number; '2xx': number; '4xx': number; '5xx': number; latency_ms: LatencySummary }>;
   /** What the server accepted (from its answers), including the players' signups and logins. */
   accepted: AcceptedTotals;
@@ -61,7 +63,8 @@ export function formatSummary(s: LoadSummary): string {
   const lines = [
     `${s.requests} requests in ${s.duration_s}s to ${s.url} (${s.players} players, seed ${s.seed}${s.rounds > 1 ? `, ${s.rounds} rounds` : ''})`,
     `  ${s.requests_per_s} req/s   latency ms p50 ${s.latency_ms.p50}  p90 ${s.latency_ms.p90}  p99 ${s.latency_ms.p99}  max ${s.latency_ms.max}`,
-    `  2xx ${s.status['2xx']}  4xx ${s.status['4xx']}  5xx ${s.status['5xx']}  errors ${s.errors}  timeouts ${s.timeouts}`,
+    `  2xx ${s.status['2xx']}  4xx ${s.status['4xx']}  5xx ${s.status['5xx']}  errors ${s.errors}  timeouts ${s.timeouts}` +
+      (s.unanswered > 0 ? `  unanswered ${s.unanswered} (the server may have accepted these: totals may be short by as many)` : ''),
     '  per route:',
     ...Object.entries(s.routes).map(
       ([route, r]) => `    ${route.padEnd(11)} ${String(r.requests).padStart(8)} req  2xx ${r['2xx']}  4xx ${r['4xx']}  5xx ${r['5xx']}  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms`,

@@ -37,15 +37,17 @@ export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHook
   let rounds = 0;
   let errors = 0;
   let timeouts = 0;
+  let unanswered = 0;
   const trafficStart = Date.now();
   do {
-    const { result } = await runTraffic(plan, players, tally, random, plan.requests, (instance) => {
+    const traffic = await runTraffic(plan, players, tally, random, plan.requests, (instance) => {
       hooks.onRoundStart(rounds + 1, instance);
       void hooks.stopRequested.then(() => instance.stop());
     });
     rounds++;
-    errors += result.errors;
-    timeouts += result.timeouts;
+    errors += traffic.result.errors;
+    timeouts += traffic.result.timeouts;
+    unanswered += traffic.unanswered;
     hooks.onRoundEnd(rounds);
     if (loop.intervalMs === undefined || stopping || Date.now() - trafficStart + loop.intervalMs >= loop.maxDurationMs) break;
     await sleep(loop.intervalMs, hooks.stopRequested);
@@ -55,7 +57,7 @@ export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHook
     throw new GamepipeError('BAD_REQUEST', `no answer from ${plan.url.origin}: ${errors} connection errors`, { hint: 'is the game server running? gamepipe up' });
   }
   return summarize(
-    { url: plan.url.origin, seed: plan.seed, players: plan.players, rounds, started_at: new Date(started).toISOString(), duration_s: Math.round((Date.now() - trafficStart) / 10) / 100, errors, timeouts },
+    { url: plan.url.origin, seed: plan.seed, players: plan.players, rounds, started_at: new Date(started).toISOString(), duration_s: Math.round((Date.now() - trafficStart) / 10) / 100, errors, timeouts, unanswered },
     tally,
   );
 }

@@ -16,7 +16,11 @@ interface Pending {
 
 export interface TrafficRun {
   result: autocannon.Result;
+  /** Counted requests sent but never answered (timed out, or cut off by Ctrl-C): their outcome is unknown. */
+  unanswered: number;
 }
+
+const ANSWER_TIMEOUT_S = 10;
 
 const hostFor = (template: string, player: Player) => template.replaceAll('{user}', player.name);
 
@@ -24,6 +28,11 @@ const hostFor = (template: string, player: Player) => template.replaceAll('{user
  * One autocannon run of the plan's mix over the players' sessions. Every answer is tallied per
  * route; every 2xx that makes an event is added to the accepted totals. A login's new session
  * cookie replaces the player's old one, as a real client would.
+ *
+ * A timed run must not drop answers still in flight when time is up (the server accepted those
+ * purchases): past the deadline each connection's next request is a harmless GET /healthz, which
+ * autocannon only builds once the connection's previous answer was recorded, and the run stops
+ * when no counted request is left in flight.
  */
 export async function runTraffic(
   plan: LoadPlan,
@@ -34,9 +43,19 @@ export async function runTraffic(
   onStart: (instance: autocannon.Instance) => void,
 ): Promise<TrafficRun> {
   let itemCursor = 0;
+  let inFlight = 0;
+  let drained = false;
+  let stopWhenDrained = () => undefined as void;
+  const deadline = requests === undefined ? Date.now() + (plan.durationMs ?? 10_000) : Number.POSITIVE_INFINITY;
   const nextItem = () => (plan.cycleItems ? plan.items[itemCursor++ % plan.items.length]![0] : pickWeighted(plan.items, random));
 
   const setupRequest = (request: autocannon.Request, context: { pending?: Pending }): autocannon.Request => {
+    if (Date.now() >= deadline) {
+      context.pending = undefined;
+      stopWhenDrained();
+      return { ...request, method: 'GET', path: '/healthz' };
+    }
+    inFlight++;
     const player = players[Math.floor(random() * players.length)]!;
     const action = pickWeighted(plan.mix, random);
     const pending: Pending = { action, route: action, player, startedAt: 0 };
@@ -61,6 +80,8 @@ export async function runTraffic(
   const onResponse = (status: number, _body: string, context: { pending?: Pending }, headers: Record<string, string>) => {
     const pending = context.pending;
     if (!pending) return;
+    inFlight--;
+    stopWhenDrained();
     tally.recordAnswer(pending.route, status, performance.now() - pending.startedAt);
     if (status < 200 || status >= 300) return;
     const event = eventOfAction[pending.action];
@@ -72,13 +93,20 @@ export async function runTraffic(
   const options: autocannon.Options = {
     url: plan.url.origin,
     connections: plan.connections,
-    ...(requests === undefined ? { duration: Math.max(1, Math.round((plan.durationMs ?? 10_000) / 1000)) } : { amount: requests }),
+    ...(requests === undefined ? { duration: Math.ceil((plan.durationMs ?? 10_000) / 1000) + ANSWER_TIMEOUT_S + 1 } : { amount: requests }),
     ...(plan.rate === undefined ? {} : { overallRate: plan.rate }),
-    timeout: 10,
+    timeout: ANSWER_TIMEOUT_S,
     requests: [{ method: 'GET', path: '/', setupRequest: setupRequest as never, onResponse: onResponse as never }],
   };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    onStart(autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished))));
+    const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)));
+    stopWhenDrained = () => {
+      if (!drained && inFlight === 0 && Date.now() >= deadline) {
+        drained = true;
+        setImmediate(() => instance.stop());
+      }
+    };
+    onStart(instance);
   });
-  return { result };
+  return { result, unanswered: inFlight };
 }

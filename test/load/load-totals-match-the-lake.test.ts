@@ -38,6 +38,21 @@ it("a mixed game day's accepted totals equal the lake's counts exactly", async (
   assert.deepEqual(sql(cwd, "select count(*) from events_buy where host not like 'player%.comcast.com'"), [['0']]);
 });
 
+it('a timed run waits for the answers in flight when time is up, so its totals are exact too', async () => {
+  const cwd = tempDir();
+  const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
+  const url = /listening on (\S+)/.exec(server.output())![1]!;
+  const load = gamepipe(['load', '--url', url, '--players', '20', '--duration', '3s', '--connections', '30', '--seed', '3', '--json'], { cwd });
+  assert.equal(await server.stop(), 0);
+  assert.equal(load.status, 0, load.stderr);
+  const summary = JSON.parse(load.stdout) as LoadSummary;
+  assert.equal(summary.unanswered, 0);
+  assert.ok(summary.requests > 100, `${summary.requests} requests`);
+  assert.equal(gamepipe(['stream', 'buy', '--once'], { cwd }).status, 0);
+  assert.equal(gamepipe(['tables', 'create', 'buy'], { cwd }).status, 0);
+  assert.deepEqual(asCounts(sql(cwd, 'select item_type, count(*) from events_buy group by 1')), summary.accepted.items);
+});
+
 it("the seed's exact ab command and gamepipe load give the same results for the same counts", async () => {
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
