@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Starts (or stops) a single-node Kafka broker in KRaft mode from Maven Central artifacts, bound to
-# 127.0.0.1:9092. Used by .ci/run and by developers: `test/services/kafka.sh start|stop|status`.
-# State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka.
+# 127.0.0.1:${GAMEPIPE_TEST_KAFKA_PORT:-9092}. Used by .ci/run, tests and developers:
+#   test/services/kafka.sh start    start with empty storage (what CI wants)
+#   test/services/kafka.sh resume   start again on the storage a `stop` left (a broker outage in a test)
+#   test/services/kafka.sh stop | status
+# State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka-<port>; the jars are shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka
-libs=$root/libs
+services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
+libs=$services/kafka-libs
 port=${GAMEPIPE_TEST_KAFKA_PORT:-9092}
+root=$services/kafka-$port
 controller_port=$((port + 1))
 
 is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
 start() {
+  local fresh=$1
   if is_up; then echo "kafka: already listening on 127.0.0.1:$port"; return 0; fi
   mkdir -p "$root"
   if [ ! -f "$libs/.complete" ]; then
@@ -19,21 +24,23 @@ start() {
     mvn -q -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
     touch "$libs/.complete"
   fi
-  rm -rf "$root/data"
-  mkdir -p "$root/data"
-  sed -e "s#@DATA@#$root/data#" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
-    "$here/kafka/server.properties" > "$root/server.properties"
-  java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
-    kafka.tools.StorageTool format -t "gamepipeTestCluster01A" -c "$root/server.properties" > "$root/format.log" 2>&1
+  if [ "$fresh" = yes ] || [ ! -f "$root/data/meta.properties" ]; then
+    rm -rf "$root/data"
+    mkdir -p "$root/data"
+    sed -e "s#@DATA@#$root/data#" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+      "$here/kafka/server.properties" > "$root/server.properties"
+    java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
+      kafka.tools.StorageTool format -t "gamepipeTestCluster01A" -c "$root/server.properties" > "$root/format.log" 2>&1
+  fi
   nohup java -Xms256m -Xmx768m -XX:+UseSerialGC -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
     -cp "$libs/*" kafka.Kafka "$root/server.properties" > "$root/broker.log" 2>&1 &
   echo $! > "$root/pid"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 480); do
     if grep -q "Kafka Server started" "$root/broker.log" 2>/dev/null; then
       echo "kafka: up on 127.0.0.1:$port (pid $(cat "$root/pid"))"; return 0
     fi
     if ! kill -0 "$(cat "$root/pid")" 2>/dev/null; then break; fi
-    sleep 1
+    sleep 0.25
   done
   echo "kafka: failed to start; last lines of $root/broker.log:" >&2
   tail -n 30 "$root/broker.log" >&2
@@ -51,8 +58,9 @@ stop() {
 }
 
 case "${1:-start}" in
-  start) start ;;
+  start) start yes ;;
+  resume) start no ;;
   stop) stop ;;
   status) if is_up; then echo "kafka: up on 127.0.0.1:$port"; else echo "kafka: down"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|resume|stop|status" >&2; exit 2 ;;
 esac
