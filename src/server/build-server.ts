@@ -34,6 +34,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 16 * 1024,
+    // HEAD must not run a GET handler here: the seed's API changes state on GET (HEAD /buy/sword would buy).
+    exposeHeadRoutes: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Requests the router refuses before routing (a malformed or over-long URL) get one line too.
     frameworkErrors: (error, _request, reply: FastifyReply) => {

@@ -73,6 +73,15 @@ describe('game routes answer like the seed, with the right status codes', () => 
     assert.equal(buys[0]!.host, 'user1.comcast.com');
   });
 
+  it('never acts on a HEAD request', async () => {
+    const { app, events } = await testServer();
+    const session = await signup(app, 'user1');
+    for (const url of ['/buy/sword', '/join_guild/red', '/']) {
+      assert.equal((await app.inject({ method: 'HEAD', url, cookies: { session_id: session } })).statusCode, 404, url);
+    }
+    assert.deepEqual((await events()).map((e) => e.event_type), ['signup']);
+  });
+
   it('honours quality and quantity, refuses bad ones with 400 and changes nothing', async () => {
     const { app, events } = await testServer();
     const session = await signup(app, 'user1');
