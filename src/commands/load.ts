@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import type { Command } from 'commander';
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +8,7 @@ import { GamepipeError } from '../errors.js';
 import { checkCatalogChoices, loadActions, parseWeights, type LoadAction, type LoadPlan } from '../load/load-plan.js';
 import { formatSummary } from '../load/load-summary.js';
 import { runLoad } from '../load/run-load.js';
+import { showLoadProgress } from '../ui/load-progress.js';
 import { parseCount, parseDuration } from './option-parsers.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -107,6 +107,7 @@ export function registerLoadCommand(program: Command, resolveConfig: ConfigResol
       const config = resolveConfig(command);
       const plan = buildPlan(options, config, Catalog.fromFile(config.catalog));
       const tty = process.stderr.isTTY === true;
+      let stopProgress = () => undefined as void;
       const summary = await runLoad(
         plan,
         { intervalMs: options.loop ? parseDuration(options.interval, '--interval') : undefined, maxDurationMs: parseDuration(options.maxDuration, '--max-duration') },
@@ -115,10 +116,10 @@ export function registerLoadCommand(program: Command, resolveConfig: ConfigResol
             if (tty) process.stderr.write(`\rplayers ready: ${done}/${total}${done === total ? '\n' : ''}`);
           },
           onRoundStart: (round, instance) => {
-            if (tty) autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false, outputStream: process.stderr });
+            if (tty) stopProgress = showLoadProgress(instance, round, { requests: plan.requests, durationMs: plan.durationMs }, process.stderr);
             else if (options.loop) process.stderr.write(`round ${round}\n`);
           },
-          onRoundEnd: () => undefined,
+          onRoundEnd: () => stopProgress(),
           stopRequested: shutdownSignal(),
         },
       );

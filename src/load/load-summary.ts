@@ -61,7 +61,7 @@ const counts = (record: Record<string, number>) =>
 /** The human summary printed at the end of a run. */
 export function formatSummary(s: LoadSummary): string {
   const lines = [
-    `${s.requests} requests in ${s.duration_s}s to ${s.url} (${s.players} players, seed ${s.seed}${s.rounds > 1 ? `, ${s.rounds} rounds` : ''})`,
+    `${s.requests} requests in ${s.duration_s}s to ${s.url} (${s.players} player${s.players === 1 ? "" : "s"}, seed ${s.seed}${s.rounds > 1 ? `, ${s.rounds} rounds` : ''})`,
     `  ${s.requests_per_s} req/s   latency ms p50 ${s.latency_ms.p50}  p90 ${s.latency_ms.p90}  p99 ${s.latency_ms.p99}  max ${s.latency_ms.max}`,
     `  2xx ${s.status['2xx']}  4xx ${s.status['4xx']}  5xx ${s.status['5xx']}  errors ${s.errors}  timeouts ${s.timeouts}` +
       (s.unanswered > 0 ? `  unanswered ${s.unanswered} (the server may have accepted these: totals may be short by as many)` : ''),
