@@ -18,7 +18,7 @@ export type ConfigResolver = (command: Command) => Config;
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('gamepipe')
     .description('Run and inspect a game-telemetry pipeline: game API -> event log -> Parquet lake -> SQL.')
     .version(version)

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { GamepipeError } from '../errors.js';
 import { configFields, type Config } from './config-fields.js';
 
-export const DEFAULT_CONFIG_FILE = 'gamepipe.config.json';
+const DEFAULT_CONFIG_FILE = 'gamepipe.config.json';
 
 export interface ConfigSources {
   /** Values given as command-line flags, by config key. */

@@ -12,7 +12,7 @@ const MAX_DEAD_LETTER_CHARS = 16 * 1024;
 const secretAssignment = /((?:pass(?:word)?|cookie|session(?:_id)?|token|secret)\s*[=:]\s*)[^\s&;,"]+/gi;
 
 /** A refused record as kept in the dead-letter table: secret-looking fields blanked, size capped. */
-export function redactForDeadLetter(value: string, parsed: unknown): string {
+function redactForDeadLetter(value: string, parsed: unknown): string {
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
     const cleaned = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, secretFieldPattern.test(k) ? '[redacted]' : v]));
     return JSON.stringify(cleaned).slice(0, MAX_DEAD_LETTER_CHARS);

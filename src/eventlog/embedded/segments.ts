@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Segment files are named by the offset of their first record, zero-padded so names sort. */
-export const segmentName = (baseOffset: number): string => `${String(baseOffset).padStart(20, '0')}.log`;
+const segmentName = (baseOffset: number): string => `${String(baseOffset).padStart(20, '0')}.log`;
 
 export function listSegmentBases(dir: string): number[] {
   let names: string[];

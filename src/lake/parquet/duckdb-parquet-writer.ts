@@ -11,7 +11,7 @@ const logColumnNames = new Set(logColumns.map((c) => c.name));
  * The SELECT that turns staged rows (raw JSON plus log metadata) into the table's typed columns.
  * DuckDB's json_transform does the extraction natively: far faster than building columns in JS.
  */
-export function typedSelect(spec: TableSpec): string {
+function typedSelect(spec: TableSpec): string {
   const eventColumns = spec.columns.filter((c) => !logColumnNames.has(c.name));
   const struct = Object.fromEntries(eventColumns.map((c) => [c.name, c.type === 'timestamp_ms' ? 'BIGINT' : duckdbType[c.type]]));
   const select = spec.columns.map((c) => {
