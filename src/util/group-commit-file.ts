@@ -11,6 +11,8 @@ export interface GroupCommitOptions<T> {
   encode(items: T[]): Buffer[];
   /** Called when a flush failed and was rolled back, before its appends are rejected. */
   rolledBack?(): void;
+  /** Called when a flush is durable, before its appends resolve. */
+  durable?(): void;
   /**
    * 0 (the default): every flush is fdatasynced before its appends resolve. More: appends resolve
    * once written (they survive the process being killed) and the file is fdatasynced at most this
@@ -92,6 +94,7 @@ export class GroupCommitFile<T> {
       if (error) this.rollBack(batch, error);
       else {
         this.durableSize += bytes;
+        this.options.durable?.();
         for (const p of batch) p.resolve();
       }
       this.scheduleFlush();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
+import { encodeFrame } from '../../src/eventlog/embedded/record-frame.js';
 import { SegmentReader } from '../../src/eventlog/embedded/segment-reader.js';
 import { listSegmentBases, segmentPath, topicDir } from '../../src/eventlog/embedded/segments.js';
 import type { EventLog, EventLogReader, LogRecord } from '../../src/eventlog/event-log.js';
@@ -132,6 +133,18 @@ describe('embedded event log files', () => {
     assert.deepEqual((await reader.poll(3, 0)).map((r) => r.offset), [777, 778, 779]);
     assert.deepEqual(await reader.endOffsets(), new Map([[0, 1000]]));
     await reader.close();
+  });
+
+  it('readers never see a record that is written but not yet durable', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    await log.append(values(3));
+    appendFileSync(segmentPath(topicDir(dataDir, 'events'), 0), encodeFrame(3, Date.now(), null, '{"n":3}'));
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+    assert.deepEqual((await reader.poll(10, 100)).map((r) => r.offset), [0, 1, 2]);
+    assert.deepEqual(await reader.endOffsets(), new Map([[0, 3]]));
+    await reader.close();
+    await log.close();
   });
 
   it('keeps committed group positions', async () => {

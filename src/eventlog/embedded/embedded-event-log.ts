@@ -2,6 +2,7 @@ import { mkdirSync, openSync, readSync, closeSync, ftruncateSync, fstatSync } fr
 import { GamepipeError } from '../../errors.js';
 import { GroupCommitFile } from '../../util/group-commit-file.js';
 import type { AppendRecord, EventLog } from '../event-log.js';
+import { DurableOffsetWriter } from './durable-offset.js';
 import { decodeFrame, encodeFrame } from './record-frame.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
@@ -37,12 +38,13 @@ function scanSegment(path: string, baseOffset: number): { validBytes: number; ne
 /**
  * The embedded event log: one partition of append-only segment files under
  * `<data-dir>/log/<topic>/`. Appends are group-committed (one fdatasync per flush) and durable when
- * they resolve. On open, a torn last record (a crash mid-write) is cut off. Other processes may read
+ * they resolve; the durable end is published for readers (see durable-offset.ts). On open, a torn last record (a crash mid-write) is cut off. Other processes may read
  * the files while this one writes (see SegmentReader). One writer per topic directory: the caller
  * holds the data dir lock.
  */
 export class EmbeddedEventLog implements EventLog {
   private file!: GroupCommitFile<AppendRecord>;
+  private durableOffset!: DurableOffsetWriter;
   private nextOffset = 0;
   private batchStartOffset = 0;
   private rolling: Promise<void> | null = null;
@@ -68,6 +70,8 @@ export class EmbeddedEventLog implements EventLog {
       closeSync(fd);
       log.nextOffset = nextOffset;
     }
+    log.durableOffset = new DurableOffsetWriter(log.dir);
+    log.durableOffset.publish(log.nextOffset);
     await log.openSegment(base);
     return log;
   }
@@ -101,6 +105,7 @@ export class EmbeddedEventLog implements EventLog {
   async close(): Promise<void> {
     while (this.rolling) await this.rolling;
     await this.file.close();
+    this.durableOffset.close();
   }
 
   private async openSegment(base: number): Promise<void> {
@@ -113,6 +118,7 @@ export class EmbeddedEventLog implements EventLog {
       rolledBack: () => {
         this.nextOffset = this.batchStartOffset;
       },
+      durable: () => this.durableOffset.publish(this.nextOffset),
     });
   }
 

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
+import { readDurableOffset } from './durable-offset.js';
 import { decodeFrame } from './record-frame.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
@@ -11,7 +12,8 @@ const SKIP_BATCH = 100_000;
 
 /**
  * Reads the embedded log from any process while the server appends. It hands out only whole
- * records whose CRC checks; a record still being written is picked up at a later poll. Committed
+ * records whose CRC checks and that are durable (below the published durable offset); a record
+ * still being written or synced is picked up at a later poll. Committed
  * group positions live in `<data-dir>/log/<topic>/groups/<group>.json`, replaced atomically.
  */
 export class SegmentReader implements EventLogReader {
@@ -32,6 +34,8 @@ export class SegmentReader implements EventLogReader {
   }
 
   async endOffsets(): Promise<Positions> {
+    const durable = readDurableOffset(this.dir);
+    if (durable !== undefined) return new Map([[0, durable]]);
     const last = listSegmentBases(this.dir).at(-1);
     if (last === undefined) return new Map([[0, 0]]);
     const scanner = new SegmentReader(this.dir, this.options);
@@ -97,9 +101,10 @@ export class SegmentReader implements EventLogReader {
     }
   }
 
-  /** Whole records available now, below `stopAt` (used by seek to read past older records). */
-  private async readAvailable(maxRecords: number, stopAt = Number.POSITIVE_INFINITY): Promise<LogRecord[]> {
+  /** Whole durable records available now, below `seekTarget` (used by seek to read past older records). */
+  private async readAvailable(maxRecords: number, seekTarget = Number.POSITIVE_INFINITY): Promise<LogRecord[]> {
     const records: LogRecord[] = [];
+    const stopAt = Math.min(seekTarget, readDurableOffset(this.dir) ?? Number.POSITIVE_INFINITY);
     if (this.handle === null) {
       if (!listSegmentBases(this.dir).includes(this.segmentBase)) return records;
       await this.openSegment(this.segmentBase);
