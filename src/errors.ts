@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'BAD_CREDENTIALS'
   | 'UNKNOWN_ITEM'
   | 'USERNAME_TAKEN'
+  | 'TOO_MANY_LOGIN_FAILURES'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'STATE_UNAVAILABLE'
@@ -25,6 +26,7 @@ const statusByCode: Record<ErrorCode, number> = {
   UNKNOWN_ITEM: 404,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
+  TOO_MANY_LOGIN_FAILURES: 429,
   STATE_UNAVAILABLE: 503,
   LOG_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
@@ -33,7 +35,7 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_ERROR: 500,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

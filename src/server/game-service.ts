@@ -5,6 +5,7 @@ import type { EventType } from '../events/event-schemas.js';
 import type { EventLog } from '../eventlog/event-log.js';
 import { logger } from '../logger.js';
 import type { InventoryEntry, StateStore } from '../state/state-store.js';
+import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { RequestMeta } from './request-meta.js';
 import type { ServerMetrics } from './server-metrics.js';
@@ -36,6 +37,7 @@ const staleSession = () => new GamepipeError('NO_SESSION', 'Invalid or expired s
  */
 export class GameService {
   private readonly random: () => number;
+  private readonly loginThrottle = new LoginThrottle();
 
   constructor(private readonly deps: GameServiceDeps) {
     this.random = deps.random ?? Math.random;
@@ -51,8 +53,13 @@ export class GameService {
   }
 
   async login(username: string, password: string, meta: RequestMeta): Promise<{ token: string }> {
+    this.loginThrottle.check(username);
     const stored = await this.deps.store.passwordHash(username);
-    if (!(await verifyPassword(password, stored))) throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
+    if (!(await verifyPassword(password, stored))) {
+      this.loginThrottle.recordFailure(username);
+      throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
+    }
+    this.loginThrottle.recordSuccess(username);
     const token = newSessionToken();
     const tokenHash = hashSessionToken(token);
     const replaced = await this.deps.store.openSession(username, { tokenHash, ttlMs: SESSION_IDLE_MS });

@@ -159,6 +159,16 @@ describe('game routes answer like the seed, with the right status codes', () => 
     assert.equal(wrong.body, unknown.body);
   });
 
+  it('refuses logins with 429 after five failures in a row for a player, and lets the real player in after the window', async () => {
+    const { app } = await testServer();
+    await signup(app, 'user1');
+    for (let i = 0; i < 5; i++) assert.equal((await app.inject({ url: '/login?username=user1&password=guess' + i })).statusCode, 401);
+    const blocked = await app.inject({ url: '/login?username=user1&password=pw1' });
+    assert.equal(blocked.statusCode, 429);
+    assert.match(blocked.body, /^Login Failed! Too many failed logins for user1; try again in \d+ s\.\n$/);
+    assert.equal((await app.inject({ url: '/login?username=user2&password=x12' })).statusCode, 401, 'other players are not affected');
+  });
+
   it('never puts a password, a hash, a cookie or a session id into an event', async () => {
     const { app, events } = await testServer();
     const session = await signup(app, 'user1', 'hunter2secret');
