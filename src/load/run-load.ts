@@ -40,7 +40,7 @@ export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHook
   let unanswered = 0;
   const trafficStart = Date.now();
   do {
-    const traffic = await runTraffic(plan, players, tally, random, plan.requests, (instance) => {
+    const traffic = await runTraffic(plan, players, tally, random, (instance) => {
       hooks.onRoundStart(rounds + 1, instance);
       void hooks.stopRequested.then(() => instance.stop());
     });

@@ -7,7 +7,6 @@ import { pickWeighted } from './seeded-random.js';
 
 interface Pending {
   action: LoadAction;
-  route: string;
   player: Player;
   item?: string;
   guild?: string;
@@ -39,9 +38,9 @@ export async function runTraffic(
   players: Player[],
   tally: LoadTally,
   random: () => number,
-  requests: number | undefined,
   onStart: (instance: autocannon.Instance) => void,
 ): Promise<TrafficRun> {
+  const { requests } = plan;
   let itemCursor = 0;
   let inFlight = 0;
   let drained = false;
@@ -58,7 +57,7 @@ export async function runTraffic(
     inFlight++;
     const player = players[Math.floor(random() * players.length)]!;
     const action = pickWeighted(plan.mix, random);
-    const pending: Pending = { action, route: action, player, startedAt: 0 };
+    const pending: Pending = { action, player, startedAt: 0 };
     let path = '/';
     if (action === 'buy') {
       pending.item = nextItem();
@@ -82,7 +81,7 @@ export async function runTraffic(
     if (!pending) return;
     inFlight--;
     stopWhenDrained();
-    tally.recordAnswer(pending.route, status, performance.now() - pending.startedAt);
+    tally.recordAnswer(pending.action, status, performance.now() - pending.startedAt);
     if (status < 200 || status >= 300) return;
     const event = eventOfAction[pending.action];
     if (event) tally.recordAccepted(event, { item: pending.item, quality: headers['x-item-quality'], guild: pending.guild });
