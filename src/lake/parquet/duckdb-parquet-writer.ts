@@ -1,10 +1,9 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbType } from '../../events/field-types.js';
 import { logColumns, type TableSpec } from '../../events/tables.js';
+import { sqlIdentifier, sqlString } from '../../util/duckdb-sql.js';
 import { ROW_GROUP_ROWS, type DeadLetterRow, type LakeRow, type ParquetWriter } from './parquet-writer.js';
 
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const logColumnNames = new Set(logColumns.map((c) => c.name));
 
 /**
@@ -16,11 +15,11 @@ function typedSelect(spec: TableSpec): string {
   const struct = Object.fromEntries(eventColumns.map((c) => [c.name, c.type === 'timestamp_ms' ? 'BIGINT' : duckdbType[c.type]]));
   const select = spec.columns.map((c) => {
     if (c.name === 'timestamp') return `epoch_ms(ts)::TIMESTAMP_MS AS "timestamp"`;
-    if (logColumnNames.has(c.name)) return ident(c.name);
-    if (c.type === 'timestamp_ms') return `epoch_ms(j.${ident(c.name)})::TIMESTAMP_MS AS ${ident(c.name)}`;
-    return `j.${ident(c.name)} AS ${ident(c.name)}`;
+    if (logColumnNames.has(c.name)) return sqlIdentifier(c.name);
+    if (c.type === 'timestamp_ms') return `epoch_ms(j.${sqlIdentifier(c.name)})::TIMESTAMP_MS AS ${sqlIdentifier(c.name)}`;
+    return `j.${sqlIdentifier(c.name)} AS ${sqlIdentifier(c.name)}`;
   });
-  return `SELECT ${select.join(', ')} FROM (SELECT *, json_transform(raw_event, ${quote(JSON.stringify(struct))}) AS j FROM staging)`;
+  return `SELECT ${select.join(', ')} FROM (SELECT *, json_transform(raw_event, ${sqlString(JSON.stringify(struct))}) AS j FROM staging)`;
 }
 
 const COPY_OPTIONS = `(FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
@@ -43,20 +42,20 @@ export class DuckdbParquetWriter implements ParquetWriter {
 
   async writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void> {
     await this.stage(rows, false);
-    await this.connection.run(`COPY (${typedSelect(spec)}) TO ${quote(path)} ${COPY_OPTIONS}`);
+    await this.connection.run(`COPY (${typedSelect(spec)}) TO ${sqlString(path)} ${COPY_OPTIONS}`);
   }
 
   async writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void> {
     await this.stage(rows, true);
     await this.connection.run(
-      `COPY (SELECT raw_event, epoch_ms(ts)::TIMESTAMP_MS AS "timestamp", log_partition, log_offset, reason, writer FROM staging) TO ${quote(path)} ${COPY_OPTIONS}`,
+      `COPY (SELECT raw_event, epoch_ms(ts)::TIMESTAMP_MS AS "timestamp", log_partition, log_offset, reason, writer FROM staging) TO ${sqlString(path)} ${COPY_OPTIONS}`,
     );
   }
 
   /** The sources are disjoint and given in log order; DuckDB keeps that order without a sort. */
   async merge(path: string, _spec: TableSpec, sources: string[]): Promise<void> {
-    const files = sources.map(quote).join(', ');
-    await this.connection.run(`COPY (SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) TO ${quote(path)} ${COPY_OPTIONS}`);
+    const files = sources.map(sqlString).join(', ');
+    await this.connection.run(`COPY (SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) TO ${sqlString(path)} ${COPY_OPTIONS}`);
   }
 
   async close(): Promise<void> {
