@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
+import { formatPositions } from '../eventlog/positions.js';
 import { formatResult } from '../sql/format-result.js';
 import { collectStatus, type PipelineStatus } from '../status/collect-status.js';
-
-const offsets = (positions: Record<string, number>) =>
-  Object.entries(positions)
-    .map(([p, o]) => `${p}:${o}`)
-    .join(' ') || '-';
 
 function formatStatus(s: PipelineStatus): string {
   const lines = [
     `server   ${s.server.url}: ${s.server.health}`,
     `state    ${s.state.backend} (${s.state.where}): ${s.state.reachable}`,
-    `events   ${s.log.backend} (${s.log.where}, topic ${s.log.topic}): ${s.log.reachable}, end offsets ${offsets(s.log.endOffsets)}`,
+    `events   ${s.log.backend} (${s.log.where}, topic ${s.log.topic}): ${s.log.reachable}, end offsets ${formatPositions(s.log.endOffsets)}`,
     '',
   ].join('\n');
-  const writers = formatResult({ columns: ['writer', 'position', 'events behind'], rows: s.writers.map((w) => [w.owner, offsets(w.position), w.lag ?? 'unknown']) }, 'table');
+  const writers = formatResult({ columns: ['writer', 'position', 'events behind'], rows: s.writers.map((w) => [w.owner, formatPositions(w.position), w.lag ?? 'unknown']) }, 'table');
   const tables = formatResult({ columns: ['table', 'registered', 'files'], rows: s.tables.map((t) => [t.table, t.registered ? 'yes' : 'no (gamepipe tables create)', t.files]) }, 'table');
   return `${lines}\n${writers}\n${tables}`;
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config/config-fields.js';
 import { isGamepipeError } from '../errors.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import type { Positions } from '../eventlog/event-log.js';
+import { positionsRecord } from '../eventlog/positions.js';
 import { lakeRoot } from '../lake/lake-paths.js';
 import { tableFiles } from '../sql/lake-views.js';
 import { allTableSpecs, registeredTables } from '../sql/table-catalog.js';
@@ -19,7 +20,6 @@ export interface PipelineStatus {
 }
 
 const maskPassword = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-const asRecord = (positions: Positions) => Object.fromEntries([...positions].map(([p, o]) => [String(p), o]));
 const reason = (error: unknown) => (isGamepipeError(error) ? error.message : String((error as Error).message ?? error));
 
 async function serverHealth(url: string): Promise<string> {
@@ -56,14 +56,14 @@ export async function collectStatus(config: Config): Promise<PipelineStatus> {
   const writers = ownersOf('all').map((owner) => {
     const position = recoverPositions(root, owner);
     const lag = logReachable === 'ok' ? [...endOffsets].reduce((sum, [p, end]) => sum + Math.max(0, end - (position.get(p) ?? 0)), 0) : null;
-    return { owner, position: asRecord(position), lag };
+    return { owner, position: positionsRecord(position), lag };
   });
   const registered = new Set(registeredTables(root).map((t) => t.table));
   return {
     dataDir: config.dataDir,
     server: { url, health: await serverHealth(url) },
     state: { backend: stateStoreKind(config), where: config.redisUrl ? maskPassword(config.redisUrl) : `${config.dataDir}/state`, reachable: stateReachable },
-    log: { backend: eventLogKind(config), where: config.kafkaBrokers?.join(',') ?? `${config.dataDir}/log`, topic: config.topic, reachable: logReachable, endOffsets: asRecord(endOffsets) },
+    log: { backend: eventLogKind(config), where: config.kafkaBrokers?.join(',') ?? `${config.dataDir}/log`, topic: config.topic, reachable: logReachable, endOffsets: positionsRecord(endOffsets) },
     writers,
     tables: allTableSpecs.map((spec) => ({ table: spec.table, registered: registered.has(spec.table), files: tableFiles(root, spec).length })),
   };

@@ -1,3 +1,5 @@
+import { formatPositions } from '../eventlog/positions.js';
+
 /** What one batch did, in the spirit of Spark's StreamingQueryProgress. */
 export interface BatchProgress {
   writer: string;
@@ -16,11 +18,6 @@ export interface BatchProgress {
   mergedFiles: number;
 }
 
-const offsets = (positions: Record<string, number>) =>
-  Object.entries(positions)
-    .map(([p, o]) => `${p}:${o}`)
-    .join(',') || '-';
-
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 
 /** One line a person can follow. */
@@ -29,7 +26,7 @@ export function formatProgress(p: BatchProgress): string {
   const merged = p.mergedFiles > 0 ? ` (${p.mergedFiles} small files merged)` : '';
   return (
     `[${p.writer}] batch ${p.batchId}: ${p.numInputRows} events read, ${p.rowsWritten} rows written${dead}, ` +
-    `offsets ${offsets(p.startOffset)} -> ${offsets(p.endOffset)}, ${p.files.length} file${p.files.length === 1 ? '' : 's'}${merged}, ` +
+    `offsets ${formatPositions(p.startOffset)} -> ${formatPositions(p.endOffset)}, ${p.files.length} file${p.files.length === 1 ? '' : 's'}${merged}, ` +
     `${p.durationMs.total} ms (${rate(p.inputRowsPerSecond)} in/s, ${rate(p.processedRowsPerSecond)} processed/s)`
   );
 }

@@ -26,8 +26,6 @@ const COPY_OPTIONS = `(FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_
 
 /** Parquet through an in-memory DuckDB: rows go in through an appender, out through COPY. */
 export class DuckdbParquetWriter implements ParquetWriter {
-  readonly name = 'duckdb';
-
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,

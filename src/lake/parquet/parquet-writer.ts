@@ -20,7 +20,6 @@ export interface DeadLetterRow extends LakeRow {
  * reader never needs a whole file in memory.
  */
 export interface ParquetWriter {
-  readonly name: string;
   /** Rows of an event table: typed columns are derived from `raw` following `spec`. */
   writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void>;
   writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void>;

@@ -26,8 +26,6 @@ const logFields = (row: LakeRow) => ({ raw_event: row.raw, timestamp: row.timest
  * (both derive from the event schemas); slower, and larger files.
  */
 export class ParquetjsParquetWriter implements ParquetWriter {
-  readonly name = 'parquetjs-lite';
-
   async writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void> {
     await writeRows(path, spec.columns, rows.map((row) => ({ ...(JSON.parse(row.raw) as Record<string, unknown>), ...logFields(row) })));
   }
