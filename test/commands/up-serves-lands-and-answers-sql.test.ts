@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { gamepipe, gamepipeInBackground, sh } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return check();
-}
 
 it('gamepipe up serves the game, lands purchases in the lake within seconds, answers SQL, and stops on Ctrl-C', async () => {
   const cwd = tempDir();

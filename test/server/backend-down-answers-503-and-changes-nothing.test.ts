@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { after, it } from 'node:test';
 import { GAMEPIPE_BIN, gamepipe, gamepipeInBackground, sh } from '../helpers/cli.js';
 import { REDIS_URL, requireKafka, requireRedis } from '../helpers/services.js';
+import { eventually } from '../helpers/eventually.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
 const KAFKA_SCRIPT = join(dirname(GAMEPIPE_BIN), '..', 'test', 'services', 'kafka.sh');
@@ -10,15 +11,6 @@ const OUTAGE_BROKER_PORT = 9192;
 const OUTAGE_REDIS_PORT = 6391;
 
 const status = (url: string, jar: string) => sh(`curl -s -o /dev/null -w '%{http_code}' -b ${jar} ${url}`);
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
-}
 
 it('with the Kafka broker down a purchase answers 503 and changes nothing; when it is back purchases flow again, each logged once', async (t) => {
   if (!(await requireRedis(t)) || !(await requireKafka(t))) return;
@@ -41,7 +33,7 @@ it('with the Kafka broker down a purchase answers 503 and changes nothing; when 
   assert.equal((JSON.parse(sh(`curl -s -b ${jar} ${url}/inventory`)) as { total: number }).total, 1, 'the refused purchase left no item');
 
   broker('resume');
-  assert.ok(await eventually(() => status(`${url}/buy/sword`, jar) === '200', 60_000), 'purchases are accepted again once Kafka is back');
+  assert.ok(await eventually(() => status(`${url}/buy/sword`, jar) === '200', 60_000, 500), 'purchases are accepted again once Kafka is back');
   assert.equal(await server.stop(), 0);
   const inventory = await gamepipeInBackground(['serve', '--port', '0', ...flags], 'listening on', { cwd });
   const items = (JSON.parse(sh(`curl -s -b ${jar} ${/listening on (\S+)/.exec(inventory.output())![1]!}/inventory`)) as { total: number }).total;
@@ -57,7 +49,7 @@ it('with Redis down a request answers 503 with one line and logs no event', asyn
   if (!(await requireRedis(t))) return;
   sh(`redis-server --port ${OUTAGE_REDIS_PORT} --bind 127.0.0.1 --save '' --appendonly no --daemonize yes`);
   after(() => sh(`redis-cli -p ${OUTAGE_REDIS_PORT} shutdown nosave 2>/dev/null || true`));
-  await eventually(() => sh(`redis-cli -p ${OUTAGE_REDIS_PORT} ping || true`).trim() === 'PONG', 10_000);
+  await eventually(() => sh(`redis-cli -p ${OUTAGE_REDIS_PORT} ping || true`).trim() === 'PONG', 10_000, 500);
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0', '--redis-url', `redis://127.0.0.1:${OUTAGE_REDIS_PORT}`], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
