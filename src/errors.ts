@@ -16,7 +16,14 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DATA_DIR_LOCKED'
   | 'SQL_ERROR'
-  | 'LAKE_ERROR';
+  | 'QUERY_CANCELLED'
+  | 'ENGINE_UNAVAILABLE'
+  | 'TABLE_MISMATCH'
+  | 'LAKE_ERROR'
+  | 'LAKE_UNAVAILABLE'
+  | 'LAKE_EXISTS'
+  | 'LAKE_NOT_FOUND'
+  | 'LAKE_FENCED';
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -32,10 +39,17 @@ const statusByCode: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
   DATA_DIR_LOCKED: 500,
   SQL_ERROR: 400,
+  QUERY_CANCELLED: 499,
+  ENGINE_UNAVAILABLE: 503,
+  TABLE_MISMATCH: 409,
   LAKE_ERROR: 500,
+  LAKE_UNAVAILABLE: 503,
+  LAKE_EXISTS: 409,
+  LAKE_NOT_FOUND: 404,
+  LAKE_FENCED: 409,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

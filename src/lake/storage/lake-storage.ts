@@ -1,0 +1,54 @@
+/** One entry of a lake directory. */
+export interface LakeEntry {
+  /** Path relative to the lake root, '/'-separated, never starting with '/'. */
+  path: string;
+  /** The last path segment. */
+  name: string;
+  isDirectory: boolean;
+  /** Bytes; 0 for a directory. */
+  size: number;
+  /** Last modification, UTC milliseconds, as the store records it. */
+  modifiedMs: number;
+}
+
+/**
+ * Where the lake's files live: a local directory, HDFS over WebHDFS, or memory (tests). Paths are
+ * relative to the lake root and '/'-separated. Every adapter keeps these rules, checked by one
+ * contract suite (test/lake/lake-storage-contract.test.ts):
+ * - a method that resolves has taken durable effect (fsynced locally, acknowledged by the NameNode);
+ * - `rename` never overwrites and never moves into an existing directory: it is the fence that makes
+ *   a lake commit exactly-once, so a destination that exists fails with LAKE_EXISTS;
+ * - `replace` is atomic: a reader sees the old bytes or the new ones, never a mix;
+ * - `create` and `upload` write in place: a crash may leave a partial file, so they only ever name
+ *   hidden paths (a segment starting with `_` or `.`) that queries never read;
+ * - a store that cannot be reached fails with LAKE_UNAVAILABLE (retriable); a missing path with
+ *   LAKE_NOT_FOUND where the method says so.
+ */
+export interface LakeStorage {
+  /** Where the lake is, for people and for engines that read it: `file:///abs/dir` or `hdfs://host:8020/dir`. */
+  readonly uri: string;
+  /** Resolves when the store answers at the lake root. */
+  ping(): Promise<void>;
+  /** The entries directly under `dir`, any order; [] when `dir` does not exist. */
+  list(dir: string): Promise<LakeEntry[]>;
+  /** The entry at `path`, or null when there is none. */
+  stat(path: string): Promise<LakeEntry | null>;
+  /** The whole file, or null when there is none. */
+  read(path: string): Promise<Buffer | null>;
+  /** A new file holding `data`; parents are created; LAKE_EXISTS when `path` exists. */
+  create(path: string, data: Uint8Array): Promise<void>;
+  /** A new file with the bytes of the local file `localFile`, streamed; parents are created; LAKE_EXISTS when `path` exists. */
+  upload(localFile: string, path: string): Promise<void>;
+  /** Moves a file; parents of `to` are created; LAKE_EXISTS when `to` exists, LAKE_NOT_FOUND when `from` does not. */
+  rename(from: string, to: string): Promise<void>;
+  /** Sets `path` to `data` atomically, whether it existed or not; parents are created. */
+  replace(path: string, data: Uint8Array): Promise<void>;
+  /** Removes a file (or a directory with `recursive`); false when there was nothing. */
+  delete(path: string, options?: { recursive?: boolean }): Promise<boolean>;
+  /** Creates a directory and its parents; an existing one is fine. */
+  mkdirs(dir: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** True for a path whose last segment is hidden from Hive, Trino, Spark and gamepipe's own views. */
+export const isHiddenName = (name: string): boolean => name.startsWith('_') || name.startsWith('.');
