@@ -1,4 +1,6 @@
-import { QuerySession } from '../src/sql/query-session.js';
+import { DuckdbQueryEngine } from '../src/sql/engines/duckdb-query-engine.js';
+import { queryAll } from '../src/sql/query-engine.js';
+import { localLake } from '../test/helpers/lake-query.js';
 import { benchDir, fmt, percentile, startGamepipe } from './bench-process.js';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 30);
@@ -17,9 +19,9 @@ export async function freshnessBench(): Promise<void> {
       if (bought.status !== 200) throw new Error(`purchase answered ${bought.status}`);
       const answered = performance.now();
       for (;;) {
-        const session = await QuerySession.open(dataDir);
-        const [[visible]] = (await session.query(`select count(*) from events_buy where quantity = ${quantity}`)).rows as number[][];
-        session.close();
+        const engine = await DuckdbQueryEngine.open(localLake(dataDir));
+        const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where quantity = ${quantity}`)).rows as number[][];
+        await engine.close();
         if (visible === 1) break;
         await new Promise((r) => setTimeout(r, 50));
       }

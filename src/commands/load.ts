@@ -105,7 +105,7 @@ export function registerLoadCommand(program: Command, resolveConfig: ConfigResol
     .option('--json', 'print the summary as JSON')
     .action(async (options: LoadOptions, command: Command) => {
       const config = resolveConfig(command);
-      const plan = buildPlan(options, config, Catalog.fromFile(config.catalog));
+      const plan = buildPlan(options, config, Catalog.fromFile(config.itemCatalog));
       const tty = process.stderr.isTTY === true;
       let stopProgress = () => undefined as void;
       const summary = await runLoad(

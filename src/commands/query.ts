@@ -1,22 +1,68 @@
 import type { Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
-import { formatResult, resultFormats, type ResultFormat } from '../sql/format-result.js';
-import { QuerySession } from '../sql/query-session.js';
-import { parseChoice } from './option-parsers.js';
+import { GamepipeError } from '../errors.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { csvHeader, formatResult, formatRows, resultFormats, type ResultFormat } from '../sql/format-result.js';
+import { openQueryEngine } from '../sql/open-query-engine.js';
+import type { QueryEngine } from '../sql/query-engine.js';
+import { queryProgressLine } from '../ui/query-progress.js';
+import { parseChoice, parseDuration } from './option-parsers.js';
+
+interface QueryOptions {
+  format: string;
+  queryTimeout?: string;
+}
+
+/** Prints one statement's rows: csv and json as they arrive, the aligned table once complete (its widths need every row). */
+async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal): Promise<void> {
+  const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
+  const rows: unknown[][] = [];
+  let columns: string[] = [];
+  try {
+    await engine.stream(sql, {
+      signal,
+      onColumns: (names) => {
+        columns = names;
+        if (format === 'csv') process.stdout.write(csvHeader(names));
+      },
+      onRows: (batch) => {
+        progress?.clear();
+        if (format === 'table') rows.push(...batch);
+        else process.stdout.write(formatRows(columns, batch, format));
+      },
+      onProgress: (p) => progress?.show(p),
+    });
+  } finally {
+    progress?.clear();
+  }
+  if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
+}
 
 export function registerQueryCommand(program: Command, resolveConfig: ConfigResolver): void {
   program
     .command('query')
-    .argument('<sql>', 'e.g. "select count(*) from events_buy where item_type = \'sword\'"')
-    .description('run SQL on the lake (DuckDB); `show tables` and `describe events_buy` work as in the seed\'s Presto session')
+    .argument('[sql]', 'e.g. "select count(*) from events_buy where item_type = \'sword\'"; none on a terminal opens the query shell')
+    .description('run SQL on the lake: DuckDB embedded, or Trino/Presto with --trino-url/--presto-url (`show tables` and `describe events_buy` work as in the seed\'s Presto session)')
     .option('--format <format>', `${resultFormats.join(', ')}`, 'table')
-    .action(async (sql: string, options: { format: string }, command: Command) => {
+    .option('--query-timeout <duration>', 'cancel a query that runs longer than this (default: no limit)')
+    .action(async (sql: string | undefined, options: QueryOptions, command: Command) => {
       const format = parseChoice<ResultFormat>(options.format, resultFormats, '--format');
-      const session = await QuerySession.open(resolveConfig(command).dataDir);
+      const queryTimeoutMs = options.queryTimeout === undefined ? undefined : parseDuration(options.queryTimeout, '--query-timeout');
+      if (sql === undefined) throw new GamepipeError('BAD_REQUEST', 'give a SQL statement', { hint: 'e.g. gamepipe query "show tables"' });
+      const config = resolveConfig(command);
+      const storage = await openLakeStorage(config);
+      const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
+      const cancel = new AbortController();
+      const onInterrupt = () => cancel.abort();
+      process.once('SIGINT', onInterrupt);
+      const timer = queryTimeoutMs === undefined ? undefined : setTimeout(() => cancel.abort(), queryTimeoutMs);
       try {
-        process.stdout.write(formatResult(await session.query(sql), format));
+        await printQuery(engine, sql, format, cancel.signal);
       } finally {
-        session.close();
+        clearTimeout(timer);
+        process.off('SIGINT', onInterrupt);
+        await engine.close();
+        await storage.close();
       }
     });
 }

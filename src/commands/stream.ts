@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
-import { lakeRoot } from '../lake/lake-paths.js';
+import type { Config } from '../config/config-fields.js';
+import { describeError, type GamepipeError } from '../errors.js';
+import { writerTargets, type WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
+import type { TableRegistry } from '../sql/table-registry.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
 import { StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
-import { writerTargets, type WriterTarget } from '../streaming/writers.js';
 import { parseChoice, parseCount, parseDuration } from './option-parsers.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -17,9 +22,19 @@ interface StreamOptions {
   parquetWriter: string;
 }
 
+/** One line on stderr per retry: what does not answer, which try, when the next. */
+export const reportRetry = (writer: string) => (error: GamepipeError, attempt: number, delayMs: number) =>
+  process.stderr.write(`gamepipe stream ${writer}: ${describeError(error)}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)}s\n`);
+
+/** The metastore a writer declares new partitions in: only with Trino or Presto. */
+export async function writerRegistry(config: Config, storage: LakeStorage): Promise<TableRegistry | undefined> {
+  return engineChoice(config) === 'duckdb' ? undefined : openTableRegistry(config, storage);
+}
+
 export function streamWriterOptions(target: WriterTarget, options: StreamOptions, onProgress: (p: BatchProgress) => void) {
   return {
     target,
+    onRetry: reportRetry(target),
     triggerMs: parseDuration(options.trigger, '--trigger'),
     once: options.once === true,
     maxBatchRecords: parseCount(options.maxBatch, '--max-batch'),
@@ -50,13 +65,19 @@ export function registerStreamCommand(program: Command, resolveConfig: ConfigRes
       const target = parseChoice(table, writerTargets, 'the table');
       const config = resolveConfig(command);
       const report = (p: BatchProgress) => process.stdout.write(`${options.json ? JSON.stringify(p) : formatProgress(p)}\n`);
-      const writer = await StreamWriter.open(config, streamWriterOptions(target, options, report));
-      if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${lakeRoot(config.dataDir)}\n`);
-      void shutdownSignal().then(() => writer.stop());
+      const storage = await openLakeStorage(config);
+      const registry = await writerRegistry(config, storage);
       try {
-        await writer.run();
+        const writer = await StreamWriter.open(config, { ...streamWriterOptions(target, options, report), storage, registry });
+        if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${writer.lakeUri}\n`);
+        void shutdownSignal().then(() => writer.stop());
+        try {
+          await writer.run();
+        } finally {
+          await writer.close();
+        }
       } finally {
-        await writer.close();
+        await registry?.close();
       }
       if (!options.json) process.stdout.write(`gamepipe stream ${target}: stopped\n`);
     });

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
-import { lakeRoot } from '../lake/lake-paths.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { runServer } from '../server/run-server.js';
+import { allTableSpecs } from '../sql/lake-tables.js';
+import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress } from '../streaming/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
-import { allTableSpecs, registerTables } from '../sql/table-catalog.js';
 import { addStreamOptions, streamWriterOptions } from './stream.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -21,28 +22,38 @@ export function registerUpCommand(program: Command, resolveConfig: ConfigResolve
     .option('--quiet', 'do not print a line per stream batch')
     .action(async (options: UpOptions, command: Command) => {
       const config = resolveConfig(command);
-      const root = lakeRoot(config.dataDir);
-      registerTables(root, allTableSpecs);
-      const writer = await StreamWriter.open(
-        config,
-        streamWriterOptions('all', { ...options, once: false }, (p) => {
+      const storage = await openLakeStorage(config);
+      await storage.ping();
+      const registry = await openTableRegistry(config, storage);
+      await registry.create(allTableSpecs);
+      for (const spec of allTableSpecs) await registry.addPartitions(spec);
+      const writer = await StreamWriter.open(config, {
+        ...streamWriterOptions('all', { ...options, once: false }, (p) => {
           if (!options.quiet) process.stdout.write(`${formatProgress(p)}\n`);
         }),
-      );
-      const server = await runServer(config).catch(async (error: unknown) => {
-        await writer.close();
+        storage,
+        registry: engineChoice(config) === 'duckdb' ? undefined : registry,
+      }).catch(async (error: unknown) => {
+        await registry.close();
         throw error;
       });
+      const server = await runServer(config).catch(async (error: unknown) => {
+        await writer.close();
+        await registry.close();
+        throw error;
+      });
+      const engine = engineChoice(config);
+      const queryHint = engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
       const running = writer.run();
       process.stdout.write(
         [
           `gamepipe up: listening on ${server.url}`,
           `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
-          `  lake: ${root} (tables ${allTableSpecs.map((s) => s.table).join(', ')})`,
+          `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`})`,
           `  /status token: ${server.statusTokenSource}`,
           `  try:   curl -c /tmp/cookies -b /tmp/cookies '${server.url}/signup?username=user1&password=pw1'`,
           `         curl -b /tmp/cookies ${server.url}/buy/sword`,
-          `         npx gamepipe query "select item_type, count(*) from events_buy group by 1"`,
+          `         npx gamepipe query${queryHint} "select item_type, count(*) from events_buy group by 1"`,
           '  Ctrl-C stops everything.',
           '',
         ].join('\n'),
@@ -52,6 +63,7 @@ export function registerUpCommand(program: Command, resolveConfig: ConfigResolve
       writer.stop();
       await running;
       await writer.close();
+      await registry.close();
       process.stdout.write('gamepipe up: stopped\n');
     });
 }

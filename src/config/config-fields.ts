@@ -12,8 +12,21 @@ export interface Config {
   topic: string;
   host: string;
   port: number;
-  catalog: string | undefined;
+  itemCatalog: string | undefined;
+  /** Where the lake is: a local directory (default `<data-dir>/lake`), `hdfs://namenode:8020/path` or `webhdfs://namenode:9870/path`. */
+  lake: string | undefined;
+  webhdfsUrl: string | undefined;
+  hdfsUser: string;
+  engine: QueryEngineChoice | undefined;
+  trinoUrl: string | undefined;
+  prestoUrl: string | undefined;
+  /** The SQL catalog of Trino/Presto (`hive`), as their CLIs' --catalog. */
+  catalog: string;
+  schema: string;
 }
+
+export const queryEngineChoices = ['duckdb', 'trino', 'presto'] as const;
+export type QueryEngineChoice = (typeof queryEngineChoices)[number];
 
 export interface ConfigField<K extends keyof Config = keyof Config> {
   key: K;
@@ -57,6 +70,44 @@ const parseTopic = (raw: string): string => {
   return raw;
 };
 
+const parseHttpUrl = (what: string, example: string) => (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(what, raw, example);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(what, raw, example);
+  return raw.replace(/\/+$/, '');
+};
+
+const parseLake = (raw: string): string => {
+  if (/^(hdfs|webhdfs):/i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw invalid('lake', raw, 'a directory, hdfs://namenode:8020/path or webhdfs://namenode:9870/path');
+    }
+    if (!url.hostname) throw invalid('lake', raw, 'hdfs://namenode:8020/path (a host is needed)');
+    return raw;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !raw.startsWith('file://')) {
+    throw invalid('lake', raw, 'a directory, file:///dir, hdfs://namenode:8020/path or webhdfs://namenode:9870/path');
+  }
+  return nonEmpty('lake')(raw);
+};
+
+const parseEngine = (raw: string): QueryEngineChoice => {
+  if (!(queryEngineChoices as readonly string[]).includes(raw)) throw invalid('engine', raw, queryEngineChoices.join(', '));
+  return raw as QueryEngineChoice;
+};
+
+const parseSqlName = (what: string) => (raw: string): string => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(raw)) throw invalid(what, raw, 'letters, digits and "_"');
+  return raw;
+};
+
 const nonEmpty = (key: string) => (raw: string): string => {
   if (raw.trim() === '') throw invalid(key, raw, 'a non-empty value');
   return raw;
@@ -69,5 +120,13 @@ export const configFields: ConfigField[] = [
   { key: 'topic', flag: '--topic <name>', env: 'GAMEPIPE_TOPIC', description: 'event log topic', defaultValue: 'events', parse: parseTopic },
   { key: 'host', flag: '--host <host>', env: 'GAMEPIPE_HOST', description: 'address the game server listens on', defaultValue: 'localhost', parse: nonEmpty('host') },
   { key: 'port', flag: '--port <port>', env: 'GAMEPIPE_PORT', description: 'port the game server listens on', defaultValue: 5000, parse: parsePort },
-  { key: 'catalog', flag: '--catalog <file>', env: 'GAMEPIPE_CATALOG', description: 'item catalog JSON file replacing the built-in one', defaultValue: undefined, parse: nonEmpty('catalog path') },
+  { key: 'itemCatalog', flag: '--item-catalog <file>', env: 'GAMEPIPE_ITEM_CATALOG', description: 'item catalog JSON file replacing the built-in shop', defaultValue: undefined, parse: nonEmpty('item catalog path') },
+  { key: 'lake', flag: '--lake <uri>', env: 'GAMEPIPE_LAKE', description: 'where the lake is: a directory, hdfs://namenode:8020/path or webhdfs://namenode:9870/path (default: <data-dir>/lake)', defaultValue: undefined, parse: parseLake },
+  { key: 'webhdfsUrl', flag: '--webhdfs-url <url>', env: 'GAMEPIPE_WEBHDFS_URL', description: 'the NameNode\'s WebHDFS address when it is not http://<namenode>:9870', defaultValue: undefined, parse: parseHttpUrl('WebHDFS URL', 'http://namenode:9870') },
+  { key: 'hdfsUser', flag: '--hdfs-user <name>', env: 'GAMEPIPE_HDFS_USER', description: 'the HDFS user the lake is written as', defaultValue: process.env.USER || 'gamepipe', parse: nonEmpty('HDFS user') },
+  { key: 'engine', flag: '--engine <name>', env: 'GAMEPIPE_ENGINE', description: `query engine: ${queryEngineChoices.join(', ')} (default: trino or presto when its URL is set, else duckdb)`, defaultValue: undefined, parse: parseEngine },
+  { key: 'trinoUrl', flag: '--trino-url <url>', env: 'GAMEPIPE_TRINO_URL', description: 'a Trino coordinator (e.g. http://127.0.0.1:8080): tables and queries go there', defaultValue: undefined, parse: parseHttpUrl('Trino URL', 'http://coordinator:8080') },
+  { key: 'prestoUrl', flag: '--presto-url <url>', env: 'GAMEPIPE_PRESTO_URL', description: 'a Presto coordinator: tables and queries go there', defaultValue: undefined, parse: parseHttpUrl('Presto URL', 'http://coordinator:8080') },
+  { key: 'catalog', flag: '--catalog <name>', env: 'GAMEPIPE_CATALOG', description: 'Trino/Presto catalog of the lake\'s tables', defaultValue: 'hive', parse: parseSqlName('catalog') },
+  { key: 'schema', flag: '--schema <name>', env: 'GAMEPIPE_SCHEMA', description: 'Trino/Presto schema of the lake\'s tables', defaultValue: 'default', parse: parseSqlName('schema') },
 ] as ConfigField[];

@@ -1,40 +1,35 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDataFileName, type CommittedFile } from './lake-paths.js';
+import type { LakeStorage } from './storage/lake-storage.js';
 
-const listDir = (dir: string): string[] => {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-};
+const byPosition = (a: CommittedFile, b: CommittedFile) => a.partition - b.partition || a.firstOffset - b.firstOffset || b.lastOffset - a.lastOffset;
 
-/** Every committed data file in one directory (relative to the lake root), merged-away ones included, by position. */
-export function filesIn(root: string, dir: string): CommittedFile[] {
+/** Every committed data file directly in one directory (a lake path), by position. */
+export async function filesIn(storage: LakeStorage, dir: string): Promise<CommittedFile[]> {
   const files: CommittedFile[] = [];
-  for (const name of listDir(join(root, dir))) {
-    const parsed = parseDataFileName(name);
-    if (parsed) files.push({ path: join(dir, name), ...parsed });
+  for (const entry of await storage.list(dir)) {
+    const parsed = entry.isDirectory ? null : parseDataFileName(entry.name);
+    if (parsed) files.push({ path: entry.path, size: entry.size, modifiedMs: entry.modifiedMs, ...parsed });
   }
-  return files.sort((a, b) => a.partition - b.partition || a.firstOffset - b.firstOffset || b.lastOffset - a.lastOffset);
+  return files.sort(byPosition);
 }
 
-/** The date-partition directories of a table directory, relative to the lake root. */
-export const datePartitionDirs = (root: string, tableDir: string): string[] =>
-  listDir(join(root, tableDir))
-    .filter((d) => d.startsWith('dt='))
-    .sort()
-    .map((d) => join(tableDir, d));
+/** The date-partition directories (`<tableDir>/dt=…`) of a table directory, in date order. */
+export async function datePartitionDirs(storage: LakeStorage, tableDir: string): Promise<string[]> {
+  return (await storage.list(tableDir))
+    .filter((e) => e.isDirectory && e.name.startsWith('dt='))
+    .map((e) => e.path)
+    .sort();
+}
 
 /**
- * The files a query reads under `<root>/<tableDir>/dt=*`: complete files only (they are renamed
- * into place), and not those already merged into a larger one, so no row is counted twice while
- * compaction's leftovers wait for deletion. A consistent set at the moment of listing.
+ * The files a query reads under `<tableDir>/dt=*`: complete files only (they are renamed into place)
+ * and not one whose offsets lie inside another's (a merge that was interrupted before it hid its
+ * sources), so no row is counted twice. A consistent set at the moment of listing.
  */
-export function committedFiles(root: string, tableDir: string): CommittedFile[] {
-  return datePartitionDirs(root, tableDir).flatMap((dir) => splitMerged(filesIn(root, dir)).visible);
+export async function committedFiles(storage: LakeStorage, tableDir: string): Promise<CommittedFile[]> {
+  const dirs = await datePartitionDirs(storage, tableDir);
+  const perDir = await Promise.all(dirs.map((dir) => filesIn(storage, dir)));
+  return perDir.flatMap((files) => splitMerged(files).visible);
 }
 
 /**

@@ -1,19 +1,19 @@
-import { join } from 'node:path';
-
 /**
- * The lake's layout under `<data-dir>/lake`, the same on a local disk or HDFS:
+ * The lake's layout, the same in a local directory or on HDFS (paths relative to the lake root):
  *   events_buy/dt=2026-11-28/events+<partition>+<firstOffset>+<lastOffset>.parquet
+ *   events_buy/dt=2026-11-28/_merged/…  files merged into a larger one, kept for running queries
  *   events_dead_letter/<writer>/dt=2026-11-28/events+<partition>+<firstOffset>+<lastOffset>.parquet
- *   _tmp/   files being written (never read by queries)
- *   _wal/   one intent record per writer for the batch it is committing
- * File names carry the log offsets they hold, so the committed position of every writer can be
- * rebuilt from the file names alone.
+ *   _tmp/        files being committed; _wal/ one intent per writer; _positions/ per owner;
+ *   _locks/      one lease per owner; _status/ per writer; _scratch/ local work files
+ * Every name starting with `_` or `.` is hidden from Hive, Trino, Spark and gamepipe's views. File
+ * names carry the log offsets they hold, so positions can be rebuilt from the names alone.
  */
-export const lakeRoot = (dataDir: string): string => join(dataDir, 'lake');
 
 export interface CommittedFile {
   /** Path relative to the lake root. */
   path: string;
+  size: number;
+  modifiedMs: number;
   partition: number;
   firstOffset: number;
   lastOffset: number;
@@ -24,7 +24,7 @@ const FILE_NAME = /^events\+(\d+)\+(\d+)\+(\d+)\.parquet$/;
 export const dataFileName = (partition: number, firstOffset: number, lastOffset: number): string =>
   `events+${partition}+${firstOffset}+${lastOffset}.parquet`;
 
-export function parseDataFileName(name: string): Omit<CommittedFile, 'path'> | null {
+export function parseDataFileName(name: string): Pick<CommittedFile, 'partition' | 'firstOffset' | 'lastOffset'> | null {
   const match = FILE_NAME.exec(name);
   if (!match) return null;
   return { partition: Number(match[1]), firstOffset: Number(match[2]), lastOffset: Number(match[3]) };
@@ -33,4 +33,7 @@ export function parseDataFileName(name: string): Omit<CommittedFile, 'path'> | n
 /** UTC date partition of a millisecond timestamp. */
 export const datePartition = (ms: number): string => `dt=${new Date(ms).toISOString().slice(0, 10)}`;
 
-export const deadLetterDir = (writer: string): string => join('events_dead_letter', writer);
+export const deadLetterDir = (writer: string): string => `events_dead_letter/${writer}`;
+
+/** Where compaction hides the files it merged, inside their date directory. */
+export const MERGED_DIR = '_merged';

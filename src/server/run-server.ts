@@ -30,7 +30,7 @@ function statusToken(dataDir: string, env: NodeJS.ProcessEnv): { token: string; 
 
 /** Opens the configured back ends and serves the game API until `stop`. */
 export async function runServer(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
-  const catalog = Catalog.fromFile(config.catalog);
+  const catalog = Catalog.fromFile(config.itemCatalog);
   const backends = { state: stateStoreKind(config), log: eventLogKind(config) };
   const usesDataDir = backends.state === 'embedded' || backends.log === 'embedded';
   const release = usesDataDir ? acquireDirLock(config.dataDir, 'serve', 'gamepipe serve') : () => undefined;

@@ -3,20 +3,24 @@ import { isGamepipeError } from '../errors.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
-import { lakeRoot } from '../lake/lake-paths.js';
-import { tableFiles } from '../sql/lake-views.js';
-import { allTableSpecs, registeredTables } from '../sql/table-catalog.js';
+import { recoverPositions } from '../lake/commit/recover-positions.js';
+import { ownersOf } from '../lake/owners.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { LakeCatalogRegistry } from '../sql/engines/lake-catalog-registry.js';
+import { allTableSpecs, tableFiles } from '../sql/lake-tables.js';
+import { engineChoice } from '../sql/open-query-engine.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
-import { recoverPositions } from '../streaming/recover-positions.js';
-import { ownersOf } from '../streaming/writers.js';
 
 export interface PipelineStatus {
   dataDir: string;
   server: { url: string; health: string };
   state: { backend: string; where: string; reachable: string };
   log: { backend: string; where: string; topic: string; reachable: string; endOffsets: Record<string, number> };
+  lake: { uri: string; reachable: string };
+  engine: string;
   writers: { owner: string; position: Record<string, number>; lag: number | null }[];
-  tables: { table: string; registered: boolean; files: number }[];
+  tables: { table: string; registered: boolean | null; files: number | null }[];
 }
 
 const maskPassword = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
@@ -35,7 +39,22 @@ async function serverHealth(url: string): Promise<string> {
 /** What a person checks first: what runs where, whether it answers, and how far behind the writers are. */
 export async function collectStatus(config: Config): Promise<PipelineStatus> {
   const url = `http://${config.host === 'localhost' ? '127.0.0.1' : config.host}:${config.port}`;
-  const root = lakeRoot(config.dataDir);
+  const storage = await openLakeStorage(config);
+  try {
+    return await collect(config, url, storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function collect(config: Config, url: string, storage: LakeStorage): Promise<PipelineStatus> {
+  let lakeReachable = 'ok';
+  try {
+    await storage.ping();
+  } catch (error) {
+    lakeReachable = reason(error);
+  }
+  const lakeUp = lakeReachable === 'ok';
   let stateReachable = 'ok';
   if (stateStoreKind(config) === 'redis') {
     try {
@@ -53,18 +72,27 @@ export async function collectStatus(config: Config): Promise<PipelineStatus> {
   } catch (error) {
     logReachable = reason(error);
   }
-  const writers = ownersOf('all').map((owner) => {
-    const position = recoverPositions(root, owner);
-    const lag = logReachable === 'ok' ? [...endOffsets].reduce((sum, [p, end]) => sum + Math.max(0, end - (position.get(p) ?? 0)), 0) : null;
-    return { owner, position: positionsRecord(position), lag };
-  });
-  const registered = new Set(registeredTables(root).map((t) => t.table));
+  const writers = [];
+  for (const owner of ownersOf('all')) {
+    const position = lakeUp ? await recoverPositions(storage, owner) : new Map<number, number>();
+    const lag = logReachable === 'ok' && lakeUp ? [...endOffsets].reduce((sum, [p, end]) => sum + Math.max(0, end - (position.get(p) ?? 0)), 0) : null;
+    writers.push({ owner, position: positionsRecord(position), lag });
+  }
+  // Tables declared in a metastore are Trino's to tell (`gamepipe tables list`); the embedded catalog is in the lake.
+  const embedded = engineChoice(config) === 'duckdb';
+  const registered = new Set(embedded && lakeUp ? (await new LakeCatalogRegistry(storage).declared()).map((t) => t.table) : []);
+  const tables = [];
+  for (const spec of allTableSpecs) {
+    tables.push({ table: spec.table, registered: embedded && lakeUp ? registered.has(spec.table) : null, files: lakeUp ? (await tableFiles(storage, spec)).length : null });
+  }
   return {
     dataDir: config.dataDir,
     server: { url, health: await serverHealth(url) },
     state: { backend: stateStoreKind(config), where: config.redisUrl ? maskPassword(config.redisUrl) : `${config.dataDir}/state`, reachable: stateReachable },
     log: { backend: eventLogKind(config), where: config.kafkaBrokers?.join(',') ?? `${config.dataDir}/log`, topic: config.topic, reachable: logReachable, endOffsets: positionsRecord(endOffsets) },
+    lake: { uri: storage.uri, reachable: lakeReachable },
+    engine: engineChoice(config),
     writers,
-    tables: allTableSpecs.map((spec) => ({ table: spec.table, registered: registered.has(spec.table), files: tableFiles(root, spec).length })),
+    tables,
   };
 }

@@ -16,6 +16,8 @@ export interface BatchProgress {
   files: string[];
   /** Small files merged into larger ones after this batch (see Compactor). */
   mergedFiles: number;
+  /** How long the batch's rows took from their event time to being visible to queries. */
+  freshnessMs?: { p50: number; p95: number; max: number };
 }
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));

@@ -1,7 +1,7 @@
 import { secretFieldPattern, validateEvent } from '../events/event-schemas.js';
 import { tableForEventType } from '../events/tables.js';
 import type { LogRecord } from '../eventlog/event-log.js';
-import { UNROUTED } from './writers.js';
+import { UNROUTED } from '../lake/owners.js';
 
 export type Routed =
   | { kind: 'row'; owner: string; eventTs: number }

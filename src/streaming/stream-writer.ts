@@ -1,19 +1,18 @@
-import { dirname, join } from 'node:path';
 import type { Config } from '../config/config-fields.js';
+import { isGamepipeError, type GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord, Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
-import { datePartitionDirs } from '../lake/lake-files.js';
-import { lakeRoot } from '../lake/lake-paths.js';
-import { createParquetWriter, type ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
-import type { ParquetWriter } from '../lake/parquet/parquet-writer.js';
-import { acquireDirLock } from '../util/dir-lock.js';
+import type { CompactionPolicy } from '../lake/commit/compactor.js';
+import { LakeWriter } from '../lake/lake-writer.js';
+import type { WriterTarget } from '../lake/owners.js';
+import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { PartitionAnnouncer } from '../sql/partition-announcer.js';
+import type { TableRegistry } from '../sql/table-registry.js';
 import type { BatchProgress } from './batch-progress.js';
-import { Compactor, defaultCompaction, type CompactionPolicy } from './compactor.js';
-import { LakeCommitter } from './lake-committer.js';
-import { recoverPositions, writeCheckpoint } from './recover-positions.js';
+import { freshness } from './freshness.js';
 import { writeBatchFiles } from './write-batch-files.js';
-import { ownerDirs, ownersOf, type WriterTarget } from './writers.js';
 
 export interface StreamWriterOptions {
   target: WriterTarget;
@@ -26,7 +25,13 @@ export interface StreamWriterOptions {
   parquetWriter: ParquetWriterChoice;
   /** When small files are merged; the defaults suit a writer with a trigger of a second or so. */
   compaction?: CompactionPolicy;
+  /** A lake store to use instead of the configured one (tests inject faults with it). */
+  storage?: LakeStorage;
+  /** Where new date partitions are declared (the Hive metastore behind Trino); none for DuckDB, whose views list them. */
+  registry?: TableRegistry;
   onProgress(progress: BatchProgress): void;
+  /** A retriable failure (the lake or the log does not answer): the batch is tried again after `delayMs`. */
+  onRetry?(error: GamepipeError, attempt: number, delayMs: number): void;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface StreamWriterOptions {
  * million events, compaction included.
  */
 export const streamDefaults = { triggerMs: 1000, maxBatchRecords: 20_000, maxFileRows: 1_000_000 };
+
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Where to start reading: per partition, the lowest position among the owners (all must know it). */
 function startPositions(committed: Map<string, Positions>): Positions {
@@ -47,45 +54,42 @@ function startPositions(committed: Map<string, Positions>): Positions {
   return start;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Reads the event log and lands each owner's events in the lake exactly once. Each batch runs the
- * committer's state machine (write temp files, record intent, rename, advance); positions are
- * rebuilt from committed file names at start, so a writer killed at any moment resumes cleanly.
+ * Reads the event log in batches and lands each owner's events in the lake exactly once through
+ * the LakeWriter (stage files, record intent, rename, advance). A batch that fails on a retriable
+ * error (the lake does not answer) is tried again with backoff once the lake has been resynced, so
+ * nothing partial stays behind and no record is skipped.
  */
 export class StreamWriter {
   private stopping = false;
   private batchId = 0;
   private lastBatchEnd = Date.now();
+  private readonly partitions: PartitionAnnouncer | undefined;
 
   private constructor(
     private readonly options: StreamWriterOptions,
     private readonly reader: EventLogReader,
-    private readonly parquet: ParquetWriter,
-    private readonly committer: LakeCommitter,
-    private readonly compactor: Compactor,
-    private readonly committed: Map<string, Positions>,
-    private readonly root: string,
-    private readonly releaseLocks: () => void,
-  ) {}
+    private readonly lake: LakeWriter,
+  ) {
+    this.partitions = options.registry ? new PartitionAnnouncer(options.registry) : undefined;
+  }
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {
-    const root = lakeRoot(config.dataDir);
-    const releases: (() => void)[] = [];
-    const releaseLocks = () => releases.splice(0).forEach((release) => release());
+    const lake = await LakeWriter.open(config, options);
     try {
-      for (const owner of ownersOf(options.target)) releases.push(acquireDirLock(join(root, '_locks'), owner, `a stream writer for ${owner}`));
-      const committer = new LakeCommitter(root, options.target);
-      committer.recover();
-      const committed = new Map(ownersOf(options.target).map((owner) => [owner, recoverPositions(root, owner)]));
       const reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
-      const parquet = await createParquetWriter(options.parquetWriter);
-      const compactor = new Compactor(root, parquet, committer, options.compaction ?? defaultCompaction);
-      compactor.sweep(ownersOf(options.target).flatMap(ownerDirs).flatMap((dir) => datePartitionDirs(root, dir)));
-      return new StreamWriter(options, reader, parquet, committer, compactor, committed, root, releaseLocks);
+      return new StreamWriter(options, reader, lake);
     } catch (error) {
-      releaseLocks();
+      await lake.close();
       throw error;
     }
+  }
+
+  /** Where the lake is, as engines name it. */
+  get lakeUri(): string {
+    return this.lake.uri;
   }
 
   /** Finishes the batch in hand (written and committed), then returns from `run`. */
@@ -94,7 +98,7 @@ export class StreamWriter {
   }
 
   async run(): Promise<void> {
-    const consumed = startPositions(this.committed);
+    const consumed = startPositions(this.lake.committed);
     await this.reader.seek(consumed);
     const end = this.options.once ? await this.reader.endOffsets() : undefined;
     const caughtUp = () => end !== undefined && [...end].every(([p, o]) => o === 0 || (consumed.get(p) ?? -1) >= o);
@@ -109,31 +113,48 @@ export class StreamWriter {
           records.push(record);
         }
       }
-      if (records.length > 0) await this.commitBatch(records, pollStart, consumed);
+      if (records.length > 0) await this.commitWithRetries(records, pollStart, new Map(consumed));
     }
   }
 
   async close(): Promise<void> {
     await this.reader.close();
-    await this.parquet.close();
-    this.releaseLocks();
+    await this.lake.close();
+  }
+
+  /** A metastore that does not answer delays the partitions' declaration, never the lake's commits. */
+  private async announcePartitions(paths: string[]): Promise<void> {
+    try {
+      await this.partitions?.announce(paths);
+    } catch (error) {
+      if (!isGamepipeError(error)) throw error;
+      this.options.onRetry?.(error, 1, this.options.triggerMs);
+    }
+  }
+
+  private async commitWithRetries(records: LogRecord[], pollStart: number, consumed: Positions): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitBatch(records, pollStart, consumed);
+      } catch (error) {
+        if (!isGamepipeError(error) || !error.retriable || this.stopping) throw error;
+        const delayMs = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(attempt - 1, 6));
+        this.options.onRetry?.(error, attempt, delayMs);
+        await sleep(delayMs);
+        await this.lake.resync().catch(() => undefined); // still down: the next attempt says so
+      }
+    }
   }
 
   private async commitBatch(records: LogRecord[], pollStart: number, consumed: Positions): Promise<void> {
     const writeStart = Date.now();
     const startOffset = new Map<number, number>();
     for (const r of records) if (!startOffset.has(r.partition)) startOffset.set(r.partition, r.offset);
-    const files = await writeBatchFiles(records, this.committed, this.parquet, this.committer, this.options.maxFileRows);
+    const files = await writeBatchFiles(records, this.lake.committed, this.lake, this.options.maxFileRows);
     const commitStart = Date.now();
-    await this.committer.commit(files.moves);
-    for (const [owner, positions] of this.committed) {
-      for (const [p, o] of consumed) positions.set(p, Math.max(positions.get(p) ?? 0, o));
-      writeCheckpoint(this.root, owner, positions);
-    }
+    const { mergedFiles } = await this.lake.commit(files.moves, consumed);
     await this.reader.commit(consumed);
-    const touched = new Set(files.moves.map((m) => dirname(m.final)));
-    const mergedFiles = await this.compactor.compact(touched);
-    this.compactor.sweep(touched);
+    await this.announcePartitions(files.moves.map((m) => m.to));
     const done = Date.now();
     const seconds = (ms: number) => Math.max(ms, 1) / 1000;
     this.options.onProgress({
@@ -148,8 +169,9 @@ export class StreamWriter {
       durationMs: { poll: writeStart - pollStart, write: commitStart - writeStart, commit: done - commitStart, total: done - pollStart },
       startOffset: positionsRecord(startOffset),
       endOffset: positionsRecord(consumed),
-      files: files.moves.map((m) => m.final),
+      files: files.moves.map((m) => m.to),
       mergedFiles,
+      freshnessMs: freshness(files.eventTimes, done),
     });
     this.lastBatchEnd = done;
   }

@@ -3,6 +3,10 @@ import type { TestContext } from 'node:test';
 
 export const REDIS_URL = process.env.GAMEPIPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 export const KAFKA_BROKERS = (process.env.GAMEPIPE_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+/** The test HDFS: NameNode RPC (what `hdfs://` URIs name) and its WebHDFS HTTP address. */
+export const HDFS_URI = process.env.GAMEPIPE_TEST_HDFS_URI ?? 'hdfs://127.0.0.1:8020';
+export const WEBHDFS_URL = process.env.GAMEPIPE_TEST_WEBHDFS_URL ?? 'http://127.0.0.1:9870';
+export const TRINO_URL = process.env.GAMEPIPE_TEST_TRINO_URL ?? 'http://127.0.0.1:8080';
 
 function reachable(hostPort: string): Promise<boolean> {
   const url = new URL(hostPort.includes('://') ? hostPort : `tcp://${hostPort}`);
@@ -35,3 +39,5 @@ async function requireService(t: TestContext, name: string, address: string, how
 
 export const requireRedis = (t: TestContext) => requireService(t, 'Redis', REDIS_URL, 'redis-server --daemonize yes');
 export const requireKafka = (t: TestContext) => requireService(t, 'Kafka', KAFKA_BROKERS[0]!, 'test/services/kafka.sh start');
+export const requireHdfs = (t: TestContext) => requireService(t, 'HDFS (WebHDFS)', WEBHDFS_URL, 'test/services/hdfs.sh start');
+export const requireTrino = (t: TestContext) => requireService(t, 'Trino', TRINO_URL, 'test/services/trino.sh start');

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { loadConfig } from '../../src/config/load-config.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { committedFiles } from '../../src/lake/lake-files.js';
-import { lakeRoot } from '../../src/lake/lake-paths.js';
+import type { WriterTarget } from '../../src/lake/owners.js';
 import type { ParquetWriterChoice } from '../../src/lake/parquet/create-parquet-writer.js';
-import { QuerySession } from '../../src/sql/query-session.js';
-import { allTableSpecs, registerTables } from '../../src/sql/table-catalog.js';
 import type { BatchProgress } from '../../src/streaming/batch-progress.js';
-import { LakeCommitter } from '../../src/streaming/lake-committer.js';
 import { StreamWriter } from '../../src/streaming/stream-writer.js';
-import type { WriterTarget } from '../../src/streaming/writers.js';
+import { localLake, queryLake as query } from '../helpers/lake-query.js';
 import { sampleEvent, sampleRecords } from '../helpers/events.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -30,16 +26,6 @@ async function streamOnce(dataDir: string, target: WriterTarget = 'all', parquet
   await writer.run();
   await writer.close();
   return progress;
-}
-
-async function query(dataDir: string, sql: string): Promise<unknown[][]> {
-  registerTables(lakeRoot(dataDir), allTableSpecs);
-  const session = await QuerySession.open(dataDir);
-  try {
-    return (await session.query(sql)).rows;
-  } finally {
-    session.close();
-  }
 }
 
 describe('stream writers', () => {
@@ -62,8 +48,7 @@ describe('stream writers', () => {
     const dataDir = tempDir();
     await appendAll(dataDir, sampleRecords(20));
     await streamOnce(dataDir, 'guild');
-    const root = lakeRoot(dataDir);
-    assert.equal(committedFiles(root, 'events_buy').length, 0);
+    assert.equal((await committedFiles(localLake(dataDir), 'events_buy')).length, 0);
     assert.deepEqual(await query(dataDir, 'select count(*) from events_guild'), [[4]]);
   });
 
@@ -106,15 +91,15 @@ describe('stream writers', () => {
       const dataDir = tempDir();
       await appendAll(dataDir, sampleRecords(9000));
       await streamOnce(dataDir, 'buy', writer);
-      const root = lakeRoot(dataDir);
-      const files = committedFiles(root, 'events_buy');
+      const lake = localLake(dataDir);
+      const files = await committedFiles(lake, 'events_buy');
       assert.equal(files.length, 2, '5,400 rows at 4,000 rows a file');
       const columns = ['log_offset', 'event_id', 'item_type', 'quantity', 'price', 'item_count', 'event_ts'];
       const duckdbColumns = columns.map((c) => (c === 'event_ts' ? 'epoch_ms(event_ts)' : c));
       const fromDuckdb = (await query(dataDir, `select ${duckdbColumns.join(', ')} from events_buy order by log_offset`)) as unknown[][];
       const fromHyparquet: unknown[][] = [];
       for (const file of files) {
-        const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(root, file.path)), columns });
+        const rows = await parquetReadObjects({ file: await asyncBufferFromFile(lake.localPath(file.path)), columns });
         for (const row of rows) fromHyparquet.push(columns.map((c) => row[c]));
       }
       const normal = (rows: unknown[][]) => rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : v)));
@@ -126,17 +111,17 @@ describe('stream writers', () => {
   it('rolls forward a batch whose writer died after recording its intent', async () => {
     const dataDir = tempDir();
     await appendAll(dataDir, sampleRecords(10));
-    const root = lakeRoot(dataDir);
+    const lake = localLake(dataDir);
     await streamOnce(dataDir, 'buy');
-    const [file] = committedFiles(root, 'events_buy');
-    const committer = new LakeCommitter(root, 'buy');
-    const tmp = committer.tempPath();
-    const { renameSync } = await import('node:fs');
-    renameSync(join(root, file!.path), tmp);
-    writeFileSync(join(root, '_wal', 'buy.json'), JSON.stringify([{ tmp, final: file!.path }]));
+    const [file] = await committedFiles(lake, 'events_buy');
+    // As a writer killed between its intent and its renames leaves the lake:
+    await lake.rename(file!.path, '_tmp/buy-killed.parquet');
+    await lake.delete('_positions/buy.json');
+    await lake.replace('_wal/buy.json', Buffer.from(JSON.stringify({ moves: [{ from: '_tmp/buy-killed.parquet', to: file!.path }], positions: { buy: { 0: 10 } } })));
     await streamOnce(dataDir, 'buy');
-    assert.ok(existsSync(join(root, file!.path)), 'the file was moved into place');
-    assert.deepEqual(readdirSync(join(root, '_wal')), []);
+    assert.ok(existsSync(lake.localPath(file!.path)), 'the file was moved into place');
+    assert.deepEqual(readdirSync(lake.localPath('_wal')), []);
+    assert.equal((await lake.read('_positions/buy.json'))!.toString(), '{"0":10}', 'the intent\'s positions were recorded');
     assert.deepEqual(await query(dataDir, 'select count(*) from events_buy'), [[6]]);
   });
 
@@ -156,7 +141,7 @@ describe('compaction', () => {
   for (const parquetWriter of ['duckdb', 'parquetjs'] as const) {
     it(`merges runs of small files (${parquetWriter}), hides the merged-away files from queries at once, deletes them after the grace period`, async () => {
       const dataDir = tempDir();
-      const root = lakeRoot(dataDir);
+      const lake = localLake(dataDir);
       await appendAll(dataDir, sampleRecords(400));
       const config = loadConfig({ flags: { dataDir }, env: {} });
       const run = async (graceMs: number) => {
@@ -168,17 +153,18 @@ describe('compaction', () => {
         await writer.close();
       };
       await run(60_000);
-      const onDisk = readdirSync(join(root, 'events_buy'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
-      const visible = committedFiles(root, 'events_buy');
+      const parquetFiles = () => readdirSync(lake.localPath('events_buy'), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
+      const visible = await committedFiles(lake, 'events_buy');
       assert.ok(visible.length < 10, `${visible.length} files after merging 40 batches`);
-      assert.ok(onDisk > visible.length, 'merged-away files wait for their grace period');
+      const listedByAnyReader = parquetFiles().filter((f) => !f.split('/').some((segment) => segment.startsWith('_')));
+      assert.equal(listedByAnyReader.length, visible.length, 'a reader listing the date directories (Trino, Hive, Spark) sees only the merged files');
+      assert.ok(parquetFiles().length > visible.length, 'merged-away files wait, hidden, for their grace period');
       assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset), min(log_offset), max(log_offset) from events_buy'), [[240, 240, 0, 397]]);
       assert.deepEqual(await query(dataDir, 'select count(*) from events_user'), [[80]]);
 
       await appendAll(dataDir, sampleRecords(10, 400));
       await run(0);
-      const remaining = readdirSync(join(root, 'events_buy'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
-      assert.equal(remaining, committedFiles(root, 'events_buy').length, 'after the grace period only visible files remain');
+      assert.equal(parquetFiles().length, (await committedFiles(lake, 'events_buy')).length, 'after the grace period only visible files remain');
       assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset) from events_buy'), [[246, 246]]);
       assert.deepEqual(await query(dataDir, "select typeof(event_ts), typeof(quantity) from events_buy limit 1"), [['TIMESTAMP', 'INTEGER']]);
     });

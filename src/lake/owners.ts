@@ -1,8 +1,8 @@
 import { tableSpecs, type TableSpec } from '../events/tables.js';
-import { deadLetterDir } from '../lake/lake-paths.js';
+import { deadLetterDir } from './lake-paths.js';
 
 /**
- * A stream writer owns some tables of the lake: `buy`, `guild`, `user`, and `unrouted` (the dead
+ * Ownership, per table: a stream writer owns some tables of the lake: `buy`, `guild`, `user`, and `unrouted` (the dead
  * letters of records whose event type cannot be told). Only one process may own each at a time.
  */
 export const UNROUTED = 'unrouted';

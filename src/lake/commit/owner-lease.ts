@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { GamepipeError, isGamepipeError } from '../../errors.js';
+import type { LakeStorage } from '../storage/lake-storage.js';
+
+interface LeaseRecord {
+  host: string;
+  pid: number;
+  token: string;
+  what: string;
+}
+
+export const LEASE_TTL_MS = 30_000;
+
+const leasePath = (owner: string) => `_locks/${owner}.lock`;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One writer per owner at a time, across hosts: a lease file per owner in the lake, created only if
+ * absent (the store's no-overwrite create decides between two claimants) and renewed every third of
+ * its time to live. A lease is taken over when its holder is a dead process on this host, or when it
+ * has not been renewed for the time to live (hosts' clocks are assumed within seconds of the
+ * store's). Takeover renames the stale lease away first, so of two takers only one succeeds.
+ * Before each commit the writer checks it still holds its leases (`verify`).
+ */
+export class OwnerLeases {
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly storage: LakeStorage,
+    private readonly owners: string[],
+    private readonly record: LeaseRecord,
+    private readonly ttlMs: number,
+  ) {}
+
+  static async acquire(storage: LakeStorage, owners: string[], what: string, ttlMs = LEASE_TTL_MS): Promise<OwnerLeases> {
+    const record: LeaseRecord = { host: hostname(), pid: process.pid, token: randomUUID(), what };
+    const held: string[] = [];
+    const leases = new OwnerLeases(storage, held, record, ttlMs);
+    try {
+      for (const owner of owners) {
+        await acquireOne(storage, owner, record, ttlMs);
+        held.push(owner);
+      }
+    } catch (error) {
+      await leases.release();
+      throw error;
+    }
+    leases.timer = setInterval(() => void leases.renew().catch(() => undefined), Math.max(1000, leases.ttlMs / 3));
+    leases.timer.unref();
+    return leases;
+  }
+
+  /** Fails with LAKE_FENCED when another writer has taken over one of these owners. */
+  async verify(): Promise<void> {
+    for (const owner of this.owners) {
+      const current = await readLease(this.storage, owner);
+      if (current?.token !== this.record.token) {
+        const by = current ? ` by ${current.what} on ${current.host} (pid ${current.pid})` : '';
+        throw new GamepipeError('LAKE_FENCED', `this writer no longer owns ${owner}: its lease was taken over${by}`, {
+          hint: 'it was paused longer than the lease lasts; the batch in hand is discarded',
+        });
+      }
+    }
+  }
+
+  private async renew(): Promise<void> {
+    for (const owner of this.owners) {
+      const current = await readLease(this.storage, owner);
+      if (current?.token === this.record.token) await this.storage.replace(leasePath(owner), Buffer.from(JSON.stringify(this.record)));
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const owner of this.owners.splice(0)) {
+      const current = await readLease(this.storage, owner).catch(() => null);
+      if (current?.token === this.record.token) await this.storage.delete(leasePath(owner)).catch(() => false);
+    }
+  }
+}
+
+async function readLease(storage: LakeStorage, owner: string): Promise<LeaseRecord | null> {
+  const bytes = await storage.read(leasePath(owner));
+  if (bytes === null) return null;
+  try {
+    return JSON.parse(bytes.toString()) as LeaseRecord;
+  } catch {
+    return { host: '?', pid: 0, token: '', what: 'a writer' }; // torn by a crash mid-create: stale by age
+  }
+}
+
+async function acquireOne(storage: LakeStorage, owner: string, record: LeaseRecord, ttlMs: number): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await storage.create(leasePath(owner), Buffer.from(JSON.stringify(record)));
+      return;
+    } catch (error) {
+      if (!isGamepipeError(error) || error.code !== 'LAKE_EXISTS') throw error;
+    }
+    const holder = await readLease(storage, owner);
+    const entry = await storage.stat(leasePath(owner));
+    if (!holder || !entry) continue; // released meanwhile
+    const deadHere = holder.host === record.host && holder.pid !== process.pid && !isAlive(holder.pid);
+    const expired = Date.now() - entry.modifiedMs > ttlMs;
+    if (!deadHere && !expired) {
+      throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what} already owns ${owner} in this lake (host ${holder.host}, pid ${holder.pid})`, {
+        hint: 'stop it first, or wait for its lease to expire',
+      });
+    }
+    const aside = `_locks/.${owner}.${randomUUID()}.stale`;
+    try {
+      await storage.rename(leasePath(owner), aside);
+      await storage.delete(aside);
+    } catch (error) {
+      if (!isGamepipeError(error) || error.code !== 'LAKE_NOT_FOUND') throw error; // another taker was first
+    }
+  }
+  throw new GamepipeError('DATA_DIR_LOCKED', `could not take the lease of ${owner}: other writers keep claiming it`);
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** fsyncs a file or a directory, so that its contents, or the names in it, survive a power cut. */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The one way gamepipe replaces a small local file (positions, catalogs, state snapshots, segment
+ * indexes, lake intents): write a hidden temp sibling, fsync it, rename it over the target, fsync the
+ * directory. A reader sees the old bytes or the new ones; after a crash, one of the two survives.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', options.mode ?? 0o644);
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+  fsyncPath(dir);
+}

@@ -1,0 +1,47 @@
+import type { Config, QueryEngineChoice } from '../config/config-fields.js';
+import { GamepipeError } from '../errors.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import type { QueryEngine } from './query-engine.js';
+import type { TableRegistry } from './table-registry.js';
+
+/** `--engine`, else Trino or Presto when its URL is set, else DuckDB. */
+export function engineChoice(config: Config): QueryEngineChoice {
+  if (config.engine) return config.engine;
+  if (config.trinoUrl) return 'trino';
+  if (config.prestoUrl) return 'presto';
+  return 'duckdb';
+}
+
+function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
+  const url = engine === 'trino' ? config.trinoUrl : config.prestoUrl;
+  if (!url) throw new GamepipeError('CONFIG_INVALID', `--engine ${engine} needs --${engine}-url`, { hint: `e.g. --${engine}-url http://127.0.0.1:8080` });
+  return url;
+}
+
+export interface EngineOptions {
+  /** Cancels a query running longer; none by default (the presto client's own 60 s would cut long queries). */
+  queryTimeoutMs?: number;
+}
+
+/** The configured engine over the lake's tables. DuckDB reads the local lake through `storage`. */
+export async function openQueryEngine(config: Config, storage: LakeStorage, options: EngineOptions = {}): Promise<QueryEngine> {
+  const engine = engineChoice(config);
+  if (engine === 'duckdb') {
+    const { DuckdbQueryEngine } = await import('./engines/duckdb-query-engine.js');
+    return DuckdbQueryEngine.open(storage);
+  }
+  const { PrestoQueryEngine } = await import('./engines/presto-query-engine.js');
+  return new PrestoQueryEngine({ engine, url: coordinatorUrl(config, engine), catalog: config.catalog, schema: config.schema, queryTimeoutMs: options.queryTimeoutMs });
+}
+
+/** Where the configured engine's tables are declared: the lake's catalog file for DuckDB, the Hive metastore behind Trino/Presto. */
+export async function openTableRegistry(config: Config, storage: LakeStorage): Promise<TableRegistry> {
+  const engine = engineChoice(config);
+  if (engine === 'duckdb') {
+    const { LakeCatalogRegistry } = await import('./engines/lake-catalog-registry.js');
+    return new LakeCatalogRegistry(storage);
+  }
+  const { HiveTableRegistry } = await import('./engines/hive-table-registry.js');
+  const query = await openQueryEngine(config, storage);
+  return new HiveTableRegistry({ engine: query, catalog: config.catalog, schema: config.schema, lakeUri: storage.uri });
+}
