@@ -1,35 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
-import { gamepipe, GAMEPIPE_BIN } from '../helpers/cli.js';
+import { gamepipe } from '../helpers/cli.js';
 import { sampleRecords } from '../helpers/events.js';
+import { killStreamMidBatch } from '../helpers/stream-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const EVENTS = 100_000;
 const KILLS = 5;
-
-/** Starts a stream writer and SIGKILLs it a random moment after its first committed batch. */
-async function killMidStream(dataDir: string): Promise<number> {
-  const child = spawn(process.execPath, [GAMEPIPE_BIN, 'stream', 'all', '--json', '--trigger', '50ms', '--max-batch', '4000', '--max-file-rows', '1500', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let batches = 0;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      batches += chunk.toString().split('\n').filter((l) => l.startsWith('{')).length;
-      if (batches > 0) resolve();
-    });
-    void exited.then(() => resolve());
-  });
-  await new Promise((r) => setTimeout(r, Math.random() * 150));
-  child.kill('SIGKILL');
-  await exited;
-  return batches;
-}
 
 it('a writer killed with SIGKILL mid-batch five times still leaves exactly one row per event and no partial file', async () => {
   const dataDir = tempDir();
@@ -37,7 +17,7 @@ it('a writer killed with SIGKILL mid-batch five times still leaves exactly one r
   for (let i = 0; i < EVENTS; i += 10_000) await log.append(sampleRecords(10_000, i));
   await log.close();
 
-  for (let kill = 0; kill < KILLS; kill++) assert.ok((await killMidStream(dataDir)) > 0, 'the writer made progress before it was killed');
+  for (let kill = 0; kill < KILLS; kill++) assert.ok((await killStreamMidBatch(['--trigger', '50ms', '--max-batch', '4000', '--max-file-rows', '1500', '--data-dir', dataDir])) > 0, 'the writer made progress before it was killed');
 
   const last = gamepipe(['stream', 'all', '--once', '--json', '--data-dir', dataDir]);
   assert.equal(last.status, 0, last.stderr);
