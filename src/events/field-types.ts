@@ -32,6 +32,16 @@ export const hiveType: Record<FieldType, string> = {
   boolean: 'BOOLEAN',
 };
 
+/** Trino's names, as `information_schema.columns` reports them: DuckDB's TIMESTAMP_MS Parquet reads as timestamp(3). */
+export const trinoType: Record<FieldType, string> = {
+  string: 'varchar',
+  int32: 'integer',
+  int64: 'bigint',
+  double: 'double',
+  timestamp_ms: 'timestamp(3)',
+  boolean: 'boolean',
+};
+
 /** parquetjs-lite primitive names, for the pure-JS fallback writer. */
 export const parquetjsType: Record<FieldType, string> = {
   string: 'UTF8',
