@@ -1,4 +1,3 @@
-import { deadLetterSpec } from '../events/tables.js';
 import { tableSpecNamed } from './lake-tables.js';
 import type { TableRegistry } from './table-registry.js';
 
@@ -21,8 +20,7 @@ export class PartitionAnnouncer {
     }
     for (const dir of [...this.pending]) {
       const spec = tableSpecNamed(dir.split('/')[0]!);
-      if (spec === deadLetterSpec) await this.registry.addPartitions(spec);
-      else if (spec) await this.registry.addPartitions(spec, [dir.split('/').at(-1)!]);
+      if (spec) await this.registry.addPartitions(spec, [dir.split('/').at(-1)!]);
       this.pending.delete(dir);
       this.announced.add(dir);
     }
