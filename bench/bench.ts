@@ -7,15 +7,19 @@ import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
 import { BACKLOG, streamBench } from './stream-bench.js';
+import { streamHdfsBench } from './stream-hdfs-bench.js';
+import { trinoBench } from './trino-bench.js';
 
-const suites = ['server', 'stream', 'query', 'freshness'] as const;
+/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
+const suites = ['server', 'stream', 'query', 'freshness', 'stream-hdfs', 'trino'] as const;
+const defaults = ['server', 'stream', 'query', 'freshness'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${suites.join(', ')} (none: all)`);
   process.exit(2);
 }
-const chosen = asked.length === 0 ? suites : (asked as (typeof suites)[number][]);
+const chosen: readonly string[] = asked.length === 0 ? defaults : asked;
 
 console.log(`gamepipe benchmarks on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 console.log('Figures are for this machine only: compare runs on one machine, not across machines.\n');
@@ -23,11 +27,13 @@ console.log('Figures are for this machine only: compare runs on one machine, not
 const lakeDir = benchDir('lake');
 if (chosen.includes('server')) await serverBench();
 if (chosen.includes('stream')) await streamBench(lakeDir);
-if (chosen.includes('query')) {
+if (chosen.includes('query') || chosen.includes('trino')) {
   if (!chosen.includes('stream')) {
     await fillLog(lakeDir, BACKLOG);
     spawnSync(process.execPath, [fileURLToPath(new URL('./stream-worker.js', import.meta.url)), lakeDir], { stdio: 'ignore' });
   }
-  await queryBench(lakeDir);
+  if (chosen.includes('query')) await queryBench(lakeDir);
+  if (chosen.includes('trino')) await trinoBench(lakeDir);
 }
 if (chosen.includes('freshness')) await freshnessBench();
+if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));

@@ -20,6 +20,20 @@ async function readCeiling(dataDir: string): Promise<number> {
   return read / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+interface StreamFigures {
+  events: number;
+  batches: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own). */
+export function runStreamWorker(dataDir: string, lake?: string): StreamFigures {
+  const run = spawnSync(process.execPath, [worker, dataDir, ...(lake ? [lake] : [])], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' } });
+  if (run.status !== 0) throw new Error(`stream worker failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as StreamFigures;
+}
+
 /** Log to committed Parquet, beside merely reading the same log; and the writer's peak memory. */
 export async function streamBench(dataDir: string): Promise<void> {
   console.log(`# stream: a backlog of ${fmt(BACKLOG)} buy events in the embedded log, one writer (stream all --once)`);
@@ -27,9 +41,7 @@ export async function streamBench(dataDir: string): Promise<void> {
   await fillLog(dataDir, BACKLOG);
   console.log(`  log filled in ${fmt((Date.now() - fillStart) / 1000, 1)} s`);
   const ceiling = await readCeiling(dataDir);
-  const run = spawnSync(process.execPath, [worker, dataDir], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' } });
-  if (run.status !== 0) throw new Error(`stream worker failed: ${run.stderr}`);
-  const figures = JSON.parse(run.stdout) as { events: number; batches: number; seconds: number; maxRssMb: number };
+  const figures = runStreamWorker(dataDir);
   const rate = figures.events / figures.seconds;
   console.log(`  read only (ceiling):       ${fmt(ceiling)} events/s`);
   console.log(`  log -> committed Parquet:  ${fmt(rate)} events/s (${fmt((rate / ceiling) * 100)}% of the ceiling), ${figures.batches} batches in ${fmt(figures.seconds, 1)} s`);

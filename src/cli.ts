@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerQueryCommand } from './commands/query.js';
@@ -55,6 +56,7 @@ function buildProgram(): Command {
   registerEventsCommand(program, resolveConfig);
   registerTopicCommand(program, resolveConfig);
   registerStatusCommand(program, resolveConfig);
+  registerDashboardCommand(program, resolveConfig);
   return program;
 }
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
-import { GamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { csvHeader, formatResult, formatRows, resultFormats, type ResultFormat } from '../sql/format-result.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
@@ -48,9 +47,17 @@ export function registerQueryCommand(program: Command, resolveConfig: ConfigReso
     .action(async (sql: string | undefined, options: QueryOptions, command: Command) => {
       const format = parseChoice<ResultFormat>(options.format, resultFormats, '--format');
       const queryTimeoutMs = options.queryTimeout === undefined ? undefined : parseDuration(options.queryTimeout, '--query-timeout');
-      if (sql === undefined) throw new GamepipeError('BAD_REQUEST', 'give a SQL statement', { hint: 'e.g. gamepipe query "show tables"' });
       const config = resolveConfig(command);
       const storage = await openLakeStorage(config);
+      if (sql === undefined) {
+        // The shell opens a fresh engine per statement: DuckDB's views hold the files of the moment they open.
+        const [{ runQueryShell }, { dashboardFiles }] = await Promise.all([import('../ui/query-shell/run-query-shell.js'), import('./dashboard.js')]);
+        try {
+          return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs }), { historyFile: dashboardFiles(config.dataDir).historyFile });
+        } finally {
+          await storage.close();
+        }
+      }
       const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
       const cancel = new AbortController();
       const onInterrupt = () => cancel.abort();

@@ -8,6 +8,8 @@ import { LakeWriter } from '../lake/lake-writer.js';
 import type { WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { logger } from '../logger.js';
+import { WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import type { BatchProgress } from './batch-progress.js';
@@ -67,6 +69,7 @@ export class StreamWriter {
   private batchId = 0;
   private lastBatchEnd = Date.now();
   private readonly partitions: PartitionAnnouncer | undefined;
+  private readonly status: WriterStatusRecorder;
 
   private constructor(
     private readonly options: StreamWriterOptions,
@@ -74,6 +77,7 @@ export class StreamWriter {
     private readonly lake: LakeWriter,
   ) {
     this.partitions = options.registry ? new PartitionAnnouncer(options.registry) : undefined;
+    this.status = new WriterStatusRecorder(lake.storage, options.target);
   }
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {
@@ -114,12 +118,28 @@ export class StreamWriter {
         }
       }
       if (records.length > 0) await this.commitWithRetries(records, pollStart, new Map(consumed));
+      else await this.keepStatus((lag) => this.status.noteLag(lag), consumed);
     }
   }
 
   async close(): Promise<void> {
+    await this.status.close().catch(() => undefined);
     await this.reader.close();
     await this.lake.close();
+  }
+
+  /**
+   * Keeps the writer's status record (`_status/<writer>.json`: batches, rates, lag, freshness), read
+   * by `gamepipe dashboard` from any host. It is information, not state: failing to write it is
+   * logged and never stops the writer.
+   */
+  private async keepStatus(write: (lag: number | null) => Promise<void>, consumed: Positions): Promise<void> {
+    try {
+      const end = await this.reader.endOffsets();
+      await write([...end].reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0));
+    } catch (error) {
+      logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');
+    }
   }
 
   /** A metastore that does not answer delays the partitions' declaration, never the lake's commits. */
@@ -157,7 +177,7 @@ export class StreamWriter {
     await this.announcePartitions(files.moves.map((m) => m.to));
     const done = Date.now();
     const seconds = (ms: number) => Math.max(ms, 1) / 1000;
-    this.options.onProgress({
+    const progress: BatchProgress = {
       writer: this.options.target,
       batchId: this.batchId++,
       timestamp: new Date(done).toISOString(),
@@ -172,7 +192,9 @@ export class StreamWriter {
       files: files.moves.map((m) => m.to),
       mergedFiles,
       freshnessMs: freshness(files.eventTimes, done),
-    });
+    };
+    this.options.onProgress(progress);
     this.lastBatchEnd = done;
+    await this.keepStatus((lag) => this.status.record(progress, lag), consumed);
   }
 }
