@@ -1,5 +1,6 @@
 import { loadConfig } from '../src/config/load-config.js';
 import { LocalLakeStorage } from '../src/lake/storage/local/local-lake-storage.js';
+import { LakeCatalogRegistry } from '../src/sql/engines/lake-catalog-registry.js';
 import { openQueryEngine, openTableRegistry } from '../src/sql/open-query-engine.js';
 import { queryAll, type QueryEngine } from '../src/sql/query-engine.js';
 import { allTableSpecs } from '../src/sql/lake-tables.js';
@@ -30,6 +31,7 @@ export async function trinoBench(lakeDataDir: string): Promise<void> {
   await registry.create(allTableSpecs);
   for (const spec of allTableSpecs) await registry.addPartitions(spec);
   await registry.close();
+  await new LakeCatalogRegistry(storage).create(allTableSpecs);
   const trino = await openQueryEngine(config, storage);
   const duckdb = await openQueryEngine({ ...config, engine: 'duckdb' }, storage);
   const [[rows]] = (await queryAll(duckdb, 'select count(*) from events_buy')).rows as number[][];
