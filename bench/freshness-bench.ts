@@ -2,6 +2,7 @@ import { DuckdbQueryEngine } from '../src/sql/engines/duckdb-query-engine.js';
 import { queryAll } from '../src/sql/query-engine.js';
 import { localLake } from '../test/helpers/lake-query.js';
 import { benchDir, fmt, percentile, startGamepipe } from './bench-process.js';
+import { probeFreshness } from './freshness-probe.js';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 30);
 
@@ -11,23 +12,12 @@ export async function freshnessBench(): Promise<void> {
   const dataDir = benchDir('freshness');
   const up = await startGamepipe(['up', '--quiet', '--data-dir', dataDir], process.cwd());
   try {
-    const signup = await fetch(`${up.url}/signup?username=fresh&password=fresh-pw`);
-    const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
-    const delays: number[] = [];
-    for (let quantity = 1; quantity <= PROBES; quantity++) {
-      const bought = await fetch(`${up.url}/buy/sword?quantity=${quantity}`, { headers: { cookie } });
-      if (bought.status !== 200) throw new Error(`purchase answered ${bought.status}`);
-      const answered = performance.now();
-      for (;;) {
-        const engine = await DuckdbQueryEngine.open(localLake(dataDir));
-        const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where quantity = ${quantity}`)).rows as number[][];
-        await engine.close();
-        if (visible === 1) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      delays.push((performance.now() - answered) / 1000);
-      await new Promise((r) => setTimeout(r, Math.random() * 300));
-    }
+    const delays = await probeFreshness(up.url, PROBES, async (quantity) => {
+      const engine = await DuckdbQueryEngine.open(localLake(dataDir));
+      const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where quantity = ${quantity}`)).rows as number[][];
+      await engine.close();
+      return visible === 1;
+    });
     console.log(`  2xx -> visible to query: p50 ${fmt(percentile(delays, 0.5), 2)} s, p95 ${fmt(percentile(delays, 0.95), 2)} s, max ${fmt(Math.max(...delays), 2)} s`);
   } finally {
     await up.stop();

@@ -5,6 +5,7 @@ import { openQueryEngine, openTableRegistry } from '../src/sql/open-query-engine
 import { queryAll, type QueryEngine } from '../src/sql/query-engine.js';
 import { allTableSpecs } from '../src/sql/lake-tables.js';
 import { benchDir, fmt, percentile, startGamepipe } from './bench-process.js';
+import { probeFreshness } from './freshness-probe.js';
 
 const TRINO_URL = process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
 const RUNS = 7;
@@ -55,18 +56,7 @@ async function freshnessOnTrino(): Promise<void> {
   const config = loadConfig({ flags: { dataDir, trinoUrl: TRINO_URL, schema }, env: {} });
   const trino = await openQueryEngine(config, new LocalLakeStorage(`${dataDir}/lake`));
   try {
-    const signup = await fetch(`${up.url}/signup?username=fresh&password=fresh-pw`);
-    const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
-    const delays: number[] = [];
-    for (let quantity = 1; quantity <= PROBES; quantity++) {
-      const bought = await fetch(`${up.url}/buy/sword?quantity=${quantity}`, { headers: { cookie } });
-      if (bought.status !== 200) throw new Error(`purchase answered ${bought.status}`);
-      const answered = performance.now();
-      while (((await queryAll(trino, `select count(*) from events_buy where quantity = ${quantity}`)).rows[0]![0] as number) !== 1) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      delays.push((performance.now() - answered) / 1000);
-    }
+    const delays = await probeFreshness(up.url, PROBES, async (quantity) => (await queryAll(trino, `select count(*) from events_buy where quantity = ${quantity}`)).rows[0]![0] === 1);
     console.log(`  2xx -> visible in Trino (gamepipe up --trino-url, ${PROBES} purchases): p50 ${fmt(percentile(delays, 0.5), 2)} s, p95 ${fmt(percentile(delays, 0.95), 2)} s`);
   } finally {
     await queryAll(trino, `drop schema if exists hive.${schema} cascade`).catch(() => undefined);

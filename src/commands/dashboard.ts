@@ -4,23 +4,11 @@ import type { ConfigResolver } from '../cli.js';
 import { GamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
-import { parseDuration } from './option-parsers.js';
+import { parseDuration, parseServerUrl } from './option-parsers.js';
 
 interface DashboardOptions {
   url?: string;
   refresh: string;
-}
-
-function serverUrl(raw: string | undefined, port: number): string {
-  const text = raw ?? `http://127.0.0.1:${port}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new GamepipeError('BAD_REQUEST', `--url "${text}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GamepipeError('BAD_REQUEST', '--url must be http:// or https://');
-  return text.replace(/\/+$/, '');
 }
 
 /** Where the dashboard keeps the query shell's history and its log lines, beside the pipeline's data. */
@@ -34,7 +22,7 @@ export function registerDashboardCommand(program: Command, resolveConfig: Config
     .option('--refresh <duration>', 'how often the server and the lake are read', '1s')
     .action(async (options: DashboardOptions, command: Command) => {
       const config = resolveConfig(command);
-      const url = serverUrl(options.url, config.port);
+      const url = parseServerUrl(options.url, config.port).href.replace(/\/+$/, '');
       const intervalMs = parseDuration(options.refresh, '--refresh');
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new GamepipeError('BAD_REQUEST', 'the dashboard needs a terminal', { hint: 'for a one-shot report use: gamepipe status' });

@@ -9,7 +9,7 @@ import { checkCatalogChoices, loadActions, parseWeights, type LoadAction, type L
 import { formatSummary } from '../load/load-summary.js';
 import { runLoad } from '../load/run-load.js';
 import { showLoadProgress } from '../ui/load-progress.js';
-import { parseCount, parseDuration } from './option-parsers.js';
+import { parseCount, parseDuration, parseServerUrl } from './option-parsers.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
 interface LoadOptions {
@@ -38,18 +38,6 @@ interface LoadOptions {
 /** A player logs in about once per hundred actions: each login costs a deliberately slow password hash. */
 const GAME_DAY_MIX = 'buy=75,join_guild=10,inventory=10,default=4,login=1';
 
-function targetUrl(raw: string | undefined, config: Config): URL {
-  const text = raw ?? `http://127.0.0.1:${config.port}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new GamepipeError('BAD_REQUEST', `--url "${text}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GamepipeError('BAD_REQUEST', '--url must be http:// or https://');
-  return url;
-}
-
 function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): LoadPlan {
   if (options.item && options.items) throw new GamepipeError('BAD_REQUEST', 'give --item or --items, not both');
   if (options.requests && options.duration) throw new GamepipeError('BAD_REQUEST', 'give --requests or --duration, not both');
@@ -57,7 +45,7 @@ function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): Load
   const players = parseCount(options.players, '--players', 1, 1_000_000);
   const requests = options.duration ? undefined : parseCount(options.requests ?? '100', '--requests', 1);
   const plan: LoadPlan = {
-    url: targetUrl(options.url, config),
+    url: parseServerUrl(options.url, config.port),
     players,
     playerPrefix: options.playerPrefix,
     password: options.password,

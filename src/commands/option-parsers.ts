@@ -21,3 +21,16 @@ export function parseChoice<T extends string>(raw: string, choices: readonly T[]
   if (!(choices as readonly string[]).includes(raw)) throw new GamepipeError('BAD_REQUEST', `${what} must be one of ${choices.join(', ')}, not "${raw}"`);
   return raw as T;
 }
+
+/** `--url` of a game server: http(s) only; by default the configured port on this machine. */
+export function parseServerUrl(raw: string | undefined, port: number): URL {
+  const text = raw ?? `http://127.0.0.1:${port}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new GamepipeError('BAD_REQUEST', `--url "${text}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GamepipeError('BAD_REQUEST', '--url must be http:// or https://');
+  return url;
+}

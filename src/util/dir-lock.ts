@@ -1,15 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from './process-alive.js';
 import { GamepipeError } from '../errors.js';
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Claims `<dir>/<name>.lock` for this process, so that two processes never write the same files.
@@ -25,7 +17,7 @@ export function acquireDirLock(dir: string, name: string, what: string): () => v
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isAlive(holder))) {
+      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isProcessAlive(holder))) {
         throw new GamepipeError('DATA_DIR_LOCKED', `${what} is already running on ${dir} (pid ${holder})`, {
           hint: 'stop it first, or give this one another --data-dir',
         });

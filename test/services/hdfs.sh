@@ -9,6 +9,8 @@
 # Hadoop 3.4 fails on Java 24+ ("getSubject is not supported"), so Java 17 is named explicitly.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=process.sh
+. "$here/process.sh"
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
 libs=$services/hdfs-libs
 classes=$services/hdfs-classes
@@ -71,12 +73,8 @@ start() {
 }
 
 stop() {
-  if [ -f "$root/pid" ] && kill -0 "$(cat "$root/pid")" 2>/dev/null; then
-    kill "$(cat "$root/pid")"
-    for _ in $(seq 1 30); do kill -0 "$(cat "$root/pid")" 2>/dev/null || break; sleep 1; done
-    kill -9 "$(cat "$root/pid")" 2>/dev/null || true
-  fi
-  rm -f "$root/pid" "$root/ready"
+  stop_pid_file "$root/pid"
+  rm -f "$root/ready"
   echo "hdfs: stopped"
 }
 

@@ -7,6 +7,8 @@
 # State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka-<port>; the jars are shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=process.sh
+. "$here/process.sh"
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
 libs=$services/kafka-libs
 port=${GAMEPIPE_TEST_KAFKA_PORT:-9092}
@@ -48,12 +50,7 @@ start() {
 }
 
 stop() {
-  if [ -f "$root/pid" ] && kill -0 "$(cat "$root/pid")" 2>/dev/null; then
-    kill "$(cat "$root/pid")"
-    for _ in $(seq 1 30); do kill -0 "$(cat "$root/pid")" 2>/dev/null || break; sleep 1; done
-    kill -9 "$(cat "$root/pid")" 2>/dev/null || true
-  fi
-  rm -f "$root/pid"
+  stop_pid_file "$root/pid"
   echo "kafka: stopped"
 }
 

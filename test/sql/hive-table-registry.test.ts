@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { GamepipeError } from '../../src/errors.js';
 import { duckdbType, trinoType, type FieldSpec } from '../../src/events/field-types.js';
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../../src/events/tables.js';
 import { LocalLakeStorage } from '../../src/lake/storage/local/local-lake-storage.js';
@@ -15,6 +14,7 @@ import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js'
 import { trinoIdentifier } from '../../src/sql/engines/trino-sql.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { HDFS_URI, requireHdfs, requireTrino, TRINO_URL, WEBHDFS_URL } from '../helpers/services.js';
+import { rejection } from '../helpers/rejection.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
 const TRINO_SH = fileURLToPath(new URL('../../../test/services/trino.sh', import.meta.url));
@@ -64,15 +64,6 @@ const swords = (first: number, last: number) => Array.from({ length: last - firs
 
 async function count(engine: PrestoQueryEngine, sql: string): Promise<number> {
   return Number((await queryAll(engine, sql)).rows[0]![0]);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GamepipeError> {
-  const error = await promise.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof GamepipeError, `not a GamepipeError: ${String(error)}`);
-  return error;
 }
 
 describe('HiveTableRegistry through Trino', () => {

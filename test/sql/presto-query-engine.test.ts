@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { GamepipeError } from '../../src/errors.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { trinoIdentifier } from '../../src/sql/engines/trino-sql.js';
 import { queryAll, type QueryProgress } from '../../src/sql/query-engine.js';
 import { requireTrino, TRINO_URL } from '../helpers/services.js';
+import { rejection } from '../helpers/rejection.js';
 import { uniqueName } from '../helpers/temp-dir.js';
 
 const USER = 'gamepipe-test';
@@ -37,15 +37,6 @@ async function settledServerView(queryId: string): Promise<{ state: string; erro
     await new Promise((r) => setTimeout(r, 250));
   }
   return serverView(queryId);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GamepipeError> {
-  const error = await promise.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof GamepipeError, `not a GamepipeError: ${String(error)}`);
-  return error;
 }
 
 describe('PrestoQueryEngine against Trino', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../../util/process-alive.js';
 import { GamepipeError, isGamepipeError } from '../../errors.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 
@@ -13,15 +14,6 @@ interface LeaseRecord {
 export const LEASE_TTL_MS = 30_000;
 
 const leasePath = (owner: string) => `_locks/${owner}.lock`;
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * One writer per owner at a time, across hosts: a lease file per owner in the lake, created only if
@@ -109,7 +101,7 @@ async function acquireOne(storage: LakeStorage, owner: string, record: LeaseReco
     const holder = await readLease(storage, owner);
     const entry = await storage.stat(leasePath(owner));
     if (!holder || !entry) continue; // released meanwhile
-    const deadHere = holder.host === record.host && holder.pid !== process.pid && !isAlive(holder.pid);
+    const deadHere = holder.host === record.host && holder.pid !== process.pid && !isProcessAlive(holder.pid);
     const expired = Date.now() - entry.modifiedMs > ttlMs;
     if (!deadHere && !expired) {
       throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what} already owns ${owner} in this lake (host ${holder.host}, pid ${holder.pid})`, {
