@@ -55,8 +55,8 @@ export class OwnerLeases {
   async verify(): Promise<void> {
     for (const owner of this.owners) {
       const current = await readLease(this.storage, owner);
-      if (current?.token !== this.record.token) {
-        const by = current ? ` by ${current.what} on ${current.host} (pid ${current.pid})` : '';
+      if (tokenOf(current) !== this.record.token) {
+        const by = current && current !== 'torn' ? ` by ${current.what} on ${current.host} (pid ${current.pid})` : '';
         throw new GamepipeError('LAKE_FENCED', `this writer no longer owns ${owner}: its lease was taken over${by}`, {
           hint: 'it was paused longer than the lease lasts; the batch in hand is discarded',
         });
@@ -67,7 +67,7 @@ export class OwnerLeases {
   private async renew(): Promise<void> {
     for (const owner of this.owners) {
       const current = await readLease(this.storage, owner);
-      if (current?.token === this.record.token) await this.storage.replace(leasePath(owner), Buffer.from(JSON.stringify(this.record)));
+      if (tokenOf(current) === this.record.token) await this.storage.replace(leasePath(owner), Buffer.from(JSON.stringify(this.record)));
     }
   }
 
@@ -75,23 +75,28 @@ export class OwnerLeases {
     if (this.timer) clearInterval(this.timer);
     for (const owner of this.owners.splice(0)) {
       const current = await readLease(this.storage, owner).catch(() => null);
-      if (current?.token === this.record.token) await this.storage.delete(leasePath(owner)).catch(() => false);
+      if (tokenOf(current) === this.record.token) await this.storage.delete(leasePath(owner)).catch(() => false);
     }
   }
 }
 
-async function readLease(storage: LakeStorage, owner: string): Promise<LeaseRecord | null> {
+/** The lease's holder; `torn` when its file is still being written (or a crash cut it): judged by age only. */
+async function readLease(storage: LakeStorage, owner: string): Promise<LeaseRecord | 'torn' | null> {
   const bytes = await storage.read(leasePath(owner));
   if (bytes === null) return null;
   try {
     return JSON.parse(bytes.toString()) as LeaseRecord;
   } catch {
-    return { host: '?', pid: 0, token: '', what: 'a writer' }; // torn by a crash mid-create: stale by age
+    return 'torn';
   }
 }
 
+const tokenOf = (lease: LeaseRecord | 'torn' | null) => (lease === null || lease === 'torn' ? undefined : lease.token);
+
+const CLAIM_ATTEMPTS = 10;
+
 async function acquireOne(storage: LakeStorage, owner: string, record: LeaseRecord, ttlMs: number): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     try {
       await storage.create(leasePath(owner), Buffer.from(JSON.stringify(record)));
       return;
@@ -101,9 +106,13 @@ async function acquireOne(storage: LakeStorage, owner: string, record: LeaseReco
     const holder = await readLease(storage, owner);
     const entry = await storage.stat(leasePath(owner));
     if (!holder || !entry) continue; // released meanwhile
-    const deadHere = holder.host === record.host && holder.pid !== process.pid && !isProcessAlive(holder.pid);
     const expired = Date.now() - entry.modifiedMs > ttlMs;
-    if (!deadHere && !expired) {
+    if (holder === 'torn' && !expired) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // another claimant is writing it right now
+      continue;
+    }
+    const deadHere = holder !== 'torn' && holder.host === record.host && holder.pid !== process.pid && !isProcessAlive(holder.pid);
+    if (holder !== 'torn' && !deadHere && !expired) {
       throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what} already owns ${owner} in this lake (host ${holder.host}, pid ${holder.pid})`, {
         hint: 'stop it first, or wait for its lease to expire',
       });

@@ -37,7 +37,10 @@ export function webHdfsError(status: number, body: string, what: string, where: 
     return new GamepipeError('LAKE_ERROR', `could not ${what} ${where}: ${detail}`);
   }
   const detail = `${remote.exception}: ${oneLine(remote.message)}`;
-  if (remote.exception === 'FileAlreadyExistsException') return new GamepipeError('LAKE_EXISTS', `${where} already exists (${detail})`);
+  // A file another client is still writing exists as far as a no-overwrite create is concerned.
+  if (remote.exception === 'FileAlreadyExistsException' || remote.exception === 'AlreadyBeingCreatedException') {
+    return new GamepipeError('LAKE_EXISTS', `${where} already exists (${detail})`);
+  }
   if (remote.exception === 'FileNotFoundException') return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${detail})`);
   if (notNow.has(remote.exception)) {
     return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, { hint: 'HDFS is starting or in safe mode; retry shortly' });

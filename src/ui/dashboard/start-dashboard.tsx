@@ -1,3 +1,5 @@
+// First: Ink must load after it.
+import './draw-live-frames.js';
 import { render } from 'ink';
 import { redirectLogs } from '../../logger.js';
 import type { PipelineSampler } from '../../metrics/pipeline-sampler.js';
