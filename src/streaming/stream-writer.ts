@@ -138,7 +138,8 @@ export class StreamWriter {
       const end = await this.reader.endOffsets();
       await write([...end].reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0));
     } catch (error) {
-      logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');
+      // A lake or log that does not answer is already reported by the batch's retries.
+      if (!isGamepipeError(error) || !error.retriable) logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');
     }
   }
 

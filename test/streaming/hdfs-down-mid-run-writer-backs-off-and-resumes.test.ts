@@ -15,7 +15,7 @@ const HDFS_SH = fileURLToPath(new URL('../../../test/services/hdfs.sh', import.m
 const hdfs = (command: 'stop' | 'resume' | 'status') => spawnSync('bash', [HDFS_SH, command], { encoding: 'utf8', timeout: 180_000 });
 
 const lastEnd = (output: string): number => {
-  const progress = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { endOffset: Record<string, number> });
+  const progress = output.split('\n').filter((l) => l.startsWith('{"writer"')).map((l) => JSON.parse(l) as { endOffset: Record<string, number> });
   return progress.at(-1)?.endOffset['0'] ?? 0;
 };
 

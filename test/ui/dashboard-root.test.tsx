@@ -1,3 +1,5 @@
+// Redraws are what this file tests: Ink must not hold them back where CI is set (see the module).
+import '../../src/ui/dashboard/draw-live-frames.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';

@@ -54,6 +54,11 @@ export class TmuxSession {
     return run(['-L', this.socket, 'display-message', '-p', '-t', 'test', '#{pane_dead}']).stdout.trim() === '1';
   }
 
+  /** The exit status of the command in the pane, once it has exited. */
+  exitStatus(): number {
+    return Number(run(['-L', this.socket, 'display-message', '-p', '-t', 'test', '#{pane_dead_status}']).stdout.trim());
+  }
+
   /** Polls the screen until `check` holds; returns the screen, or throws with it after `timeoutMs`. */
   async waitFor(check: RegExp | ((screen: string) => boolean), timeoutMs = 15_000, what = String(check)): Promise<string> {
     const holds = typeof check === 'function' ? check : (s: string) => check.test(s);
