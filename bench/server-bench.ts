@@ -1,10 +1,8 @@
 import autocannon from 'autocannon';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { preparePlayers } from '../src/load/players.js';
-import { LocalLakeStorage } from '../src/lake/storage/local/local-lake-storage.js';
-import { httpMetrics, PipelineSampler } from '../src/metrics/pipeline-sampler.js';
-import { DuckdbQueryEngine } from '../src/sql/engines/duckdb-query-engine.js';
 import { benchDir, fmt, startGamepipe } from './bench-process.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -31,14 +29,25 @@ async function purchases(url: string): Promise<autocannon.Result> {
   return measure({ url, requests });
 }
 
-/** What a `gamepipe dashboard` watching the server costs it: /buy/sword alone, watched, alone again. */
+/**
+ * What a dashboard watching the server costs it: /buy/sword alone, watched by a dashboard's sampler
+ * in a process of its own (as `gamepipe dashboard` runs; on these 2 cores it competes for CPU too),
+ * then alone again.
+ */
 async function dashboardCost(url: string, dataDir: string): Promise<void> {
-  const storage = new LocalLakeStorage(join(dataDir, 'lake'));
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url), storage, openEngine: () => DuckdbQueryEngine.open(storage) });
   const alone = await purchases(url);
-  sampler.start();
-  const watched = await purchases(url);
-  await sampler.stop();
+  const dashboard = spawn(process.execPath, [fileURLToPath(new URL('./dashboard-worker.js', import.meta.url)), url, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let snapshots = '';
+  dashboard.stdout.on('data', (d: Buffer) => (snapshots += d.toString()));
+  const exited = new Promise((resolve) => dashboard.once('exit', resolve));
+  let watched: autocannon.Result;
+  try {
+    watched = await purchases(url);
+  } finally {
+    dashboard.kill('SIGTERM');
+    await exited;
+  }
+  if (!(Number(snapshots) > 0)) throw new Error('the dashboard worker took no snapshot');
   const again = await purchases(url);
   const unwatched = (alone.requests.average + again.requests.average) / 2;
   console.log(
