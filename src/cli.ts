@@ -1,25 +1,46 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { AnyCommandSpec } from './commands/command-spec.js';
+import { dashboardCommand } from './commands/dashboard.js';
+import { eventsCommand } from './commands/events.js';
+import { loadCommand } from './commands/load.js';
+import { queryCommand } from './commands/query.js';
+import { prepareNamedCommands, registerCommand } from './commands/register-command.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { streamCommand } from './commands/stream.js';
+import { tablesCommand } from './commands/tables.js';
+import { topicCommand } from './commands/topic.js';
+import { reportCommand } from './commands/report.js';
+import { simulateCommand } from './commands/simulate.js';
+import { upCommand } from './commands/up.js';
 import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
-import { registerDashboardCommand } from './commands/dashboard.js';
-import { registerEventsCommand } from './commands/events.js';
-import { registerLoadCommand } from './commands/load.js';
-import { registerQueryCommand } from './commands/query.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerStreamCommand } from './commands/stream.js';
-import { registerTablesCommand } from './commands/tables.js';
-import { registerTopicCommand } from './commands/topic.js';
-import { registerUpCommand } from './commands/up.js';
 
 /** Resolves the config from the options of `command` and all its parents. */
 export type ConfigResolver = (command: Command) => Config;
 
+/**
+ * Every command, in the order help lists them. Each module only declares its command (light imports);
+ * its action, with what it needs (fastify, DuckDB, Kafka...), is imported when it runs.
+ */
+export const commandSpecs: AnyCommandSpec[] = [upCommand, serveCommand, streamCommand, tablesCommand, queryCommand, loadCommand, simulateCommand, reportCommand, eventsCommand, topicCommand, statusCommand, dashboardCommand];
+
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-function buildProgram(): Command {
+const resolveConfig: ConfigResolver = (command) => {
+  const options = command.optsWithGlobals() as Record<string, string | undefined>;
+  const flags: Partial<Record<keyof Config, string>> = {};
+  for (const field of configFields) {
+    const value = options[field.key];
+    if (value !== undefined) flags[field.key] = value;
+  }
+  return loadConfig({ flags, env: process.env, configFile: options.config });
+};
+
+/** The program for the command line `words` (the arguments after `gamepipe`): the help of the commands it names is complete. */
+export async function buildProgram(words: string[] = []): Promise<Command> {
   const program = new Command('gamepipe')
     .description('Run and inspect a game-telemetry pipeline: game API -> event log -> Parquet lake -> SQL.')
     .version(version)
@@ -36,34 +57,15 @@ function buildProgram(): Command {
     const defaultText = field.defaultValue === undefined ? '' : ` (default: ${String(field.defaultValue)})`;
     program.addOption(new Option(field.flag, `${field.description}${defaultText} [env ${field.env}]`));
   }
-
-  const resolveConfig: ConfigResolver = (command) => {
-    const options = command.optsWithGlobals() as Record<string, string | undefined>;
-    const flags: Partial<Record<keyof Config, string>> = {};
-    for (const field of configFields) {
-      const value = options[field.key];
-      if (value !== undefined) flags[field.key] = value;
-    }
-    return loadConfig({ flags, env: process.env, configFile: options.config });
-  };
-
-  registerUpCommand(program, resolveConfig);
-  registerServeCommand(program, resolveConfig);
-  registerStreamCommand(program, resolveConfig);
-  registerTablesCommand(program, resolveConfig);
-  registerQueryCommand(program, resolveConfig);
-  registerLoadCommand(program, resolveConfig);
-  registerEventsCommand(program, resolveConfig);
-  registerTopicCommand(program, resolveConfig);
-  registerStatusCommand(program, resolveConfig);
-  registerDashboardCommand(program, resolveConfig);
+  await prepareNamedCommands(commandSpecs, words);
+  for (const spec of commandSpecs) registerCommand(program, spec, resolveConfig);
   return program;
 }
 
 /** Runs the CLI: a user's mistake is one line on stderr and exit 1; anything else is a bug with its stack. */
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv.slice(2))).parseAsync(argv);
   } catch (error) {
     if (isGamepipeError(error)) {
       process.stderr.write(`gamepipe: ${describeError(error)}\n`);

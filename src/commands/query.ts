@@ -1,75 +1,20 @@
-import type { Command } from 'commander';
-import type { ConfigResolver } from '../cli.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { csvHeader, formatResult, formatRows, resultFormats, type ResultFormat } from '../sql/format-result.js';
-import { openQueryEngine } from '../sql/open-query-engine.js';
-import type { QueryEngine } from '../sql/query-engine.js';
-import { queryProgressLine } from '../ui/query-progress.js';
-import { parseChoice, parseDuration } from './option-parsers.js';
+import { resultFormats } from '../sql/format-result.js';
+import { argument, choice, duration } from './command-options.js';
+import { defineCommand } from './command-spec.js';
 
-interface QueryOptions {
-  format: string;
-  queryTimeout?: string;
-}
+export const queryArgs = {
+  sql: argument('[sql]', 'e.g. "select count(*) from events_buy where item_type = \'sword\'"; none on a terminal opens the query shell'),
+};
 
-/** Prints one statement's rows: csv and json as they arrive, the aligned table once complete (its widths need every row). */
-async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal): Promise<void> {
-  const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
-  const rows: unknown[][] = [];
-  let columns: string[] = [];
-  try {
-    await engine.stream(sql, {
-      signal,
-      onColumns: (names) => {
-        columns = names;
-        if (format === 'csv') process.stdout.write(csvHeader(names));
-      },
-      onRows: (batch) => {
-        progress?.clear();
-        if (format === 'table') rows.push(...batch);
-        else process.stdout.write(formatRows(columns, batch, format));
-      },
-      onProgress: (p) => progress?.show(p),
-    });
-  } finally {
-    progress?.clear();
-  }
-  if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
-}
+export const queryOptions = {
+  format: choice('--format <format>', `${resultFormats.join(', ')}`, resultFormats, { default: 'table' }),
+  queryTimeout: duration('--query-timeout <duration>', 'cancel a query that runs longer than this (default: no limit)'),
+};
 
-export function registerQueryCommand(program: Command, resolveConfig: ConfigResolver): void {
-  program
-    .command('query')
-    .argument('[sql]', 'e.g. "select count(*) from events_buy where item_type = \'sword\'"; none on a terminal opens the query shell')
-    .description('run SQL on the lake: DuckDB embedded, or Trino/Presto with --trino-url/--presto-url (`show tables` and `describe events_buy` work as in the seed\'s Presto session)')
-    .option('--format <format>', `${resultFormats.join(', ')}`, 'table')
-    .option('--query-timeout <duration>', 'cancel a query that runs longer than this (default: no limit)')
-    .action(async (sql: string | undefined, options: QueryOptions, command: Command) => {
-      const format = parseChoice<ResultFormat>(options.format, resultFormats, '--format');
-      const queryTimeoutMs = options.queryTimeout === undefined ? undefined : parseDuration(options.queryTimeout, '--query-timeout');
-      const config = resolveConfig(command);
-      const storage = await openLakeStorage(config);
-      if (sql === undefined) {
-        // The shell opens a fresh engine per statement: DuckDB's views hold the files of the moment they open.
-        const [{ runQueryShell }, { dashboardFiles }] = await Promise.all([import('../ui/query-shell/run-query-shell.js'), import('./dashboard.js')]);
-        try {
-          return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs }), { historyFile: dashboardFiles(config.dataDir).historyFile });
-        } finally {
-          await storage.close();
-        }
-      }
-      const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
-      const cancel = new AbortController();
-      const onInterrupt = () => cancel.abort();
-      process.once('SIGINT', onInterrupt);
-      const timer = queryTimeoutMs === undefined ? undefined : setTimeout(() => cancel.abort(), queryTimeoutMs);
-      try {
-        await printQuery(engine, sql, format, cancel.signal);
-      } finally {
-        clearTimeout(timer);
-        process.off('SIGINT', onInterrupt);
-        await engine.close();
-        await storage.close();
-      }
-    });
-}
+export const queryCommand = defineCommand({
+  name: 'query',
+  description: 'run SQL on the lake: DuckDB embedded, or Trino/Presto with --trino-url/--presto-url (`show tables` and `describe events_buy` work as in the seed\'s Presto session)',
+  args: queryArgs,
+  options: queryOptions,
+  action: async () => (await import('./query-action.js')).queryAction,
+});

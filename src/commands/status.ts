@@ -1,30 +1,11 @@
-import type { Command } from 'commander';
-import type { ConfigResolver } from '../cli.js';
-import { formatPositions } from '../eventlog/positions.js';
-import { formatResult } from '../sql/format-result.js';
-import { collectStatus, type PipelineStatus } from '../status/collect-status.js';
+import { flag } from './command-options.js';
+import { defineCommand } from './command-spec.js';
 
-function formatStatus(s: PipelineStatus): string {
-  const lines = [
-    `server   ${s.server.url}: ${s.server.health}`,
-    `state    ${s.state.backend} (${s.state.where}): ${s.state.reachable}`,
-    `events   ${s.log.backend} (${s.log.where}, topic ${s.log.topic}): ${s.log.reachable}, end offsets ${formatPositions(s.log.endOffsets)}`,
-    `lake     ${s.lake.uri}: ${s.lake.reachable}`,
-    `engine   ${s.engine}`,
-    '',
-  ].join('\n');
-  const writers = formatResult({ columns: ['writer', 'position', 'events behind'], rows: s.writers.map((w) => [w.owner, formatPositions(w.position), w.lag ?? 'unknown']) }, 'table');
-  const tables = formatResult({ columns: ['table', 'registered', 'files'], rows: s.tables.map((t) => [t.table, t.registered === null ? 'see gamepipe tables list' : t.registered ? 'yes' : 'no (gamepipe tables create)', t.files ?? 'unknown']) }, 'table');
-  return `${lines}\n${writers}\n${tables}`;
-}
+export const statusOptions = { json: flag('--json', 'print the status as JSON') };
 
-export function registerStatusCommand(program: Command, resolveConfig: ConfigResolver): void {
-  program
-    .command('status')
-    .description('what runs where, whether it answers, how far behind the stream writers are, what the lake holds')
-    .option('--json', 'print the status as JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const status = await collectStatus(resolveConfig(command));
-      process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
-    });
-}
+export const statusCommand = defineCommand({
+  name: 'status',
+  description: 'what runs where, whether it answers, how far behind the stream writers are, what the lake holds',
+  options: statusOptions,
+  action: async () => (await import('./status-action.js')).statusAction,
+});

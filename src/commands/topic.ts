@@ -1,29 +1,27 @@
-import type { Command } from 'commander';
-import type { ConfigResolver } from '../cli.js';
 import { GamepipeError } from '../errors.js';
-import { createTopic } from '../eventlog/create-topic.js';
+import { option } from './command-options.js';
+import { defineCommand, defineGroup } from './command-spec.js';
 
-interface TopicOptions {
-  partitions: string;
-  replicationFactor: string;
-}
-
-const positiveInt = (raw: string, what: string): number => {
+const positiveInt = (raw: string, flagName: string): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new GamepipeError('BAD_REQUEST', `${what} must be a whole number of at least 1, not "${raw}"`);
+  if (!Number.isInteger(n) || n < 1) throw new GamepipeError('BAD_REQUEST', `${flagName} must be a whole number of at least 1, not "${raw}"`);
   return n;
 };
 
-export function registerTopicCommand(program: Command, resolveConfig: ConfigResolver): void {
-  const topic = program.command('topic').description('manage the event log topic');
-  topic
-    .command('create')
-    .description('create the topic if it does not exist (Kafka: partitions and replication; embedded: one partition)')
-    .option('--partitions <n>', 'number of partitions', '1')
-    .option('--replication-factor <n>', 'copies of each partition (Kafka)', '1')
-    .action(async (options: TopicOptions, command: Command) => {
-      const config = resolveConfig(command);
-      const created = await createTopic(config, positiveInt(options.partitions, '--partitions'), positiveInt(options.replicationFactor, '--replication-factor'));
-      process.stdout.write(created ? `Created topic "${config.topic}".\n` : `Topic "${config.topic}" already exists.\n`);
-    });
-}
+export const topicCreateOptions = {
+  partitions: option('--partitions <n>', 'number of partitions', positiveInt, { default: '1' }),
+  replicationFactor: option('--replication-factor <n>', 'copies of each partition (Kafka)', positiveInt, { default: '1' }),
+};
+
+export const topicCommand = defineGroup({
+  name: 'topic',
+  description: 'manage the event log topic',
+  commands: [
+    defineCommand({
+      name: 'create',
+      description: 'create the topic if it does not exist (Kafka: partitions and replication; embedded: one partition)',
+      options: topicCreateOptions,
+      action: async () => (await import('./topic-create-action.js')).topicCreateAction,
+    }),
+  ],
+});

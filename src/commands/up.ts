@@ -1,95 +1,16 @@
-import type { Command } from 'commander';
-import type { ConfigResolver } from '../cli.js';
-import type { Config } from '../config/config-fields.js';
-import { describeError } from '../errors.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { logger } from '../logger.js';
-import { runServer, type RunningServer } from '../server/run-server.js';
-import { allTableSpecs } from '../sql/lake-tables.js';
-import { engineChoice, openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
-import { formatProgress } from '../streaming/batch-progress.js';
-import { StreamWriter } from '../streaming/stream-writer.js';
-import { dashboardFiles } from './dashboard.js';
-import { reportRetry, addStreamOptions, streamWriterOptions } from './stream.js';
-import { shutdownSignal } from './shutdown-signal.js';
+import { flag } from './command-options.js';
+import { defineCommand } from './command-spec.js';
+import { writerOptions } from './stream.js';
 
-interface UpOptions {
-  trigger: string;
-  maxBatch: string;
-  maxFileRows: string;
-  parquetWriter: string;
-  quiet?: boolean;
-  tui: boolean;
-}
+export const upOptions = {
+  ...writerOptions,
+  quiet: flag('--quiet', 'do not print a line per stream batch'),
+  tui: flag('--no-tui', 'print lines instead of the dashboard, even on a terminal'),
+};
 
-function banner(config: Config, server: RunningServer, storage: LakeStorage): string {
-  const engine = engineChoice(config);
-  const queryHint = engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
-  return [
-    `gamepipe up: listening on ${server.url}`,
-    `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
-    `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`})`,
-    `  /status token: ${server.statusTokenSource}`,
-    `  try:   curl -c /tmp/cookies -b /tmp/cookies '${server.url}/signup?username=user1&password=pw1'`,
-    `         curl -b /tmp/cookies ${server.url}/buy/sword`,
-    `         npx gamepipe query${queryHint} "select item_type, count(*) from events_buy group by 1"`,
-    '  Ctrl-C stops everything.',
-    '',
-  ].join('\n');
-}
-
-/** The live dashboard over this very pipeline, until `q`, Ctrl-C, SIGTERM or the writer's end. */
-async function watch(config: Config, server: RunningServer, storage: LakeStorage, writerDone: Promise<void>): Promise<void> {
-  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([import('../metrics/pipeline-sampler.js'), import('../ui/dashboard/start-dashboard.js')]);
-  const openEngine = () => openQueryEngine(config, storage);
-  const stop = new AbortController();
-  void shutdownSignal().then(() => stop.abort());
-  void writerDone.finally(() => stop.abort());
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1')), storage, openEngine });
-  await startDashboard({ sampler, serverUrl: server.url, shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
-}
-
-export function registerUpCommand(program: Command, resolveConfig: ConfigResolver): void {
-  addStreamOptions(program.command('up').description('run the whole pipeline: game server, stream writers for every table, tables; on a terminal, the live dashboard; Ctrl-C stops it'))
-    .option('--quiet', 'do not print a line per stream batch')
-    .option('--no-tui', 'print lines instead of the dashboard, even on a terminal')
-    .action(async (options: UpOptions, command: Command) => {
-      const config = resolveConfig(command);
-      const tui = options.tui && process.stdout.isTTY === true && process.stdin.isTTY === true;
-      const storage = await openLakeStorage(config);
-      await storage.ping();
-      const registry = await openTableRegistry(config, storage);
-      await registry.create(allTableSpecs);
-      for (const spec of allTableSpecs) await registry.addPartitions(spec);
-      const writer = await StreamWriter.open(config, {
-        ...streamWriterOptions('all', { ...options, once: false }, (p) => {
-          if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
-        }),
-        // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.
-        onRetry: tui ? (error, attempt) => logger.warn({ attempt }, describeError(error)) : reportRetry('all'),
-        storage,
-        registry: engineChoice(config) === 'duckdb' ? undefined : registry,
-      }).catch(async (error: unknown) => {
-        await registry.close();
-        throw error;
-      });
-      const server = await runServer(config).catch(async (error: unknown) => {
-        await writer.close();
-        await registry.close();
-        throw error;
-      });
-      const running = writer.run();
-      if (tui) await watch(config, server, storage, running);
-      else {
-        process.stdout.write(banner(config, server, storage));
-        await Promise.race([shutdownSignal(), running]);
-      }
-      await server.stop();
-      writer.stop();
-      await running;
-      await writer.close();
-      await registry.close();
-      process.stdout.write('gamepipe up: stopped\n');
-    });
-}
+export const upCommand = defineCommand({
+  name: 'up',
+  description: 'run the whole pipeline: game server, stream writers for every table, tables; on a terminal, the live dashboard; Ctrl-C stops it',
+  options: upOptions,
+  action: async () => (await import('./up-action.js')).upAction,
+});

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The logical column types events are made of. Every storage type (Parquet, DuckDB, Hive/Trino)
  * and every validator is derived from these, so a field is declared exactly once.
@@ -50,14 +48,4 @@ export const parquetjsType: Record<FieldType, string> = {
   double: 'DOUBLE',
   timestamp_ms: 'TIMESTAMP_MILLIS',
   boolean: 'BOOLEAN',
-};
-
-/** In JSON events, a timestamp_ms field is a number of UTC milliseconds since the epoch. */
-export const zodType: Record<FieldType, () => z.ZodType> = {
-  string: () => z.string(),
-  int32: () => z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
-  int64: () => z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-  double: () => z.number().finite(),
-  timestamp_ms: () => z.number().int().nonnegative(),
-  boolean: () => z.boolean(),
 };

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { GamepipeError } from '../errors.js';
-import { newEventId } from '../events/event-id.js';
+import { eventBuilders, type TypeFields } from '../events/event-builders.js';
 import type { EventType } from '../events/event-schemas.js';
 import type { EventLog } from '../eventlog/event-log.js';
 import { logger } from '../logger.js';
@@ -128,17 +128,8 @@ export class GameService {
     return hashSessionToken(token);
   }
 
-  private async emit(type: EventType, meta: RequestMeta, username: string | null, fields: Record<string, unknown>, undo: () => Promise<void>): Promise<void> {
-    const event = {
-      event_id: newEventId(),
-      event_type: type,
-      event_ts: Date.now(),
-      accept: meta.accept,
-      host: meta.host,
-      user_agent: meta.userAgent,
-      username,
-      ...fields,
-    };
+  private async emit<T extends EventType>(type: T, meta: RequestMeta, username: string | null, fields: TypeFields<T>, undo: () => Promise<void>): Promise<void> {
+    const event = eventBuilders[type]({ event_ts: Date.now(), accept: meta.accept, host: meta.host, user_agent: meta.userAgent, username, ...fields });
     try {
       await this.deps.log.append([{ key: username, value: JSON.stringify(event) }]);
     } catch (error) {

@@ -1,4 +1,5 @@
-import { secretFieldPattern, validateEvent } from '../events/event-schemas.js';
+import { secretFieldPattern } from '../events/event-schemas.js';
+import { validateEvent } from '../events/validate-event.js';
 import { tableForEventType } from '../events/tables.js';
 import type { LogRecord } from '../eventlog/event-log.js';
 import { UNROUTED } from '../lake/owners.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateEvent } from '../../src/events/event-schemas.js';
+import { validateEvent } from '../../src/events/validate-event.js';
 import { deadLetterSpec, tableForEventType, tableSpecs } from '../../src/events/tables.js';
 import { sampleEvent } from '../helpers/events.js';
 

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { fmt, GAMEPIPE_BIN, percentile } from './bench-process.js';
+
+const RUNS = 7;
+
+interface Case {
+  label: string;
+  args: string[];
+  /** Wall-time target on the reference 2-core machine, in seconds. */
+  targetS: number;
+}
+
+/** Median wall time of `node <argv>` over RUNS runs, in seconds; throws if it fails. */
+function medianWallS(argv: string[]): number {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, argv, { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' }, maxBuffer: 64 * 1024 * 1024 });
+    samples.push(Number(process.hrtime.bigint() - started) / 1e9);
+    if (result.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
+  return percentile(samples, 0.5);
+}
+
+/** How long the command line takes to answer, start to exit, over the embedded lake of `lakeDataDir` (the stream bench's). */
+export async function cliBench(lakeDataDir: string): Promise<void> {
+  const dataDir = ['--data-dir', lakeDataDir];
+  spawnSync(process.execPath, [GAMEPIPE_BIN, 'tables', 'create', ...dataDir], { stdio: 'ignore' });
+  const cases: Case[] = [
+    { label: '--version', args: ['--version'], targetS: 0.25 },
+    { label: '--help', args: ['--help'], targetS: 0.25 },
+    { label: 'query (sword count)', args: ['query', "select count(*) from events_buy where item_type = 'sword'", ...dataDir], targetS: 0.5 },
+    { label: 'status', args: ['status', ...dataDir], targetS: 0.5 },
+  ];
+  console.log(`# cli: wall time of gamepipe commands, start to exit, median of ${RUNS} runs (node -e 0 takes ${fmt(medianWallS(['-e', '0']), 3)} s)`);
+  for (const { label, args, targetS } of cases) {
+    const wallS = medianWallS([GAMEPIPE_BIN, ...args]);
+    const verdict = wallS <= targetS ? 'ok' : 'over';
+    console.log(`  ${label.padEnd(20)} ${fmt(wallS, 3)} s  target ${fmt(targetS, 2)} s  ratio ${fmt(wallS / targetS, 2)} ${verdict}`);
+  }
+}

@@ -1,0 +1,60 @@
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { csvHeader, formatResult, formatRows, type ResultFormat } from '../sql/format-result.js';
+import { openQueryEngine } from '../sql/open-query-engine.js';
+import type { QueryEngine } from '../sql/query-engine.js';
+import { queryProgressLine } from '../ui/query-progress.js';
+import type { CommandAction } from './command-spec.js';
+import { dashboardFiles } from './dashboard-files.js';
+import type { queryArgs, queryOptions } from './query.js';
+
+/** Prints one statement's rows: csv and json as they arrive, the aligned table once complete (its widths need every row). */
+async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal): Promise<void> {
+  const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
+  const rows: unknown[][] = [];
+  let columns: string[] = [];
+  try {
+    await engine.stream(sql, {
+      signal,
+      onColumns: (names) => {
+        columns = names;
+        if (format === 'csv') process.stdout.write(csvHeader(names));
+      },
+      onRows: (batch) => {
+        progress?.clear();
+        if (format === 'table') rows.push(...batch);
+        else process.stdout.write(formatRows(columns, batch, format));
+      },
+      onProgress: (p) => progress?.show(p),
+    });
+  } finally {
+    progress?.clear();
+  }
+  if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
+}
+
+export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({ args: { sql }, options: { format, queryTimeout: queryTimeoutMs }, config: resolveConfig }) => {
+  const config = resolveConfig();
+  const storage = await openLakeStorage(config);
+  if (sql === undefined) {
+    // The shell opens a fresh engine per statement: DuckDB's views hold the files of the moment they open.
+    const { runQueryShell } = await import('../ui/query-shell/run-query-shell.js');
+    try {
+      return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs }), { historyFile: dashboardFiles(config.dataDir).historyFile });
+    } finally {
+      await storage.close();
+    }
+  }
+  const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
+  const cancel = new AbortController();
+  const onInterrupt = () => cancel.abort();
+  process.once('SIGINT', onInterrupt);
+  const timer = queryTimeoutMs === undefined ? undefined : setTimeout(() => cancel.abort(), queryTimeoutMs);
+  try {
+    await printQuery(engine, sql, format, cancel.signal);
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onInterrupt);
+    await engine.close();
+    await storage.close();
+  }
+};

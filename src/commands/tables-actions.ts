@@ -1,0 +1,71 @@
+import type { Config } from '../config/config-fields.js';
+import { GamepipeError } from '../errors.js';
+import { duckdbType, hiveType } from '../events/field-types.js';
+import { deadLetterSpec, tableSpecs, type TableSpec } from '../events/tables.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { formatResult } from '../sql/format-result.js';
+import { hiveDdl } from '../sql/hive-ddl.js';
+import { allTableSpecs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
+import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
+import type { TableRegistry } from '../sql/table-registry.js';
+import type { CommandAction } from './command-spec.js';
+import type { tableArgs, tablesCreateArgs, tablesDdlOptions } from './tables.js';
+
+// The four `tables` subcommands share the two helpers below, so their actions live together.
+
+function specNamed(table: string, among: TableSpec[] = allTableSpecs): TableSpec {
+  const spec = among.includes(tableSpecNamed(table)!) ? tableSpecNamed(table) : undefined;
+  if (!spec) throw new GamepipeError('NOT_FOUND', `no table "${table}"`, { hint: `tables: ${among.map((s) => s.table).join(', ')}` });
+  return spec;
+}
+
+/** Opens the lake and the configured registry, runs `body`, closes both. */
+async function withRegistry<T>(config: Config, body: (registry: TableRegistry, storage: LakeStorage) => Promise<T>): Promise<T> {
+  const storage = await openLakeStorage(config);
+  try {
+    const registry = await openTableRegistry(config, storage);
+    try {
+      return await body(registry, storage);
+    } finally {
+      await registry.close();
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({ args: { which: target }, config: resolveConfig }) => {
+  const specs = target === 'all' ? allTableSpecs : target === 'dead_letter' ? [deadLetterSpec] : tableSpecs.filter((t) => t.name === target);
+  const config = resolveConfig();
+  await withRegistry(config, async (registry, storage) => {
+    await storage.ping();
+    for (const { table, outcome } of await registry.create(specs)) process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
+    for (const spec of specs) await registry.addPartitions(spec);
+    if (engineChoice(config) !== 'duckdb') process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
+  });
+};
+
+export const listTables: CommandAction<{}, {}> = async ({ config }) => {
+  await withRegistry(config(), async (registry, storage) => {
+    const rows: unknown[][] = [];
+    for (const spec of await registry.declared(allTableSpecs)) {
+      rows.push([spec.table, spec.eventTypes.join(', ') || 'refused records', spec.columns.length, (await tableFiles(storage, spec)).length]);
+    }
+    process.stdout.write(formatResult({ columns: ['table', 'event types', 'columns', 'files'], rows }, 'table'));
+  });
+};
+
+export const printTableDdl: CommandAction<typeof tableArgs, typeof tablesDdlOptions> = async ({ args, options, config }) => {
+  const spec = specNamed(args.table, tableSpecs);
+  const storage = await openLakeStorage(config());
+  process.stdout.write(hiveDdl(spec, options.location ?? `${storage.uri}/${spec.table}`, options.database));
+  await storage.close();
+};
+
+export const describeTable: CommandAction<typeof tableArgs, {}> = async ({ args }) => {
+  const spec = specNamed(args.table);
+  const rows = spec.columns.map((c) => [c.name, duckdbType[c.type], hiveType[c.type], c.required ? 'no' : 'yes', c.doc]);
+  rows.push(['dt', 'DATE', 'STRING (partition)', 'no', 'UTC date partition, from the directory name']);
+  process.stdout.write(formatResult({ columns: ['column', 'duckdb', 'hive', 'nullable', 'meaning'], rows }, 'table'));
+};

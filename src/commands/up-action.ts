@@ -1,0 +1,81 @@
+import type { Config } from '../config/config-fields.js';
+import { describeError } from '../errors.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { logger } from '../logger.js';
+import { runServer, type RunningServer } from '../server/run-server.js';
+import { allTableSpecs } from '../sql/lake-tables.js';
+import { engineChoice, openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
+import { formatProgress } from '../streaming/batch-progress.js';
+import { StreamWriter } from '../streaming/stream-writer.js';
+import type { CommandAction } from './command-spec.js';
+import { dashboardFiles } from './dashboard-files.js';
+import { shutdownSignal } from './shutdown-signal.js';
+import { reportRetry, streamWriterOptions } from './stream-action.js';
+import type { upOptions } from './up.js';
+
+function banner(config: Config, server: RunningServer, storage: LakeStorage): string {
+  const engine = engineChoice(config);
+  const queryHint = engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
+  return [
+    `gamepipe up: listening on ${server.url}`,
+    `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
+    `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`})`,
+    `  /status token: ${server.statusTokenSource}`,
+    `  try:   curl -c /tmp/cookies -b /tmp/cookies '${server.url}/signup?username=user1&password=pw1'`,
+    `         curl -b /tmp/cookies ${server.url}/buy/sword`,
+    `         npx gamepipe query${queryHint} "select item_type, count(*) from events_buy group by 1"`,
+    '  Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+/** The live dashboard over this very pipeline, until `q`, Ctrl-C, SIGTERM or the writer's end. */
+async function watch(config: Config, server: RunningServer, storage: LakeStorage, writerDone: Promise<void>): Promise<void> {
+  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([import('../metrics/pipeline-sampler.js'), import('../ui/dashboard/start-dashboard.js')]);
+  const openEngine = () => openQueryEngine(config, storage);
+  const stop = new AbortController();
+  void shutdownSignal().then(() => stop.abort());
+  void writerDone.finally(() => stop.abort());
+  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1')), storage, openEngine });
+  await startDashboard({ sampler, serverUrl: server.url, shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
+}
+
+export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, config: resolveConfig }) => {
+  const config = resolveConfig();
+  const tui = options.tui && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  const storage = await openLakeStorage(config);
+  await storage.ping();
+  const registry = await openTableRegistry(config, storage);
+  await registry.create(allTableSpecs);
+  for (const spec of allTableSpecs) await registry.addPartitions(spec);
+  const writer = await StreamWriter.open(config, {
+    ...streamWriterOptions('all', { ...options, once: false }, (p) => {
+      if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
+    }),
+    // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.
+    onRetry: tui ? (error, attempt) => logger.warn({ attempt }, describeError(error)) : reportRetry('all'),
+    storage,
+    registry: engineChoice(config) === 'duckdb' ? undefined : registry,
+  }).catch(async (error: unknown) => {
+    await registry.close();
+    throw error;
+  });
+  const server = await runServer(config).catch(async (error: unknown) => {
+    await writer.close();
+    await registry.close();
+    throw error;
+  });
+  const running = writer.run();
+  if (tui) await watch(config, server, storage, running);
+  else {
+    process.stdout.write(banner(config, server, storage));
+    await Promise.race([shutdownSignal(), running]);
+  }
+  await server.stop();
+  writer.stop();
+  await running;
+  await writer.close();
+  await registry.close();
+  process.stdout.write('gamepipe up: stopped\n');
+};
