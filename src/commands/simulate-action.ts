@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Catalog } from '../catalog/catalog.js';
 import { formatSimulation } from '../simulate/format-simulation.js';
+import { landSimulation } from '../simulate/land-simulation.js';
 import { runSimulation } from '../simulate/run-simulation.js';
 import { planSimulation } from '../simulate/simulation-plan.js';
 import type { CommandAction } from './command-spec.js';
@@ -15,4 +16,8 @@ export const simulateAction: CommandAction<{}, typeof simulateOptions> = async (
     if (tty) process.stderr.write(`\rsimulated ${day} (${++done}/${plan.days})${done === plan.days ? '\n' : ''}`);
   });
   process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatSimulation(result, process.stdout.isTTY ? (process.stdout.columns ?? 80) : 80));
+  if (!options.land) return;
+  const landing = await landSimulation(config);
+  const said = 'landed' in landing ? `landed ${landing.landed.toLocaleString('en-US')} rows in ${landing.lake}; try: gamepipe report` : `not landed here: ${landing.runningWriter}, and it lands them`;
+  process.stderr.write(`gamepipe simulate: ${said}\n`);
 };

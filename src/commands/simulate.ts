@@ -10,6 +10,7 @@ export const simulateOptions = {
   playerPrefix: text('--player-prefix <text>', 'players are <prefix>1, <prefix>2... (default: sim<seed>-player)'),
   guilds: option('--guilds <list>', 'guilds players join, most popular first', (raw) => raw.split(',').map((g) => g.trim()).filter(Boolean), { default: DEFAULT_GUILDS.join(',') }),
   json: flag('--json', 'print what was written as JSON'),
+  land: flag('--no-land', 'only write the log; by default the events are also landed in the lake (unless a stream writer is running: it lands them)'),
 };
 
 export const simulateCommand = defineCommand({

@@ -49,7 +49,7 @@ describe('gamepipe report in a terminal', () => {
 
   it('says in one line what is missing: the tables, or any activity since --since', async () => {
     const dataDir = tempDir();
-    gamepipe(['simulate', '--days', '1', '--players', '3', '--seed', '1', '--data-dir', dataDir]);
+    gamepipe(['simulate', '--days', '1', '--players', '3', '--seed', '1', '--no-land', '--data-dir', dataDir]);
     const run = runGamepipe(['report', '--data-dir', dataDir]);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /^gamepipe: .*events_user.*\(create it with: gamepipe tables create all\)\n$/);
@@ -58,5 +58,14 @@ describe('gamepipe report in a terminal', () => {
     await createTables(testConfig(dataDir));
     const later = gamepipe(['report', '--since', '2099-01-01', '--data-dir', dataDir]);
     assert.equal(later.stdout, 'No player activity since 2099-01-01 (engine duckdb).\nSimulate a month with: gamepipe simulate, then gamepipe stream all --once\n');
+  });
+
+  it('simulate, then report, with nothing else running: simulate lands what it wrote, so the report has the month', () => {
+    const dataDir = tempDir();
+    const simulated = gamepipe(['simulate', '--days', '3', '--players', '40', '--seed', '7', '--json', '--data-dir', dataDir]);
+    assert.match(simulated.stderr, /^gamepipe simulate: landed [\d,]+ rows in file:\/\/.*; try: gamepipe report\n$/);
+    const written = JSON.parse(simulated.stdout) as SimulationResult;
+    const report = JSON.parse(gamepipe(['report', '--format', 'json', '--data-dir', dataDir]).stdout) as GameReport;
+    assertReportMatchesSimulation(report, written);
   });
 });

@@ -1,0 +1,46 @@
+import type { Config } from '../config/config-fields.js';
+import { isGamepipeError } from '../errors.js';
+import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { allTableSpecs } from '../sql/lake-tables.js';
+import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
+import { StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
+
+export type Landing = { landed: number; lake: string } | { runningWriter: string };
+
+/**
+ * Lands what is waiting in the log, as `gamepipe stream all --once` would, after declaring the
+ * tables: so that `simulate` then `report` works with nothing else running. When a stream writer
+ * already owns the tables (`up`, or `stream all`), it lands them itself: nothing is done here.
+ */
+export async function landSimulation(config: Config): Promise<Landing> {
+  const storage = await openLakeStorage(config);
+  await storage.ping();
+  const registry = await openTableRegistry(config, storage);
+  try {
+    await registry.create(allTableSpecs);
+    let landed = 0;
+    let writer: StreamWriter;
+    try {
+      writer = await StreamWriter.open(config, {
+        ...streamDefaults,
+        target: 'all',
+        once: true,
+        parquetWriter: 'auto',
+        storage,
+        registry: engineChoice(config) === 'duckdb' ? undefined : registry,
+        onProgress: (p) => (landed += p.rowsWritten),
+      });
+    } catch (error) {
+      if (isGamepipeError(error) && error.code === 'DATA_DIR_LOCKED') return { runningWriter: error.message };
+      throw error;
+    }
+    try {
+      await writer.run();
+    } finally {
+      await writer.close();
+    }
+    return { landed, lake: storage.uri };
+  } finally {
+    await registry.close();
+  }
+}
