@@ -1,9 +1,9 @@
 import type { Config } from '../config/config-fields.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
-import { LakeCommitter, type FileMove } from './commit/lake-committer.js';
+import { deleteReplaceLeftovers, LakeCommitter, type FileMove } from './commit/lake-committer.js';
 import { OwnerLeases } from './commit/owner-lease.js';
-import { recoverPositions } from './commit/recover-positions.js';
+import { POSITIONS_DIR, recoverPositions } from './commit/recover-positions.js';
 import { datePartitionDirs } from './lake-files.js';
 import { ownerDirs, ownersOf, writerTargets, type WriterTarget } from './owners.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
@@ -70,7 +70,12 @@ export class LakeWriter {
   /** Finishes or undoes what an interrupted commit left, then re-reads every owner's position. */
   async resync(): Promise<void> {
     await this.committer.recover(sharingOwners(this.target));
-    for (const owner of ownersOf(this.target)) this.committed.set(owner, await recoverPositions(this.storage, owner));
+    for (const owner of ownersOf(this.target)) {
+      await deleteReplaceLeftovers(this.storage, POSITIONS_DIR, `${owner}.json`);
+      this.committed.set(owner, await recoverPositions(this.storage, owner));
+    }
+    // The writer status record (src/metrics/writer-status.ts) lives beside the positions.
+    await deleteReplaceLeftovers(this.storage, '_status', `${this.target}.json`);
   }
 
   /**

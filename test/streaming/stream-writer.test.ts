@@ -125,6 +125,17 @@ describe('stream writers', () => {
     assert.deepEqual(await query(dataDir, 'select count(*) from events_buy'), [[6]]);
   });
 
+  it('removes what a replace killed mid-way left of its own files, and nothing of another owner\'s', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(10));
+    const lake = localLake(dataDir);
+    const leftovers = ['_wal/.buy.json.0a1b2c.tmp', '_positions/.buy.json.0a1b2c.tmp', '_status/.buy.json.0a1b2c.tmp'];
+    for (const path of [...leftovers, '_positions/.guild.json.0a1b2c.tmp']) await lake.create(path, Buffer.from('{"torn'));
+    await streamOnce(dataDir, 'buy');
+    for (const path of leftovers) assert.equal(await lake.stat(path), null, `${path} is gone`);
+    assert.ok(await lake.stat('_positions/.guild.json.0a1b2c.tmp'), 'the guild writer may be renaming its own right now: left alone');
+  });
+
   it('refuses a second writer for the same table', async () => {
     const dataDir = tempDir();
     const config = loadConfig({ flags: { dataDir }, env: {} });

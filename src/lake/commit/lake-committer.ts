@@ -22,6 +22,17 @@ const TMP_DIR = '_tmp';
 const WAL_DIR = '_wal';
 
 /**
+ * Deletes what a `replace` of `<dir>/<name>` left when its process was killed between writing its
+ * hidden temporary sibling and renaming it (`.<name>.<random>.tmp`). Only for files the caller alone
+ * writes: another process's temporary file may be in the middle of its rename.
+ */
+export async function deleteReplaceLeftovers(storage: LakeStorage, dir: string, name: string): Promise<void> {
+  for (const entry of await storage.list(dir)) {
+    if (entry.name.startsWith(`.${name}.`) && entry.name.endsWith('.tmp')) await storage.delete(entry.path);
+  }
+}
+
+/**
  * Makes a batch of files visible all together or not at all, as a visible state machine:
  *   1. STAGED    every file complete under _tmp/ in the lake (`stage`);
  *   2. INTENDED  _wal/<writer>.json lists the moves and the positions they reach (atomic replace);
@@ -75,6 +86,7 @@ export class LakeCommitter {
       for (const entry of await this.storage.list(TMP_DIR)) {
         if (entry.name.startsWith(`${writer}-`)) await this.storage.delete(entry.path);
       }
+      await deleteReplaceLeftovers(this.storage, WAL_DIR, `${writer}.json`);
     }
     this.scratch.clear();
     return finished;

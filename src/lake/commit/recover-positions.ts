@@ -3,7 +3,8 @@ import { committedFiles } from '../lake-files.js';
 import { ownerDirs } from '../owners.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 
-export const positionsPath = (owner: string) => `_positions/${owner}.json`;
+export const POSITIONS_DIR = '_positions';
+export const positionsPath = (owner: string) => `${POSITIONS_DIR}/${owner}.json`;
 
 export const encodePositions = (positions: Positions): Buffer => Buffer.from(JSON.stringify(Object.fromEntries(positions)));
 
