@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../lake/storage/local/write-file-atomic.js';
 import { join } from 'node:path';
 import { GamepipeError } from '../errors.js';
 import { GroupCommitFile } from '../util/group-commit-file.js';
@@ -30,12 +31,7 @@ function readJournal(path: string): JournalOp[] {
 }
 
 function writeSnapshot(path: string, ops: JournalOp[]): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  writeSync(fd, ops.map((op) => `${JSON.stringify(op)}\n`).join(''));
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomic(path, ops.map((op) => `${JSON.stringify(op)}\n`).join(''));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../lake/storage/local/write-file-atomic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
@@ -65,11 +66,7 @@ export class SegmentReader implements EventLogReader {
   }
 
   async commit(positions: Positions): Promise<void> {
-    const groupsDir = join(this.dir, 'groups');
-    mkdirSync(groupsDir, { recursive: true });
-    const file = join(groupsDir, `${this.options.group}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(positions)));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomic(join(this.dir, 'groups', `${this.options.group}.json`), JSON.stringify(Object.fromEntries(positions)));
   }
 
   /** The positions last committed by this reader's group, if any. */
