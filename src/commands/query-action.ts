@@ -48,11 +48,9 @@ export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> =
   const cancel = new AbortController();
   const onInterrupt = () => cancel.abort();
   process.once('SIGINT', onInterrupt);
-  const timer = queryTimeoutMs === undefined ? undefined : setTimeout(() => cancel.abort(), queryTimeoutMs);
   try {
     await printQuery(engine, sql, format, cancel.signal);
   } finally {
-    clearTimeout(timer);
     process.off('SIGINT', onInterrupt);
     await engine.close();
     await storage.close();

@@ -19,7 +19,7 @@ function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
 }
 
 export interface EngineOptions {
-  /** Cancels a query running longer; none by default (the presto client's own 60 s would cut long queries). */
+  /** A statement running longer fails with EXCEEDED_TIME_LIMIT, stopped by the engine; none by default (the presto client's own 60 s would cut long queries). */
   queryTimeoutMs?: number;
 }
 
@@ -28,7 +28,7 @@ export async function openQueryEngine(config: Config, storage: LakeStorage, opti
   const engine = engineChoice(config);
   if (engine === 'duckdb') {
     const { DuckdbQueryEngine } = await import('./engines/duckdb-query-engine.js');
-    return DuckdbQueryEngine.open(storage);
+    return DuckdbQueryEngine.open(storage, options);
   }
   const { PrestoQueryEngine } = await import('./engines/presto-query-engine.js');
   return new PrestoQueryEngine({ engine, url: coordinatorUrl(config, engine), catalog: config.catalog, schema: config.schema, queryTimeoutMs: options.queryTimeoutMs });

@@ -39,9 +39,11 @@ export class DuckdbQueryEngine implements QueryEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly queryTimeoutMs: number | undefined,
   ) {}
 
-  static async open(storage: LakeStorage): Promise<DuckdbQueryEngine> {
+  /** `queryTimeoutMs`: a statement running longer is interrupted and fails with EXCEEDED_TIME_LIMIT, as on Trino. */
+  static async open(storage: LakeStorage, options: { queryTimeoutMs?: number } = {}): Promise<DuckdbQueryEngine> {
     if (!(storage instanceof LocalLakeStorage)) {
       throw new GamepipeError('ENGINE_UNAVAILABLE', `DuckDB reads a lake in a local directory; this lake is ${storage.uri}`, {
         hint: 'query it through Trino or Presto with --trino-url or --presto-url',
@@ -61,7 +63,7 @@ export class DuckdbQueryEngine implements QueryEngine {
       instance.closeSync();
       throw new GamepipeError('LAKE_ERROR', `could not open the lake's tables: ${firstLine(error)}`, { cause: error });
     }
-    return new DuckdbQueryEngine(instance, connection);
+    return new DuckdbQueryEngine(instance, connection, options.queryTimeoutMs);
   }
 
   async stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
@@ -69,6 +71,14 @@ export class DuckdbQueryEngine implements QueryEngine {
     const started = Date.now();
     const onAbort = () => this.connection.interrupt();
     sink.signal?.addEventListener('abort', onAbort);
+    let timedOut = false;
+    const timer =
+      this.queryTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            this.connection.interrupt();
+          }, this.queryTimeoutMs);
     try {
       const result = await this.connection.runAndReadAll(sql);
       const { DuckDBTypeId } = duckdb();
@@ -82,10 +92,12 @@ export class DuckdbQueryEngine implements QueryEngine {
       return { columns, rowCount: rows.length };
     } catch (error) {
       if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled', { cause: error });
+      if (timedOut) throw new GamepipeError('SQL_ERROR', `EXCEEDED_TIME_LIMIT: the query ran longer than ${this.queryTimeoutMs} ms`, { cause: error });
       const message = firstLine(error);
       const hint = /Table with name events_\w+ does not exist/.test(message) ? 'create it with: gamepipe tables create all' : undefined;
       throw new GamepipeError('SQL_ERROR', message, { hint, cause: error });
     } finally {
+      clearTimeout(timer);
       sink.signal?.removeEventListener('abort', onAbort);
     }
   }
