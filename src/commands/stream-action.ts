@@ -1,10 +1,7 @@
-import type { Config } from '../config/config-fields.js';
 import { describeError, type GamepipeError } from '../errors.js';
 import type { WriterTarget } from '../lake/owners.js';
-import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
-import type { TableRegistry } from '../sql/table-registry.js';
+import { openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 import type { CommandAction, OptionValues } from './command-spec.js';
@@ -14,11 +11,6 @@ import type { streamArgs, streamOptions, writerOptions } from './stream.js';
 /** One line on stderr per retry: what does not answer, which try, when the next. */
 export const reportRetry = (writer: string) => (error: GamepipeError, attempt: number, delayMs: number) =>
   process.stderr.write(`gamepipe stream ${writer}: ${describeError(error)}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)}s\n`);
-
-/** The metastore a writer declares new partitions in: only with Trino or Presto. */
-async function writerRegistry(config: Config, storage: LakeStorage): Promise<TableRegistry | undefined> {
-  return engineChoice(config) === 'duckdb' ? undefined : openTableRegistry(config, storage);
-}
 
 /** StreamWriter's options from the command line's. */
 export function streamWriterOptions(target: WriterTarget, options: OptionValues<typeof writerOptions> & { once: boolean }, onProgress: (p: BatchProgress) => void) {
@@ -38,7 +30,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
   const config = resolveConfig();
   const report = (p: BatchProgress) => process.stdout.write(`${options.json ? JSON.stringify(p) : formatProgress(p)}\n`);
   const storage = await openLakeStorage(config);
-  const registry = await writerRegistry(config, storage);
+  const registry = await openTableRegistry(config, storage);
   try {
     const writer = await StreamWriter.open(config, { ...streamWriterOptions(target, options, report), storage, registry });
     if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${writer.lakeUri}\n`);
@@ -49,7 +41,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
       await writer.close();
     }
   } finally {
-    await registry?.close();
+    await registry.close();
   }
   if (!options.json) process.stdout.write(`gamepipe stream ${target}: stopped\n`);
 };

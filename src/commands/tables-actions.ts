@@ -8,7 +8,7 @@ import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
 import { allTableSpecs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
 import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
-import type { TableRegistry } from '../sql/table-registry.js';
+import { declareTables, type TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import type { tableArgs, tablesCreateArgs, tablesDdlOptions } from './tables.js';
 
@@ -40,8 +40,7 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
   const config = resolveConfig();
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
-    for (const { table, outcome } of await registry.create(specs)) process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
-    for (const spec of specs) await registry.addPartitions(spec);
+    for (const { table, outcome } of await declareTables(registry, specs)) process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
     if (engineChoice(config) !== 'duckdb') process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
   });
 };

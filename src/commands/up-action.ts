@@ -8,6 +8,7 @@ import { allTableSpecs } from '../sql/lake-tables.js';
 import { engineChoice, openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress } from '../streaming/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
+import { declareTables } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
 import { shutdownSignal } from './shutdown-signal.js';
@@ -47,8 +48,7 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   const storage = await openLakeStorage(config);
   await storage.ping();
   const registry = await openTableRegistry(config, storage);
-  await registry.create(allTableSpecs);
-  for (const spec of allTableSpecs) await registry.addPartitions(spec);
+  await declareTables(registry, allTableSpecs);
   const writer = await StreamWriter.open(config, {
     ...streamWriterOptions('all', { ...options, once: false }, (p) => {
       if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
@@ -56,7 +56,7 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
     // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.
     onRetry: tui ? (error, attempt) => logger.warn({ attempt }, describeError(error)) : reportRetry('all'),
     storage,
-    registry: engineChoice(config) === 'duckdb' ? undefined : registry,
+    registry,
   }).catch(async (error: unknown) => {
     await registry.close();
     throw error;

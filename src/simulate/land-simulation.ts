@@ -2,7 +2,8 @@ import type { Config } from '../config/config-fields.js';
 import { isGamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
-import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
+import { openTableRegistry } from '../sql/open-query-engine.js';
+import { declareTables } from '../sql/table-registry.js';
 import { StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
 
 export type Landing = { landed: number; lake: string } | { runningWriter: string };
@@ -17,7 +18,7 @@ export async function landSimulation(config: Config): Promise<Landing> {
   await storage.ping();
   const registry = await openTableRegistry(config, storage);
   try {
-    await registry.create(allTableSpecs);
+    await declareTables(registry, allTableSpecs);
     let landed = 0;
     let writer: StreamWriter;
     try {
@@ -27,7 +28,7 @@ export async function landSimulation(config: Config): Promise<Landing> {
         once: true,
         parquetWriter: 'auto',
         storage,
-        registry: engineChoice(config) === 'duckdb' ? undefined : registry,
+        registry,
         onProgress: (p) => (landed += p.rowsWritten),
       });
     } catch (error) {

@@ -22,3 +22,10 @@ export interface TableRegistry {
   addPartitions(spec: TableSpec, partitions?: string[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Declares the tables, then every date partition the lake already holds for them: what `tables create` does. */
+export async function declareTables(registry: TableRegistry, specs: TableSpec[]): Promise<TableRegistration[]> {
+  const registrations = await registry.create(specs);
+  for (const spec of specs) await registry.addPartitions(spec);
+  return registrations;
+}

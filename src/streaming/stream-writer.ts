@@ -29,7 +29,7 @@ export interface StreamWriterOptions {
   compaction?: CompactionPolicy;
   /** A lake store to use instead of the configured one (tests inject faults with it). */
   storage?: LakeStorage;
-  /** Where new date partitions are declared (the Hive metastore behind Trino); none for DuckDB, whose views list them. */
+  /** Where new date partitions are declared (the Hive metastore behind Trino; DuckDB's catalog needs none, its views list them). */
   registry?: TableRegistry;
   onProgress(progress: BatchProgress): void;
   /** A retriable failure (the lake or the log does not answer): the batch is tried again after `delayMs`. */
