@@ -20,14 +20,14 @@ async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat
         if (format === 'csv') process.stdout.write(csvHeader(names));
       },
       onRows: (batch) => {
-        progress?.clear();
-        if (format === 'table') rows.push(...batch);
-        else process.stdout.write(formatRows(columns, batch, format));
+        if (format === 'table') return void rows.push(...batch);
+        progress?.erase();
+        process.stdout.write(formatRows(columns, batch, format));
       },
-      onProgress: (p) => progress?.show(p),
+      onProgress: (p) => progress?.update(p),
     });
   } finally {
-    progress?.clear();
+    progress?.stop();
   }
   if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
 }

@@ -1,9 +1,9 @@
 import type { QueryProgress } from '../sql/query-engine.js';
+import { formatBytes } from './format-figures.js';
 
 const BAR_WIDTH = 30;
 
 const compact = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(Math.round(n)));
-const bytes = (n: number) => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)}GB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)}MB` : n >= 1024 ? `${(n / 1024).toFixed(1)}KB` : `${n}B`);
 
 /** One status line as the Trino CLI shows it while a query runs: state, splits and a bar capped at 99%, rows and bytes with rates, elapsed. */
 export function formatQueryProgress(p: QueryProgress): string {
@@ -16,22 +16,36 @@ export function formatQueryProgress(p: QueryProgress): string {
     parts.push(`[${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled)}] ${Math.floor(ratio * 100)}%`, `splits ${done}/${p.splitsTotal}`);
   }
   parts.push(`${compact(p.rows)} rows (${compact(p.rows / seconds)}/s)`);
-  if (p.bytes !== undefined) parts.push(`${bytes(p.bytes)} (${bytes(p.bytes / seconds)}/s)`);
+  if (p.bytes !== undefined) parts.push(`${formatBytes(p.bytes)} (${formatBytes(Math.round(p.bytes / seconds))}/s)`);
   parts.push(`${seconds.toFixed(1)}s`);
   return parts.join('  ');
 }
 
-/** Redraws the status line in place on a terminal; `clear` erases it before results are printed. */
-export function queryProgressLine(out: NodeJS.WriteStream): { show(p: QueryProgress): void; clear(): void } {
+/**
+ * Trino's status line on a terminal, redrawn in place every quarter second while a query runs (so
+ * the elapsed time moves even when the engine reports nothing), with the engine's latest progress.
+ * `erase` clears it before output is written (the next tick redraws it); `stop` clears it for good.
+ */
+export function queryProgressLine(out: Pick<NodeJS.WriteStream, 'write' | 'columns'>, started = Date.now()): { update(p: QueryProgress): void; erase(): void; stop(): void } {
+  let latest: QueryProgress | undefined;
   let shown = false;
+  const erase = () => {
+    if (shown) out.write('\r\x1b[2K');
+    shown = false;
+  };
+  const timer = setInterval(() => {
+    const line = formatQueryProgress({ ...(latest ?? { state: 'RUNNING', rows: 0 }), elapsedMs: Date.now() - started });
+    out.write(`\r\x1b[2K${line.slice(0, Math.max(20, (out.columns ?? 80) - 1))}`);
+    shown = true;
+  }, 250);
   return {
-    show: (p) => {
-      out.write(`\r\x1b[2K${formatQueryProgress(p).slice(0, Math.max(20, (out.columns ?? 100) - 1))}`);
-      shown = true;
+    update: (p) => {
+      latest = p;
     },
-    clear: () => {
-      if (shown) out.write('\r\x1b[2K');
-      shown = false;
+    erase,
+    stop: () => {
+      clearInterval(timer);
+      erase();
     },
   };
 }

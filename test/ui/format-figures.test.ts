@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatBytes, formatMs, formatRate } from '../../src/ui/dashboard/format-figures.js';
+import { formatAge, formatBytes, formatMs, formatRate } from '../../src/ui/format-figures.js';
 import { sparkline } from '../../src/ui/dashboard/sparkline.js';
 
 test('sparkline draws from zero, pads to its width and keeps the latest values', () => {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { PipelineSnapshot } from '../../metrics/pipeline-snapshot.js';
-import { formatRate } from './format-figures.js';
+import { formatRate } from '../format-figures.js';
 import { Tone } from './tone.js';
 
 export interface EventsPanelProps {

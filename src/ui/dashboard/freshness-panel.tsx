@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { PipelineSnapshot } from '../../metrics/pipeline-snapshot.js';
-import { formatMs } from './format-figures.js';
+import { formatMs } from '../format-figures.js';
 import { sparkline } from './sparkline.js';
 import { Tone } from './tone.js';
 

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import type { LakeTableStats } from '../../metrics/lake-stats.js';
 import { Cells, type Cell } from './cells.js';
-import { formatBytes, formatCount } from './format-figures.js';
+import { formatBytes, formatCount } from '../format-figures.js';
 
 export interface LakePanelProps {
   lake: LakeTableStats[];

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { LakeLeaderboard, Ranked } from '../../metrics/lake-leaderboard.js';
 import { Cells } from './cells.js';
-import { formatAge, formatCount } from './format-figures.js';
+import { formatAge, formatCount } from '../format-figures.js';
 import { Tone } from './tone.js';
 
 export interface TopPanelProps {

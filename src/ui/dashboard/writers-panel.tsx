@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { WriterFigures } from '../../metrics/pipeline-snapshot.js';
 import { Cells, type Cell } from './cells.js';
-import { formatAge, formatCount, formatMs, formatRate } from './format-figures.js';
+import { formatAge, formatCount, formatMs, formatRate } from '../format-figures.js';
 import { Tone } from './tone.js';
 
 export interface WritersPanelProps {

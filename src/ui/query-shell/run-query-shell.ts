@@ -2,8 +2,8 @@ import { createInterface, type Interface } from 'node:readline';
 import type { WriteStream } from 'node:tty';
 import { describeError, isGamepipeError } from '../../errors.js';
 import { formatResult } from '../../sql/format-result.js';
-import type { QueryEngine, QueryProgress } from '../../sql/query-engine.js';
-import { formatQueryProgress } from '../query-progress.js';
+import type { QueryEngine } from '../../sql/query-engine.js';
+import { queryProgressLine } from '../query-progress.js';
 import { DEFAULT_PAGER, page } from './pager.js';
 import { appendHistory, HISTORY_SIZE, historyEntry, loadHistory } from './shell-history.js';
 import { StatementBuffer } from './statement-buffer.js';
@@ -98,18 +98,18 @@ export async function runQueryShell(engine: ShellEngine, options: QueryShellOpti
     const started = Date.now();
     const rows: unknown[][] = [];
     running = new AbortController();
-    const status = runningStatus(terminal ? tty : null, started);
+    const status = terminal ? queryProgressLine(tty as Pick<NodeJS.WriteStream, 'write' | 'columns'>, started) : undefined;
     const statementEngine = typeof engine === 'function' ? await engine().catch((error: unknown) => error as Error) : engine;
     try {
       if (statementEngine instanceof Error) throw statementEngine;
-      const { columns, rowCount } = await statementEngine.stream(sql, { onRows: (batch) => rows.push(...batch), onProgress: status.update, signal: running.signal });
-      status.clear();
+      const { columns, rowCount } = await statementEngine.stream(sql, { onRows: (batch) => rows.push(...batch), onProgress: (p) => status?.update(p), signal: running.signal });
+      status?.stop();
       const elapsed = seconds(Date.now() - started);
       if (terminal) rl.pause();
       const table = columns.length === 0 ? 'OK\n' : formatResult({ columns, rows }, 'table');
       await page(`${table}\nQuery finished on ${statementEngine.name}: ${rowCount} row${rowCount === 1 ? '' : 's'} in ${elapsed}\n\n`, output, { pager, rows: tty.rows, isTTY: terminal });
     } catch (error) {
-      status.clear();
+      status?.stop();
       output.write(running.signal.aborted ? 'Query cancelled\n\n' : `Query failed: ${oneLine(error)}\n\n`);
     } finally {
       running = null;
@@ -142,30 +142,4 @@ export async function runQueryShell(engine: ShellEngine, options: QueryShellOpti
   }
   options.signal?.removeEventListener('abort', onAbort);
   rl.close();
-}
-
-/**
- * Trino's status line, redrawn in place while a query runs (from its first quarter second), with
- * the engine's progress when it reports some; `clear` erases it before the results.
- */
-function runningStatus(out: Partial<WriteStream> | null, started: number): { update(p: QueryProgress): void; clear(): void } {
-  let latest: QueryProgress | undefined;
-  let shown = false;
-  const timer = out
-    ? setInterval(() => {
-        const line = formatQueryProgress({ ...(latest ?? { state: 'RUNNING', rows: 0 }), elapsedMs: Date.now() - started });
-        out.write!(`\r\x1b[2K${line.slice(0, Math.max(20, (out.columns ?? 80) - 1))}`);
-        shown = true;
-      }, 250)
-    : undefined;
-  return {
-    update: (p) => {
-      latest = p;
-    },
-    clear: () => {
-      clearInterval(timer);
-      if (shown) out?.write!('\r\x1b[2K');
-      shown = false;
-    },
-  };
 }

@@ -1,4 +1,4 @@
-/** How the dashboard writes numbers: short, fixed units, thousands separated. */
+/** How the terminal UIs (dashboard, query progress) write numbers: short, fixed units, thousands separated. */
 
 const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
 
