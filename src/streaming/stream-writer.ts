@@ -4,12 +4,13 @@ import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord, Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
+import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
-import { WriterStatusRecorder } from '../metrics/writer-status.js';
+import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import type { BatchProgress } from './batch-progress.js';
@@ -82,10 +83,14 @@ export class StreamWriter {
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {
     const lake = await LakeWriter.open(config, options);
+    let reader: EventLogReader | undefined;
     try {
-      const reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
+      reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
+      await lake.claim([...(await reader.endOffsets()).keys()]);
+      await deleteReplaceLeftovers(lake.storage, STATUS_DIR, `${options.target}.json`);
       return new StreamWriter(options, reader, lake);
     } catch (error) {
+      await reader?.close();
       await lake.close();
       throw error;
     }
