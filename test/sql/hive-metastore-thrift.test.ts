@@ -201,6 +201,12 @@ describe('Hive metastore client transport', () => {
     assert.match(error.message, /did not answer get_database within 0.3 s/);
   });
 
+  it('refuses a URL that does not name a Thrift server, in one line', () => {
+    for (const url of ['http://127.0.0.1:9083', 'thrift://', '127.0.0.1:9083']) {
+      assert.throws(() => new HiveMetastoreClient({ url }), (e: unknown) => e instanceof GamepipeError && e.code === 'CONFIG_INVALID' && !e.message.includes('\n'));
+    }
+  });
+
   it('reports a metastore that is not listening as METASTORE_UNAVAILABLE', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,4 @@
+import { GamepipeError } from '../../../errors.js';
 import { metastoreError } from './metastore-errors.js';
 import { databaseObject, externalParquetTableObject, partitionKeyNames, partitionLocation, partitionName, partitionObject, relocatedPartition, type ExternalTableSpec } from './hive-metastore-objects.js';
 import { ThriftConnection } from './thrift-connection.js';
@@ -44,8 +45,10 @@ export class HiveMetastoreClient {
   private readonly connection: ThriftConnection;
 
   constructor(readonly options: HiveMetastoreClientOptions) {
-    const url = new URL(options.url);
-    if (url.protocol !== 'thrift:') throw new Error(`a metastore URL is thrift://host:port, not ${options.url}`);
+    const url = URL.canParse(options.url) ? new URL(options.url) : undefined;
+    if (url?.protocol !== 'thrift:' || !url.hostname) {
+      throw new GamepipeError('CONFIG_INVALID', `a Hive metastore URL is thrift://host:port, not ${options.url}`, { hint: 'e.g. thrift://127.0.0.1:9083' });
+    }
     this.connection = new ThriftConnection({
       host: url.hostname,
       port: Number(url.port || 9083),
