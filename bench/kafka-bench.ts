@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Partitioners } from 'kafkajs';
 import { createKafka, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
 import { benchDir, fmt, GAMEPIPE_BIN } from './bench-process.js';
+import { figure, note, suite } from './figures.js';
 import { benchBuyRecord } from './lake-fixture.js';
 
 const BROKERS = (process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -83,14 +84,11 @@ function timeStreamOnce(topic: string, expected: number): number {
 
 /** `gamepipe stream buy --once` on real Kafka: a large single-partition backlog, and a tiny one (startup and shutdown). */
 export async function kafkaBench(): Promise<void> {
-  console.log(`# kafka: gamepipe stream buy --once over single-partition topics on Kafka at ${BROKERS.join(',')}, into an empty lake`);
+  suite('kafka', `gamepipe stream buy --once over single-partition topics on Kafka at ${BROKERS.join(',')}, into an empty lake`);
   for (const { records, targetS, why } of cases) {
     const { topic, fillS } = await filledTopic(records);
     const wallS = timeStreamOnce(topic, records);
-    const verdict = wallS <= targetS ? 'ok' : 'over';
-    const filled = fillS === null ? 'topic reused' : `topic filled in ${fmt(fillS, 1)} s`;
-    console.log(
-      `  ${fmt(records).padStart(9)} records: ${fmt(wallS, 2)} s wall (${fmt(records / wallS)} records/s)  target ${fmt(targetS)} s (${why})  ratio ${fmt(wallS / targetS, 2)} ${verdict}; ${filled}`,
-    );
+    figure({ label: `stream buy --once, ${fmt(records)} records`, value: wallS, unit: 's wall', digits: 2, target: { op: '<=', value: targetS } });
+    note(`${fmt(records / wallS)} records/s; target: ${why}; ${fillS === null ? `topic ${topic} reused` : `topic ${topic} filled in ${fmt(fillS, 1)} s`}`);
   }
 }
