@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchDir } from './bench-process.js';
 import { freshnessBench } from './freshness-bench.js';
+import { kafkaBench } from './kafka-bench.js';
 import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
@@ -21,8 +22,8 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
   return { names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)), jsonPath: file ?? 'bench-figures.json' };
 }
 
-/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino'] as const;
+/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka` needs Kafka (test/services/). */
+const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -51,6 +52,7 @@ if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli
 if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
+if (chosen.includes('kafka')) await kafkaBench();
 if (jsonPath !== undefined) {
   writeFiguresJson(jsonPath, machine);
   console.log(`\nfigures written to ${jsonPath}`);
