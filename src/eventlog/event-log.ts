@@ -41,8 +41,11 @@ export interface ReaderOptions {
 export interface EventLogReader {
   /** The offsets the next appended records will get, per partition, now. */
   endOffsets(): Promise<Positions>;
-  /** Moves the read position; partitions not named start at the earliest retained record. */
-  seek(positions: Positions): Promise<void>;
+  /**
+   * Moves the read position; partitions not named start at the earliest retained record. With
+   * `partitions`, only those are read (a writer's share of the log when writers split it).
+   */
+  seek(positions: Positions, partitions?: readonly number[]): Promise<void>;
   /** Up to `maxRecords` records after the read position, waiting at most `maxWaitMs` for the first. */
   poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]>;
   /** Records the group's position (next offset to read) per partition. */

@@ -133,7 +133,7 @@ export class StreamWriter {
   /** Reads the partitions held from where their owners resume. */
   private async startReading(): Promise<Positions> {
     const positions = startPositions(this.lake.committed);
-    await this.reader.seek(positions);
+    await this.reader.seek(positions, this.lake.partitions);
     return positions;
   }
 

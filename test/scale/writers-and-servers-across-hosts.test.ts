@@ -126,10 +126,13 @@ describe('several servers and writers on separate hosts (network namespaces)', {
 
     const storage = new LocalLakeStorage(lake);
     const files = await committedFiles(storage, 'events_buy');
+    // Committed ranges never overlap (offsets between files hold other events: signups, or nothing for this table).
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const ranges = files.filter((f) => f.partition === partition).sort((a, b) => a.firstOffset - b.firstOffset);
-      ranges.forEach((file, i) => assert.equal(file.firstOffset, i === 0 ? 0 : ranges[i - 1]!.lastOffset + 1, `partition ${partition} has no gap or overlap at ${file.path}`));
+      assert.ok(ranges.length > 0, `partition ${partition} has files`);
+      ranges.forEach((file, i) => assert.ok(i === 0 || file.firstOffset > ranges[i - 1]!.lastOffset, `partition ${partition}: ${file.path} overlaps ${ranges[i - 1]?.path}`));
     }
+    assert.ok(buy.partitions.every((p) => p.position === p.end), 'every partition is committed up to its end');
     const query = (sql: string) => gamepipe(['query', sql, '--format', 'csv', '--lake', lake, '--data-dir', join(dir, 'client')]);
     assert.equal(gamepipe(['tables', 'create', 'buy', '--lake', lake, '--data-dir', join(dir, 'client')]).status, 0);
     const counted = query('select count(*), count(distinct event_id) from events_buy');

@@ -22,6 +22,8 @@ export class SegmentReader implements EventLogReader {
   private segmentBase = 0;
   private bytePosition = 0;
   private nextOffset = 0;
+  /** A writer of a group that holds the one partition elsewhere reads nothing. */
+  private unassigned = false;
   private pending: Buffer = Buffer.alloc(0);
   private opened = false;
 
@@ -46,7 +48,8 @@ export class SegmentReader implements EventLogReader {
     return new Map([[0, scanner.nextOffset]]);
   }
 
-  async seek(positions: Positions): Promise<void> {
+  async seek(positions: Positions, partitions?: readonly number[]): Promise<void> {
+    this.unassigned = partitions !== undefined && !partitions.includes(0);
     const target = positions.get(0) ?? 0;
     const bases = listSegmentBases(this.dir);
     const base = bases.filter((b) => b <= target).at(-1) ?? bases[0] ?? 0;
@@ -58,7 +61,7 @@ export class SegmentReader implements EventLogReader {
     if (!this.opened) await this.seek(new Map());
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
-      const records = await this.readAvailable(maxRecords);
+      const records = this.unassigned ? [] : await this.readAvailable(maxRecords);
       const left = deadline - Date.now();
       if (records.length > 0 || left <= 0) return records;
       await new Promise((r) => setTimeout(r, Math.min(IDLE_POLL_MS, left)));

@@ -26,6 +26,8 @@ function within(promise: Promise<void>, ms: number): Promise<void> {
  */
 export class KafkaReader implements EventLogReader {
   private positions: Positions = new Map();
+  /** The partitions read, when not all of them. */
+  private only: ReadonlySet<number> | undefined;
   private buffer: LogRecord[] = [];
   private fetching: Promise<void> | null = null;
   /** Bumped by `seek` and `close`: a fetch that started before is dropped. */
@@ -66,9 +68,10 @@ export class KafkaReader implements EventLogReader {
     return this.offsets('high');
   }
 
-  async seek(positions: Positions): Promise<void> {
+  async seek(positions: Positions, partitions?: readonly number[]): Promise<void> {
     this.generation++;
     this.positions = new Map(positions);
+    this.only = partitions ? new Set(partitions) : undefined;
     this.buffer = [];
   }
 
@@ -123,7 +126,7 @@ export class KafkaReader implements EventLogReader {
   private async fetchMore(maxWaitMs: number): Promise<void> {
     const generation = this.generation;
     try {
-      const { records, next } = await this.fetcher.fetch(this.positions, maxWaitMs);
+      const { records, next } = await this.fetcher.fetch(this.positions, maxWaitMs, this.only);
       if (generation !== this.generation) return;
       this.positions = next;
       this.buffer = this.buffer.length === 0 ? records : this.buffer.concat(records);

@@ -33,11 +33,19 @@ export class PartitionFetcher {
   }
 
   /** Records after `from`, waiting up to `maxWaitMs` at the broker when there are none yet. */
-  async fetch(from: Positions, maxWaitMs: number): Promise<Fetched> {
+  async fetch(from: Positions, maxWaitMs: number, only?: ReadonlySet<number>): Promise<Fetched> {
     if (this.staleMetadata) await this.cluster.refreshMetadata();
     else await this.cluster.refreshMetadataIfNecessary();
     this.staleMetadata = false;
-    const partitions = this.cluster.findTopicPartitionMetadata(this.topic).map((p) => p.partitionId);
+    const partitions = this.cluster
+      .findTopicPartitionMetadata(this.topic)
+      .map((p) => p.partitionId)
+      .filter((p) => !only || only.has(p));
+    if (partitions.length === 0) {
+      // Nothing to read (a writer whose group holds every partition elsewhere): wait as a broker would.
+      await new Promise((resolve) => setTimeout(resolve, maxWaitMs));
+      return { records: [], next: new Map(from) };
+    }
     const next = await this.startPositions(from, partitions);
     const records: LogRecord[] = [];
     const byLeader = Object.entries(this.cluster.findLeaderForPartitions(this.topic, partitions));
