@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'LAKE_UNAVAILABLE'
   | 'LAKE_EXISTS'
   | 'LAKE_NOT_FOUND'
-  | 'LAKE_FENCED';
+  | 'LAKE_FENCED'
+  | 'DISK_FULL';
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -47,9 +48,10 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_EXISTS: 409,
   LAKE_NOT_FOUND: 404,
   LAKE_FENCED: 409,
+  DISK_FULL: 503,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'DISK_FULL']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

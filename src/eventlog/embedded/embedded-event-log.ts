@@ -13,6 +13,13 @@ export interface EmbeddedLogOptions {
   segmentBytes?: number;
 }
 
+/** A failed write as the port's error: a full disk says so, in the one line the server answers with. */
+function writeError(cause: unknown): GamepipeError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new GamepipeError('LOG_UNAVAILABLE', "the embedded event log's disk is full", { hint: "free some space on the data dir's disk", cause });
+  return new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause });
+}
+
 /** Reads a segment, returns the byte length of its valid prefix and the offset after its last record. */
 function scanSegment(path: string, baseOffset: number): { validBytes: number; nextOffset: number } {
   const fd = openSync(path, 'r');
@@ -94,7 +101,7 @@ export class EmbeddedEventLog implements EventLog {
     try {
       await this.file.append(records);
     } catch (error) {
-      throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: error });
+      throw writeError(error);
     }
   }
 

@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GamepipeError } from '../../../errors.js';
 import type { LakeStorage } from '../lake-storage.js';
 import { LocalLakeStorage } from './local-lake-storage.js';
+
+/**
+ * Space a writer wants free on the scratch disk before it starts a file. Parquet encoders write
+ * their files themselves, and one that runs out of space mid-file fails with its own error; so a
+ * writer does not start a file on a nearly full disk: it stops with one line that says so, retries,
+ * and resumes when space returns. A default batch's files take a few megabytes.
+ */
+export const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
  * Local files a writer prepares before they go into the lake: Parquet encoders write local files,
@@ -13,12 +24,19 @@ export class ScratchDir {
   constructor(
     readonly dir: string,
     private readonly prefix: string,
+    private readonly reserveBytes = SCRATCH_RESERVE_BYTES,
   ) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** A fresh local path for a file of this writer. */
+  /** A fresh local path for a file of this writer; LAKE_UNAVAILABLE (retriable) while the disk has less than the reserve free. */
   newPath(extension = '.parquet'): string {
+    const { bavail, bsize } = statfsSync(this.dir);
+    if (bavail * bsize < this.reserveBytes) {
+      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(this.reserveBytes)}`, {
+        hint: 'free some space; writers resume where they stopped',
+      });
+    }
     return join(this.dir, `${this.prefix}-${randomUUID()}${extension}`);
   }
 
