@@ -6,14 +6,18 @@ import { freshnessBench } from './freshness-bench.js';
 import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
+import { soakBench } from './soak-bench.js';
 import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
 import { BACKLOG, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
 import { trinoBench } from './trino-bench.js';
 
-/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino'] as const;
+/**
+ * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino
+ * (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
+ */
+const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'soak'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -41,3 +45,4 @@ if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli
 if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
+if (chosen.includes('soak')) await soakBench();

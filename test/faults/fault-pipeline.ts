@@ -3,16 +3,31 @@ import { createServer } from 'node:net';
 import { after } from 'node:test';
 import { GAMEPIPE_BIN, gamepipeInBackground, killIfRunning, type Background } from '../helpers/cli.js';
 
-/** A TCP port nothing listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Listens on `port` (0: any) for a moment; the port it got, or null when it is taken. */
+function tryPort(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
+      const got = (server.address() as { port: number }).port;
+      server.close(() => resolve(got));
     });
   });
+}
+
+/** A TCP port nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const port = await tryPort(0);
+  if (port === null) throw new Error('no free TCP port');
+  return port;
+}
+
+/** A free port whose next one is free too (a private Kafka broker's controller listens there). */
+export async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && (await tryPort(port + 1)) !== null) return port;
+  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
