@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { freePort, serve, writers } from '../faults/fault-pipeline.js';
 import { gamepipe } from '../helpers/cli.js';
-import { eventuallyLakeEqualsRun, writeCombinedRun, type RunTotals } from '../helpers/lake-equals-run.js';
+import { eventuallyLakeEqualsRun, readRun, writeCombinedRun, type RunTotals } from '../helpers/lake-equals-run.js';
 import { kafkaTopicText, scanForSecrets } from '../helpers/secret-scan.js';
 import { KAFKA_BROKERS, requireKafka } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
@@ -57,10 +57,8 @@ async function assertScanFindsPlanted(secrets: string[]): Promise<void> {
   connection.closeSync();
   instance.closeSync();
   const planted = await scanForSecrets(secrets, { dirs: [scratch], texts: { 'planted output': `token ${secrets[1]}` } });
-  assert.deepEqual(
-    planted.findings.map((f) => f.where.replace(scratch, '<scratch>')).sort(),
-    ['<scratch>/leak.parquet (rows)', '<scratch>/nested/leak.txt', 'planted output'],
-  );
+  const where = new Set(planted.findings.map((f) => f.where.replace(scratch, '<scratch>')));
+  for (const place of ['<scratch>/leak.parquet (rows)', '<scratch>/nested/leak.txt', 'planted output']) assert.ok(where.has(place), `the scan found the secret planted in ${place}`);
 }
 
 const logs: { name: string; flags(t: TestContext): Promise<string[] | null> }[] = [
@@ -87,8 +85,9 @@ for (const log of logs) {
       const texts: Record<string, string> = { 'server output': server.output(), 'writer output': writer.output(), 'load output': loadOutput };
       assert.ok(server.output().includes('"route":"/login"'), 'the server logged requests at debug level: the scan of its output covers them');
       if (extra.length > 0) {
-        const records = await kafkaTopicText(KAFKA_BROKERS, extra.at(-1)!, 200);
-        assert.ok(records.records >= 200, `the consumer read the topic (${records.records} records)`);
+        const accepted = Object.values(readRun(runFile).accepted.events).reduce((n, v) => n + v, 0);
+        const records = await kafkaTopicText(KAFKA_BROKERS, extra.at(-1)!, accepted);
+        assert.ok(records.records >= accepted, `the consumer read every accepted event (${records.records} records, ${accepted} accepted)`);
         texts['Kafka records'] = records.text;
       }
       const scan = await scanForSecrets(secrets, { dirs: [dataDir], texts });
