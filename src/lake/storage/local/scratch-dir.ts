@@ -11,7 +11,7 @@ import { LocalLakeStorage } from './local-lake-storage.js';
  * writer does not start a file on a nearly full disk: it stops with one line that says so, retries,
  * and resumes when space returns. A default batch's files take a few megabytes.
  */
-export const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
+const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -24,7 +24,6 @@ export class ScratchDir {
   constructor(
     readonly dir: string,
     private readonly prefix: string,
-    private readonly reserveBytes = SCRATCH_RESERVE_BYTES,
   ) {
     mkdirSync(dir, { recursive: true });
   }
@@ -32,8 +31,8 @@ export class ScratchDir {
   /** A fresh local path for a file of this writer; LAKE_UNAVAILABLE (retriable) while the disk has less than the reserve free. */
   newPath(extension = '.parquet'): string {
     const { bavail, bsize } = statfsSync(this.dir);
-    if (bavail * bsize < this.reserveBytes) {
-      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(this.reserveBytes)}`, {
+    if (bavail * bsize < SCRATCH_RESERVE_BYTES) {
+      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(SCRATCH_RESERVE_BYTES)}`, {
         hint: 'free some space; writers resume where they stopped',
       });
     }
