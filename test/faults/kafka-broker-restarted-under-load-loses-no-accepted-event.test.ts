@@ -29,7 +29,7 @@ it('the Kafka broker stopped and restarted while server and writers run: 503s me
   const server = await serve(port, flags);
   const writer = await writers(flags);
   const runFile = join(dataDir, 'run.json');
-  const load = loadInBackground(url, runFile, ['--players', '20', '--duration', '5m', '--connections', '4', '--seed', '51']);
+  const load = loadInBackground(url, runFile, ['--players', '8', '--duration', '5m', '--connections', '4', '--seed', '51']);
   await untilBuying(url, 20);
   kafka.stop();
   await sleep(2000);

@@ -18,7 +18,7 @@ it("the lake's disk full: writers stop with one clear line, lose nothing, and re
   const writer = await writers(lake.flags);
   const load = async (name: string, seed: number) => {
     const runFile = join(dataDir, `${name}.json`);
-    const { code, stderr } = await loadInBackground(url, runFile, ['--players', '10', '--player-prefix', name, '--requests', '400', '--connections', '4', '--seed', String(seed)]).done;
+    const { code, stderr } = await loadInBackground(url, runFile, ['--players', '4', '--player-prefix', name, '--requests', '200', '--connections', '4', '--seed', String(seed)]).done;
     assert.equal(code, 0, stderr);
     return runFile;
   };

@@ -22,7 +22,7 @@ it("the embedded log's disk full: every action answers 503 in one line and chang
   const writer = await writers(flags);
   const load = async (name: string, seed: number) => {
     const runFile = join(dataDir, `${name}.json`);
-    const { code, stderr } = await loadInBackground(url, runFile, ['--players', '10', '--player-prefix', name, '--requests', '300', '--connections', '4', '--seed', String(seed)]).done;
+    const { code, stderr } = await loadInBackground(url, runFile, ['--players', '4', '--player-prefix', name, '--requests', '150', '--connections', '4', '--seed', String(seed)]).done;
     assert.equal(code, 0, stderr);
     return runFile;
   };

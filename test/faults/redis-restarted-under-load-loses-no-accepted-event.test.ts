@@ -18,7 +18,7 @@ it('Redis stopped and restarted while server and writers run: 503s meanwhile, th
   const server = await serve(port, [...flags, '--redis-url', redis.url]);
   const writer = await writers(flags);
   const runFile = join(dataDir, 'run.json');
-  const load = loadInBackground(url, runFile, ['--players', '20', '--duration', '15s', '--connections', '4', '--seed', '41']);
+  const load = loadInBackground(url, runFile, ['--players', '8', '--duration', '10s', '--connections', '4', '--seed', '41']);
   await untilBuying(url);
   await redis.stop();
   await sleep(2000);

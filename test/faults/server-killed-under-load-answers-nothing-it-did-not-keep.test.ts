@@ -41,13 +41,13 @@ for (const choice of stores) {
       let server = await serve(port, flags);
       const writer = await writers(lakeFlags);
       const runFile = join(dataDir, 'run.json');
-      const load = loadInBackground(`http://127.0.0.1:${port}`, runFile, ['--players', '30', '--duration', '5m', '--connections', '6', '--seed', '21']);
+      const load = loadInBackground(`http://127.0.0.1:${port}`, runFile, ['--players', '10', '--duration', '5m', '--connections', '4', '--seed', '21']);
       await untilBuying(`http://127.0.0.1:${port}`);
       for (let kill = 0; kill < KILLS; kill++) {
         await sleep(500 + Math.random() * 1000);
         assert.equal(await server.stop('SIGKILL'), null, 'the server died of the SIGKILL');
         server = await serve(port, flags);
-        await untilBuying(`http://127.0.0.1:${port}`, 20);
+        await untilBuying(`http://127.0.0.1:${port}`, 10);
       }
       load.stop();
       const { code, stderr } = await load.done;

@@ -15,7 +15,7 @@ it('writers SIGKILLed mid-batch again and again during one load run land every a
   const url = `http://127.0.0.1:${port}`;
   const server = await serve(port, flags);
   const runFile = join(dataDir, 'run.json');
-  const load = loadInBackground(url, runFile, ['--players', '20', '--duration', '20s', '--connections', '4', '--seed', '31']);
+  const load = loadInBackground(url, runFile, ['--players', '8', '--duration', '15s', '--connections', '4', '--seed', '31']);
   let loading = true;
   const done = load.done.finally(() => (loading = false));
   await untilBuying(url);
