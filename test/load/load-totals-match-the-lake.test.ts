@@ -15,7 +15,7 @@ it("a mixed game day's accepted totals equal the lake's counts exactly", async (
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
-  const load = gamepipe(['load', '--url', url.replace('localhost', '127.0.0.1'), '--players', '300', '--requests', '4000', '--connections', '20', '--seed', '11', '--out', 'run.json'], { cwd });
+  const load = gamepipe(['load', '--url', url.replace('localhost', '127.0.0.1'), '--players', '300', '--requests', '4000', '--connections', '20', '--seed', '11', '--out', 'run.json'], { cwd, timeoutMs: 300_000 });
   assert.equal(await server.stop(), 0);
   assert.equal(load.status, 0, load.stderr);
   assert.match(load.stdout, /4000 requests in .* \(300 players, seed 11\)/);

@@ -96,9 +96,9 @@ export class EmbeddedEventLog implements EventLog {
   async append(records: AppendRecord[]): Promise<void> {
     if (records.length === 0) return;
     if (this.fault) throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
-    if (this.file.size >= this.segmentBytes) this.rolling ??= this.roll();
-    while (this.rolling) await this.rolling;
     try {
+      if (this.file.size >= this.segmentBytes) this.rolling ??= this.roll();
+      while (this.rolling) await this.rolling;
       await this.file.append(records);
     } catch (error) {
       throw writeError(error);
@@ -110,7 +110,7 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    while (this.rolling) await this.rolling;
+    while (this.rolling) await this.rolling.catch(() => undefined);
     await this.file.close();
     this.durableOffset.close();
   }
@@ -129,9 +129,13 @@ export class EmbeddedEventLog implements EventLog {
     });
   }
 
+  /** Closes the full segment and opens the next; when the open fails (a full disk), the next append tries again. */
   private async roll(): Promise<void> {
-    await this.file.close();
-    await this.openSegment(this.nextOffset);
-    this.rolling = null;
+    try {
+      await this.file.close();
+      await this.openSegment(this.nextOffset);
+    } finally {
+      this.rolling = null;
+    }
   }
 }
