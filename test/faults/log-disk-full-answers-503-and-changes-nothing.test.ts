@@ -27,34 +27,39 @@ it("the embedded log's disk full: every action answers 503 in one line and chang
     return runFile;
   };
   // The test's own player, whose state it reads back; what it gets accepted is a run of its own.
-  const own: RunTotals = { accepted: { events: { signup: 1, buy_item: 0 }, items: {}, itemQualities: {}, guilds: {} }, unanswered: 0 };
+  const own: RunTotals = { accepted: { events: { signup: 1 }, items: {}, itemQualities: {}, guilds: {} }, unanswered: 0 };
   const signup = await fetch(`${url}/signup?username=tester&password=pw-tester`);
   assert.equal(signup.status, 200);
   const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
   const get = (path: string) => fetch(`${url}${path}`, { headers: { cookie } });
+  const countOwn = (event: string, item?: string) => {
+    own.accepted.events[event] = (own.accepted.events[event] ?? 0) + 1;
+    if (item) own.accepted.items[item] = (own.accepted.items[item] ?? 0) + 1;
+  };
   const buySword = async () => {
     const answer = await get('/buy/sword?quality=rare');
-    if (answer.status === 200) {
-      own.accepted.events.buy_item!++;
-      own.accepted.items.sword = (own.accepted.items.sword ?? 0) + 1;
-    }
+    if (answer.status === 200) countOwn('buy_item', 'sword');
     return answer;
   };
   assert.equal((await buySword()).status, 200);
   const before = await load('before', 1);
 
   disk.fill();
-  // The segment's last page still takes a few records: buy until the log refuses.
-  let refused: Response | undefined;
-  for (let i = 0; i < 100 && !refused; i++) {
-    const answer = await buySword();
-    if (answer.status !== 200) refused = answer;
+  // The segment's last page still takes a few records: buy until the log refuses, then send the
+  // smallest event there is (a `default`, without a username) until it is refused too: no event fits.
+  for (const [path, count] of [['/buy/sword?quality=rare', () => countOwn('buy_item', 'sword')], ['/', () => countOwn('default')]] as const) {
+    let refused: Response | undefined;
+    for (let i = 0; i < 100 && !refused; i++) {
+      const answer = await get(path);
+      if (answer.status === 200) count();
+      else refused = answer;
+    }
+    assert.equal(refused?.status, 503, `${path}: the log refused once its disk was full`);
+    assert.match(await refused!.text(), UNAVAILABLE);
   }
-  assert.equal(refused?.status, 503, 'the log refused once its disk was full');
-  assert.match(await refused!.text(), UNAVAILABLE);
   const inventory = await (await get('/inventory')).json();
   const end = durableEnd(dataDir);
-  for (const answer of [await buySword(), await get('/join_guild/knights'), await get('/'), await fetch(`${url}/signup?username=late&password=pw-late`), await fetch(`${url}/login?username=tester&password=pw-tester`)]) {
+  for (const answer of [await buySword(), await get('/join_guild/knights'), await get('/'), await fetch(`${url}/signup?username=latecomer&password=pw-latecomer`), await fetch(`${url}/login?username=tester&password=pw-tester`)]) {
     assert.equal(answer.status, 503, answer.url);
     assert.match(await answer.text(), UNAVAILABLE, answer.url);
   }
@@ -63,7 +68,7 @@ it("the embedded log's disk full: every action answers 503 in one line and chang
   assert.equal(refusedLoad.stderr.trim().split('\n').length, 1, refusedLoad.stderr);
   assert.deepEqual(await (await get('/inventory')).json(), inventory, 'the refused actions changed no state');
   assert.equal(durableEnd(dataDir), end, 'the refused actions appended nothing');
-  assert.equal((await fetch(`${url}/login?username=late&password=pw-late`)).status, 401, 'the refused signup left no account');
+  assert.equal((await fetch(`${url}/login?username=latecomer&password=pw-latecomer`)).status, 401, 'the refused signup left no account');
 
   assert.equal(writer.child.exitCode, null, 'the writer waits for the space, it does not exit');
   const writerLines = writer.output().split('\n').filter((l) => l.startsWith('gamepipe stream all: the disk'));
