@@ -7,6 +7,7 @@ import { kafkaBench } from './kafka-bench.js';
 import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
+import { soakBench } from './soak-bench.js';
 import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
 import { BACKLOG, streamBench } from './stream-bench.js';
@@ -22,8 +23,11 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
   return { names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)), jsonPath: file ?? 'bench-figures.json' };
 }
 
-/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka` needs Kafka (test/services/). */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka'] as const;
+/**
+ * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka`
+ * needs Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
+ */
+const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'soak'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -53,6 +57,7 @@ if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
 if (chosen.includes('kafka')) await kafkaBench();
+if (chosen.includes('soak')) await soakBench();
 if (jsonPath !== undefined) {
   writeFiguresJson(jsonPath, machine);
   console.log(`\nfigures written to ${jsonPath}`);

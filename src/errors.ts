@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'LAKE_NOT_FOUND'
   | 'LAKE_FENCED'
   | 'METASTORE_UNAVAILABLE'
-  | 'METASTORE_ERROR';
+  | 'METASTORE_ERROR'
+  | 'DISK_FULL';
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -51,9 +52,10 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_FENCED: 409,
   METASTORE_UNAVAILABLE: 503,
   METASTORE_ERROR: 500,
+  DISK_FULL: 503,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE', 'DISK_FULL']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

@@ -34,6 +34,7 @@ export class GroupCommitFile<T> {
   private scheduled = false;
   private syncing = false;
   private closed = false;
+  private fdClosed = false;
   private syncTimer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -111,8 +112,9 @@ export class GroupCommitFile<T> {
     for (const p of batch) p.reject(error);
   }
 
-  /** Flushes and syncs what is queued, then closes. */
+  /** Flushes and syncs what is queued, then closes; closing a closed file does nothing. */
   async close(): Promise<void> {
+    if (this.fdClosed) return;
     this.closed = true;
     while (this.syncing || this.scheduled) await new Promise((r) => setImmediate(r));
     this.flush();
@@ -120,6 +122,7 @@ export class GroupCommitFile<T> {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     fdatasyncSync(this.fd);
     closeSync(this.fd);
+    this.fdClosed = true;
   }
 
   private syncSoon(): void {

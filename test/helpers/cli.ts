@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const GAMEPIPE_BIN = fileURLToPath(new URL('../../../bin/gamepipe.js', import.meta.url));
@@ -32,7 +33,11 @@ export interface Background {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `gamepipe <args>` in the background and waits until its stdout contains `ready`. */
+/**
+ * Starts `gamepipe <args>` in the background and waits until its stdout contains `ready`. The
+ * process is SIGKILLed when the test file ends if it is still running (a failed assertion before
+ * `stop` must not leave a server alive that keeps the test run from ending).
+ */
 export async function gamepipeInBackground(args: string[], ready: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; netns?: string } = {}): Promise<Background> {
   const child = spawn(...commandLine(args, options.netns), {
     cwd: options.cwd,
@@ -43,6 +48,7 @@ export async function gamepipeInBackground(args: string[], ready: string, option
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  after(() => killIfRunning(child));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gamepipe ${args.join(' ')} did not get ready: ${out}`)), 30_000);
     const check = () => {
@@ -64,8 +70,15 @@ export async function gamepipeInBackground(args: string[], ready: string, option
     child,
     output: () => out,
     stop: async (signal = 'SIGINT') => {
-      if (child.exitCode === null) child.kill(signal);
+      if (running(child)) child.kill(signal);
       return exited;
     },
   };
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** SIGKILLs a child that has not exited yet. */
+export function killIfRunning(child: ChildProcess): void {
+  if (running(child)) child.kill('SIGKILL');
 }

@@ -4,22 +4,18 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import type { LoadSummary } from '../../src/load/load-summary.js';
 import { gamepipe, gamepipeInBackground, sh } from '../helpers/cli.js';
+import { asCounts, queryRows } from '../helpers/query-rows.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { abSummary, sessionFromJar } from '../walkthrough/seed-walkthrough.js';
 
-function sql(cwd: string, query: string): string[][] {
-  const result = gamepipe(['query', query, '--format', 'csv'], { cwd });
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim().split('\n').slice(1).map((line) => line.split(','));
-}
-
-const asCounts = (rows: string[][]) => Object.fromEntries(rows.map(([k, v]) => [k!, Number(v)]));
+/** Rows of a query on the lake; fails on an empty answer (a check built on no data proves nothing). */
+const sql = (cwd: string, query: string): string[][] => queryRows(query, { cwd });
 
 it("a mixed game day's accepted totals equal the lake's counts exactly", async () => {
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
-  const load = gamepipe(['load', '--url', url.replace('localhost', '127.0.0.1'), '--players', '300', '--requests', '4000', '--connections', '20', '--seed', '11', '--out', 'run.json'], { cwd });
+  const load = gamepipe(['load', '--url', url.replace('localhost', '127.0.0.1'), '--players', '300', '--requests', '4000', '--connections', '20', '--seed', '11', '--out', 'run.json'], { cwd, timeoutMs: 300_000 });
   assert.equal(await server.stop(), 0);
   assert.equal(load.status, 0, load.stderr);
   assert.match(load.stdout, /4000 requests in .* \(300 players, seed 11\)/);

@@ -4,7 +4,8 @@
 #   test/services/kafka.sh start    start with empty storage (what CI wants)
 #   test/services/kafka.sh resume   start again on the storage a `stop` left (a broker outage in a test)
 #   test/services/kafka.sh stop | status
-# State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka-<port>; the jars are shared.
+# State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka-<port>, or in
+# ${GAMEPIPE_TEST_KAFKA_DIR} when set (a test's private broker); the jars are shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=process.sh
@@ -13,7 +14,7 @@ services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
 libs=$services/kafka-libs
 host=${GAMEPIPE_TEST_KAFKA_HOST:-127.0.0.1}
 port=${GAMEPIPE_TEST_KAFKA_PORT:-9092}
-root=$services/kafka-$port
+root=${GAMEPIPE_TEST_KAFKA_DIR:-$services/kafka-$port}
 controller_port=$((port + 1))
 
 is_up() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }

@@ -13,6 +13,13 @@ export interface EmbeddedLogOptions {
   segmentBytes?: number;
 }
 
+/** A failed write as the port's error: a full disk says so, in the one line the server answers with. */
+function writeError(cause: unknown): GamepipeError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new GamepipeError('LOG_UNAVAILABLE', "the embedded event log's disk is full", { hint: "free some space on the data dir's disk", cause });
+  return new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause });
+}
+
 /** Reads a segment, returns the byte length of its valid prefix and the offset after its last record. */
 function scanSegment(path: string, baseOffset: number): { validBytes: number; nextOffset: number } {
   const fd = openSync(path, 'r');
@@ -89,12 +96,12 @@ export class EmbeddedEventLog implements EventLog {
   async append(records: AppendRecord[]): Promise<void> {
     if (records.length === 0) return;
     if (this.fault) throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
-    if (this.file.size >= this.segmentBytes) this.rolling ??= this.roll();
-    while (this.rolling) await this.rolling;
     try {
+      if (this.file.size >= this.segmentBytes) this.rolling ??= this.roll();
+      while (this.rolling) await this.rolling;
       await this.file.append(records);
     } catch (error) {
-      throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: error });
+      throw writeError(error);
     }
   }
 
@@ -103,7 +110,7 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    while (this.rolling) await this.rolling;
+    while (this.rolling) await this.rolling.catch(() => undefined);
     await this.file.close();
     this.durableOffset.close();
   }
@@ -122,9 +129,13 @@ export class EmbeddedEventLog implements EventLog {
     });
   }
 
+  /** Closes the full segment and opens the next; when the open fails (a full disk), the next append tries again. */
   private async roll(): Promise<void> {
-    await this.file.close();
-    await this.openSegment(this.nextOffset);
-    this.rolling = null;
+    try {
+      await this.file.close();
+      await this.openSegment(this.nextOffset);
+    } finally {
+      this.rolling = null;
+    }
   }
 }

@@ -17,6 +17,7 @@ function lakeError(error: unknown, what: string, path: string): GamepipeError {
       return new GamepipeError('LAKE_NOT_FOUND', `${path} does not exist in the lake`, { cause: error });
     case 'ENOSPC':
     case 'EDQUOT':
+    case 'DISK_FULL': // from writeFileAtomic
       return new GamepipeError('LAKE_UNAVAILABLE', `the lake's disk is full (${what} ${path})`, { hint: 'free some space; writers resume where they stopped', cause: error });
     default:
       return new GamepipeError('LAKE_ERROR', `could not ${what} ${path}: ${(error as Error).message}`, { cause: error });

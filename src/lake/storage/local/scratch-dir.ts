@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GamepipeError } from '../../../errors.js';
 import type { LakeStorage } from '../lake-storage.js';
 import { isProcessAlive } from '../../../util/process-alive.js';
 import { LocalLakeStorage } from './local-lake-storage.js';
+
+/**
+ * Space a writer wants free on the scratch disk before it starts a file. Parquet encoders write
+ * their files themselves, and one that runs out of space mid-file fails with its own error; so a
+ * writer does not start a file on a nearly full disk: it stops with one line that says so, retries,
+ * and resumes when space returns. A default batch's files take a few megabytes.
+ */
+const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
  * Local files a writer prepares before they go into the lake: Parquet encoders write local files,
@@ -18,8 +29,17 @@ export class ScratchDir {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** A fresh local path for a file of this writer process (its pid in the name: writers of one table may share a host). */
+  /**
+   * A fresh local path for a file of this writer process (its pid in the name: writers of one table may share a host);
+   * LAKE_UNAVAILABLE (retriable) while the disk has less than the reserve free.
+   */
   newPath(extension = '.parquet'): string {
+    const { bavail, bsize } = statfsSync(this.dir);
+    if (bavail * bsize < SCRATCH_RESERVE_BYTES) {
+      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(SCRATCH_RESERVE_BYTES)}`, {
+        hint: 'free some space; writers resume where they stopped',
+      });
+    }
     return join(this.dir, `${this.prefix}-${process.pid}-${randomUUID()}${extension}`);
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { GamepipeError } from '../../../errors.js';
 
 /** fsyncs a file or a directory, so that its contents, or the names in it, survive a power cut. */
 export function fsyncPath(path: string): void {
@@ -12,10 +13,13 @@ export function fsyncPath(path: string): void {
   }
 }
 
+const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '');
+
 /**
  * The one way gamepipe replaces a small local file (positions, catalogs, state snapshots, segment
  * indexes, lake intents): write a hidden temp sibling, fsync it, rename it over the target, fsync the
  * directory. A reader sees the old bytes or the new ones; after a crash, one of the two survives.
+ * A full disk is DISK_FULL (retriable: the file keeps its old bytes, the write can be tried again).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const dir = dirname(path);
@@ -34,6 +38,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
+    if (isDiskFull(error)) throw new GamepipeError('DISK_FULL', `the disk of ${dir} is full`, { hint: 'free some space, then try again', cause: error });
     throw error;
   }
   fsyncPath(dir);
