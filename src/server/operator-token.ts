@@ -14,6 +14,13 @@ export interface OperatorToken {
  * file, --status-token), the same on every server; else one generated once into the data dir
  * (mode 600), which only this host's servers share.
  */
+/** The token a client (the dashboard) sends for a protected /metrics: the configured one, else this host's file if there is one. */
+export function metricsToken(config: Config): string | undefined {
+  if (config.metricsAccess !== 'token') return undefined;
+  const path = join(config.dataDir, 'status-token');
+  return config.statusToken ?? (existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined);
+}
+
 export function operatorToken(config: Config): OperatorToken {
   if (config.statusToken) return { token: config.statusToken, source: 'the configured status token (GAMEPIPE_STATUS_TOKEN or statusToken)' };
   const path = join(config.dataDir, 'status-token');
