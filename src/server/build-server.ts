@@ -71,6 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, status: String(reply.statusCode) });
     metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+    if (!requestLog.isLevelEnabled('debug')) return;
     const line = { method: request.method, route, status: reply.statusCode, response_ms: Math.round(reply.elapsedTime * 10) / 10, event_id: eventIdOf(reply) };
     requestLog.debug(line, 'request');
   });
