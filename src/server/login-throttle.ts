@@ -1,8 +1,8 @@
 import type { ExpiringCounters } from '../state/expiring-counters.js';
 import { AttemptLimit } from './attempt-limit.js';
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_FAILURE_WINDOW_MS = 60_000;
+const LOGIN_MAX_FAILURES = 5;
+const LOGIN_FAILURE_WINDOW_MS = 60_000;
 
 /**
  * Refuses logins for a player who failed too often lately, before any password hash is computed:

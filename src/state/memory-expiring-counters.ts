@@ -26,13 +26,6 @@ export class MemoryExpiringCounters implements ExpiringCounters {
     return { count: counter.count, expiresInMs: counter.expiresAt - now };
   }
 
-  async peek(key: string): Promise<CounterReading> {
-    const now = this.now();
-    const counter = this.counters.get(key);
-    if (!counter || counter.expiresAt <= now) return { count: 0, expiresInMs: 0 };
-    return { count: counter.count, expiresInMs: counter.expiresAt - now };
-  }
-
   async reset(key: string): Promise<void> {
     this.counters.delete(key);
   }

@@ -11,12 +11,6 @@ if left < 0 then
 end
 return {n, left}`;
 
-/** KEYS[1]: the counter. */
-const PEEK = `
-local n = redis.call('GET', KEYS[1])
-if not n then return {0, 0} end
-return {tonumber(n), math.max(redis.call('PTTL', KEYS[1]), 0)}`;
-
 type Script = (key: string, ...args: (string | number)[]) => Promise<[number, number]>;
 
 /** The Redis adapter: one key `<prefix>count:<key>` per counter with a PX expiry, shared by every server on that Redis. */
@@ -28,25 +22,16 @@ export class RedisExpiringCounters implements ExpiringCounters {
     private readonly call: <T>(operation: () => Promise<T>) => Promise<T>,
   ) {
     redis.defineCommand('gpCounterHit', { numberOfKeys: 1, lua: HIT });
-    redis.defineCommand('gpCounterPeek', { numberOfKeys: 1, lua: PEEK });
   }
 
-  hit(key: string, windowMs: number): Promise<CounterReading> {
-    return this.read('gpCounterHit', key, Math.max(1, Math.round(windowMs)));
-  }
-
-  peek(key: string): Promise<CounterReading> {
-    return this.read('gpCounterPeek', key);
+  async hit(key: string, windowMs: number): Promise<CounterReading> {
+    const script = (this.redis as unknown as Record<'gpCounterHit', Script>).gpCounterHit;
+    const [count, expiresInMs] = await this.call(() => script.call(this.redis, this.keyOf(key), Math.max(1, Math.round(windowMs))));
+    return { count: Number(count), expiresInMs: Number(expiresInMs) };
   }
 
   async reset(key: string): Promise<void> {
     await this.call(() => this.redis.del(this.keyOf(key)));
-  }
-
-  private async read(name: 'gpCounterHit' | 'gpCounterPeek', key: string, ...args: number[]): Promise<CounterReading> {
-    const script = (this.redis as unknown as Record<typeof name, Script>)[name];
-    const [count, expiresInMs] = await this.call(() => script.call(this.redis, this.keyOf(key), ...args));
-    return { count: Number(count), expiresInMs: Number(expiresInMs) };
   }
 
   private keyOf(key: string): string {
