@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchDir } from './bench-process.js';
 import { freshnessBench } from './freshness-bench.js';
+import { kafkaBench } from './kafka-bench.js';
 import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
@@ -11,11 +12,20 @@ import { reportBench } from './report-bench.js';
 import { BACKLOG, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
 import { trinoBench } from './trino-bench.js';
+import { writeFiguresJson } from './figures.js';
 
-/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino'] as const;
+/** `npm run bench -- [suite ...] [--json [file.json]]`: the suites to run, and where to write the figures as JSON. */
+function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
+  const at = args.indexOf('--json');
+  if (at < 0) return { names: args };
+  const file = args[at + 1]?.endsWith('.json') ? args[at + 1] : undefined;
+  return { names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)), jsonPath: file ?? 'bench-figures.json' };
+}
+
+/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka` needs Kafka (test/services/). */
+const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
-const asked = process.argv.slice(2);
+const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${suites.join(', ')} (none: all)`);
@@ -23,7 +33,8 @@ if (unknown.length > 0) {
 }
 const chosen: readonly string[] = asked.length === 0 ? defaults : asked;
 
-console.log(`gamepipe benchmarks on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'cpu', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+console.log(`gamepipe benchmarks on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 console.log('Figures are for this machine only: compare runs on one machine, not across machines.\n');
 
 const lakeDir = benchDir('lake');
@@ -41,3 +52,8 @@ if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli
 if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
+if (chosen.includes('kafka')) await kafkaBench();
+if (jsonPath !== undefined) {
+  writeFiguresJson(jsonPath, machine);
+  console.log(`\nfigures written to ${jsonPath}`);
+}

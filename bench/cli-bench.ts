@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fmt, GAMEPIPE_BIN, percentile } from './bench-process.js';
+import { figure, suite } from './figures.js';
 
 const RUNS = 7;
 
@@ -32,10 +33,8 @@ export async function cliBench(lakeDataDir: string): Promise<void> {
     { label: 'query (sword count)', args: ['query', "select count(*) from events_buy where item_type = 'sword'", ...dataDir], targetS: 0.5 },
     { label: 'status', args: ['status', ...dataDir], targetS: 0.5 },
   ];
-  console.log(`# cli: wall time of gamepipe commands, start to exit, median of ${RUNS} runs (node -e 0 takes ${fmt(medianWallS(['-e', '0']), 3)} s)`);
+  suite('cli', `wall time of gamepipe commands, start to exit, median of ${RUNS} runs (node -e 0 takes ${fmt(medianWallS(['-e', '0']), 3)} s)`);
   for (const { label, args, targetS } of cases) {
-    const wallS = medianWallS([GAMEPIPE_BIN, ...args]);
-    const verdict = wallS <= targetS ? 'ok' : 'over';
-    console.log(`  ${label.padEnd(20)} ${fmt(wallS, 3)} s  target ${fmt(targetS, 2)} s  ratio ${fmt(wallS / targetS, 2)} ${verdict}`);
+    figure({ label: `gamepipe ${label}`, value: medianWallS([GAMEPIPE_BIN, ...args]), unit: 's', digits: 3, target: { op: '<=', value: targetS } });
   }
 }

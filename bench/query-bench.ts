@@ -4,6 +4,7 @@ import { allTableSpecs } from '../src/sql/lake-tables.js';
 import { queryAll } from '../src/sql/query-engine.js';
 import { localLake } from '../test/helpers/lake-query.js';
 import { fmt, percentile } from './bench-process.js';
+import { figure, suite } from './figures.js';
 
 const RUNS = 7;
 
@@ -26,9 +27,9 @@ export async function queryBench(dataDir: string): Promise<void> {
   const count = await DuckdbQueryEngine.open(localLake(dataDir));
   const rows = (await queryAll(count, 'select count(*) from events_buy')).rows[0]![0];
   await count.close();
-  console.log(`# query: DuckDB over ${fmt(Number(rows))} buy events, ${RUNS} runs each, opening the tables every time (as gamepipe query does)`);
+  suite('query', `DuckDB over ${fmt(Number(rows))} buy events, median of ${RUNS} runs each, opening the tables every time (as gamepipe query does)`);
   const sword = await timeQuery(dataDir, "select count(*) from events_buy where item_type = 'sword'");
   const groupBy = await timeQuery(dataDir, 'select item_type, item_quality, count(*), sum(total_price) from events_buy group by 1, 2 order by 1, 2');
-  console.log(`  sword count:      p50 ${fmt(sword.p50, 1)} ms, max ${fmt(sword.max, 1)} ms`);
-  console.log(`  group-by (${groupBy.answer} groups): p50 ${fmt(groupBy.p50, 1)} ms, max ${fmt(groupBy.max, 1)} ms`);
+  figure({ label: 'sword count p50', value: sword.p50, unit: 'ms', digits: 1 });
+  figure({ label: `group-by (${groupBy.answer} groups) p50`, value: groupBy.p50, unit: 'ms', digits: 1 });
 }

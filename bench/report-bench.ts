@@ -9,6 +9,7 @@ import { planSimulation } from '../src/simulate/simulation-plan.js';
 import { LakeCatalogRegistry } from '../src/sql/engines/lake-catalog-registry.js';
 import { allTableSpecs } from '../src/sql/lake-tables.js';
 import { benchDir, fmt, percentile } from './bench-process.js';
+import { figure, note, suite } from './figures.js';
 import { runStreamWorker } from './stream-bench.js';
 
 const DAYS = 30;
@@ -20,13 +21,13 @@ const TARGET_MS = 2000;
 export async function reportBench(): Promise<void> {
   const dataDir = benchDir('report');
   const config = loadConfig({ flags: { dataDir }, env: {} });
-  console.log(`# report: gamepipe report on DuckDB over a simulated month (${DAYS} days x ${fmt(PLAYERS)} players), ${RUNS} runs`);
+  suite('report', `gamepipe report on DuckDB over a simulated month (${DAYS} days x ${fmt(PLAYERS)} players), median of ${RUNS} runs`);
   const simulation = await runSimulation(config, planSimulation({ days: DAYS, players: PLAYERS, seed: 1, catalog: Catalog.fromFile(undefined) }));
   const stream = runStreamWorker(dataDir);
   const storage = await openLakeStorage(config);
   await new LakeCatalogRegistry(storage).create(allTableSpecs);
   await storage.close();
-  console.log(`  simulate: ${fmt(simulation.summary.events)} events in ${fmt(simulation.seconds, 1)} s; streamed to Parquet in ${fmt(stream.seconds, 1)} s`);
+  note(`simulate: ${fmt(simulation.summary.events)} events in ${fmt(simulation.seconds, 1)} s; streamed to Parquet in ${fmt(stream.seconds, 1)} s`);
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = process.hrtime.bigint();
@@ -35,6 +36,5 @@ export async function reportBench(): Promise<void> {
     renderReportHtml(report);
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  const p50 = percentile(samples, 0.5);
-  console.log(`  whole report:  p50 ${fmt(p50)} ms, max ${fmt(Math.max(...samples))} ms (target: at most ${fmt(TARGET_MS)} ms: ${p50 <= TARGET_MS ? 'met' : 'MISSED'})`);
+  figure({ label: 'whole report p50', value: percentile(samples, 0.5), unit: 'ms', target: { op: '<=', value: TARGET_MS } });
 }

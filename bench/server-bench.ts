@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { preparePlayers } from '../src/load/players.js';
 import { benchDir, fmt, startGamepipe } from './bench-process.js';
+import { figure, note, suite, type Target } from './figures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -56,19 +57,17 @@ async function dashboardCost(url: string, dataDir: string): Promise<void> {
   );
 }
 
-async function benchMode(label: string, flags: string[]): Promise<void> {
+/** The share of the bare route that purchases must reach, per back end (issue 12: Redis + Kafka at 0.3 or more). */
+async function benchMode(label: string, flags: string[], buyTarget?: Target): Promise<void> {
   const dataDir = benchDir('server');
   const server = await startGamepipe(['serve', ...flags, '--data-dir', dataDir], process.cwd());
   try {
     const bare = await measure({ url: `${server.url}/bench-bare-route` });
     const buy = await purchases(server.url);
-    const share = (buy.requests.average / bare.requests.average) * 100;
-    console.log(`server [${label}]`);
-    console.log(`  bare route (404 handler, same hooks): ${fmt(bare.requests.average)} req/s, p50 ${bare.latency.p50} ms, p99 ${bare.latency.p99} ms`);
-    console.log(
-      `  /buy/sword with valid sessions:      ${fmt(buy.requests.average)} req/s, p50 ${buy.latency.p50} ms, p99 ${buy.latency.p99} ms` +
-        ` (${fmt(share)}% of the bare route; ${buy['2xx']} x 2xx, ${buy.non2xx} non-2xx, ${buy.errors} errors)`,
-    );
+    const bareFigure = figure({ label: `bare route [${label}]`, value: bare.requests.average, unit: 'req/s' });
+    note(`bare route (404 handler, same hooks): p50 ${bare.latency.p50} ms, p99 ${bare.latency.p99} ms`);
+    figure({ label: `/buy/sword [${label}]`, value: buy.requests.average, unit: 'req/s', baseline: { label: 'the bare route', value: bareFigure.value }, target: buyTarget });
+    note(`/buy/sword with valid sessions: p50 ${buy.latency.p50} ms, p99 ${buy.latency.p99} ms; ${buy['2xx']} x 2xx, ${buy.non2xx} non-2xx, ${buy.errors} errors`);
     if (flags.length === 0) await dashboardCost(server.url, dataDir);
   } finally {
     await server.stop();
@@ -77,10 +76,10 @@ async function benchMode(label: string, flags: string[]): Promise<void> {
 
 /** Requests/s and latency of purchases, beside a bare route of the same server, per back end. */
 export async function serverBench(): Promise<void> {
-  console.log(`# server: ${CONNECTIONS} connections, ${SECONDS}s per measurement, autocannon in this process, server in another`);
+  suite('server', `${CONNECTIONS} connections, ${SECONDS}s per measurement, autocannon in this process, server in another`);
   await benchMode('embedded state + embedded log', []);
   if ((await reachable('127.0.0.1', 6379)) && (await reachable('127.0.0.1', 9092))) {
-    await benchMode('Redis + Kafka', ['--redis-url', 'redis://127.0.0.1:6379/14', '--kafka-brokers', '127.0.0.1:9092', '--topic', `bench-${Date.now()}`]);
+    await benchMode('Redis + Kafka', ['--redis-url', 'redis://127.0.0.1:6379/14', '--kafka-brokers', '127.0.0.1:9092', '--topic', `bench-${Date.now()}`], { op: '>=', value: 0.3 });
   } else {
     console.log('server [Redis + Kafka]: skipped, start redis-server and test/services/kafka.sh start');
   }

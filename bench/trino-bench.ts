@@ -5,6 +5,7 @@ import { openQueryEngine, openTableRegistry } from '../src/sql/open-query-engine
 import { queryAll, type QueryEngine } from '../src/sql/query-engine.js';
 import { allTableSpecs } from '../src/sql/lake-tables.js';
 import { benchDir, fmt, percentile, startGamepipe } from './bench-process.js';
+import { figure, suite } from './figures.js';
 import { probeFreshness } from './freshness-probe.js';
 
 const TRINO_URL = process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
@@ -36,11 +37,12 @@ export async function trinoBench(lakeDataDir: string): Promise<void> {
   const trino = await openQueryEngine(config, storage);
   const duckdb = await openQueryEngine({ ...config, engine: 'duckdb' }, storage);
   const [[rows]] = (await queryAll(duckdb, 'select count(*) from events_buy')).rows as number[][];
-  console.log(`# trino: Trino (${TRINO_URL}) beside DuckDB over the same ${fmt(rows!)} buy events, ${RUNS} runs each on an open session`);
+  suite('trino', `Trino (${TRINO_URL}) beside DuckDB over the same ${fmt(rows!)} buy events, median of ${RUNS} runs each on an open session`);
   for (const [label, sql] of [['sword count', SWORDS], ['group-by', GROUP_BY]] as const) {
     const onTrino = await time(trino, sql);
     const onDuckdb = await time(duckdb, sql);
-    console.log(`  ${label.padEnd(11)}  Trino p50 ${fmt(onTrino.p50)} ms (max ${fmt(onTrino.max)}), DuckDB p50 ${fmt(onDuckdb.p50, 1)} ms (max ${fmt(onDuckdb.max, 1)})`);
+    const duckdbFigure = figure({ label: `${label} on DuckDB p50`, value: onDuckdb.p50, unit: 'ms', digits: 1 });
+    figure({ label: `${label} on Trino p50`, value: onTrino.p50, unit: 'ms', digits: 1, baseline: { label: 'DuckDB', value: duckdbFigure.value } });
   }
   await queryAll(trino, `drop schema hive.${schema} cascade`);
   await trino.close();
@@ -57,7 +59,8 @@ async function freshnessOnTrino(): Promise<void> {
   const trino = await openQueryEngine(config, new LocalLakeStorage(`${dataDir}/lake`));
   try {
     const delays = await probeFreshness(up.url, PROBES, async (quantity) => (await queryAll(trino, `select count(*) from events_buy where quantity = ${quantity}`)).rows[0]![0] === 1);
-    console.log(`  2xx -> visible in Trino (gamepipe up --trino-url, ${PROBES} purchases): p50 ${fmt(percentile(delays, 0.5), 2)} s, p95 ${fmt(percentile(delays, 0.95), 2)} s`);
+    figure({ label: `2xx -> visible in Trino p50 (${PROBES} buys)`, value: percentile(delays, 0.5), unit: 's', digits: 2 });
+    figure({ label: `2xx -> visible in Trino p95 (${PROBES} buys)`, value: percentile(delays, 0.95), unit: 's', digits: 2 });
   } finally {
     await queryAll(trino, `drop schema if exists hive.${schema} cascade`).catch(() => undefined);
     await trino.close();

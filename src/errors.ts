@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'LAKE_UNAVAILABLE'
   | 'LAKE_EXISTS'
   | 'LAKE_NOT_FOUND'
-  | 'LAKE_FENCED';
+  | 'LAKE_FENCED'
+  | 'METASTORE_UNAVAILABLE'
+  | 'METASTORE_ERROR';
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -49,9 +51,11 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_EXISTS: 409,
   LAKE_NOT_FOUND: 404,
   LAKE_FENCED: 409,
+  METASTORE_UNAVAILABLE: 503,
+  METASTORE_ERROR: 500,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'TOO_MANY_SIGNUPS', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'TOO_MANY_SIGNUPS', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

@@ -2,9 +2,10 @@ import type { Config } from '../config/config-fields.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
 import { deleteReplaceLeftovers, LakeCommitter, type FileMove } from './commit/lake-committer.js';
-import { OwnerLeases } from './commit/owner-lease.js';
-import { POSITIONS_DIR, recoverPositions } from './commit/recover-positions.js';
+import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
+import { POSITIONS_DIR, positionName, recoverPositions } from './commit/recover-positions.js';
 import { datePartitionDirs } from './lake-files.js';
+import { parseDataFileName } from './lake-paths.js';
 import { ownerDirs, ownersOf, writerTargets, type WriterTarget } from './owners.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
 import type { ParquetWriter } from './parquet/parquet-writer.js';
@@ -21,16 +22,23 @@ export interface LakeWriterOptions {
 }
 
 const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+const partitionOf = (move: FileMove) => parseDataFileName(move.to.slice(move.to.lastIndexOf('/') + 1))!.partition;
 
 /** The writers whose intents and staged files a writer of `target` may finish: those sharing an owner with it. */
 const sharingOwners = (target: WriterTarget) => writerTargets.filter((t) => ownersOf(t).some((o) => ownersOf(target).includes(o)));
 
 /**
- * A stream writer's side of the lake: it owns its tables (leases), finishes what a stopped writer
- * left (recovery), knows each owner's committed position, and commits batches and merges. Each
- * step is the committer's state machine, so a failure anywhere is undone or finished by `resync`.
+ * A stream writer's side of the lake. Ownership is per owner (table) and log partition: the writer
+ * claims the partitions it reads (leases), finishes what a stopped writer left in them (recovery),
+ * knows each owner's committed position there, and commits each partition's files on its own, so
+ * writers of one table on several hosts split its partitions. Each step is the committer's state
+ * machine, so a failure anywhere is undone or finished by `resync`.
  */
 export class LakeWriter {
+  /** Per owner, the next offset to land, per claimed log partition. */
+  readonly committed = new Map<string, Positions>();
+  private readonly claimed = new Set<number>();
+
   private constructor(
     readonly storage: LakeStorage,
     readonly parquet: ParquetWriter,
@@ -39,61 +47,83 @@ export class LakeWriter {
     private readonly compactor: Compactor,
     private readonly leases: OwnerLeases,
     private readonly target: WriterTarget,
-    /** Per owner, the next offset to land, per log partition. */
-    readonly committed: Map<string, Positions>,
-  ) {}
+  ) {
+    for (const owner of ownersOf(target)) this.committed.set(owner, new Map());
+  }
 
   static async open(config: Config, options: LakeWriterOptions): Promise<LakeWriter> {
     const storage = options.storage ?? (await openLakeStorage(config));
     await storage.ping();
-    const leases = await OwnerLeases.acquire(storage, ownersOf(options.target), `a stream writer for ${options.target}`);
-    try {
-      const scratch = scratchDirFor(config, options.target);
-      const committer = new LakeCommitter(storage, options.target, scratch);
-      const parquet = await createParquetWriter(options.parquetWriter);
-      const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
-      const writer = new LakeWriter(storage, parquet, scratch, committer, compactor, leases, options.target, new Map());
-      await writer.resync();
-      const dateDirs = await Promise.all(ownersOf(options.target).flatMap(ownerDirs).map((dir) => datePartitionDirs(storage, dir)));
-      await compactor.sweep(dateDirs.flat());
-      return writer;
-    } catch (error) {
-      await leases.release();
-      throw error;
-    }
+    const scratch = scratchDirFor(config, options.target);
+    const committer = new LakeCommitter(storage, options.target, scratch);
+    const parquet = await createParquetWriter(options.parquetWriter);
+    const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
+    const leases = OwnerLeases.start(storage, `a stream writer for ${options.target}`);
+    return new LakeWriter(storage, parquet, scratch, committer, compactor, leases, options.target);
   }
 
   get uri(): string {
     return this.storage.uri;
   }
 
-  /** Finishes or undoes what an interrupted commit left, then re-reads every owner's position. */
-  async resync(): Promise<void> {
-    await this.committer.recover(sharingOwners(this.target));
-    for (const owner of ownersOf(this.target)) {
-      await deleteReplaceLeftovers(this.storage, POSITIONS_DIR, `${owner}.json`);
-      this.committed.set(owner, await recoverPositions(this.storage, owner));
-    }
-    // The writer status record (src/metrics/writer-status.ts) lives beside the positions.
-    await deleteReplaceLeftovers(this.storage, '_status', `${this.target}.json`);
+  /** The log partitions this writer holds now. */
+  get partitions(): number[] {
+    return [...this.claimed].sort((a, b) => a - b);
   }
 
   /**
-   * Commits a batch's staged files, advancing every owner to `consumed` (the records before it that
-   * held nothing for an owner are done too), then merges small files where the batch wrote.
+   * Takes these partitions for every owner of the target (all or none; DATA_DIR_LOCKED when a live
+   * writer holds one), finishes what was left there, and reads where each owner resumes.
+   */
+  async claim(partitions: number[]): Promise<void> {
+    const added = partitions.filter((p) => !this.claimed.has(p));
+    if (added.length === 0) return;
+    await this.leases.claim(added.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p))));
+    for (const p of added) this.claimed.add(p);
+    await this.resync(added);
+    const dateDirs = await Promise.all(ownersOf(this.target).flatMap(ownerDirs).map((dir) => datePartitionDirs(this.storage, dir)));
+    await this.compactor.sweep(dateDirs.flat());
+  }
+
+  /** Gives partitions back (after the batch in hand is committed): another writer may take them. */
+  async release(partitions: number[]): Promise<void> {
+    const gone = partitions.filter((p) => this.claimed.delete(p));
+    for (const positions of this.committed.values()) for (const p of gone) positions.delete(p);
+    await this.leases.release(gone.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p))));
+  }
+
+  /** Finishes or undoes what an interrupted commit left in these partitions (all claimed ones by default), then re-reads every owner's position there. */
+  async resync(partitions: number[] = this.partitions): Promise<void> {
+    await this.committer.recover(sharingOwners(this.target), partitions);
+    const chosen = new Set(partitions);
+    for (const owner of ownersOf(this.target)) {
+      for (const p of partitions) await deleteReplaceLeftovers(this.storage, POSITIONS_DIR, positionName(owner, p));
+      const recovered = await recoverPositions(this.storage, owner, chosen);
+      const positions = this.committed.get(owner)!;
+      for (const p of partitions) positions.delete(p);
+      for (const [p, offset] of recovered) positions.set(p, offset);
+    }
+  }
+
+  /**
+   * Commits a batch's staged files, each log partition on its own, advancing every owner to
+   * `consumed` there (the records before it that held nothing for an owner are done too), then
+   * merges small files where the batch wrote.
    */
   async commit(moves: FileMove[], consumed: Positions): Promise<{ mergedFiles: number }> {
-    await this.leases.verify();
-    const advanced = new Map<string, Positions>();
-    for (const [owner, positions] of this.committed) {
-      const next = new Map(positions);
-      for (const [p, o] of consumed) next.set(p, Math.max(next.get(p) ?? 0, o));
-      if ([...next].some(([p, o]) => positions.get(p) !== o)) advanced.set(owner, next);
+    for (const [partition, offset] of consumed) {
+      const own = moves.filter((m) => partitionOf(m) === partition);
+      const advanced = new Map<string, number>();
+      for (const [owner, positions] of this.committed) {
+        if ((positions.get(partition) ?? 0) < offset) advanced.set(owner, offset);
+      }
+      if (own.length === 0 && advanced.size === 0) continue;
+      await this.leases.verify(ownersOf(this.target).map((o) => leaseKey(o, partition)));
+      await this.committer.commit(partition, own, advanced);
+      for (const [owner, offset] of advanced) this.committed.get(owner)!.set(partition, offset);
     }
-    await this.committer.commit(moves, advanced);
-    for (const [owner, positions] of advanced) this.committed.set(owner, positions);
     const touched = new Set(moves.map((m) => dirOf(m.to)));
-    const mergedFiles = await this.compactor.compact(touched);
+    const mergedFiles = await this.compactor.compact(touched, this.claimed);
     await this.compactor.sweep(touched);
     return { mergedFiles };
   }

@@ -3,6 +3,7 @@ import { isGamepipeError } from '../errors.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
+import { leaseKey, listLeases } from '../lake/commit/owner-lease.js';
 import { recoverPositions } from '../lake/commit/recover-positions.js';
 import { ownersOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
@@ -12,6 +13,16 @@ import { allTableSpecs, tableFiles } from '../sql/lake-tables.js';
 import { engineChoice } from '../sql/open-query-engine.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
 
+/** One owner's share of one log partition: who holds it (its lease), where it stands, how far behind. */
+export interface PartitionStatus {
+  partition: number;
+  position: number;
+  end: number | null;
+  lag: number | null;
+  /** The writer holding its lease (`stream buy on host-a, pid 4242`), or null when none does. */
+  heldBy: string | null;
+}
+
 export interface PipelineStatus {
   dataDir: string;
   server: { url: string; health: string };
@@ -19,7 +30,7 @@ export interface PipelineStatus {
   log: { backend: string; where: string; topic: string; reachable: string; endOffsets: Record<string, number> };
   lake: { uri: string; reachable: string };
   engine: string;
-  writers: { owner: string; position: Record<string, number>; lag: number | null }[];
+  writers: { owner: string; position: Record<string, number>; lag: number | null; partitions: PartitionStatus[] }[];
   tables: { table: string; registered: boolean | null; files: number | null }[];
 }
 
@@ -72,11 +83,19 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
   } catch (error) {
     logReachable = reason(error);
   }
+  const leases = new Map((lakeUp ? await listLeases(storage) : []).map((l) => [l.key, l.holder === 'torn' ? 'a writer (its lease is being written)' : `${l.holder.what} on ${l.holder.host}, pid ${l.holder.pid}`]));
+  const logUp = logReachable === 'ok';
   const writers = [];
   for (const owner of ownersOf('all')) {
     const position = lakeUp ? await recoverPositions(storage, owner) : new Map<number, number>();
-    const lag = logReachable === 'ok' && lakeUp ? [...endOffsets].reduce((sum, [p, end]) => sum + Math.max(0, end - (position.get(p) ?? 0)), 0) : null;
-    writers.push({ owner, position: positionsRecord(position), lag });
+    const partitionIds = [...new Set([...endOffsets.keys(), ...position.keys()])].sort((a, b) => a - b);
+    const partitions = partitionIds.map((partition) => {
+      const end = logUp ? (endOffsets.get(partition) ?? 0) : null;
+      const at = position.get(partition) ?? 0;
+      return { partition, position: at, end, lag: end === null || !lakeUp ? null : Math.max(0, end - at), heldBy: leases.get(leaseKey(owner, partition)) ?? null };
+    });
+    const lag = logUp && lakeUp ? partitions.reduce((sum, p) => sum + p.lag!, 0) : null;
+    writers.push({ owner, position: positionsRecord(position), lag, partitions });
   }
   // Tables declared in a metastore are Trino's to tell (`gamepipe tables list`); the embedded catalog is in the lake.
   const embedded = engineChoice(config) === 'duckdb';

@@ -1,19 +1,21 @@
 import type { Config } from '../config/config-fields.js';
 import { isGamepipeError, type GamepipeError } from '../errors.js';
-import { createEventLogReader } from '../eventlog/create-event-log.js';
+import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord, Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
+import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
-import { WriterStatusRecorder } from '../metrics/writer-status.js';
+import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import type { BatchProgress } from './batch-progress.js';
 import { freshness } from './freshness.js';
+import { PartitionShare } from './partition-share.js';
 import { writeBatchFiles } from './write-batch-files.js';
 
 export interface StreamWriterOptions {
@@ -75,6 +77,7 @@ export class StreamWriter {
     private readonly options: StreamWriterOptions,
     private readonly reader: EventLogReader,
     private readonly lake: LakeWriter,
+    private readonly share: PartitionShare,
   ) {
     this.partitions = options.registry ? new PartitionAnnouncer(options.registry) : undefined;
     this.status = new WriterStatusRecorder(lake.storage, options.target);
@@ -82,10 +85,14 @@ export class StreamWriter {
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {
     const lake = await LakeWriter.open(config, options);
+    let reader: EventLogReader | undefined;
     try {
-      const reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
-      return new StreamWriter(options, reader, lake);
+      reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
+      const share = await PartitionShare.open(lake, reader, options.target, eventLogKind(config) === 'kafka' && !options.once);
+      await deleteReplaceLeftovers(lake.storage, STATUS_DIR, `${options.target}.json`);
+      return new StreamWriter(options, reader, lake, share);
     } catch (error) {
+      await reader?.close();
       await lake.close();
       throw error;
     }
@@ -102,17 +109,18 @@ export class StreamWriter {
   }
 
   async run(): Promise<void> {
-    const consumed = startPositions(this.lake.committed);
-    await this.reader.seek(consumed);
+    let consumed = await this.startReading();
     const end = this.options.once ? await this.reader.endOffsets() : undefined;
     const caughtUp = () => end !== undefined && [...end].every(([p, o]) => o === 0 || (consumed.get(p) ?? -1) >= o);
     while (!this.stopping && !caughtUp()) {
+      if (await this.share.rebalance()) consumed = await this.startReading();
       const pollStart = Date.now();
       const records: LogRecord[] = [];
       while (!this.stopping && records.length < this.options.maxBatchRecords && !caughtUp()) {
         const left = pollStart + this.options.triggerMs - Date.now();
         if (left <= 0) break;
         for (const record of await this.reader.poll(this.options.maxBatchRecords - records.length, left)) {
+          if (!this.share.holds(record.partition)) continue;
           consumed.set(record.partition, record.offset + 1);
           records.push(record);
         }
@@ -122,8 +130,16 @@ export class StreamWriter {
     }
   }
 
+  /** Reads the partitions held from where their owners resume. */
+  private async startReading(): Promise<Positions> {
+    const positions = startPositions(this.lake.committed);
+    await this.reader.seek(positions);
+    return positions;
+  }
+
   async close(): Promise<void> {
     await this.status.close().catch(() => undefined);
+    await this.share.leave().catch(() => undefined);
     await this.reader.close();
     await this.lake.close();
   }
@@ -136,7 +152,7 @@ export class StreamWriter {
   private async keepStatus(write: (lag: number | null) => Promise<void>, consumed: Positions): Promise<void> {
     try {
       const end = await this.reader.endOffsets();
-      await write([...end].reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0));
+      await write([...end].filter(([p]) => this.share.holds(p)).reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0));
     } catch (error) {
       // A lake or log that does not answer is already reported by the batch's retries.
       if (!isGamepipeError(error) || !error.retriable) logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');

@@ -82,7 +82,7 @@ export async function writeBatchFiles(
         throw error;
       }
       const to = `${group.dir}/${group.dt}/${dataFileName(rows[0]!.partition, rows[0]!.offset, rows.at(-1)!.offset)}`;
-      moves.push({ from: await committer.stage(local), to });
+      moves.push({ from: await committer.stage(local, rows[0]!.partition), to });
       if (group.dead) deadLetters += rows.length;
       else rowsWritten += rows.length;
     }

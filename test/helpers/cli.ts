@@ -3,9 +3,13 @@ import { fileURLToPath } from 'node:url';
 
 export const GAMEPIPE_BIN = fileURLToPath(new URL('../../../bin/gamepipe.js', import.meta.url));
 
+/** The command line of `gamepipe <args>`, inside network namespace `netns` when one is named (`ip netns exec` execs it: same pid). */
+const commandLine = (args: string[], netns?: string): [string, string[]] =>
+  netns ? ['ip', ['netns', 'exec', netns, process.execPath, GAMEPIPE_BIN, ...args]] : [process.execPath, [GAMEPIPE_BIN, ...args]];
+
 /** Runs `gamepipe <args>` to completion. */
-export function gamepipe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [GAMEPIPE_BIN, ...args], {
+export function gamepipe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; netns?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(...commandLine(args, options.netns), {
     cwd: options.cwd,
     env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },
     encoding: 'utf8',
@@ -29,8 +33,8 @@ export interface Background {
 }
 
 /** Starts `gamepipe <args>` in the background and waits until its stdout contains `ready`. */
-export async function gamepipeInBackground(args: string[], ready: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Background> {
-  const child = spawn(process.execPath, [GAMEPIPE_BIN, ...args], {
+export async function gamepipeInBackground(args: string[], ready: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; netns?: string } = {}): Promise<Background> {
+  const child = spawn(...commandLine(args, options.netns), {
     cwd: options.cwd,
     env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

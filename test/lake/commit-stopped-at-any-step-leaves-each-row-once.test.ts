@@ -114,7 +114,7 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     const stageAndCommit = async (committer: LakeCommitter, rows: string) => {
       const local = scratch.newPath();
       writeFileSync(local, rows);
-      await committer.commit([{ from: await committer.stage(local), to: 'events_buy/dt=2026-11-29/events+0+0+9.parquet' }], new Map());
+      await committer.commit(0, [{ from: await committer.stage(local, 0), to: 'events_buy/dt=2026-11-29/events+0+0+9.parquet' }], new Map());
     };
     await stageAndCommit(new LakeCommitter(storage, 'buy', scratch), 'rows 0 to 9, first writer');
     await stageAndCommit(new LakeCommitter(storage, 'buy', scratch), 'rows 0 to 9, second writer');
@@ -125,12 +125,12 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
 
   it('a writer whose lease was taken over is fenced at its next commit', async () => {
     const storage = new MemoryLakeStorage();
-    const first = await OwnerLeases.acquire(storage, ['buy'], 'writer one', 50);
+    const first = await OwnerLeases.acquire(storage, ['buy+0'], 'writer one', 50);
     await new Promise((r) => setTimeout(r, 120));
     // writer one was paused past its lease (its renewal timer did not run): another host takes over
-    await storage.replace('_locks/buy.lock', Buffer.from(JSON.stringify({ host: 'elsewhere', pid: 1, token: 'other', what: 'writer two' })));
+    await storage.replace('_locks/buy+0.lock', Buffer.from(JSON.stringify({ host: 'elsewhere', pid: 1, token: 'other', what: 'writer two' })));
     await assert.rejects(first.verify(), { code: 'LAKE_FENCED' });
     await first.release();
-    assert.ok(await storage.read('_locks/buy.lock'), 'the new owner keeps its lease');
+    assert.ok(await storage.read('_locks/buy+0.lock'), 'the new owner keeps its lease');
   });
 });

@@ -7,7 +7,9 @@
 #   test/services/trino.sh cli-path   print the path of the Trino CLI jar (fetched if needed), run as
 #                                     java -Dorg.jline.terminal.dumb=true -jar <jar> --server 127.0.0.1:8080 ...
 # The server and CLI are shared under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}; each
-# port's config, data and metastore live in trino-<port>/.
+# port's config, data and metastore live in trino-<port>/. With GAMEPIPE_TEST_TRINO_METASTORE_URI set
+# (e.g. thrift://127.0.0.1:9083, test/services/hive-metastore.sh), the Hive catalog uses that Hive
+# metastore instead of the file one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
@@ -16,6 +18,7 @@ server=$services/trino-server
 cli=$services/trino-cli-$version-executable.jar
 port=${GAMEPIPE_TEST_TRINO_PORT:-8080}
 heap_mb=${GAMEPIPE_TEST_TRINO_HEAP_MB:-1536}
+metastore_uri=${GAMEPIPE_TEST_TRINO_METASTORE_URI:-}
 root=$services/trino-$port
 # Trino 476 needs Java 24 or newer; the CLI runs on 17 too.
 java_home=${GAMEPIPE_TEST_TRINO_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -52,6 +55,11 @@ write_config() {
   for file in config.properties jvm.config node.properties log.properties catalog/hive.properties; do
     sed "${fill[@]}" "$here/trino/$file" > "$root/etc/$file"
   done
+  if [ -n "$metastore_uri" ]; then
+    # The file metastore's two settings give way to the Thrift one (Trino refuses unused properties).
+    sed -i -e 's#^hive.metastore=file$#hive.metastore=thrift#' -e "s#^hive.metastore.catalog.dir=.*#hive.metastore.uri=$metastore_uri#" \
+      -e '/^hive.metastore.user=/d' "$root/etc/catalog/hive.properties"
+  fi
 }
 
 launcher() {

@@ -115,13 +115,13 @@ describe('stream writers', () => {
     await streamOnce(dataDir, 'buy');
     const [file] = await committedFiles(lake, 'events_buy');
     // As a writer killed between its intent and its renames leaves the lake:
-    await lake.rename(file!.path, '_tmp/buy-killed.parquet');
-    await lake.delete('_positions/buy.json');
-    await lake.replace('_wal/buy.json', Buffer.from(JSON.stringify({ moves: [{ from: '_tmp/buy-killed.parquet', to: file!.path }], positions: { buy: { 0: 10 } } })));
+    await lake.rename(file!.path, '_tmp/buy+0-killed.parquet');
+    await lake.delete('_positions/buy+0.json');
+    await lake.replace('_wal/buy+0.json', Buffer.from(JSON.stringify({ partition: 0, moves: [{ from: '_tmp/buy+0-killed.parquet', to: file!.path }], positions: { buy: 10 } })));
     await streamOnce(dataDir, 'buy');
     assert.ok(existsSync(lake.localPath(file!.path)), 'the file was moved into place');
     assert.deepEqual(readdirSync(lake.localPath('_wal')), []);
-    assert.equal((await lake.read('_positions/buy.json'))!.toString(), '{"0":10}', 'the intent\'s positions were recorded');
+    assert.equal((await lake.read('_positions/buy+0.json'))!.toString(), '{"offset":10}', 'the intent\'s position was recorded');
     assert.deepEqual(await query(dataDir, 'select count(*) from events_buy'), [[6]]);
   });
 
@@ -129,11 +129,11 @@ describe('stream writers', () => {
     const dataDir = tempDir();
     await appendAll(dataDir, sampleRecords(10));
     const lake = localLake(dataDir);
-    const leftovers = ['_wal/.buy.json.0a1b2c.tmp', '_positions/.buy.json.0a1b2c.tmp', '_status/.buy.json.0a1b2c.tmp'];
-    for (const path of [...leftovers, '_positions/.guild.json.0a1b2c.tmp']) await lake.create(path, Buffer.from('{"torn'));
+    const leftovers = ['_wal/.buy+0.json.0a1b2c.tmp', '_positions/.buy+0.json.0a1b2c.tmp', '_status/.buy.json.0a1b2c.tmp'];
+    for (const path of [...leftovers, '_positions/.guild+0.json.0a1b2c.tmp']) await lake.create(path, Buffer.from('{"torn'));
     await streamOnce(dataDir, 'buy');
     for (const path of leftovers) assert.equal(await lake.stat(path), null, `${path} is gone`);
-    assert.ok(await lake.stat('_positions/.guild.json.0a1b2c.tmp'), 'the guild writer may be renaming its own right now: left alone');
+    assert.ok(await lake.stat('_positions/.guild+0.json.0a1b2c.tmp'), 'the guild writer may be renaming its own right now: left alone');
   });
 
   it('refuses a second writer for the same table', async () => {

@@ -1,117 +1,150 @@
-import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { logger } from '../../logger.js';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
 import { createKafka, ensureTopic, kafkaUnavailable, type KafkaConnection } from './kafka-client.js';
+import { createCluster, type KafkaCluster } from './kafka-cluster.js';
+import { PartitionFetcher } from './partition-fetcher.js';
+
+const MAX_RETRY_DELAY_MS = 2000;
+
+/** Waits for `promise`, or `ms`, whichever comes first. */
+function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
 
 /**
- * Pull-style reader over a kafkajs consumer group. kafkajs pushes batches; each batch waits here
- * until `poll` has taken all of it, so at most one fetched batch is held in memory. Start positions
- * come from `seek` (the lake is the source of truth): they are written as the group's offsets
- * before the consumer joins, so its first fetch starts exactly there (a seek after joining races
- * the first fetch and can hand a record out twice). `commit` updates them for Kafka's own tools.
+ * Reader of every partition of a topic, from positions it is given (the lake is the source of
+ * truth), like a Java consumer after `assign` and `seek`: it joins no consumer group, so it starts
+ * without a rebalance and closes without waiting for one.
+ *
+ * Fetching: a poll that finds nothing buffered sends a Fetch that the broker holds for at most the
+ * poll's own wait, so a poll returns as soon as records exist and no fetch outlives the wait its
+ * caller chose (closing never waits for a long poll). After handing records out, the reader fetches
+ * the next ones without waiting at the broker while the caller works on these, so reading a backlog
+ * overlaps writing it; at most one fetch (8 MB) beyond a poll's worth is held in memory.
  */
 export class KafkaReader implements EventLogReader {
+  private positions: Positions = new Map();
   private buffer: LogRecord[] = [];
-  private drained: (() => void) | null = null;
-  private arrived: (() => void) | null = null;
-  private running = false;
-  private startPositions: Positions = new Map();
+  private fetching: Promise<void> | null = null;
+  /** Bumped by `seek` and `close`: a fetch that started before is dropped. */
+  private generation = 0;
+  private closed = false;
+  private failures = 0;
+  private retryAt = 0;
+  private commitWarned = false;
+  private readonly fetcher: PartitionFetcher;
 
   private constructor(
     private readonly connection: KafkaConnection,
     private readonly group: string,
-    private readonly consumer: Consumer,
+    private readonly cluster: KafkaCluster,
     private readonly admin: Admin,
-  ) {}
+  ) {
+    this.fetcher = new PartitionFetcher(cluster, connection.topic, async () => this.offsets('low'));
+  }
 
   static async connect(connection: KafkaConnection, options: ReaderOptions): Promise<KafkaReader> {
     const kafka = createKafka(connection.brokers, `gamepipe-${options.group}`);
     const admin = kafka.admin();
-    const consumer = kafka.consumer({ groupId: options.group, allowAutoTopicCreation: false, maxBytes: 8 * 1024 * 1024 });
+    const cluster = createCluster(kafka);
     try {
       await admin.connect();
       await ensureTopic(admin, connection.topic);
-      await consumer.connect();
+      await cluster.connect();
+      await cluster.addTargetTopic(connection.topic);
     } catch (error) {
+      await cluster.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       throw kafkaUnavailable(connection.brokers, error);
     }
-    return new KafkaReader(connection, options.group, consumer, admin);
+    return new KafkaReader(connection, options.group, cluster, admin);
   }
 
   async endOffsets(): Promise<Positions> {
-    const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
-    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    return this.offsets('high');
   }
 
   async seek(positions: Positions): Promise<void> {
-    this.startPositions = positions;
-    if (!this.running) return;
+    this.generation++;
+    this.positions = new Map(positions);
     this.buffer = [];
-    for (const [partition, offset] of positions) this.consumer.seek({ topic: this.connection.topic, partition, offset: String(offset) });
   }
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]> {
-    if (!this.running) await this.start();
-    if (this.buffer.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, maxWaitMs);
-        this.arrived = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.arrived = null;
+    const deadline = Date.now() + maxWaitMs;
+    for (let left = maxWaitMs; this.buffer.length === 0 && left > 0 && !this.closed; left = deadline - Date.now()) {
+      const pause = this.retryAt - Date.now();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      else await within((this.fetching ??= this.fetchMore(left)), left);
     }
-    const taken = this.buffer.splice(0, maxRecords);
-    if (this.buffer.length === 0) this.drained?.();
+    const taken = this.buffer.length <= maxRecords ? this.buffer : this.buffer.slice(0, maxRecords);
+    this.buffer = this.buffer.length <= maxRecords ? [] : this.buffer.slice(maxRecords);
+    if (this.buffer.length < maxRecords && !this.closed && Date.now() >= this.retryAt) this.fetching ??= this.fetchMore(0);
     return taken;
   }
 
+  /**
+   * Records the group's positions with Kafka (a commit without membership, as a consumer that
+   * assigns its partitions makes), so Kafka's own tools show the writer's lag. Writers recover from
+   * the lake, never from here: a failure is logged, once, and changes nothing.
+   */
   async commit(positions: Positions): Promise<void> {
-    await this.consumer.commitOffsets(
-      [...positions].map(([partition, offset]) => ({ topic: this.connection.topic, partition, offset: String(offset) })),
-    );
+    try {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId: this.group });
+      await coordinator.offsetCommit({
+        groupId: this.group,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [{ topic: this.connection.topic, partitions: [...positions].map(([partition, offset]) => ({ partition, offset: String(offset) })) }],
+      });
+    } catch (error) {
+      if (!this.commitWarned) logger.warn({ err: error, group: this.group }, "could not record the group's positions in Kafka (informational: writers recover from the lake)");
+      this.commitWarned = true;
+    }
   }
 
+  /** Waits for the fetch in flight, if any (it waits at the broker no longer than the poll that sent it). */
   async close(): Promise<void> {
-    this.drained?.();
-    await this.consumer.disconnect().catch(() => undefined);
+    this.closed = true;
+    this.generation++;
+    await this.fetching;
+    await this.cluster.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
 
-  private async start(): Promise<void> {
-    this.running = true;
+  private async offsets(which: 'low' | 'high'): Promise<Positions> {
     const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
-    await this.admin.setOffsets({
-      groupId: this.group,
-      topic: this.connection.topic,
-      partitions: offsets.map(({ partition, low }) => ({ partition, offset: String(this.startPositions.get(partition) ?? low) })),
-    });
-    await this.consumer.subscribe({ topic: this.connection.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, isStale, isRunning }) => {
-        if (!isRunning() || isStale()) return;
-        for (const message of batch.messages) this.buffer.push(toRecord(batch.partition, message));
-        const last = batch.messages.at(-1);
-        await new Promise<void>((resolve) => {
-          this.drained = resolve;
-          this.arrived?.();
-        });
-        this.drained = null;
-        if (last) resolveOffset(last.offset);
-      },
-    });
+    return new Map(offsets.map((o) => [o.partition, Number(o[which])]));
   }
-}
 
-function toRecord(partition: number, message: KafkaMessage): LogRecord {
-  return {
-    partition,
-    offset: Number(message.offset),
-    timestamp: Number(message.timestamp),
-    key: message.key === null ? null : message.key.toString('utf8'),
-    value: message.value === null ? '' : message.value.toString('utf8'),
-  };
+  /** One fetch into the buffer; never rejects (after a failure, polls wait until `retryAt` before the next). */
+  private async fetchMore(maxWaitMs: number): Promise<void> {
+    const generation = this.generation;
+    try {
+      const { records, next } = await this.fetcher.fetch(this.positions, maxWaitMs);
+      if (generation !== this.generation) return;
+      this.positions = next;
+      this.buffer = this.buffer.length === 0 ? records : this.buffer.concat(records);
+      this.failures = 0;
+    } catch (error) {
+      if (generation === this.generation) this.fetchFailed(error);
+    } finally {
+      this.fetching = null;
+    }
+  }
+
+  private fetchFailed(error: unknown): void {
+    const outOfRange = error as { name?: string; partition?: number };
+    if (outOfRange.name === 'KafkaJSOffsetOutOfRange' && outOfRange.partition !== undefined) {
+      logger.warn({ topic: this.connection.topic, partition: outOfRange.partition, offset: this.positions.get(outOfRange.partition) }, 'position no longer in the log (records removed by retention, or the topic was recreated): reading from its earliest record');
+      this.positions.delete(outOfRange.partition);
+      return;
+    }
+    this.fetcher.markMetadataStale();
+    this.failures++;
+    this.retryAt = Date.now() + Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** this.failures);
+    if (this.failures === 1) logger.warn({ err: error, topic: this.connection.topic }, 'fetching from Kafka failed; retrying');
+  }
 }

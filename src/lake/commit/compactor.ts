@@ -66,12 +66,16 @@ export class Compactor {
     private readonly policy: CompactionPolicy,
   ) {}
 
-  /** Merges small files in the given date-partition directories; returns how many files were merged away. */
-  async compact(dirs: Iterable<string>): Promise<number> {
-    const moves: FileMove[] = [];
+  /**
+   * Merges small files of the given log partitions (the writer's own: others may be merging theirs)
+   * in the given date-partition directories, one commit per merge; returns how many files were merged away.
+   */
+  async compact(dirs: Iterable<string>, partitions: ReadonlySet<number>): Promise<number> {
     let mergedAway = 0;
     for (const dir of dirs) {
-      for (const run of smallRuns(splitMerged(await filesIn(this.storage, dir)).visible, this.policy)) {
+      const files = splitMerged(await filesIn(this.storage, dir)).visible.filter((f) => partitions.has(f.partition));
+      for (const run of smallRuns(files, this.policy)) {
+        const partition = run[0]!.partition;
         const sources = await Promise.all(run.map((f) => this.scratch.localCopy(this.storage, f.path)));
         const merged = this.scratch.newPath();
         try {
@@ -79,12 +83,14 @@ export class Compactor {
         } finally {
           for (const source of sources) source.release();
         }
-        moves.push({ from: await this.committer.stage(merged), to: `${dir}/${dataFileName(run[0]!.partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}` });
-        moves.push(...run.map((f) => ({ from: f.path, to: hiddenPath(f, Date.now()) })));
+        const moves: FileMove[] = [
+          { from: await this.committer.stage(merged, partition), to: `${dir}/${dataFileName(partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}` },
+          ...run.map((f) => ({ from: f.path, to: hiddenPath(f, Date.now()) })),
+        ];
+        await this.committer.commit(partition, moves, new Map());
         mergedAway += run.length;
       }
     }
-    if (moves.length > 0) await this.committer.commit(moves, new Map());
     return mergedAway;
   }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Positions } from '../../eventlog/event-log.js';
 import { isGamepipeError } from '../../errors.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 import type { ScratchDir } from '../storage/local/scratch-dir.js';
-import { positionsPath, encodePositions } from './recover-positions.js';
+import { encodePosition, positionPath } from './recover-positions.js';
 
 /** One rename of a commit: a staged file into its table, or a merged-away file into hiding. */
 export interface FileMove {
@@ -13,13 +12,17 @@ export interface FileMove {
 
 /** What a commit promises, recorded before any file moves: enough for anyone to finish it. */
 interface Intent {
+  partition: number;
   moves: FileMove[];
-  /** The owners' positions once the moves are done. */
-  positions: Record<string, Record<string, number>>;
+  /** Each owner's position in the partition once the moves are done. */
+  positions: Record<string, number>;
 }
 
 const TMP_DIR = '_tmp';
 const WAL_DIR = '_wal';
+/** A writer's files and intents are named by the log partition they hold, so that writers splitting a table by partition never touch each other's. */
+const stageName = (writer: string, partition: number) => `${writer}+${partition}-`;
+const intentName = (writer: string, partition: number) => `${writer}+${partition}.json`;
 
 /**
  * Deletes what a `replace` of `<dir>/<name>` left when its process was killed between writing its
@@ -35,11 +38,12 @@ export async function deleteReplaceLeftovers(storage: LakeStorage, dir: string, 
 /**
  * Makes a batch of files visible all together or not at all, as a visible state machine:
  *   1. STAGED    every file complete under _tmp/ in the lake (`stage`);
- *   2. INTENDED  _wal/<writer>.json lists the moves and the positions they reach (atomic replace);
+ *   2. INTENDED  _wal/<writer>+<partition>.json lists the moves and the positions they reach (atomic replace);
  *   3. MOVED     each file renamed into place, never over an existing one;
  *   4. ADVANCED  each owner's position recorded; the intent removed.
  * A writer stopped anywhere is finished by `recover`: an intent found is rolled forward (each step
- * is idempotent), staged files without an intent are deleted. Queries never read `_` paths.
+ * is idempotent), staged files without an intent are deleted. Queries never read `_` paths. A commit
+ * holds the files of one log partition: writers that split a table by partition commit independently.
  */
 export class LakeCommitter {
   constructor(
@@ -48,9 +52,9 @@ export class LakeCommitter {
     private readonly scratch: ScratchDir,
   ) {}
 
-  /** Step 1: hands a complete local file to the lake under a hidden name; returns that name. */
-  async stage(localFile: string): Promise<string> {
-    const staged = `${TMP_DIR}/${this.writer}-${randomUUID()}.parquet`;
+  /** Step 1: hands a complete local file of a log partition's records to the lake under a hidden name; returns that name. */
+  async stage(localFile: string, partition: number): Promise<string> {
+    const staged = `${TMP_DIR}/${stageName(this.writer, partition)}${randomUUID()}.parquet`;
     try {
       await this.storage.upload(localFile, staged);
     } finally {
@@ -60,33 +64,37 @@ export class LakeCommitter {
   }
 
   /** Steps 2 to 4. When it resolves, the moves are done and the positions recorded. */
-  async commit(moves: FileMove[], positions: Map<string, Positions>): Promise<void> {
-    const intent: Intent = { moves, positions: Object.fromEntries([...positions].map(([owner, p]) => [owner, Object.fromEntries(p)])) };
+  async commit(partition: number, moves: FileMove[], positions: Map<string, number>): Promise<void> {
+    const intent: Intent = { partition, moves, positions: Object.fromEntries(positions) };
     if (moves.length === 0) return this.finish(intent); // positions alone: each replace is atomic and safe to repeat
-    const path = `${WAL_DIR}/${this.writer}.json`;
+    const path = `${WAL_DIR}/${intentName(this.writer, partition)}`;
     await this.storage.replace(path, Buffer.from(JSON.stringify(intent)));
     await this.finish(intent);
     await this.storage.delete(path);
   }
 
   /**
-   * Rolls forward the intents of these writers (all of whose owners this process now holds), and
-   * deletes their staged files that no intent names. Returns how many intents were finished.
+   * Rolls forward the intents of these writers in these partitions (all of whose owners this process
+   * now holds there), and deletes their staged files that no intent names. Returns how many intents
+   * were finished.
    */
-  async recover(writers: string[]): Promise<number> {
+  async recover(writers: string[], partitions: Iterable<number>): Promise<number> {
     let finished = 0;
-    for (const writer of writers) {
-      const path = `${WAL_DIR}/${writer}.json`;
-      const bytes = await this.storage.read(path);
-      if (bytes !== null) {
-        await this.finish(JSON.parse(bytes.toString()) as Intent);
-        await this.storage.delete(path);
-        finished++;
+    const staged = await this.storage.list(TMP_DIR);
+    for (const partition of partitions) {
+      for (const writer of writers) {
+        const path = `${WAL_DIR}/${intentName(writer, partition)}`;
+        const bytes = await this.storage.read(path);
+        if (bytes !== null) {
+          await this.finish(JSON.parse(bytes.toString()) as Intent);
+          await this.storage.delete(path);
+          finished++;
+        }
+        for (const entry of staged) {
+          if (entry.name.startsWith(stageName(writer, partition))) await this.storage.delete(entry.path).catch(() => false);
+        }
+        await deleteReplaceLeftovers(this.storage, WAL_DIR, intentName(writer, partition));
       }
-      for (const entry of await this.storage.list(TMP_DIR)) {
-        if (entry.name.startsWith(`${writer}-`)) await this.storage.delete(entry.path);
-      }
-      await deleteReplaceLeftovers(this.storage, WAL_DIR, `${writer}.json`);
     }
     this.scratch.clear();
     return finished;
@@ -94,9 +102,7 @@ export class LakeCommitter {
 
   private async finish(intent: Intent): Promise<void> {
     for (const move of intent.moves) await this.move(move);
-    for (const [owner, positions] of Object.entries(intent.positions)) {
-      await this.storage.replace(positionsPath(owner), encodePositions(new Map(Object.entries(positions).map(([p, o]) => [Number(p), o]))));
-    }
+    for (const [owner, offset] of Object.entries(intent.positions)) await this.storage.replace(positionPath(owner, intent.partition), encodePosition(offset));
   }
 
   /** A rename that may already have happened before a crash: done when the source is gone and the target is there. */

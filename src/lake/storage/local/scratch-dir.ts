@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LakeStorage } from '../lake-storage.js';
+import { isProcessAlive } from '../../../util/process-alive.js';
 import { LocalLakeStorage } from './local-lake-storage.js';
 
 /**
@@ -17,18 +18,22 @@ export class ScratchDir {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** A fresh local path for a file of this writer. */
+  /** A fresh local path for a file of this writer process (its pid in the name: writers of one table may share a host). */
   newPath(extension = '.parquet'): string {
-    return join(this.dir, `${this.prefix}-${randomUUID()}${extension}`);
+    return join(this.dir, `${this.prefix}-${process.pid}-${randomUUID()}${extension}`);
   }
 
   remove(path: string): void {
     rmSync(path, { force: true });
   }
 
-  /** Removes what an earlier run of this writer left behind. */
+  /** Removes what this process, or a stopped process of this writer, left behind; never a live one's files. */
   clear(): void {
-    for (const name of readdirSync(this.dir)) if (name.startsWith(`${this.prefix}-`)) rmSync(join(this.dir, name), { force: true });
+    for (const name of readdirSync(this.dir)) {
+      if (!name.startsWith(`${this.prefix}-`)) continue;
+      const pid = Number(name.slice(this.prefix.length + 1).split('-')[0]);
+      if (pid === process.pid || !isProcessAlive(pid)) rmSync(join(this.dir, name), { force: true });
+    }
   }
 
   /**

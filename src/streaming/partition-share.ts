@@ -1,0 +1,62 @@
+import { isGamepipeError } from '../errors.js';
+import type { EventLogReader } from '../eventlog/event-log.js';
+import { WriterGroup } from '../lake/commit/writer-group.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
+
+/** How often a grouped writer looks at its group again (a killed member's partitions move within its lease's time to live). */
+const REBALANCE_EVERY_MS = 1000;
+
+/**
+ * The log partitions a stream writer reads. Alone (the embedded log, or `--once`), it claims every
+ * partition and refuses to start when another writer holds one. In a group (writers of one table on
+ * Kafka, on any number of hosts), it claims its share and, between batches, gives back what is no
+ * longer its share and claims what became so: a partition is read by one writer at a time, and a
+ * partition still held by a member that has not let go yet is claimed at a later round.
+ */
+export class PartitionShare {
+  private lastLook = 0;
+
+  private constructor(
+    private readonly lake: LakeWriter,
+    private readonly reader: EventLogReader,
+    private readonly group: WriterGroup | undefined,
+  ) {}
+
+  static async open(lake: LakeWriter, reader: EventLogReader, target: string, grouped: boolean): Promise<PartitionShare> {
+    if (!grouped) {
+      await lake.claim([...(await reader.endOffsets()).keys()]);
+      return new PartitionShare(lake, reader, undefined);
+    }
+    const share = new PartitionShare(lake, reader, await WriterGroup.join(lake.storage, target));
+    await share.rebalance();
+    return share;
+  }
+
+  holds(partition: number): boolean {
+    return this.lake.partitions.includes(partition);
+  }
+
+  /** Takes and gives back partitions to match the group's shares now; true when the partitions held changed. */
+  async rebalance(): Promise<boolean> {
+    if (!this.group || Date.now() - this.lastLook < REBALANCE_EVERY_MS) return false;
+    this.lastLook = Date.now();
+    const mine = await this.group.share([...(await this.reader.endOffsets()).keys()]);
+    const held = this.lake.partitions;
+    const leaving = held.filter((p) => !mine.includes(p));
+    if (leaving.length > 0) await this.lake.release(leaving);
+    let joined = false;
+    for (const partition of mine.filter((p) => !held.includes(p))) {
+      try {
+        await this.lake.claim([partition]);
+        joined = true;
+      } catch (error) {
+        if (!isGamepipeError(error) || error.code !== 'DATA_DIR_LOCKED') throw error;
+      }
+    }
+    return joined || leaving.length > 0;
+  }
+
+  async leave(): Promise<void> {
+    await this.group?.leave();
+  }
+}
