@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'UNKNOWN_ITEM'
   | 'USERNAME_TAKEN'
   | 'TOO_MANY_LOGIN_FAILURES'
+  | 'TOO_MANY_SIGNUPS'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'STATE_UNAVAILABLE'
@@ -37,6 +38,7 @@ const statusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   TOO_MANY_LOGIN_FAILURES: 429,
+  TOO_MANY_SIGNUPS: 429,
   STATE_UNAVAILABLE: 503,
   LOG_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
@@ -55,7 +57,7 @@ const statusByCode: Record<ErrorCode, number> = {
   DISK_FULL: 503,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE', 'DISK_FULL']);
+const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'TOO_MANY_SIGNUPS', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE', 'DISK_FULL']);
 
 export interface GamepipeErrorOptions {
   hint?: string;

@@ -16,7 +16,8 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
   const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([import('../metrics/pipeline-sampler.js'), import('../ui/dashboard/start-dashboard.js')]);
   const storage = await openLakeStorage(config);
   const openEngine = () => openQueryEngine(config, storage);
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url), storage, openEngine }, { intervalMs: options.refresh });
+  const { metricsToken } = await import('../server/operator-token.js');
+  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, openEngine }, { intervalMs: options.refresh });
   try {
     await startDashboard({ sampler, serverUrl: url, shellEngine: openEngine, ...dashboardFiles(config.dataDir) });
   } finally {

@@ -38,7 +38,8 @@ async function watch(config: Config, server: RunningServer, storage: LakeStorage
   const stop = new AbortController();
   void shutdownSignal().then(() => stop.abort());
   void writerDone.finally(() => stop.abort());
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1')), storage, openEngine });
+  const { metricsToken } = await import('../server/operator-token.js');
+  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1'), undefined, metricsToken(config)), storage, openEngine });
   await startDashboard({ sampler, serverUrl: server.url, shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { GamepipeError } from '../errors.js';
 
 /**
@@ -23,7 +24,21 @@ export interface Config {
   /** The SQL catalog of Trino/Presto (`hive`), as their CLIs' --catalog. */
   catalog: string;
   schema: string;
+  /** Prefix of every Redis key gamepipe writes, so several pipelines (or test runs) can share one Redis. */
+  redisPrefix: string;
+  /** The operator token of /status (and /metrics when protected); one for every server. Never logged. */
+  statusToken: string | undefined;
+  metricsAccess: MetricsAccess;
+  /** Signups per client address per window; 0 turns the limit off. */
+  signupLimit: number;
+  /** In milliseconds. */
+  signupWindow: number;
+  signupLimitExempt: string[];
+  trustProxy: string[] | undefined;
 }
+
+export const metricsAccessChoices = ['open', 'token'] as const;
+export type MetricsAccess = (typeof metricsAccessChoices)[number];
 
 export const queryEngineChoices = ['duckdb', 'trino', 'presto'] as const;
 export type QueryEngineChoice = (typeof queryEngineChoices)[number];
@@ -108,6 +123,44 @@ const parseSqlName = (what: string) => (raw: string): string => {
   return raw;
 };
 
+const parseRedisPrefix = (raw: string): string => {
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(raw)) throw invalid('Redis key prefix', raw, 'up to 64 letters, digits, ":", ".", "_" or "-"');
+  return raw;
+};
+
+/** Printable ASCII without spaces (it travels in an Authorization header), long enough not to be guessed. */
+const parseToken = (raw: string): string => {
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) throw new GamepipeError('CONFIG_INVALID', 'invalid status token: expected 16 to 256 printable characters without spaces', { hint: 'e.g. openssl rand -base64 24' });
+  return raw;
+};
+
+const parseMetricsAccess = (raw: string): MetricsAccess => {
+  if (!(metricsAccessChoices as readonly string[]).includes(raw)) throw invalid('metrics access', raw, metricsAccessChoices.join(' or '));
+  return raw as MetricsAccess;
+};
+
+const parseLimit = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw invalid('signup limit', raw, 'a whole number from 0 (no limit) to 1000000');
+  return n;
+};
+
+const parseWindow = (raw: string): number => {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  const ms = match ? Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!) : NaN;
+  if (!(ms >= 1000 && ms <= 24 * 3_600_000)) throw invalid('signup window', raw, 'a duration from 1s to 24h, like 10m');
+  return ms;
+};
+
+/** Comma-separated IP addresses; `none` for an empty list. */
+const parseAddresses = (what: string) => (raw: string): string[] => {
+  if (raw.trim() === 'none') return [];
+  const addresses = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = addresses.find((a) => isIP(a) === 0);
+  if (bad !== undefined || addresses.length === 0) throw invalid(what, raw, 'IP addresses separated by commas, or none');
+  return addresses;
+};
+
 const nonEmpty = (key: string) => (raw: string): string => {
   if (raw.trim() === '') throw invalid(key, raw, 'a non-empty value');
   return raw;
@@ -129,4 +182,11 @@ export const configFields: ConfigField[] = [
   { key: 'prestoUrl', flag: '--presto-url <url>', env: 'GAMEPIPE_PRESTO_URL', description: 'a Presto coordinator: tables and queries go there', defaultValue: undefined, parse: parseHttpUrl('Presto URL', 'http://coordinator:8080') },
   { key: 'catalog', flag: '--catalog <name>', env: 'GAMEPIPE_CATALOG', description: 'Trino/Presto catalog of the lake\'s tables', defaultValue: 'hive', parse: parseSqlName('catalog') },
   { key: 'schema', flag: '--schema <name>', env: 'GAMEPIPE_SCHEMA', description: 'Trino/Presto schema of the lake\'s tables', defaultValue: 'default', parse: parseSqlName('schema') },
+  { key: 'redisPrefix', flag: '--redis-prefix <text>', env: 'GAMEPIPE_REDIS_PREFIX', description: 'prefix of the Redis keys (servers that share state share it)', defaultValue: 'gamepipe:', parse: parseRedisPrefix },
+  { key: 'statusToken', flag: '--status-token <token>', env: 'GAMEPIPE_STATUS_TOKEN', description: 'operator token for /status (and /metrics when protected), the same for every server; prefer the env or config file, a flag shows in ps (default: one generated into <data-dir>/status-token)', defaultValue: undefined, parse: parseToken },
+  { key: 'metricsAccess', flag: '--metrics-access <mode>', env: 'GAMEPIPE_METRICS_ACCESS', description: '/metrics for anyone (open) or only with the operator token (token)', defaultValue: 'open', parse: parseMetricsAccess },
+  { key: 'signupLimit', flag: '--signup-limit <n>', env: 'GAMEPIPE_SIGNUP_LIMIT', description: 'signups per client address per --signup-window, then 429 (0: no limit)', defaultValue: 20, parse: parseLimit },
+  { key: 'signupWindow', flag: '--signup-window <duration>', env: 'GAMEPIPE_SIGNUP_WINDOW', description: 'window of the signup limit, like 10m (default 10m; a bare number is ms)', defaultValue: 600_000, parse: parseWindow },
+  { key: 'signupLimitExempt', flag: '--signup-limit-exempt <addresses>', env: 'GAMEPIPE_SIGNUP_LIMIT_EXEMPT', description: 'client addresses the signup limit spares (this host, for gamepipe load), or none', defaultValue: ['127.0.0.1', '::1', '::ffff:127.0.0.1'], parse: parseAddresses('signup limit exemptions') },
+  { key: 'trustProxy', flag: '--trust-proxy <addresses>', env: 'GAMEPIPE_TRUST_PROXY', description: 'reverse proxies whose X-Forwarded-For names the client (for the signup limit); none by default', defaultValue: undefined, parse: parseAddresses('trusted proxies') },
 ] as ConfigField[];

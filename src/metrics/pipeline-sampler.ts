@@ -32,9 +32,10 @@ export type SnapshotListener = (snapshot: PipelineSnapshot) => void;
 
 const oneLine = (error: unknown) => (isGamepipeError(error) ? error.message : String((error as Error)?.message ?? error)).split('\n')[0]!;
 
-/** `/metrics` of a server at `url`, with a timeout shorter than a poll. */
-export const httpMetrics = (url: string, timeoutMs = 900) => async (): Promise<string> => {
-  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+/** `/metrics` of a server at `url`, with a timeout shorter than a poll; with the operator token when the server protects it. */
+export const httpMetrics = (url: string, timeoutMs = 900, operatorToken?: string) => async (): Promise<string> => {
+  const headers: Record<string, string> = operatorToken ? { authorization: `Bearer ${operatorToken}` } : {};
+  const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${url}/metrics answered ${response.status}`);
   return response.text();
 };

@@ -5,11 +5,13 @@ import type { EventType } from '../events/event-schemas.js';
 import type { EventLog } from '../eventlog/event-log.js';
 import { logger } from '../logger.js';
 import type { InventoryEntry, StateStore } from '../state/state-store.js';
-import { LoginThrottle } from './login-throttle.js';
+import type { AttemptLimit } from './attempt-limit.js';
+import { loginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { RequestMeta } from './request-meta.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { hashSessionToken, isWellFormedToken, newSessionToken, SESSION_IDLE_MS } from './session-tokens.js';
+import { SignupLimit, type SignupLimitSettings } from './signup-limit.js';
 
 export interface GameServiceDeps {
   store: StateStore;
@@ -18,7 +20,11 @@ export interface GameServiceDeps {
   metrics: ServerMetrics;
   /** Source of randomness for quality draws, in [0, 1). */
   random?: () => number;
+  signupLimit: SignupLimitSettings;
 }
+
+/** The id of the event an action appended (the `x-event-id` answer header), for `gamepipe trace`. */
+export type EventId = string;
 
 export interface Purchase {
   itemType: string;
@@ -37,45 +43,47 @@ const staleSession = () => new GamepipeError('NO_SESSION', 'Invalid or expired s
  */
 export class GameService {
   private readonly random: () => number;
-  private readonly loginThrottle = new LoginThrottle();
+  private readonly loginThrottle: AttemptLimit;
+  private readonly signupLimit: SignupLimit;
 
   constructor(private readonly deps: GameServiceDeps) {
     this.random = deps.random ?? Math.random;
+    this.loginThrottle = loginThrottle(deps.store.counters);
+    this.signupLimit = new SignupLimit(deps.store.counters, deps.signupLimit);
   }
 
-  async signup(username: string, password: string, meta: RequestMeta): Promise<{ token: string }> {
+  /** `clientAddress` is what the signup limit counts per; it never reaches the event. */
+  async signup(username: string, password: string, meta: RequestMeta, clientAddress: string): Promise<{ token: string; eventId: EventId }> {
+    await this.signupLimit.admit(clientAddress);
     const hash = await hashPassword(password);
     const token = newSessionToken();
     const created = await this.deps.store.createUser(username, hash, { tokenHash: hashSessionToken(token), ttlMs: SESSION_IDLE_MS });
     if (!created) throw new GamepipeError('USERNAME_TAKEN', 'Signup Failed! This username already exists.');
-    await this.emit('signup', meta, username, {}, () => this.deps.store.deleteUser(username));
-    return { token };
+    const eventId = await this.emit('signup', meta, username, {}, () => this.deps.store.deleteUser(username));
+    return { token, eventId };
   }
 
-  async login(username: string, password: string, meta: RequestMeta): Promise<{ token: string }> {
-    this.loginThrottle.check(username);
+  async login(username: string, password: string, meta: RequestMeta): Promise<{ token: string; eventId: EventId }> {
+    await this.loginThrottle.admit(username);
     const stored = await this.deps.store.passwordHash(username);
-    if (!(await verifyPassword(password, stored))) {
-      this.loginThrottle.recordFailure(username);
-      throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
-    }
-    this.loginThrottle.recordSuccess(username);
+    if (!(await verifyPassword(password, stored))) throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
+    await this.loginThrottle.clear(username);
     const token = newSessionToken();
     const tokenHash = hashSessionToken(token);
     const replaced = await this.deps.store.openSession(username, { tokenHash, ttlMs: SESSION_IDLE_MS });
-    await this.emit('login', meta, username, {}, async () => {
+    const eventId = await this.emit('login', meta, username, {}, async () => {
       if (replaced) await this.deps.store.openSession(username, replaced);
       else await this.deps.store.closeSession(tokenHash);
     });
-    return { token };
+    return { token, eventId };
   }
 
   async logout(token: string | undefined): Promise<void> {
     if (token && isWellFormedToken(token)) await this.deps.store.closeSession(hashSessionToken(token));
   }
 
-  async defaultResponse(meta: RequestMeta): Promise<void> {
-    await this.emit('default', meta, null, {}, async () => undefined);
+  async defaultResponse(meta: RequestMeta): Promise<EventId> {
+    return this.emit('default', meta, null, {}, async () => undefined);
   }
 
   /** Validates the purchase against the catalog; draws the quality from the odds when not given. */
@@ -87,7 +95,7 @@ export class GameService {
     return { itemType, quality: quality ?? this.deps.catalog.drawQuality(this.random()).name, quantity };
   }
 
-  async buy(token: string | undefined, purchase: Purchase, meta: RequestMeta): Promise<void> {
+  async buy(token: string | undefined, purchase: Purchase, meta: RequestMeta): Promise<EventId> {
     const tokenHash = this.tokenHash(token);
     const item = this.deps.catalog.item(purchase.itemType)!;
     const quality = this.deps.catalog.quality(purchase.quality)!;
@@ -105,13 +113,13 @@ export class GameService {
       item_count: result.itemCount,
       inventory_count: result.inventoryCount,
     };
-    await this.emit('buy_item', meta, result.username, fields, () => this.deps.store.removeItems(result.username, key, purchase.quantity));
+    return this.emit('buy_item', meta, result.username, fields, () => this.deps.store.removeItems(result.username, key, purchase.quantity));
   }
 
-  async joinGuild(token: string | undefined, guild: string, meta: RequestMeta): Promise<void> {
+  async joinGuild(token: string | undefined, guild: string, meta: RequestMeta): Promise<EventId> {
     const change = await this.deps.store.joinGuild(this.tokenHash(token), SESSION_IDLE_MS, guild);
     if (!change) throw staleSession();
-    await this.emit('join_guild', meta, change.username, { guild_name: guild, previous_guild: change.previousGuild }, () =>
+    return this.emit('join_guild', meta, change.username, { guild_name: guild, previous_guild: change.previousGuild }, () =>
       this.deps.store.restoreGuild(change.username, guild, change.previousGuild),
     );
   }
@@ -128,7 +136,7 @@ export class GameService {
     return hashSessionToken(token);
   }
 
-  private async emit<T extends EventType>(type: T, meta: RequestMeta, username: string | null, fields: TypeFields<T>, undo: () => Promise<void>): Promise<void> {
+  private async emit<T extends EventType>(type: T, meta: RequestMeta, username: string | null, fields: TypeFields<T>, undo: () => Promise<void>): Promise<EventId> {
     const event = eventBuilders[type]({ event_ts: Date.now(), accept: meta.accept, host: meta.host, user_agent: meta.userAgent, username, ...fields });
     try {
       await this.deps.log.append([{ key: username, value: JSON.stringify(event) }]);
@@ -139,5 +147,6 @@ export class GameService {
       throw new GamepipeError('LOG_UNAVAILABLE', 'the event log refused the event', { cause: error });
     }
     this.deps.metrics.eventsAppended.inc({ event_type: type });
+    return event.event_id;
   }
 }

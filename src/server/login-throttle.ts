@@ -1,44 +1,20 @@
-import { GamepipeError } from '../errors.js';
+import type { ExpiringCounters } from '../state/expiring-counters.js';
+import { AttemptLimit } from './attempt-limit.js';
 
-interface Failures {
-  count: number;
-  windowEnds: number;
-}
-
-const MAX_TRACKED = 100_000;
+const LOGIN_MAX_FAILURES = 5;
+const LOGIN_FAILURE_WINDOW_MS = 60_000;
 
 /**
- * Refuses logins for a username that failed too often lately, before any password hash is
- * computed: a hash costs tens of milliseconds of CPU, so unthrottled guessing would be both a
- * password attack and a cheap way to starve the server. Kept per server process, in memory.
+ * Refuses logins for a player who failed too often lately, before any password hash is computed:
+ * a hash costs tens of milliseconds of CPU, so unthrottled guessing would be both a password attack
+ * and a cheap way to starve the server. Every attempt counts until one succeeds, which clears the
+ * count; the counters live in the state store, so servers sharing a Redis throttle together.
  */
-export class LoginThrottle {
-  private readonly failures = new Map<string, Failures>();
-
-  constructor(
-    private readonly maxFailures = 5,
-    private readonly windowMs = 60_000,
-  ) {}
-
-  check(username: string, now = Date.now()): void {
-    const entry = this.failures.get(username);
-    if (!entry || entry.windowEnds <= now || entry.count < this.maxFailures) return;
-    const seconds = Math.ceil((entry.windowEnds - now) / 1000);
-    throw new GamepipeError('TOO_MANY_LOGIN_FAILURES', `Login Failed! Too many failed logins for ${username}; try again in ${seconds} s.`);
-  }
-
-  recordFailure(username: string, now = Date.now()): void {
-    const entry = this.failures.get(username);
-    if (entry && entry.windowEnds > now) entry.count++;
-    else this.failures.set(username, { count: 1, windowEnds: now + this.windowMs });
-    if (this.failures.size > MAX_TRACKED) this.forgetExpired(now);
-  }
-
-  recordSuccess(username: string): void {
-    this.failures.delete(username);
-  }
-
-  private forgetExpired(now: number): void {
-    for (const [username, entry] of this.failures) if (entry.windowEnds <= now) this.failures.delete(username);
-  }
-}
+export const loginThrottle = (counters: ExpiringCounters, max = LOGIN_MAX_FAILURES, windowMs = LOGIN_FAILURE_WINDOW_MS): AttemptLimit =>
+  new AttemptLimit(counters, {
+    name: 'login-fail',
+    max,
+    windowMs,
+    code: 'TOO_MANY_LOGIN_FAILURES',
+    refusal: (username, seconds) => `Login Failed! Too many failed logins for ${username}; try again in ${seconds} s.`,
+  });

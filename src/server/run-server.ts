@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config-fields.js';
 import { createEventLog, eventLogKind } from '../eventlog/create-event-log.js';
@@ -8,7 +5,8 @@ import type { EventLog } from '../eventlog/event-log.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { acquireDirLock } from '../util/dir-lock.js';
-import { buildServer } from './build-server.js';
+import { buildServer, type ServerSecurity } from './build-server.js';
+import { operatorToken } from './operator-token.js';
 
 export interface RunningServer {
   url: string;
@@ -17,19 +15,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The operator token for /status: GAMEPIPE_STATUS_TOKEN, else one kept in the data dir (mode 600). */
-function statusToken(dataDir: string, env: NodeJS.ProcessEnv): { token: string; source: string } {
-  if (env.GAMEPIPE_STATUS_TOKEN) return { token: env.GAMEPIPE_STATUS_TOKEN, source: 'GAMEPIPE_STATUS_TOKEN' };
-  const path = join(dataDir, 'status-token');
-  if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  return { token: readFileSync(path, 'utf8').trim(), source: path };
-}
+export const serverSecurity = (config: Config): ServerSecurity => ({
+  protectMetrics: config.metricsAccess === 'token',
+  signupLimit: { perAddress: config.signupLimit, windowMs: config.signupWindow, exempt: config.signupLimitExempt },
+  trustProxy: config.trustProxy ?? [],
+});
 
 /** Opens the configured back ends and serves the game API until `stop`. */
-export async function runServer(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function runServer(config: Config): Promise<RunningServer> {
   const catalog = Catalog.fromFile(config.itemCatalog);
   const backends = { state: stateStoreKind(config), log: eventLogKind(config) };
   const usesDataDir = backends.state === 'embedded' || backends.log === 'embedded';
@@ -39,8 +32,8 @@ export async function runServer(config: Config, env: NodeJS.ProcessEnv = process
   try {
     store = await createStateStore(config);
     log = await createEventLog(config);
-    const { token, source } = statusToken(config.dataDir, env);
-    const app = await buildServer({ store, log, catalog, statusToken: token, backends });
+    const { token, source } = operatorToken(config);
+    const app = await buildServer({ store, log, catalog, statusToken: token, security: serverSecurity(config), backends });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,7 +41,7 @@ export async function runServer(config: Config, env: NodeJS.ProcessEnv = process
     const openLog = log;
     return {
       url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-      statusTokenSource: source,
+      statusTokenSource: backends.state === 'redis' && !config.statusToken ? `${source} (this server's own: set GAMEPIPE_STATUS_TOKEN so that every server shares one)` : source,
       backends,
       stop: async () => {
         await app.close();

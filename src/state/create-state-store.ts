@@ -7,7 +7,7 @@ export const stateStoreKind = (config: Config): 'redis' | 'embedded' => (config.
 export async function createStateStore(config: Config): Promise<StateStore> {
   if (config.redisUrl) {
     const { RedisStateStore } = await import('./redis-state-store.js');
-    return RedisStateStore.connect(config.redisUrl);
+    return RedisStateStore.connect(config.redisUrl, config.redisPrefix);
   }
   const { EmbeddedStateStore } = await import('./embedded-state-store.js');
   return EmbeddedStateStore.open(config.dataDir);

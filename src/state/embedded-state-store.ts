@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../lake/storage/local/write-file-atomic.js';
 import { join } from 'node:path';
 import { GamepipeError } from '../errors.js';
 import { GroupCommitFile } from '../util/group-commit-file.js';
+import { MemoryExpiringCounters } from './memory-expiring-counters.js';
 import { itemField, StateImage, type JournalOp } from './journal-ops.js';
 import type { GuildChange, InventoryEntry, ItemKey, PurchaseResult, SessionGrant, StateStore, StoreStatus } from './state-store.js';
 
@@ -41,6 +42,7 @@ function writeSnapshot(path: string, ops: JournalOp[]): void {
  * other in order) and undone in memory if its journal write fails.
  */
 export class EmbeddedStateStore implements StateStore {
+  readonly counters = new MemoryExpiringCounters();
   private readonly image = new StateImage();
   private journal!: GroupCommitFile<JournalOp>;
   private fault: Error | null = null;

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { GamepipeError, isGamepipeError } from '../errors.js';
+import type { ExpiringCounters } from './expiring-counters.js';
+import { RedisExpiringCounters } from './redis-expiring-counters.js';
 import { redisScripts, type RedisScriptName } from './redis-scripts.js';
 import type { GuildChange, InventoryEntry, ItemKey, PurchaseResult, SessionGrant, StateStore, StoreStatus } from './state-store.js';
 
@@ -12,11 +14,15 @@ type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
  * request answers 503 instead of hanging.
  */
 export class RedisStateStore implements StateStore {
+  readonly counters: ExpiringCounters;
+
   private constructor(
     private readonly redis: Redis,
     private readonly url: string,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.counters = new RedisExpiringCounters(redis, prefix, (operation) => this.call(operation));
+  }
 
   static async connect(url: string, prefix = 'gamepipe:'): Promise<RedisStateStore> {
     const redis = new Redis(url, {

@@ -1,3 +1,5 @@
+import type { ExpiringCounters } from './expiring-counters.js';
+
 /** A session being granted: the store keeps only the SHA-256 of the token, never the token. */
 export interface SessionGrant {
   tokenHash: string;
@@ -47,6 +49,8 @@ export interface StoreStatus {
  * the back end cannot be reached, and then changed nothing.
  */
 export interface StateStore {
+  /** The rate limits' counters, kept where the state is: shared by every server on one Redis. */
+  readonly counters: ExpiringCounters;
   /** Creates the account with its first session; false (and no change) when the name is taken. */
   createUser(username: string, passwordHash: string, session: SessionGrant): Promise<boolean>;
   /** Removes an account and its state; used to undo a signup whose event could not be logged. */

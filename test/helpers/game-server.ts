@@ -3,12 +3,19 @@ import { after } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { SegmentReader } from '../../src/eventlog/embedded/segment-reader.js';
-import { buildServer } from '../../src/server/build-server.js';
+import { buildServer, type ServerSecurity } from '../../src/server/build-server.js';
 import { EmbeddedStateStore } from '../../src/state/embedded-state-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 import { tempDir } from './temp-dir.js';
 
 export const STATUS_TOKEN = 'test-status-token';
+
+/** As `gamepipe serve` by default (its clients here all come from 127.0.0.1, which the signup limit spares). */
+export const DEFAULT_SECURITY: ServerSecurity = {
+  protectMetrics: false,
+  signupLimit: { perAddress: 20, windowMs: 600_000, exempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] },
+  trustProxy: [],
+};
 
 export interface TestServer {
   app: FastifyInstance;
@@ -20,7 +27,7 @@ export interface TestServer {
 }
 
 /** A server on the embedded log, with the embedded store unless another is given, driven by inject(). */
-export async function testServer(options: { store?: StateStore; random?: () => number } = {}): Promise<TestServer> {
+export async function testServer(options: { store?: StateStore; random?: () => number; security?: Partial<ServerSecurity> } = {}): Promise<TestServer> {
   const dataDir = tempDir();
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
   const store = options.store ?? (await EmbeddedStateStore.open(dataDir));
@@ -29,6 +36,7 @@ export async function testServer(options: { store?: StateStore; random?: () => n
     log,
     catalog: Catalog.fromFile(undefined),
     statusToken: STATUS_TOKEN,
+    security: { ...DEFAULT_SECURITY, ...options.security },
     backends: { state: 'test', log: 'embedded' },
     random: options.random,
   });

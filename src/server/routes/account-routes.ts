@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GamepipeError } from '../../errors.js';
-import type { GameService } from '../game-service.js';
+import { setEventId } from '../event-id-header.js';
+import type { EventId, GameService } from '../game-service.js';
 import { requestMeta } from '../request-meta.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '../session-tokens.js';
 
@@ -22,7 +23,7 @@ function credentials(request: FastifyRequest, action: Action): { username: strin
   return { username, password };
 }
 
-type Enter = (username: string, password: string, meta: ReturnType<typeof requestMeta>) => Promise<{ token: string }>;
+type Enter = (username: string, password: string, meta: ReturnType<typeof requestMeta>, request: FastifyRequest) => Promise<{ token: string; eventId: EventId }>;
 
 export function accountRoutes(game: GameService) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -33,12 +34,12 @@ export function accountRoutes(game: GameService) {
         url,
         handler: async (request, reply) => {
           const { username, password } = credentials(request, action);
-          const { token } = await enter(username, password, requestMeta(request.headers));
-          reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions);
+          const { token, eventId } = await enter(username, password, requestMeta(request.headers), request);
+          setEventId(reply, eventId).setCookie(SESSION_COOKIE, token, sessionCookieOptions);
           return `${action} successful! Welcome ${username}.\n`;
         },
       });
-    sessionRoute('/signup', 'Signup', (u, p, meta) => game.signup(u, p, meta));
+    sessionRoute('/signup', 'Signup', (u, p, meta, request) => game.signup(u, p, meta, request.ip));
     sessionRoute('/login', 'Login', (u, p, meta) => game.login(u, p, meta));
 
     app.route({

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { GamepipeError } from '../../errors.js';
+import { setEventId } from '../event-id-header.js';
 import type { GameService } from '../game-service.js';
 import { requestMeta } from '../request-meta.js';
 import { SESSION_COOKIE } from '../session-tokens.js';
@@ -12,12 +13,12 @@ export function guildRoutes(game: GameService) {
     app.route<{ Params: { guild_name: string } }>({
       method: ['GET', 'POST'],
       url: '/join_guild/:guild_name',
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const guild = request.params.guild_name;
         if (!GUILD_NAME.test(guild)) {
           throw new GamepipeError('BAD_REQUEST', 'A guild name is 1 to 64 letters, digits, spaces, ".", "_", "\'" or "-".');
         }
-        await game.joinGuild(request.cookies[SESSION_COOKIE], guild, requestMeta(request.headers));
+        setEventId(reply, await game.joinGuild(request.cookies[SESSION_COOKIE], guild, requestMeta(request.headers)));
         return 'Joined a Guild!\n';
       },
     });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GamepipeError } from '../../errors.js';
 import type { EventLog } from '../../eventlog/event-log.js';
 import type { StateStore } from '../../state/state-store.js';
+import { setEventId } from '../event-id-header.js';
 import type { GameService } from '../game-service.js';
 import { requestMeta } from '../request-meta.js';
 import type { ServerMetrics } from '../server-metrics.js';
@@ -12,17 +13,20 @@ export interface OpsDeps {
   store: StateStore;
   log: EventLog;
   metrics: ServerMetrics;
-  statusToken: string;
+  /** The operator token: /status always needs it, /metrics when `protectMetrics`. */
+  operatorToken: string;
+  protectMetrics: boolean;
   backends: { state: string; log: string };
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-function requireToken(request: FastifyRequest, token: string): void {
+/** Compares digests, so neither the time taken nor an exception tells how much of a guess was right. */
+function requireToken(request: FastifyRequest, token: string, page: string): void {
   const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
   if (given === undefined || !timingSafeEqual(digest(given), digest(token))) {
-    throw new GamepipeError('FORBIDDEN', 'Status needs the operator token: send "Authorization: Bearer <token>".', {
-      hint: 'the token is in <data-dir>/status-token, or GAMEPIPE_STATUS_TOKEN',
+    throw new GamepipeError('FORBIDDEN', `${page} needs the operator token: send "Authorization: Bearer <token>".`, {
+      hint: 'the token is GAMEPIPE_STATUS_TOKEN (statusToken in the config file), else <data-dir>/status-token',
     });
   }
 }
@@ -38,8 +42,8 @@ async function probe(check: () => Promise<void>): Promise<string> {
 
 export function opsRoutes(deps: OpsDeps) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/', async (request) => {
-      await deps.game.defaultResponse(requestMeta(request.headers));
+    app.get('/', async (request, reply) => {
+      setEventId(reply, await deps.game.defaultResponse(requestMeta(request.headers)));
       return 'This is the default response!\n';
     });
 
@@ -50,7 +54,8 @@ export function opsRoutes(deps: OpsDeps) {
       return { status: healthy ? 'ok' : 'unavailable', state, log };
     });
 
-    app.get('/metrics', async (_request, reply) => {
+    app.get('/metrics', async (request, reply) => {
+      if (deps.protectMetrics) requireToken(request, deps.operatorToken, 'Metrics');
       reply.type(deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();
     });
@@ -58,7 +63,7 @@ export function opsRoutes(deps: OpsDeps) {
     app.get<{ Querystring: { players?: number } }>('/status', {
       schema: { querystring: { type: 'object', properties: { players: { type: 'integer', minimum: 0, maximum: 10_000 } } } },
       handler: async (request) => {
-        requireToken(request, deps.statusToken);
+        requireToken(request, deps.operatorToken, 'Status');
         const status = await deps.store.status(request.query.players ?? 100);
         return {
           backends: deps.backends,

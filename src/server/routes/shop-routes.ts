@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { setEventId } from '../event-id-header.js';
 import type { GameService } from '../game-service.js';
 import { requestMeta } from '../request-meta.js';
 import { SESSION_COOKIE } from '../session-tokens.js';
@@ -29,8 +30,7 @@ export function shopRoutes(game: GameService) {
       handler: async (request, reply) => {
         const token = request.cookies[SESSION_COOKIE];
         const purchase = game.resolvePurchase(request.params.item, request.query.quality, request.query.quantity ?? 1);
-        await game.buy(token, purchase, requestMeta(request.headers));
-        reply.header('x-item-quality', purchase.quality);
+        setEventId(reply, await game.buy(token, purchase, requestMeta(request.headers))).header('x-item-quality', purchase.quality);
         return purchase.quantity === 1 ? `Bought a ${purchase.itemType}!\n` : `Bought ${purchase.quantity} x ${purchase.itemType}!\n`;
       },
     });
