@@ -36,11 +36,20 @@ export class PartitionShare {
     return this.lake.partitions.includes(partition);
   }
 
-  /** Takes and gives back partitions to match the group's shares now; true when the partitions held changed. */
+  /**
+   * Takes and gives back partitions to match the group's shares now; true when the partitions held
+   * changed. A log or lake that does not answer leaves the shares as they are until the next look.
+   */
   async rebalance(): Promise<boolean> {
     if (!this.group || Date.now() - this.lastLook < REBALANCE_EVERY_MS) return false;
     this.lastLook = Date.now();
-    const mine = await this.group.share([...(await this.reader.endOffsets()).keys()]);
+    let mine: number[];
+    try {
+      mine = await this.group.share([...(await this.reader.endOffsets()).keys()]);
+    } catch (error) {
+      if (isGamepipeError(error) && error.retriable) return false;
+      throw error;
+    }
     const held = this.lake.partitions;
     const leaving = held.filter((p) => !mine.includes(p));
     if (leaving.length > 0) await this.lake.release(leaving);
@@ -50,7 +59,8 @@ export class PartitionShare {
         await this.lake.claim([partition]);
         joined = true;
       } catch (error) {
-        if (!isGamepipeError(error) || error.code !== 'DATA_DIR_LOCKED') throw error;
+        // Still held by a member letting go, or the lake did not answer: tried again at the next look.
+        if (!isGamepipeError(error) || (error.code !== 'DATA_DIR_LOCKED' && !error.retriable)) throw error;
       }
     }
     return joined || leaving.length > 0;

@@ -9,15 +9,8 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { assertEventsBackedByState } from './events-backed-by-state.js';
 import { appendedSinceStart, freePort, freePortPair, loadInBackground, serve, sleep, untilBuying, writers } from './fault-pipeline.js';
 
-/**
- * TODO until src/eventlog/kafka/kafka-reader.ts maps its broker errors: today the writer dies of the
- * restart ("unexpected error (a bug…)", KafkaJSNonRetriableError: Connection error: connect
- * ECONNREFUSED, exit 70) because KafkaReader.commit (consumer.commitOffsets) rethrows KafkaJS's
- * error instead of the retriable LOG_UNAVAILABLE the writer's retry waits out.
- */
-const readerLosesTheBroker = 'the stream writer crashes when the broker restarts (KafkaReader.commit throws a raw KafkaJS error)';
 
-it('the Kafka broker stopped and restarted while server and writers run: 503s meanwhile, then service again, and the lake equals what was accepted', { todo: readerLosesTheBroker }, async (t) => {
+it('the Kafka broker stopped and restarted while server and writers run: 503s meanwhile, then service again, and the lake equals what was accepted', async (t) => {
   const kafka = privateKafka(t, await freePortPair());
   if (kafka === null) return;
   const dataDir = tempDir();

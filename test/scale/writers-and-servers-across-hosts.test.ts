@@ -14,7 +14,7 @@ import { createTestNetwork, type TestNetwork } from '../helpers/netns.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const KAFKA_SCRIPT = fileURLToPath(new URL('../../../test/services/kafka.sh', import.meta.url));
-const KAFKA_PORT = 9192;
+const KAFKA_PORT = 9292;
 const REDIS_PORT = 6390;
 const PARTITIONS = 6;
 

@@ -117,9 +117,14 @@ export class KafkaReader implements EventLogReader {
     await this.admin.disconnect().catch(() => undefined);
   }
 
+  /** The topic's low or high watermarks; LOG_UNAVAILABLE (retriable) when the brokers do not answer. */
   private async offsets(which: 'low' | 'high'): Promise<Positions> {
-    const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
-    return new Map(offsets.map((o) => [o.partition, Number(o[which])]));
+    try {
+      const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
+      return new Map(offsets.map((o) => [o.partition, Number(o[which])]));
+    } catch (error) {
+      throw kafkaUnavailable(this.connection.brokers, error);
+    }
   }
 
   /** One fetch into the buffer; never rejects (after a failure, polls wait until `retryAt` before the next). */
