@@ -4,7 +4,7 @@ import { isProcessAlive } from '../../util/process-alive.js';
 import { GamepipeError, isGamepipeError } from '../../errors.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 
-interface LeaseRecord {
+export interface LeaseRecord {
   host: string;
   pid: number;
   token: string;
@@ -13,7 +13,7 @@ interface LeaseRecord {
 
 export const LEASE_TTL_MS = 30_000;
 
-const leasePath = (owner: string) => `_locks/${owner}.lock`;
+export const leasePath = (owner: string) => `_locks/${owner}.lock`;
 
 /**
  * One writer per owner at a time, across hosts: a lease file per owner in the lake, created only if
@@ -81,7 +81,7 @@ export class OwnerLeases {
 }
 
 /** The lease's holder; `torn` when its file is still being written (or a crash cut it): judged by age only. */
-async function readLease(storage: LakeStorage, owner: string): Promise<LeaseRecord | 'torn' | null> {
+export async function readLease(storage: LakeStorage, owner: string): Promise<LeaseRecord | 'torn' | null> {
   const bytes = await storage.read(leasePath(owner));
   if (bytes === null) return null;
   try {
