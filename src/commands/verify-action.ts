@@ -1,14 +1,11 @@
 import { fetchServerAccepted, readRunSummary } from '../verify/accepted-counts.js';
 import { formatVerifyReport } from '../verify/format-verify.js';
 import { verifyLake } from '../verify/verify-lake.js';
-import { discrepancies, type Finding } from '../verify/verify-report.js';
+import { DISCREPANCY_EXIT, discrepancies, type Finding } from '../verify/verify-report.js';
 import type { AcceptedCounts } from '../verify/accepted-counts.js';
 import { GamepipeError } from '../errors.js';
 import type { CommandAction } from './command-spec.js';
 import type { verifyOptions } from './verify.js';
-
-/** Exit status when the pipeline does not reconcile: distinct from 1, verify could not run. */
-export const DISCREPANCY_EXIT = 3;
 
 export const verifyAction: CommandAction<{}, typeof verifyOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();

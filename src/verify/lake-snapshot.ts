@@ -26,7 +26,8 @@ async function leaseIsLive(storage: LakeStorage, owner: string, now: number): Pr
   return holder === 'torn' || holder.host !== hostname() || isProcessAlive(holder.pid);
 }
 
-async function recordedPositions(storage: LakeStorage, owner: string): Promise<{ positions: Positions; at: number } | null> {
+/** An owner's position as its writer last recorded it, and when; null when it never committed. */
+export async function recordedPositions(storage: LakeStorage, owner: string): Promise<{ positions: Positions; at: number } | null> {
   const [bytes, entry] = await Promise.all([storage.read(positionsPath(owner)), storage.stat(positionsPath(owner))]);
   if (bytes === null || entry === null) return null;
   const raw = JSON.parse(bytes.toString()) as Record<string, number>;

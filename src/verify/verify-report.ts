@@ -52,3 +52,6 @@ export interface VerifyReport {
 export const isDiscrepancy = (finding: Finding): boolean => finding.kind !== 'note';
 
 export const discrepancies = (report: VerifyReport): Finding[] => report.findings.filter(isDiscrepancy);
+
+/** Exit status of verify when the pipeline does not reconcile, and of trace when an event stopped on its way: distinct from 1, the command could not run. */
+export const DISCREPANCY_EXIT = 3;
