@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { GamepipeError } from '../errors.js';
 import { plural } from './finding-groups.js';
 import type { Finding, TypeTally } from './verify-report.js';
@@ -28,16 +29,25 @@ export function readRunSummary(path: string): AcceptedCounts {
   return { from: path, events: events as Record<string, number>, unanswered: Number(summary.unanswered) || 0, sinceServerStart: false };
 }
 
+/** The body of a 200 answer, or null; the connection is closed after it (a kept-alive one would hold the process for seconds). */
+function getText(url: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false, timeout: 3000 }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        return resolve(null);
+      }
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body)).on('error', () => resolve(null));
+    });
+    request.on('timeout', () => request.destroy()).on('error', () => resolve(null));
+  });
+}
+
 /** The events the server at `url` appended since it started, from its `/metrics`; null when it does not answer. */
 export async function fetchServerAccepted(url: string): Promise<AcceptedCounts | null> {
-  let text: string;
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    if (!response.ok) return null;
-    text = await response.text();
-  } catch {
-    return null;
-  }
+  const text = await getText(url);
+  if (text === null) return null;
   const { serverFiguresFrom } = await import('../metrics/server-figures.js');
   return { from: url, events: serverFiguresFrom(text).eventsAppended, unanswered: 0, sinceServerStart: true };
 }
