@@ -18,20 +18,21 @@ interface Gap {
   example: string;
 }
 
-interface EventFields {
-  event_id?: unknown;
-  event_type?: unknown;
-  event_ts?: unknown;
-}
+const EVENT_ID = /"event_id":"([^"\\]*)"/;
+const EVENT_TYPE = /"event_type":"([^"\\]*)"/;
+const EVENT_TS = /"event_ts":(\d+)[,}]/;
 
-const fieldsOf = (value: string): EventFields | null => {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as EventFields) : null;
-  } catch {
-    return null;
-  }
-};
+/**
+ * The envelope fields verify tallies by, read from the raw JSON text: parsing each record again
+ * (routeRecord already does, to validate it) cost a third of verify's time.
+ */
+const fieldsOf = (value: string) => ({
+  eventId: EVENT_ID.exec(value)?.[1],
+  eventType: EVENT_TYPE.exec(value)?.[1] ?? (value.trimStart().startsWith('{') ? '(no event_type)' : '(not JSON)'),
+  eventTs: Number(EVENT_TS.exec(value)?.[1] ?? NaN),
+});
+
+const DAY_MS = 86_400_000;
 
 /** Offsets are below 2^40 and partitions below 2^12: one number holds a position. */
 const encode = (partition: number, offset: number) => partition * 2 ** 40 + offset;
@@ -66,10 +67,8 @@ export class LogReconciler {
   add(record: LogRecord): void {
     const { partition: p, offset: o } = record;
     if (!this.firstOffsets.has(p)) this.firstOffsets.set(p, o);
-    const fields = fieldsOf(record.value);
-    if (!inWindow(typeof fields?.event_ts === 'number' ? fields.event_ts : record.timestamp, this.window)) return;
-    const type = typeof fields?.event_type === 'string' ? fields.event_type : fields ? '(no event_type)' : '(not JSON)';
-    const id = typeof fields?.event_id === 'string' ? fields.event_id : undefined;
+    const { eventId: id, eventType: type, eventTs } = fieldsOf(record.value);
+    if (!inWindow(Number.isNaN(eventTs) ? record.timestamp : eventTs, this.window)) return;
     const label = `${id === undefined ? 'the record' : `event_id ${id}`} at ${p}:${o}`;
     const tally = this.tallies.get(type) ?? this.tallies.set(type, emptyTally(type)).get(type)!;
     tally.log++;
@@ -97,7 +96,7 @@ export class LogReconciler {
     this.closeGap(`${routed.owner}|${p}`);
     const holders = this.index.files(p, o).map((i) => this.files[i]!);
     if (count > 1) this.groups.add('duplicate', holders.map((f) => f.path).join(' and '), label);
-    const dt = datePartition(routed.kind === 'row' ? routed.eventTs : record.timestamp);
+    const dt = this.dateDir(routed.kind === 'row' ? routed.eventTs : record.timestamp);
     for (const file of holders) if (file.dir !== dir || file.dt !== dt) this.groups.add('misplaced', file.path, `${label} belongs in ${dir}/${dt}`);
     if (dead) this.groups.add('dead-letter', holders[0]!.path, `${label}: ${routed.reason}`);
   }
@@ -111,6 +110,14 @@ export class LogReconciler {
       if (below > 0) notes.push({ kind: 'note', where: `log partition ${partition}`, what: `the log keeps offsets from ${first} on (older ones expired): ${plural(below, 'lake row')} below it checked by file names only` });
     }
     return [...this.gaps.map((g) => this.gapFinding(g)), ...this.groups.findings(describe), ...notes];
+  }
+
+  private readonly dateDirs = new Map<number, string>();
+
+  /** `dt=…` of a time, one Date per day rather than per record. */
+  private dateDir(ms: number): string {
+    const day = Math.floor(ms / DAY_MS);
+    return this.dateDirs.get(day) ?? this.dateDirs.set(day, datePartition(ms)).get(day)!;
   }
 
   private noteMissing(key: string, dir: string, partition: number, offset: number, example: string): void {
