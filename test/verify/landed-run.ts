@@ -10,14 +10,16 @@ import { tempDir } from '../helpers/temp-dir.js';
 /** A load run's traffic, landed: the server stopped, every writer caught up in small batches (several files per table), the tables declared. */
 export interface LandedRun {
   cwd: string;
-  /** The lake's flags (none for the local lake under the data dir). */
+  /** Where the log and the lake are (none for the embedded ones under the data dir). */
   lakeFlags: string[];
   summary: LoadSummary;
 }
 
-export async function landedRun(lakeFlags: string[] = [], requests = 600): Promise<LandedRun> {
+/** `lakeFlags` name where the log and the lake are (every command gets them); `prepare` runs first (e.g. `topic create`). */
+export async function landedRun(lakeFlags: string[] = [], requests = 600, prepare?: string[]): Promise<LandedRun> {
   const cwd = tempDir();
-  const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
+  if (prepare) assert.equal(gamepipe(prepare, { cwd }).status, 0);
+  const server = await gamepipeInBackground(['serve', '--port', '0', ...lakeFlags], 'listening on', { cwd });
   try {
     const url = /listening on (\S+)/.exec(server.output())![1]!.replace('localhost', '127.0.0.1');
     const load = gamepipe(['load', '--url', url, '--players', '15', '--requests', String(requests), '--seed', '7', '--out', 'run.json'], { cwd });
