@@ -9,7 +9,7 @@ export interface AcceptedCounts {
   /** `run.json`, or the `/metrics` URL. */
   from: string;
   events: Record<string, number>;
-  /** Requests whose answer never came: the server may have accepted up to this many events more. */
+  /** Requests whose answer never came (unanswered, cut off, refused mid-way): the server may have accepted up to this many events more. */
   unanswered: number;
   /** Counted since the server started (its metrics), not over the run or the window. */
   sinceServerStart: boolean;
@@ -17,7 +17,7 @@ export interface AcceptedCounts {
 
 /** The `accepted` totals of a `gamepipe load --out run.json` summary. */
 export function readRunSummary(path: string): AcceptedCounts {
-  let summary: { accepted?: { events?: unknown }; unanswered?: unknown };
+  let summary: { accepted?: { events?: unknown }; unanswered?: unknown; errors?: unknown };
   try {
     summary = JSON.parse(readFileSync(path, 'utf8')) as typeof summary;
   } catch (error) {
@@ -26,7 +26,7 @@ export function readRunSummary(path: string): AcceptedCounts {
   const events = summary?.accepted?.events;
   const valid = typeof events === 'object' && events !== null && Object.values(events).every((n) => Number.isInteger(n) && (n as number) >= 0);
   if (!valid) throw new GamepipeError('BAD_REQUEST', `--against ${path}: not a gamepipe load summary (no accepted.events counts)`, { hint: 'write one with gamepipe load --out run.json' });
-  return { from: path, events: events as Record<string, number>, unanswered: Number(summary.unanswered) || 0, sinceServerStart: false };
+  return { from: path, events: events as Record<string, number>, unanswered: (Number(summary.unanswered) || 0) + (Number(summary.errors) || 0), sinceServerStart: false };
 }
 
 /** The body of a 200 answer, or null; the connection is closed after it (a kept-alive one would hold the process for seconds). */
@@ -69,9 +69,9 @@ export function acceptedFindings(tallies: Map<string, TypeTally>, accepted: Acce
     else if (!accepted.sinceServerStart) extra -= missing;
   }
   if (extra > accepted.unanswered) {
-    findings.push({ kind: 'accepted', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} accepted${accepted.unanswered ? ` (${accepted.unanswered} requests went unanswered)` : ''}: events of another run (narrow with --since/--until) or appended twice` });
+    findings.push({ kind: 'accepted', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} accepted${accepted.unanswered ? ` (${accepted.unanswered} requests got no answer)` : ''}: events of another run (narrow with --since/--until) or appended twice` });
   } else if (extra > 0) {
-    findings.push({ kind: 'note', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} counted, within its ${accepted.unanswered} unanswered requests (accepted, the answer lost)` });
+    findings.push({ kind: 'note', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} counted, within its ${accepted.unanswered} requests that got no answer (accepted, the answer lost)` });
   }
   return findings;
 }

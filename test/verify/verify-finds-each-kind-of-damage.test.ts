@@ -149,6 +149,21 @@ describe('gamepipe verify on a local lake', () => {
     assert.match(findingsOf(report, 'accepted')[0]!.what, /2 accepted events not in the log/);
   });
 
+  it('the log may hold more than the run counted only by the requests that got no answer', () => {
+    const damaged = copyOf(run);
+    const withAnswersLost = (lost: number) => {
+      const events = { ...damaged.summary.accepted.events, buy_item: damaged.summary.accepted.events.buy_item! - 2 };
+      writeFileSync(join(damaged.cwd, 'run.json'), JSON.stringify({ ...damaged.summary, unanswered: lost, errors: 0, accepted: { ...damaged.summary.accepted, events } }));
+      return verify(damaged);
+    };
+    const within = withAnswersLost(2);
+    assert.equal(within.status, 0, JSON.stringify(within.report.findings));
+    assert.ok(within.report.findings.some((f) => f.kind === 'note' && /2 events more than run\.json counted/.test(f.what)));
+    const beyond = withAnswersLost(1);
+    assert.equal(beyond.status, 3);
+    assert.deepEqual(findingsOf(beyond.report, 'accepted').map((f) => f.where), ['the event log']);
+  });
+
   it('a time window counts only the events accepted in it', () => {
     const all = verify(run).report.tallies.find((t) => t.eventType === 'buy_item')!;
     const future = verify(run, ['--since', '2h']).report;
