@@ -1,17 +1,34 @@
 import type { Config } from '../config/config-fields.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
+import { positionsPath } from '../lake/commit/recover-positions.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { acceptedFindings, type AcceptedCounts } from './accepted-counts.js';
 import { catalogFindings } from './catalog-findings.js';
 import { hygieneFindings } from './hygiene-findings.js';
 import { LakePositionIndex } from './lake-position-index.js';
-import { takeLakeSnapshot } from './lake-snapshot.js';
+import { takeLakeSnapshot, type LakeSnapshot } from './lake-snapshot.js';
 import { LogReconciler } from './log-reconciler.js';
-import { readLakeFiles } from './read-lake-files.js';
+import { readLakeFiles, type LakeFile } from './read-lake-files.js';
 import { scanLog } from './scan-log.js';
 import { describeWindow, type TimeWindow } from './time-window.js';
 import type { Finding, VerifyReport } from './verify-report.js';
+
+/**
+ * An owner whose position file is missing (the writer recovers it from the file names) gets the
+ * position its files' names give, so its files are still checked; only when its writer is not
+ * running, since a running one may be in the middle of its first commit.
+ */
+function positionsFromFileNames(snapshot: LakeSnapshot, files: LakeFile[]): Finding[] {
+  const notes: Finding[] = [];
+  for (const [owner, positions] of snapshot.positions) {
+    const own = files.filter((f) => f.owner === owner);
+    if (positions.size > 0 || snapshot.liveOwners.has(owner) || own.length === 0) continue;
+    for (const file of own) positions.set(file.partition, Math.max(positions.get(file.partition) ?? 0, file.lastOffset + 1));
+    notes.push({ kind: 'note', where: positionsPath(owner), what: `missing: the ${owner} writer's position is taken from its file names, as the writer itself would` });
+  }
+  return notes;
+}
 
 export interface VerifyOptions {
   window: TimeWindow;
@@ -38,6 +55,7 @@ export async function verifyLake(config: Config, options: VerifyOptions): Promis
       const end = await reader.endOffsets();
       const index = new LakePositionIndex(end);
       const files = await readLakeFiles(storage, index, options.window, findings);
+      findings.push(...positionsFromFileNames(snapshot, files));
       const reconciler = new LogReconciler(index, files, snapshot.positions, options.window);
       for await (const records of scanLog(reader, end)) for (const record of records) reconciler.add(record);
       findings.push(...reconciler.findings(), ...hygieneFindings(snapshot), ...(await catalogFindings(config, storage)));

@@ -126,6 +126,17 @@ describe('gamepipe verify on a local lake', () => {
     assert.ok(report.findings.some((f) => f.kind === 'note' && f.where === `_tmp/${inFlight}`));
   });
 
+  it("a lost position file: the writer's position comes from the file names, so a gap is still found", () => {
+    const damaged = copyOf(run);
+    unlinkSync(join(localLake(damaged), '_positions', 'buy.json'));
+    const deleted = buyFiles(damaged)[1]!;
+    unlinkSync(join(localLake(damaged), deleted.path));
+    const { status, report } = verify(damaged);
+    assert.equal(status, 3);
+    assert.deepEqual(findingsOf(report, 'missing').map((f) => f.where), [`events_buy partition 0 offsets ${deleted.firstOffset}-${deleted.lastOffset}`]);
+    assert.ok(report.findings.some((f) => f.kind === 'note' && f.where === '_positions/buy.json'));
+  });
+
   it('a table missing from the catalog is named, with the command that declares it', () => {
     const damaged = copyOf(run);
     const catalog = join(localLake(damaged), '_catalog.json');
