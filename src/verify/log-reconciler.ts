@@ -1,8 +1,9 @@
 import { eventTypes } from '../events/event-schemas.js';
+import { tableForEventType } from '../events/tables.js';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
-import { routeRecord } from '../streaming/route-record.js';
+import { routeRecord, type Routed } from '../streaming/route-record.js';
 import { FindingGroups, plural } from './finding-groups.js';
 import type { LakePositionIndex } from './lake-position-index.js';
 import type { LakeFile } from './read-lake-files.js';
@@ -73,12 +74,14 @@ export class LogReconciler {
     const tally = this.tallies.get(type) ?? this.tallies.set(type, emptyTally(type)).get(type)!;
     tally.log++;
     if (id !== undefined) {
-      const seen = this.ids.get(id);
-      if (seen === undefined) this.ids.set(id, encode(p, o));
+      // A fresh string: the matched one would be a slice keeping the whole record alive.
+      const key = id.replaceAll('-', '');
+      const seen = this.ids.get(key);
+      if (seen === undefined) this.ids.set(key, encode(p, o));
       else this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
     }
-    const routed = routeRecord(record);
     const count = this.index.count(p, o);
+    const routed = this.routeOf(record, type, eventTs, count);
     if (routed.kind === 'skip') {
       for (const file of this.index.files(p, o)) this.groups.add('misplaced', this.files[file]!.path, `${label}, a ${type} event, which no table holds`);
       return;
@@ -99,6 +102,18 @@ export class LogReconciler {
     const dt = this.dateDir(routed.kind === 'row' ? routed.eventTs : record.timestamp);
     for (const file of holders) if (file.dir !== dir || file.dt !== dt) this.groups.add('misplaced', file.path, `${label} belongs in ${dir}/${dt}`);
     if (dead) this.groups.add('dead-letter', holders[0]!.path, `${label}: ${routed.reason}`);
+  }
+
+  /**
+   * Where the record belongs. One that a table file holds, of a type with a table, was routed by
+   * the writer already: its owner follows from its type, which spares parsing and validating it
+   * again (half of verify's time); any other is routed as the writer routes it.
+   */
+  private routeOf(record: LogRecord, type: string, eventTs: number, count: number): Routed {
+    const owner = tableForEventType(type)?.name;
+    const holder = count > 0 ? this.files[this.index.files(record.partition, record.offset)[0]!] : undefined;
+    if (owner && holder && !holder.dead && !Number.isNaN(eventTs)) return { kind: 'row', owner, eventTs };
+    return routeRecord(record);
   }
 
   /** The findings, once every record has been added. */
