@@ -61,6 +61,19 @@ describe('gamepipe verify on a local lake', () => {
     assert.ok(buy.lake > buy.committed, `${buy.lake} rows for ${buy.committed} events`);
   });
 
+  it("a file copied into another table: its rows are named as misplaced, and as duplicates", () => {
+    const damaged = copyOf(run);
+    const original = buyFiles(damaged)[0]!;
+    const copy = original.path.replace(/^events_buy\//, 'events_guild/');
+    mkdirSync(join(localLake(damaged), copy, '..'), { recursive: true });
+    copyFileSync(join(localLake(damaged), original.path), join(localLake(damaged), copy));
+    const { status, report } = verify(damaged);
+    assert.equal(status, 3);
+    assert.deepEqual(findingsOf(report, 'misplaced').map((f) => f.where), [copy]);
+    assert.match(findingsOf(report, 'misplaced')[0]!.what, /belongs in events_buy\/dt=/);
+    assert.deepEqual(findingsOf(report, 'duplicate').map((f) => f.where), [`${original.path} and ${copy}`]);
+  });
+
   it('a deleted file is a gap, named by its offsets and the files around it', () => {
     const damaged = copyOf(run);
     const [before, deleted, after] = buyFiles(damaged);
