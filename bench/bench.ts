@@ -13,6 +13,7 @@ import { reportBench } from './report-bench.js';
 import { BACKLOG, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
 import { trinoBench } from './trino-bench.js';
+import { verifyBench } from './verify-bench.js';
 import { writeFiguresJson } from './figures.js';
 
 /** `npm run bench -- [suite ...] [--json [file.json]]`: the suites to run, and where to write the figures as JSON. */
@@ -27,8 +28,8 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
  * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka`
  * needs Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'soak'] as const;
-const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
+const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'soak'] as const;
+const defaults = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
 if (unknown.length > 0) {
@@ -44,13 +45,14 @@ console.log('Figures are for this machine only: compare runs on one machine, not
 const lakeDir = benchDir('lake');
 if (chosen.includes('server')) await serverBench();
 if (chosen.includes('stream')) await streamBench(lakeDir);
-if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli')) {
+if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli') || chosen.includes('verify')) {
   if (!chosen.includes('stream')) {
     await fillLog(lakeDir, BACKLOG);
     spawnSync(process.execPath, [fileURLToPath(new URL('./stream-worker.js', import.meta.url)), lakeDir], { stdio: 'ignore' });
   }
   if (chosen.includes('query')) await queryBench(lakeDir);
   if (chosen.includes('cli')) await cliBench(lakeDir);
+  if (chosen.includes('verify')) await verifyBench(lakeDir);
   if (chosen.includes('trino')) await trinoBench(lakeDir);
 }
 if (chosen.includes('freshness')) await freshnessBench();

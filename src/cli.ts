@@ -11,9 +11,11 @@ import { statusCommand } from './commands/status.js';
 import { streamCommand } from './commands/stream.js';
 import { tablesCommand } from './commands/tables.js';
 import { topicCommand } from './commands/topic.js';
+import { traceCommand } from './commands/trace.js';
 import { reportCommand } from './commands/report.js';
 import { simulateCommand } from './commands/simulate.js';
 import { upCommand } from './commands/up.js';
+import { verifyCommand } from './commands/verify.js';
 import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
@@ -25,7 +27,7 @@ export type ConfigResolver = (command: Command) => Config;
  * Every command, in the order help lists them. Each module only declares its command (light imports);
  * its action, with what it needs (fastify, DuckDB, Kafka...), is imported when it runs.
  */
-export const commandSpecs: AnyCommandSpec[] = [upCommand, serveCommand, streamCommand, tablesCommand, queryCommand, loadCommand, simulateCommand, reportCommand, eventsCommand, topicCommand, statusCommand, dashboardCommand];
+export const commandSpecs: AnyCommandSpec[] = [upCommand, serveCommand, streamCommand, tablesCommand, queryCommand, loadCommand, simulateCommand, reportCommand, eventsCommand, topicCommand, statusCommand, dashboardCommand, verifyCommand, traceCommand];
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -13,7 +13,7 @@ const HOOK = fileURLToPath(new URL('./record-imports-hook.js', import.meta.url))
 const HEAVY = ['fastify', 'kafkajs', 'ioredis', '@duckdb', 'ink', 'react', 'undici', 'presto-client', 'prom-client', 'hyparquet', 'parquetjs-lite', 'autocannon'];
 
 /** The packages `gamepipe <args>` loaded, ESM and CommonJS, as the record-imports hook saw them. */
-function packagesLoadedBy(args: string[]): Set<string> {
+function packagesLoadedBy(args: string[], expectedStatus = 0): Set<string> {
   const dir = tempDir();
   const record = join(dir, 'imports.txt');
   const result = spawnSync(process.execPath, ['--import', HOOK, GAMEPIPE_BIN, ...args], {
@@ -22,7 +22,7 @@ function packagesLoadedBy(args: string[]): Set<string> {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  assert.equal(result.status, 0, `gamepipe ${args.join(' ')}: ${result.stderr}`);
+  assert.equal(result.status, expectedStatus, `gamepipe ${args.join(' ')}: ${result.stderr}`);
   const packages = new Set<string>();
   for (const line of readFileSync(record, 'utf8').split('\n')) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
@@ -35,7 +35,7 @@ function packagesLoadedBy(args: string[]): Set<string> {
 const loadedAmong = (packages: Set<string>, names: string[]) => [...packages].filter((p) => names.some((n) => p === n || p.startsWith(`${n}/`)));
 
 it('--version, --help and the help of light commands load no engine, server, UI, schema or logging package', () => {
-  for (const args of [['--version'], ['--help'], ['help'], ['query', '--help'], ['load', '--help'], ['status', '--help'], ['tables', '--help']]) {
+  for (const args of [['--version'], ['--help'], ['help'], ['query', '--help'], ['load', '--help'], ['status', '--help'], ['tables', '--help'], ['verify', '--help'], ['trace', '--help']]) {
     assert.deepEqual(loadedAmong(packagesLoadedBy(args), [...HEAVY, 'zod', 'pino']), [], `gamepipe ${args.join(' ')}`);
   }
 });
@@ -52,4 +52,15 @@ it('tables describe reads the event schemas only: no engine', () => {
 
 it('status on the embedded default loads neither the Kafka nor the Redis client, nor the schema validators', () => {
   assert.deepEqual(loadedAmong(packagesLoadedBy(['status', '--data-dir', tempDir()]), [...HEAVY, 'zod']), []);
+});
+
+it('verify on the embedded default reads Parquet footers with hyparquet, and loads no engine, server, broker or UI package', () => {
+  const packages = packagesLoadedBy(['verify', '--data-dir', tempDir(), '--port', '9']);
+  assert.ok(packages.has('hyparquet'));
+  assert.deepEqual(loadedAmong(packages, HEAVY.filter((p) => p !== 'hyparquet')), []);
+});
+
+it('trace on the embedded default loads no engine, server, broker or UI package (hyparquet reads the row)', () => {
+  const eventId = '01a227e2-262a-7000-a508-ab3652dc5bba';
+  assert.deepEqual(loadedAmong(packagesLoadedBy(['trace', eventId, '--data-dir', tempDir()], 3), HEAVY.filter((p) => p !== 'hyparquet')), []);
 });

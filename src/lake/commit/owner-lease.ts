@@ -16,7 +16,7 @@ export const LEASE_TTL_MS = 30_000;
 /** What one lease guards: an owner's share of one log partition (`buy+3`), so writers can split a table by partition. */
 export const leaseKey = (owner: string, partition: number): string => `${owner}+${partition}`;
 export const LOCKS_DIR = '_locks';
-const leasePath = (key: string) => `${LOCKS_DIR}/${key}.lock`;
+export const leasePath = (key: string) => `${LOCKS_DIR}/${key}.lock`;
 const describeKey = (key: string) => key.replace(/\+(\d+)$/, ' (log partition $1)');
 
 /**
@@ -116,7 +116,7 @@ export async function listLeases(storage: LakeStorage): Promise<{ key: string; h
 }
 
 /** The lease's holder; `torn` when its file is still being written (or a crash cut it): judged by age only. */
-async function readLease(storage: LakeStorage, key: string): Promise<LeaseRecord | 'torn' | null> {
+export async function readLease(storage: LakeStorage, key: string): Promise<LeaseRecord | 'torn' | null> {
   const bytes = await storage.read(leasePath(key));
   if (bytes === null) return null;
   try {

@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import type { Positions } from '../eventlog/event-log.js';
+import { LEASE_TTL_MS, leaseKey, listLeases, type LeaseRecord } from '../lake/commit/owner-lease.js';
+import { POSITIONS_DIR } from '../lake/commit/recover-positions.js';
+import { ownersOf, writerTargets, type WriterTarget } from '../lake/owners.js';
+import type { LakeEntry, LakeStorage } from '../lake/storage/lake-storage.js';
+import { isProcessAlive } from '../util/process-alive.js';
+
+/** What the lake's writers have committed, read in an order that stays true while they run. */
+export interface LakeSnapshot {
+  /** Per owner, the recorded position per log partition (the commit's last step). */
+  positions: Map<string, Positions>;
+  /** Per lease key (`buy+0`: owner and log partition), when its position was last recorded: its writer's last commit there. */
+  committedAtMs: Map<string, number>;
+  /** Lease keys a running writer holds. */
+  liveLeases: Set<string>;
+  /** Files staged under `_tmp/`. */
+  staged: LakeEntry[];
+  /** Commit intents under `_wal/`. */
+  intents: LakeEntry[];
+}
+
+const leaseIsLive = (holder: LeaseRecord | 'torn', renewedMs: number, now: number): boolean =>
+  now - renewedMs <= LEASE_TTL_MS && (holder === 'torn' || holder.host !== hostname() || isProcessAlive(holder.pid));
+
+const POSITION_FILE = /^(.+)\+(\d+)\.json$/;
+
+/** An owner's positions as its writers last recorded them, per partition, with when each was recorded. */
+export async function recordedPositions(storage: LakeStorage, owner: string): Promise<{ positions: Positions; at: Map<number, number> }> {
+  const positions: Positions = new Map();
+  const at = new Map<number, number>();
+  for (const entry of await storage.list(POSITIONS_DIR)) {
+    const match = POSITION_FILE.exec(entry.name);
+    if (!match || match[1] !== owner) continue;
+    const bytes = await storage.read(entry.path);
+    if (bytes === null) continue;
+    positions.set(Number(match[2]), (JSON.parse(bytes.toString()) as { offset: number }).offset);
+    at.set(Number(match[2]), entry.modifiedMs);
+  }
+  return { positions, at };
+}
+
+/**
+ * Reads leases and positions first, then `_tmp/` and `_wal/`: a staged file older than its writer's
+ * last recorded commit was left behind by it, since a commit moves its files before recording.
+ */
+export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): Promise<LakeSnapshot> {
+  const positions = new Map<string, Positions>();
+  const committedAtMs = new Map<string, number>();
+  const liveLeases = new Set((await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key));
+  for (const owner of ownersOf('all')) {
+    const recorded = await recordedPositions(storage, owner);
+    positions.set(owner, recorded.positions);
+    for (const [partition, ms] of recorded.at) committedAtMs.set(leaseKey(owner, partition), ms);
+  }
+  const staged = (await storage.list('_tmp')).filter((e) => !e.isDirectory);
+  const intents = (await storage.list('_wal')).filter((e) => !e.isDirectory && /^[^.].*\.json$/.test(e.name));
+  return { positions, committedAtMs, liveLeases, staged, intents };
+}
+
+/** The writer (`buy`, `all`…) and log partition of a staged file or intent, from its name (`<writer>+<partition>-<uuid>.parquet`, `<writer>+<partition>.json`). */
+export function writerOf(name: string): { writer: WriterTarget; partition: number } | undefined {
+  const match = /^([a-z]+)\+(\d+)(?:-[0-9a-f-]{36}\.parquet|\.json)$/.exec(name);
+  const writer = writerTargets.find((target) => target === match?.[1]);
+  return writer && { writer, partition: Number(match![2]) };
+}
+
+/** A writer runs in a partition while it holds the leases of all its owners there. */
+export const writerIsLive = (snapshot: LakeSnapshot, writer: WriterTarget, partition: number): boolean =>
+  ownersOf(writer).every((o) => snapshot.liveLeases.has(leaseKey(o, partition)));
+
+/** Whether some running writer holds a lease of this owner. */
+export const ownerIsLive = (snapshot: LakeSnapshot, owner: string): boolean => [...snapshot.liveLeases].some((key) => key.startsWith(`${owner}+`));
