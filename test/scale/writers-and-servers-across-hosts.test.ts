@@ -141,6 +141,8 @@ describe('several servers and writers on separate hosts (network namespaces)', {
     const counted = query('select count(*), count(distinct event_id) from events_buy');
     assert.equal(counted.status, 0, counted.stderr);
     assert.equal(counted.stdout.trim().split('\n')[1], `${accepted},${accepted}`, 'each accepted purchase is in the lake once');
+    const verified = gamepipe(['verify', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, 'client')], { netns: client });
+    assert.equal(verified.status, 0, `gamepipe verify found discrepancies:\n${verified.stdout}${verified.stderr}`);
     // The record key is the player: one player's events stay in order in one partition.
     const spread = query('select count(*) from (select username from events_buy group by 1 having count(distinct log_partition) > 1)');
     assert.equal(spread.stdout.trim().split('\n')[1], '0', 'no player\'s purchases are spread over partitions');
