@@ -64,16 +64,18 @@ export function lakeTotals(place: LakePlace): LakeTotals {
 }
 
 /**
- * THE end check of every fault case: `gamepipe verify --against` the run is clean, and the lake
- * holds what the run says the server accepted, once each. With no unanswered request the counts per event type and per item are equal; a request
+ * THE end check of every fault case: `gamepipe verify --against` the run is clean (when the run
+ * covers everything the log holds), and the lake holds what the run says the server accepted, once each. With no unanswered request the counts per event type and per item are equal; a request
  * cut off by a fault (the server killed mid-answer) may have landed, so the lake may hold at most
  * that many more, never fewer. Returns the lake's totals.
  */
-export function assertLakeEqualsRun(runFile: string, place: LakePlace): LakeTotals {
+export function assertLakeEqualsRun(runFile: string, place: LakePlace, { runCoversTheLog = true } = {}): LakeTotals {
   const run = readRun(runFile);
   const lake = lakeTotals(place);
-  const verified = gamepipe(['verify', '--against', runFile, ...place.flags], { cwd: place.cwd, env: place.env });
-  assert.equal(verified.status, 0, `gamepipe verify --against ${runFile} found discrepancies:\n${verified.stdout}${verified.stderr}`);
+  if (runCoversTheLog) {
+    const verified = gamepipe(['verify', '--against', runFile, ...place.flags], { cwd: place.cwd, env: place.env });
+    assert.equal(verified.status, 0, `gamepipe verify --against ${runFile} found discrepancies:\n${verified.stdout}${verified.stderr}`);
+  }
   assert.equal(lake.duplicates, 0, 'no event_id is in the lake twice');
   assert.equal(lake.deadLetters, 0, 'no event went to the dead letters');
   const expected = { events: landed(run.accepted.events), items: run.accepted.items };
