@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { benchDir } from './bench-process.js';
 import { freshnessBench } from './freshness-bench.js';
 import { kafkaBench } from './kafka-bench.js';
+import { scaleBench } from './scale-bench.js';
 import { fillLog } from './lake-fixture.js';
 import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
@@ -25,10 +26,10 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
 }
 
 /**
- * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino and `kafka`
- * needs Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
+ * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino, `kafka`
+ * needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
-const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'soak'] as const;
+const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'scale', 'soak'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -59,6 +60,7 @@ if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
 if (chosen.includes('kafka')) await kafkaBench();
+if (chosen.includes('scale')) await scaleBench();
 if (chosen.includes('soak')) await soakBench();
 if (jsonPath !== undefined) {
   writeFiguresJson(jsonPath, machine);

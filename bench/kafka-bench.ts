@@ -24,21 +24,23 @@ const cases: Case[] = [
 ];
 
 /**
- * A single-partition topic holding exactly `count` bench buy events. The topic is named for its
- * size and kept between runs: a later run that finds it full reuses it instead of filling it again.
+ * A topic of `partitions` partitions holding exactly `count` bench buy events (keyed by player). The
+ * topic is named for its size and kept between runs: a later run that finds it full reuses it
+ * instead of filling it again.
  */
-async function filledTopic(count: number): Promise<{ topic: string; fillS: number | null }> {
-  const topic = `gamepipe-bench-buy-${count}`;
+export async function filledTopic(count: number, partitions = 1): Promise<{ topic: string; fillS: number | null }> {
+  const topic = partitions === 1 ? `gamepipe-bench-buy-${count}` : `gamepipe-bench-buy-${count}-p${partitions}`;
   const kafka = createKafka(BROKERS, 'gamepipe-bench');
   const admin = kafka.admin();
   await admin.connect();
   try {
     if ((await admin.listTopics()).includes(topic)) {
-      const [offsets] = await admin.fetchTopicOffsets(topic);
-      if (offsets && Number(offsets.low) === 0 && Number(offsets.high) === count) return { topic, fillS: null };
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const held = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+      if (offsets.length === partitions && offsets.every((o) => Number(o.low) === 0) && held === count) return { topic, fillS: null };
       await admin.deleteTopics({ topics: [topic] });
     }
-    await ensureTopic(admin, topic, 1, 1);
+    await ensureTopic(admin, topic, partitions, 1);
   } finally {
     await admin.disconnect();
   }

@@ -24,7 +24,7 @@ const measure = (options: autocannon.Options) =>
  * requests are a fixed list that autocannon cycles through, so the client runs no JS per request
  * and the figure is the server's, not the load generator's (gamepipe load adds per-request hooks).
  */
-async function purchases(url: string): Promise<autocannon.Result> {
+export async function purchases(url: string): Promise<autocannon.Result> {
   const { players } = await preparePlayers(new URL(url), `bench${Date.now()}_`, undefined, 100, 16, () => undefined);
   const requests = players.map((p) => ({ method: 'GET' as const, path: '/buy/sword', headers: { cookie: p.cookie, host: `${p.name}.comcast.com` } }));
   return measure({ url, requests });
