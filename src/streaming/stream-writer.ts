@@ -1,7 +1,7 @@
 import type { Config } from '../config/config-fields.js';
 import { isGamepipeError, type GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
-import type { EventLogReader, LogRecord, Positions } from '../eventlog/event-log.js';
+import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
 import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
@@ -13,6 +13,7 @@ import { logger } from '../logger.js';
 import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
 import type { TableRegistry } from '../sql/table-registry.js';
+import { BatchInput } from './batch-input.js';
 import type { BatchProgress } from './batch-progress.js';
 import { freshness } from './freshness.js';
 import { writeBatchFiles } from './write-batch-files.js';
@@ -85,6 +86,7 @@ export class StreamWriter {
     const lake = await LakeWriter.open(config, options);
     let reader: EventLogReader | undefined;
     try {
+      BatchInput.clearLeftovers(lake.scratch.dir, options.target);
       reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
       await lake.claim([...(await reader.endOffsets()).keys()]);
       await deleteReplaceLeftovers(lake.storage, STATUS_DIR, `${options.target}.json`);
@@ -106,25 +108,52 @@ export class StreamWriter {
     this.stopping = true;
   }
 
+  /**
+   * Reads and lands batches in turn, one ahead: while a batch is written and committed, the next
+   * is read (into a text file, not memory). Batches are still committed one at a time, in order.
+   */
   async run(): Promise<void> {
     const consumed = startPositions(this.lake.committed);
     await this.reader.seek(consumed);
     const end = this.options.once ? await this.reader.endOffsets() : undefined;
     const caughtUp = () => end !== undefined && [...end].every(([p, o]) => o === 0 || (consumed.get(p) ?? -1) >= o);
-    while (!this.stopping && !caughtUp()) {
-      const pollStart = Date.now();
-      const records: LogRecord[] = [];
-      while (!this.stopping && records.length < this.options.maxBatchRecords && !caughtUp()) {
+    let landing: Promise<void> | undefined;
+    try {
+      while (!this.stopping && !caughtUp()) {
+        const pollStart = Date.now();
+        const batch = await this.collect(consumed, pollStart, caughtUp);
+        await landing;
+        landing = undefined;
+        if (batch.count === 0) {
+          batch.discard();
+          await this.keepStatus((lag) => this.status.noteLag(lag), consumed);
+          continue;
+        }
+        landing = this.commitWithRetries(batch, pollStart, new Map(consumed));
+        landing.catch(() => undefined); // awaited (and thrown) before the next batch lands
+      }
+    } finally {
+      await landing;
+    }
+  }
+
+  /** Polls until the trigger has passed, the batch is full, the log is caught up (`--once`) or the writer stops. */
+  private async collect(consumed: Positions, pollStart: number, caughtUp: () => boolean): Promise<BatchInput> {
+    const batch = this.lake.parquet.batchTable ? BatchInput.asText(this.lake.scratch.dir, this.options.target) : BatchInput.inMemory();
+    try {
+      while (!this.stopping && batch.count < this.options.maxBatchRecords && !caughtUp()) {
         const left = pollStart + this.options.triggerMs - Date.now();
         if (left <= 0) break;
-        for (const record of await this.reader.poll(this.options.maxBatchRecords - records.length, left)) {
-          consumed.set(record.partition, record.offset + 1);
-          records.push(record);
-        }
+        const records = await this.reader.poll(this.options.maxBatchRecords - batch.count, left);
+        for (const record of records) consumed.set(record.partition, record.offset + 1);
+        batch.add(records);
       }
-      if (records.length > 0) await this.commitWithRetries(records, pollStart, new Map(consumed));
-      else await this.keepStatus((lag) => this.status.noteLag(lag), consumed);
+    } catch (error) {
+      batch.discard();
+      throw error;
     }
+    batch.seal();
+    return batch;
   }
 
   async close(): Promise<void> {
@@ -158,25 +187,27 @@ export class StreamWriter {
     }
   }
 
-  private async commitWithRetries(records: LogRecord[], pollStart: number, consumed: Positions): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.commitBatch(records, pollStart, consumed);
-      } catch (error) {
-        if (!isGamepipeError(error) || !error.retriable || this.stopping) throw error;
-        const delayMs = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(attempt - 1, 6));
-        this.options.onRetry?.(error, attempt, delayMs);
-        await sleep(delayMs);
-        await this.lake.resync().catch(() => undefined); // still down: the next attempt says so
+  private async commitWithRetries(batch: BatchInput, pollStart: number, consumed: Positions): Promise<void> {
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.commitBatch(batch, pollStart, consumed);
+        } catch (error) {
+          if (!isGamepipeError(error) || !error.retriable || this.stopping) throw error;
+          const delayMs = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(attempt - 1, 6));
+          this.options.onRetry?.(error, attempt, delayMs);
+          await sleep(delayMs);
+          await this.lake.resync().catch(() => undefined); // still down: the next attempt says so
+        }
       }
+    } finally {
+      batch.discard();
     }
   }
 
-  private async commitBatch(records: LogRecord[], pollStart: number, consumed: Positions): Promise<void> {
+  private async commitBatch(batch: BatchInput, pollStart: number, consumed: Positions): Promise<void> {
     const writeStart = Date.now();
-    const startOffset = new Map<number, number>();
-    for (const r of records) if (!startOffset.has(r.partition)) startOffset.set(r.partition, r.offset);
-    const files = await writeBatchFiles(records, this.lake.committed, this.lake, this.options.maxFileRows);
+    const files = await writeBatchFiles(batch, this.lake.committed, this.lake, this.options.maxFileRows);
     const commitStart = Date.now();
     const { mergedFiles } = await this.lake.commit(files.moves, consumed);
     await this.reader.commit(consumed);
@@ -187,13 +218,13 @@ export class StreamWriter {
       writer: this.options.target,
       batchId: this.batchId++,
       timestamp: new Date(done).toISOString(),
-      numInputRows: records.length,
+      numInputRows: batch.count,
       rowsWritten: files.rowsWritten,
       deadLetters: files.deadLetters,
-      inputRowsPerSecond: records.length / seconds(done - this.lastBatchEnd),
-      processedRowsPerSecond: records.length / seconds(done - writeStart),
+      inputRowsPerSecond: batch.count / seconds(done - this.lastBatchEnd),
+      processedRowsPerSecond: batch.count / seconds(done - writeStart),
       durationMs: { poll: writeStart - pollStart, write: commitStart - writeStart, commit: done - commitStart, total: done - pollStart },
-      startOffset: positionsRecord(startOffset),
+      startOffset: positionsRecord(batch.startOffset),
       endOffset: positionsRecord(consumed),
       files: files.moves.map((m) => m.to),
       mergedFiles,

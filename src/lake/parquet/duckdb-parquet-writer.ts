@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbType } from '../../events/field-types.js';
 import { logColumns, type TableSpec } from '../../events/tables.js';
 import { sqlIdentifier, sqlString } from '../../util/duckdb-sql.js';
+import { DuckdbBatchTable } from './duckdb-batch-table.js';
 import { ROW_GROUP_ROWS, type DeadLetterRow, type LakeRow, type ParquetWriter } from './parquet-writer.js';
 
 const logColumnNames = new Set(logColumns.map((c) => c.name));
@@ -26,10 +27,14 @@ const COPY_OPTIONS = `(FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_
 
 /** Parquet through an in-memory DuckDB: rows go in through an appender, out through COPY. */
 export class DuckdbParquetWriter implements ParquetWriter {
+  readonly batchTable: DuckdbBatchTable;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-  ) {}
+  ) {
+    this.batchTable = new DuckdbBatchTable(connection);
+  }
 
   static async create(): Promise<DuckdbParquetWriter> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
