@@ -1,48 +1,59 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from '../util/process-alive.js';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
+import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
+import { tableSpecOf } from '../lake/owners.js';
+import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
+import { carriable, parseRowText, rowLine } from '../lake/parquet/row-text.js';
+import { isProcessAlive } from '../util/process-alive.js';
+import { routeRecord } from './route-record.js';
 
-/** Longest value the text carries (DuckDB's reader refuses lines past 2 MB; a char is at most 3 bytes here). */
-const MAX_TEXT_CHARS = 500_000;
-const SEPARATORS = /[\t\n\r]/;
+/** The rows of one file to write: one table (or an owner's dead letters), date partition and log partition. */
+export interface RowFile {
+  owner: string;
+  /** Table directory relative to the lake root. */
+  dir: string;
+  dt: string;
+  partition: number;
+  firstOffset: number;
+  lastOffset: number;
+  rows: number;
+  /** Where the rows are, as text (see row-text.ts): table rows, while every value fits on a line. */
+  textPath?: string;
+  /** Otherwise, in memory. */
+  held: LakeRow[];
+}
 
-/** A value the tab-separated text can carry as is: DuckDB reads back exactly these characters. */
+export interface BatchInputOptions {
+  /** Per owner, the committed position: records before it are already in the lake. */
+  committed: Map<string, Positions>;
+  maxFileRows: number;
+  /** Where table rows go as text, when the Parquet encoder reads text (else they are held in memory). */
+  textDir?: string;
+  writer: string;
+}
+
 const textPrefix = (writer: string) => `batch-${writer}-`;
 
-const carriable = (value: string) => value.length > 0 && value.length <= MAX_TEXT_CHARS && !SEPARATORS.test(value);
-
 /**
- * The records of a batch as they are polled. With a text path (the batch table's way, see
- * BatchTable), each record goes straight into a local file of tab-separated lines (log partition,
- * offset, timestamp, raw value) and is not kept; the few values a line cannot carry are held for
- * the validator. Without one, every record is held. So a batch of any size costs the writer only
- * the file on disk.
+ * A batch being read: each record is routed as it arrives (validated, to its table's file or its
+ * owner's dead letters; records already in the lake skipped), and table rows go straight to local
+ * text files that the encoder reads, so memory holds only the dead letters and the odd value a
+ * line cannot carry, whatever the batch's size. Files are split past `maxFileRows`.
  */
 export class BatchInput {
   /** Per log partition, the offset of the batch's first record. */
   readonly startOffset: Positions = new Map();
-  readonly held: LogRecord[] = [];
+  readonly files: RowFile[] = [];
+  /** event_ts of every table row, to measure freshness once they are committed. */
+  readonly eventTimes: number[] = [];
   count = 0;
-  private fd: number | undefined;
+  private readonly open = new Map<string, RowFile>();
+  private readonly fds = new Map<RowFile, number>();
+  private readonly pending = new Map<RowFile, string>();
 
-  private constructor(readonly textPath?: string) {
-    if (textPath !== undefined) this.fd = openSync(textPath, 'w');
-  }
-
-  /** A batch held in memory (no batch table to read a text file). */
-  static inMemory(): BatchInput {
-    return new BatchInput();
-  }
-
-  /**
-   * A batch written as text into `dir`, under a name of its own: the scratch dir's clear (run by a
-   * commit's recovery, between a batch's tries) leaves it alone.
-   */
-  static asText(dir: string, writer: string): BatchInput {
-    return new BatchInput(join(dir, `${textPrefix(writer)}${process.pid}-${randomUUID()}.tsv`));
-  }
+  constructor(private readonly options: BatchInputOptions) {}
 
   /** Removes the text files stopped processes of this writer left in `dir` (writers of one table may share a host). */
   static clearLeftovers(dir: string, writer: string): void {
@@ -54,25 +65,73 @@ export class BatchInput {
   }
 
   add(records: LogRecord[]): void {
-    let text = '';
-    for (const r of records) {
-      if (!this.startOffset.has(r.partition)) this.startOffset.set(r.partition, r.offset);
-      if (this.fd !== undefined && carriable(r.value)) text += `${r.partition}\t${r.offset}\t${r.timestamp}\t${r.value}\n`;
-      else this.held.push(r);
+    for (const record of records) {
+      if (!this.startOffset.has(record.partition)) this.startOffset.set(record.partition, record.offset);
+      this.count++;
+      const routed = routeRecord(record);
+      if (routed.kind === 'skip') continue;
+      const position = this.options.committed.get(routed.owner);
+      if (position === undefined || record.offset < (position.get(record.partition) ?? 0)) continue;
+      const row: LakeRow = { raw: record.value, timestamp: record.timestamp, partition: record.partition, offset: record.offset };
+      if (routed.kind === 'row') {
+        this.addRow(this.fileFor(routed.owner, tableSpecOf(routed.owner)!.table, datePartition(routed.eventTs), row, true), row);
+        this.eventTimes.push(routed.eventTs);
+      } else {
+        const dead: DeadLetterRow = { ...row, raw: routed.raw, reason: routed.reason, writer: routed.owner };
+        this.addRow(this.fileFor(routed.owner, deadLetterDir(routed.owner), datePartition(record.timestamp), row, false), dead);
+      }
     }
-    this.count += records.length;
-    if (text.length > 0) writeSync(this.fd!, text);
+    this.flush();
   }
 
-  /** Closes the text file; the batch takes no more records. */
+  /** Closes the text files; the batch takes no more records. */
   seal(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.flush();
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
   }
 
-  /** Seals and deletes the text file: the batch is done with. */
+  /** Seals and deletes the text files: the batch is done with. */
   discard(): void {
     this.seal();
-    if (this.textPath !== undefined) rmSync(this.textPath, { force: true });
+    for (const file of this.files) if (file.textPath) rmSync(file.textPath, { force: true });
+  }
+
+  private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {
+    const key = `${dir}|${dt}|${row.partition}`;
+    const open = this.open.get(key);
+    if (open && open.rows < this.options.maxFileRows) return open;
+    const file: RowFile = { owner, dir, dt, partition: row.partition, firstOffset: row.offset, lastOffset: row.offset, rows: 0, held: [] };
+    const { textDir, writer } = this.options;
+    if (asText && textDir !== undefined) {
+      file.textPath = join(textDir, `${textPrefix(writer)}${process.pid}-${randomUUID()}.tsv`);
+      this.fds.set(file, openSync(file.textPath, 'w'));
+    }
+    this.open.set(key, file);
+    this.files.push(file);
+    return file;
+  }
+
+  private addRow(file: RowFile, row: LakeRow): void {
+    if (file.textPath !== undefined && !carriable(row.raw)) this.toMemory(file);
+    if (file.textPath !== undefined) this.pending.set(file, (this.pending.get(file) ?? '') + rowLine(row));
+    else file.held.push(row);
+    file.rows++;
+    file.lastOffset = row.offset;
+  }
+
+  /** A value a line cannot carry: the file's rows so far come back into memory, and the rest stay there. */
+  private toMemory(file: RowFile): void {
+    this.flush();
+    closeSync(this.fds.get(file)!);
+    this.fds.delete(file);
+    file.held = parseRowText(readFileSync(file.textPath!, 'utf8'));
+    rmSync(file.textPath!, { force: true });
+    delete file.textPath;
+  }
+
+  private flush(): void {
+    for (const [file, text] of this.pending) writeSync(this.fds.get(file)!, text);
+    this.pending.clear();
   }
 }

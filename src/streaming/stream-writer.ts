@@ -139,7 +139,12 @@ export class StreamWriter {
 
   /** Polls until the trigger has passed, the batch is full, the log is caught up (`--once`) or the writer stops. */
   private async collect(consumed: Positions, pollStart: number, caughtUp: () => boolean): Promise<BatchInput> {
-    const batch = this.lake.parquet.batchTable ? BatchInput.asText(this.lake.scratch.dir, this.options.target) : BatchInput.inMemory();
+    const batch = new BatchInput({
+      committed: this.lake.committed,
+      maxFileRows: this.options.maxFileRows,
+      textDir: this.lake.parquet.writeEventsFromText ? this.lake.scratch.dir : undefined,
+      writer: this.options.target,
+    });
     try {
       while (!this.stopping && batch.count < this.options.maxBatchRecords && !caughtUp()) {
         const left = pollStart + this.options.triggerMs - Date.now();
@@ -207,7 +212,7 @@ export class StreamWriter {
 
   private async commitBatch(batch: BatchInput, pollStart: number, consumed: Positions): Promise<void> {
     const writeStart = Date.now();
-    const files = await writeBatchFiles(batch, this.lake.committed, this.lake, this.options.maxFileRows);
+    const files = await writeBatchFiles(batch, this.lake);
     const commitStart = Date.now();
     const { mergedFiles } = await this.lake.commit(files.moves, consumed);
     await this.reader.commit(consumed);
