@@ -8,7 +8,7 @@ import { queryBench } from './query-bench.js';
 import { serverBench } from './server-bench.js';
 import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
-import { BACKLOG, streamBench } from './stream-bench.js';
+import { BACKLOG, stream5mBench, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
 import { trinoBench } from './trino-bench.js';
 import { writeFiguresJson } from './figures.js';
@@ -21,8 +21,8 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
   return { names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)), jsonPath: file ?? 'bench-figures.json' };
 }
 
-/** Every suite but the cluster ones runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
-const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino'] as const;
+/** Every suite but the cluster ones and `stream-5m` (long) runs by default; `stream-hdfs` needs HDFS and `trino` needs Trino (test/services/). */
+const suites = ['server', 'stream', 'query', 'cli', 'freshness', 'report', 'stream-hdfs', 'trino', 'stream-5m'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -51,6 +51,7 @@ if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli
 if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
+if (chosen.includes('stream-5m')) await stream5mBench();
 if (jsonPath !== undefined) {
   writeFiguresJson(jsonPath, machine);
   console.log(`\nfigures written to ${jsonPath}`);

@@ -35,7 +35,7 @@ export class DuckdbParquetWriter implements ParquetWriter {
   static async create(): Promise<DuckdbParquetWriter> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     // Bounded: a writer stages one batch at a time, and merges stream file to file.
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '256MB' });
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '128MB' });
     return new DuckdbParquetWriter(instance, await instance.connect());
   }
 

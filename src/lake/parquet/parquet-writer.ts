@@ -33,4 +33,5 @@ export interface ParquetWriter {
   close(): Promise<void>;
 }
 
-export const ROW_GROUP_ROWS = 100_000;
+/** Rows per row group: DuckDB buffers a row group per thread while it encodes, so this bounds the writer's memory. */
+export const ROW_GROUP_ROWS = 25_000;

@@ -11,6 +11,8 @@ import type { LakeRow } from './parquet-writer.js';
 /** Longest value a line carries (DuckDB's reader refuses lines past 2 MB; a char is at most 3 bytes of UTF-8). */
 const MAX_TEXT_CHARS = 500_000;
 const SEPARATORS = /[\t\n\r]/;
+/** DuckDB's read buffer (its default is 16 MB per thread): smaller keeps the writer's memory flat. */
+const READ_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** True when the raw value reads back from a line exactly: not empty (that would read as NULL), no separators, not too long. */
 export const carriable = (raw: string): boolean => raw.length > 0 && raw.length <= MAX_TEXT_CHARS && !SEPARATORS.test(raw);
@@ -32,5 +34,5 @@ export function parseRowText(text: string): LakeRow[] {
 
 /** DuckDB's view of a text file, with the column names the staging table has: ts, log_partition, log_offset, raw_event. */
 export const readRowText = (path: string): string =>
-  `read_csv(${sqlString(path)}, delim = '\t', quote = '', escape = '', header = false, auto_detect = false, ` +
+  `read_csv(${sqlString(path)}, delim = '\t', quote = '', escape = '', header = false, auto_detect = false, buffer_size = ${READ_BUFFER_BYTES}, ` +
   `columns = {'ts': 'BIGINT', 'log_partition': 'INTEGER', 'log_offset': 'BIGINT', 'raw_event': 'VARCHAR'})`;
