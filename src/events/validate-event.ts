@@ -65,11 +65,20 @@ export type EventValidation = { ok: true; event: Record<string, unknown>; eventT
 
 /** Checks a parsed JSON value against its type's schema; the reason is one line. */
 export function validateEvent(value: unknown): EventValidation {
+  return validateEventWith(value, true);
+}
+
+/** The same, by the zod validators alone (the plain checks skipped): what they must agree with. */
+export function validateEventBySchema(value: unknown): EventValidation {
+  return validateEventWith(value, false);
+}
+
+function validateEventWith(value: unknown, plainFirst: boolean): EventValidation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'event is not a JSON object' };
   const eventType = (value as { event_type?: unknown }).event_type;
   if (typeof eventType !== 'string') return { ok: false, reason: 'event has no string event_type' };
   if (!Object.hasOwn(validators, eventType)) return { ok: false, reason: `unknown event_type "${eventType.slice(0, 64)}"`, eventType };
-  if (Object.getPrototypeOf(value) === Object.prototype && plainValidators[eventType as EventType](value as Record<string, unknown>)) {
+  if (plainFirst && Object.getPrototypeOf(value) === Object.prototype && plainValidators[eventType as EventType](value as Record<string, unknown>)) {
     return { ok: true, event: value as Record<string, unknown>, eventType: eventType as EventType };
   }
   const result = validators[eventType as EventType].safeParse(value);
