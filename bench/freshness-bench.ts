@@ -49,15 +49,25 @@ export async function freshnessBench(): Promise<void> {
   try {
     const stopLoad = await purchaseLoad(up.url, LOAD_PER_SECOND);
     const started = Date.now();
+    let raced = 0;
     const delays = await probeFreshness(up.url, PROBES, async (quantity) => {
       const engine = await DuckdbQueryEngine.open(localLake(dataDir));
-      const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where username = 'fresh' and quantity = ${quantity}`)).rows as number[][];
-      await engine.close();
-      return visible === 1;
+      try {
+        const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where username = 'fresh' and quantity = ${quantity}`)).rows as number[][];
+        return visible === 1;
+      } catch (error) {
+        // A query that listed a file the compactor has just merged away fails (see the README's known limitations): asked again.
+        if (!/No files found/.test(String(error))) throw error;
+        raced++;
+        return false;
+      } finally {
+        await engine.close();
+      }
     });
     const answered = await stopLoad();
     note(`load: ${fmt(answered / ((Date.now() - started) / 1000))} purchases/s answered 2xx; p50 ${fmt(percentile(delays, 0.5), 2)} s, max ${fmt(Math.max(...delays), 2)} s`);
     figure({ label: '2xx -> visible to query, p95', value: percentile(delays, 0.95), unit: 's', digits: 2, target: { op: '<=', value: 0.5 } });
+    if (raced > 0) note(`${raced} probe queries met a file merged away while they ran, and were asked again`);
     note(`events_buy held in ${(await committedFiles(localLake(dataDir), 'events_buy')).length} files after ${fmt((Date.now() - started) / 1000)} s`);
   } finally {
     await up.stop();
