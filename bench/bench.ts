@@ -11,7 +11,7 @@ import { serverBench } from './server-bench.js';
 import { soakBench } from './soak-bench.js';
 import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
-import { BACKLOG, streamBench } from './stream-bench.js';
+import { BACKLOG, stream5mBench, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
 import { trinoBench } from './trino-bench.js';
 import { verifyBench } from './verify-bench.js';
@@ -26,10 +26,10 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
 }
 
 /**
- * Every suite but the cluster ones and the soak runs by default; `stream-hdfs` needs HDFS, `trino` needs Trino, `kafka`
- * needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
+ * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `trino`
+ * needs Trino, `kafka` needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
-const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'scale', 'soak'] as const;
+const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'scale', 'stream-5m', 'soak'] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -61,6 +61,7 @@ if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
 if (chosen.includes('kafka')) await kafkaBench();
 if (chosen.includes('scale')) await scaleBench();
+if (chosen.includes('stream-5m')) await stream5mBench();
 if (chosen.includes('soak')) await soakBench();
 if (jsonPath !== undefined) {
   writeFiguresJson(jsonPath, machine);

@@ -3,7 +3,7 @@ import { Partitioners } from 'kafkajs';
 import { createKafka, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
 import { benchDir, fmt, GAMEPIPE_BIN } from './bench-process.js';
 import { figure, note, suite } from './figures.js';
-import { benchBuyRecord } from './lake-fixture.js';
+import { buyRecords } from './lake-fixture.js';
 
 const BROKERS = (process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const BACKLOG = Number(process.env.BENCH_KAFKA_EVENTS ?? 1_000_000);
@@ -54,7 +54,7 @@ export async function filledTopic(count: number, partitions = 1): Promise<{ topi
       while (next < count) {
         const from = next;
         next = Math.min(count, next + FILL_BATCH);
-        const messages = Array.from({ length: next - from }, (_, k) => benchBuyRecord(from + k, now));
+        const messages = buyRecords(from, next - from, now + from);
         await producer.send({ topic, acks: 1, messages });
       }
     };

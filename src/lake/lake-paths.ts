@@ -30,8 +30,19 @@ export function parseDataFileName(name: string): Pick<CommittedFile, 'partition'
   return { partition: Number(match[1]), firstOffset: Number(match[2]), lastOffset: Number(match[3]) };
 }
 
-/** UTC date partition of a millisecond timestamp. */
-export const datePartition = (ms: number): string => `dt=${new Date(ms).toISOString().slice(0, 10)}`;
+const DAY_MS = 86_400_000;
+let lastDay = Number.NaN;
+let lastPartition = '';
+
+/** UTC date partition of a millisecond timestamp (the last day's kept: a writer asks for every row, and rows come in runs of one day). */
+export function datePartition(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    lastPartition = `dt=${new Date(ms).toISOString().slice(0, 10)}`;
+    lastDay = day;
+  }
+  return lastPartition;
+}
 
 export const deadLetterDir = (writer: string): string => `events_dead_letter/${writer}`;
 

@@ -5,7 +5,7 @@ import type { LogRecord } from '../eventlog/event-log.js';
 import { UNROUTED } from '../lake/owners.js';
 
 export type Routed =
-  | { kind: 'row'; owner: string; eventTs: number }
+  | { kind: 'row'; owner: string; eventType: string; eventTs: number }
   | { kind: 'dead'; owner: string; reason: string; raw: string }
   | { kind: 'skip' };
 
@@ -25,7 +25,7 @@ function redactForDeadLetter(value: string, parsed: unknown): string {
  * Decides where a log record goes: a row of its type's table, a dead letter with the reason, or
  * nowhere (a `default` event, which has no table, as in the seed).
  */
-export function routeRecord(record: LogRecord): Routed {
+export function routeRecord(record: Pick<LogRecord, 'value'>): Routed {
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.value);
@@ -35,7 +35,7 @@ export function routeRecord(record: LogRecord): Routed {
   const validation = validateEvent(parsed);
   if (validation.ok) {
     const table = tableForEventType(validation.eventType);
-    return table ? { kind: 'row', owner: table.name, eventTs: validation.event.event_ts as number } : { kind: 'skip' };
+    return table ? { kind: 'row', owner: table.name, eventType: validation.eventType, eventTs: validation.event.event_ts as number } : { kind: 'skip' };
   }
   const table = validation.eventType === undefined ? undefined : tableForEventType(validation.eventType);
   return { kind: 'dead', owner: table?.name ?? UNROUTED, reason: validation.reason, raw: redactForDeadLetter(record.value, parsed) };

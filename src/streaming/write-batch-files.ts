@@ -1,30 +1,17 @@
-import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import type { FileMove, LakeCommitter } from '../lake/commit/lake-committer.js';
-import { datePartition, dataFileName, deadLetterDir } from '../lake/lake-paths.js';
+import { dataFileName } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
-import type { DeadLetterRow, LakeRow, ParquetWriter } from '../lake/parquet/parquet-writer.js';
+import type { DeadLetterRow, ParquetWriter } from '../lake/parquet/parquet-writer.js';
 import type { ScratchDir } from '../lake/storage/local/scratch-dir.js';
-import { routeRecord } from './route-record.js';
-
-interface FileGroup {
-  owner: string;
-  /** Table directory relative to the lake root. */
-  dir: string;
-  dt: string;
-  dead: boolean;
-  rows: (LakeRow | DeadLetterRow)[];
-}
+import type { BatchInput, RowFile } from './batch-input.js';
+import { eventTimeStats, type EventTimeStats } from './freshness.js';
 
 export interface BatchFiles {
   moves: FileMove[];
   rowsWritten: number;
   deadLetters: number;
-  /** event_ts of every table row written, to measure freshness once they are committed. */
-  eventTimes: number[];
-}
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+  /** The event times of the table rows written, to measure freshness once they are committed. */
+  eventTimes: EventTimeStats | undefined;
 }
 
 export interface BatchFileWriters {
@@ -33,59 +20,35 @@ export interface BatchFileWriters {
   committer: LakeCommitter;
 }
 
-/**
- * Step 1 of a batch (STAGED): routes the records to their owners' tables or dead letters, writes
- * one Parquet file per table, date partition and log partition (split past `maxFileRows`) and
- * stages it in the lake. Records below an owner's committed position are already there: skipped.
- */
-export async function writeBatchFiles(
-  records: LogRecord[],
-  committed: Map<string, Positions>,
-  { parquet, scratch, committer }: BatchFileWriters,
-  maxFileRows: number,
-): Promise<BatchFiles> {
-  const eventTimes: number[] = [];
-  const groups = new Map<string, FileGroup>();
-  const add = (group: Omit<FileGroup, 'rows'>, partition: number, row: LakeRow | DeadLetterRow) => {
-    const key = `${group.dir}|${group.dt}|${partition}`;
-    let existing = groups.get(key);
-    if (!existing) groups.set(key, (existing = { ...group, rows: [] }));
-    existing.rows.push(row);
-  };
-  for (const record of records) {
-    const routed = routeRecord(record);
-    if (routed.kind === 'skip') continue;
-    const position = committed.get(routed.owner);
-    if (position === undefined || record.offset < (position.get(record.partition) ?? 0)) continue;
-    const log = { timestamp: record.timestamp, partition: record.partition, offset: record.offset };
-    if (routed.kind === 'row') {
-      const dir = tableSpecOf(routed.owner)!.table;
-      add({ owner: routed.owner, dir, dt: datePartition(routed.eventTs), dead: false }, record.partition, { raw: record.value, ...log });
-      eventTimes.push(routed.eventTs);
-    } else {
-      const row: DeadLetterRow = { raw: routed.raw, ...log, reason: routed.reason, writer: routed.owner };
-      add({ owner: routed.owner, dir: deadLetterDir(routed.owner), dt: datePartition(record.timestamp), dead: true }, record.partition, row);
-    }
-  }
+/** Encodes one file of the batch into a local Parquet file. */
+function encode(parquet: ParquetWriter, file: RowFile, local: string): Promise<void> {
+  const spec = tableSpecOf(file.owner);
+  const dead = file.dir !== spec?.table;
+  if (dead) return parquet.writeDeadLetters(local, file.held as DeadLetterRow[]);
+  if (file.textPath !== undefined) return parquet.writeEventsFromText!(local, spec, file.textPath);
+  return parquet.writeEvents(local, spec, file.held);
+}
 
+/**
+ * Step 1 of a batch (STAGED): writes each of the batch's files (one per table or dead-letter
+ * directory, date partition and log partition, already routed as the records were read) as
+ * Parquet, and stages it in the lake.
+ */
+export async function writeBatchFiles(batch: BatchInput, { parquet, scratch, committer }: BatchFileWriters): Promise<BatchFiles> {
   const moves: FileMove[] = [];
   let rowsWritten = 0;
   let deadLetters = 0;
-  for (const group of groups.values()) {
-    for (const rows of chunks(group.rows, maxFileRows)) {
-      const local = scratch.newPath();
-      try {
-        if (group.dead) await parquet.writeDeadLetters(local, rows as DeadLetterRow[]);
-        else await parquet.writeEvents(local, tableSpecOf(group.owner)!, rows);
-      } catch (error) {
-        scratch.remove(local);
-        throw error;
-      }
-      const to = `${group.dir}/${group.dt}/${dataFileName(rows[0]!.partition, rows[0]!.offset, rows.at(-1)!.offset)}`;
-      moves.push({ from: await committer.stage(local, rows[0]!.partition), to });
-      if (group.dead) deadLetters += rows.length;
-      else rowsWritten += rows.length;
+  for (const file of batch.files) {
+    const local = scratch.newPath();
+    try {
+      await encode(parquet, file, local);
+    } catch (error) {
+      scratch.remove(local);
+      throw error;
     }
+    moves.push({ from: await committer.stage(local, file.partition), to: `${file.dir}/${file.dt}/${dataFileName(file.partition, file.firstOffset, file.lastOffset)}` });
+    if (file.dir === tableSpecOf(file.owner)?.table) rowsWritten += file.rows;
+    else deadLetters += file.rows;
   }
-  return { moves, rowsWritten, deadLetters, eventTimes };
+  return { moves, rowsWritten, deadLetters, eventTimes: eventTimeStats(batch.eventTimes) };
 }

@@ -112,7 +112,7 @@ export class LogReconciler {
   private routeOf(record: LogRecord, type: string, eventTs: number, count: number): Routed {
     const owner = tableForEventType(type)?.name;
     const holder = count > 0 ? this.files[this.index.files(record.partition, record.offset)[0]!] : undefined;
-    if (owner && holder && !holder.dead && !Number.isNaN(eventTs)) return { kind: 'row', owner, eventTs };
+    if (owner && holder && !holder.dead && !Number.isNaN(eventTs)) return { kind: 'row', owner, eventType: type, eventTs };
     return routeRecord(record);
   }
 

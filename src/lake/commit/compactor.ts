@@ -22,19 +22,26 @@ export const defaultCompaction: CompactionPolicy = { smallFileBytes: 8 * 1024 * 
 /** The table a directory such as `events_buy/dt=2026-11-28` belongs to. */
 const specOf = (dir: string): TableSpec => tableSpecs.find((t) => t.table === dir.split('/')[0]) ?? deadLetterSpec;
 
-/** Runs of adjacent small files of one log partition, each adding up to at most the target size. */
+/**
+ * Runs of adjacent small files of one log partition and of one size tier (sizes within a factor
+ * of minFiles / 2 of the run's first), each adding up to at most the target size. Tiers keep a
+ * merged file out of the next run of batch-sized files, so a row is rewritten once per tier (a
+ * handful of times), not once per merge; files sized right at first write are never rewritten.
+ */
 function smallRuns(files: CommittedFile[], policy: CompactionPolicy): CommittedFile[][] {
   const runs: CommittedFile[][] = [];
   let run: CommittedFile[] = [];
   let runBytes = 0;
+  const tierFactor = Math.max(2, policy.minFiles / 2);
   const close = () => {
     if (run.length >= policy.minFiles) runs.push(run);
     run = [];
     runBytes = 0;
   };
+  const sameTier = (file: CommittedFile) => file.size <= run[0]!.size * tierFactor && file.size * tierFactor >= run[0]!.size;
   for (const file of files) {
     const small = file.size < policy.smallFileBytes;
-    if (!small || (run.length > 0 && run[0]!.partition !== file.partition) || runBytes + file.size > policy.targetFileBytes) close();
+    if (!small || (run.length > 0 && (run[0]!.partition !== file.partition || !sameTier(file))) || runBytes + file.size > policy.targetFileBytes) close();
     if (!small) continue;
     run.push(file);
     runBytes += file.size;

@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbType } from '../../events/field-types.js';
 import { logColumns, type TableSpec } from '../../events/tables.js';
 import { sqlIdentifier, sqlString } from '../../util/duckdb-sql.js';
+import { readRowText } from './row-text.js';
 import { ROW_GROUP_ROWS, type DeadLetterRow, type LakeRow, type ParquetWriter } from './parquet-writer.js';
 
 const logColumnNames = new Set(logColumns.map((c) => c.name));
@@ -10,7 +11,7 @@ const logColumnNames = new Set(logColumns.map((c) => c.name));
  * The SELECT that turns staged rows (raw JSON plus log metadata) into the table's typed columns.
  * DuckDB's json_transform does the extraction natively: far faster than building columns in JS.
  */
-function typedSelect(spec: TableSpec): string {
+function typedSelect(spec: TableSpec, source = 'staging'): string {
   const eventColumns = spec.columns.filter((c) => !logColumnNames.has(c.name));
   const struct = Object.fromEntries(eventColumns.map((c) => [c.name, c.type === 'timestamp_ms' ? 'BIGINT' : duckdbType[c.type]]));
   const select = spec.columns.map((c) => {
@@ -19,7 +20,7 @@ function typedSelect(spec: TableSpec): string {
     if (c.type === 'timestamp_ms') return `epoch_ms(j.${sqlIdentifier(c.name)})::TIMESTAMP_MS AS ${sqlIdentifier(c.name)}`;
     return `j.${sqlIdentifier(c.name)} AS ${sqlIdentifier(c.name)}`;
   });
-  return `SELECT ${select.join(', ')} FROM (SELECT *, json_transform(raw_event, ${sqlString(JSON.stringify(struct))}) AS j FROM staging)`;
+  return `SELECT ${select.join(', ')} FROM (SELECT *, json_transform(raw_event, ${sqlString(JSON.stringify(struct))}) AS j FROM ${source})`;
 }
 
 const COPY_OPTIONS = `(FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
@@ -34,7 +35,7 @@ export class DuckdbParquetWriter implements ParquetWriter {
   static async create(): Promise<DuckdbParquetWriter> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     // Bounded: a writer stages one batch at a time, and merges stream file to file.
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '256MB' });
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '128MB' });
     return new DuckdbParquetWriter(instance, await instance.connect());
   }
 
@@ -48,6 +49,10 @@ export class DuckdbParquetWriter implements ParquetWriter {
     await this.connection.run(
       `COPY (SELECT raw_event, epoch_ms(ts)::TIMESTAMP_MS AS "timestamp", log_partition, log_offset, reason, writer FROM staging) TO ${sqlString(path)} ${COPY_OPTIONS}`,
     );
+  }
+
+  async writeEventsFromText(path: string, spec: TableSpec, textPath: string): Promise<void> {
+    await this.connection.run(`COPY (${typedSelect(spec, readRowText(textPath))}) TO ${sqlString(path)} ${COPY_OPTIONS}`);
   }
 
   /** The sources are disjoint and given in log order; DuckDB keeps that order without a sort. */

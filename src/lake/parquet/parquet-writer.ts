@@ -25,7 +25,13 @@ export interface ParquetWriter {
   writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void>;
   /** One file at `path` with every row of `sources` (files of the table `spec`), in log order. */
   merge(path: string, spec: TableSpec, sources: string[]): Promise<void>;
+  /**
+   * Rows of an event table from a local text file of rows (see row-text.ts), read by the encoder
+   * itself: no row passes through JavaScript. Only encoders that can read the text have it.
+   */
+  writeEventsFromText?(path: string, spec: TableSpec, textPath: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export const ROW_GROUP_ROWS = 100_000;
+/** Rows per row group: DuckDB buffers a row group per thread while it encodes, so this bounds the writer's memory. */
+export const ROW_GROUP_ROWS = 25_000;

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogRecord, Positions } from '../eventlog/event-log.js';
+import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
+import { tableSpecOf } from '../lake/owners.js';
+import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
+import { carriable, parseRowText, rowLine } from '../lake/parquet/row-text.js';
+import { isProcessAlive } from '../util/process-alive.js';
+import { routeRecord } from './route-record.js';
+
+/** The rows of one file to write: one table (or an owner's dead letters), date partition and log partition. */
+export interface RowFile {
+  owner: string;
+  /** Table directory relative to the lake root. */
+  dir: string;
+  dt: string;
+  partition: number;
+  firstOffset: number;
+  lastOffset: number;
+  rows: number;
+  /** Where the rows are, as text (see row-text.ts): table rows, while every value fits on a line. */
+  textPath?: string;
+  /** Otherwise, in memory. */
+  held: LakeRow[];
+}
+
+export interface BatchInputOptions {
+  /** Per owner, the committed position: records before it are already in the lake. */
+  committed: Map<string, Positions>;
+  maxFileRows: number;
+  /** Where table rows go as text, when the Parquet encoder reads text (else they are held in memory). */
+  textDir?: string;
+  writer: string;
+}
+
+const textPrefix = (writer: string) => `batch-${writer}-`;
+
+/**
+ * A batch being read: each record is routed as it arrives (validated, to its table's file or its
+ * owner's dead letters; records already in the lake skipped), and table rows go straight to local
+ * text files that the encoder reads, so memory holds only the dead letters and the odd value a
+ * line cannot carry, whatever the batch's size. Files are split past `maxFileRows`.
+ */
+export class BatchInput {
+  /** Per log partition, the offset of the batch's first record. */
+  readonly startOffset: Positions = new Map();
+  readonly files: RowFile[] = [];
+  /** event_ts of every table row, to measure freshness once they are committed. */
+  readonly eventTimes: number[] = [];
+  count = 0;
+  private readonly open = new Map<string, RowFile>();
+  private readonly fds = new Map<RowFile, number>();
+  private readonly pending = new Map<RowFile, string>();
+
+  constructor(private readonly options: BatchInputOptions) {}
+
+  /** Removes the text files stopped processes of this writer left in `dir` (writers of one table may share a host). */
+  static clearLeftovers(dir: string, writer: string): void {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(textPrefix(writer))) continue;
+      const pid = Number(name.slice(textPrefix(writer).length).split('-')[0]);
+      if (!isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  }
+
+  add(records: LogRecord[]): void {
+    for (const record of records) {
+      if (!this.startOffset.has(record.partition)) this.startOffset.set(record.partition, record.offset);
+      this.count++;
+      const routed = routeRecord(record);
+      if (routed.kind === 'skip') continue;
+      const position = this.options.committed.get(routed.owner);
+      if (position === undefined || record.offset < (position.get(record.partition) ?? 0)) continue;
+      const row: LakeRow = { raw: record.value, timestamp: record.timestamp, partition: record.partition, offset: record.offset };
+      if (routed.kind === 'row') {
+        this.addRow(this.fileFor(routed.owner, tableSpecOf(routed.owner)!.table, datePartition(routed.eventTs), row, true), row);
+        this.eventTimes.push(routed.eventTs);
+      } else {
+        const dead: DeadLetterRow = { ...row, raw: routed.raw, reason: routed.reason, writer: routed.owner };
+        this.addRow(this.fileFor(routed.owner, deadLetterDir(routed.owner), datePartition(record.timestamp), row, false), dead);
+      }
+    }
+    this.flush();
+  }
+
+  /** Closes the text files; the batch takes no more records. */
+  seal(): void {
+    this.flush();
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  /** Seals and deletes the text files: the batch is done with. */
+  discard(): void {
+    this.seal();
+    for (const file of this.files) if (file.textPath) rmSync(file.textPath, { force: true });
+  }
+
+  private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {
+    const key = `${dir}|${dt}|${row.partition}`;
+    const open = this.open.get(key);
+    if (open && open.rows < this.options.maxFileRows) return open;
+    const file: RowFile = { owner, dir, dt, partition: row.partition, firstOffset: row.offset, lastOffset: row.offset, rows: 0, held: [] };
+    const { textDir, writer } = this.options;
+    if (asText && textDir !== undefined) {
+      file.textPath = join(textDir, `${textPrefix(writer)}${process.pid}-${randomUUID()}.tsv`);
+      this.fds.set(file, openSync(file.textPath, 'w'));
+    }
+    this.open.set(key, file);
+    this.files.push(file);
+    return file;
+  }
+
+  private addRow(file: RowFile, row: LakeRow): void {
+    if (file.textPath !== undefined && !carriable(row.raw)) this.toMemory(file);
+    if (file.textPath !== undefined) this.pending.set(file, (this.pending.get(file) ?? '') + rowLine(row));
+    else file.held.push(row);
+    file.rows++;
+    file.lastOffset = row.offset;
+  }
+
+  /** A value a line cannot carry: the file's rows so far come back into memory, and the rest stay there. */
+  private toMemory(file: RowFile): void {
+    this.flush();
+    closeSync(this.fds.get(file)!);
+    this.fds.delete(file);
+    file.held = parseRowText(readFileSync(file.textPath!, 'utf8'));
+    rmSync(file.textPath!, { force: true });
+    delete file.textPath;
+  }
+
+  private flush(): void {
+    for (const [file, text] of this.pending) writeSync(this.fds.get(file)!, text);
+    this.pending.clear();
+  }
+}
