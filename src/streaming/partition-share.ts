@@ -2,6 +2,7 @@ import { isGamepipeError } from '../errors.js';
 import type { EventLogReader } from '../eventlog/event-log.js';
 import { WriterGroup } from '../lake/commit/writer-group.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
+import { writerStatusPath } from '../metrics/writer-status.js';
 
 /** How often a grouped writer looks at its group again (a killed member's partitions move within its lease's time to live). */
 const REBALANCE_EVERY_MS = 1000;
@@ -20,16 +21,22 @@ export class PartitionShare {
     private readonly lake: LakeWriter,
     private readonly reader: EventLogReader,
     private readonly group: WriterGroup | undefined,
+    private readonly target: string,
   ) {}
 
   static async open(lake: LakeWriter, reader: EventLogReader, target: string, grouped: boolean): Promise<PartitionShare> {
     if (!grouped) {
       await lake.claim([...(await reader.endOffsets()).keys()]);
-      return new PartitionShare(lake, reader, undefined);
+      return new PartitionShare(lake, reader, undefined, target);
     }
-    const share = new PartitionShare(lake, reader, await WriterGroup.join(lake.storage, target));
+    const share = new PartitionShare(lake, reader, await WriterGroup.join(lake.storage, target), target);
     await share.rebalance();
     return share;
+  }
+
+  /** The name of this writer's status record: its table, and its group member id when it shares the table with others. */
+  get statusName(): string {
+    return this.group ? `${this.group.target}+${this.group.id}` : this.target;
   }
 
   holds(partition: number): boolean {
@@ -66,7 +73,10 @@ export class PartitionShare {
     return joined || leaving.length > 0;
   }
 
+  /** Leaves the group; a member's own status record goes with it (a lone writer's stays, for the next one to take up). */
   async leave(): Promise<void> {
-    await this.group?.leave();
+    if (!this.group) return;
+    await this.group.leave();
+    await this.lake.storage.delete(writerStatusPath(this.statusName)).catch(() => false);
   }
 }

@@ -86,7 +86,7 @@ export class StreamWriter {
     private readonly share: PartitionShare,
   ) {
     this.partitions = options.registry ? new PartitionAnnouncer(options.registry) : undefined;
-    this.status = new WriterStatusRecorder(lake.storage, options.target);
+    this.status = new WriterStatusRecorder(lake.storage, share.statusName);
   }
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {

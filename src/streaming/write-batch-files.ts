@@ -39,13 +39,7 @@ export async function writeBatchFiles(batch: BatchInput, { parquet, scratch, com
   let rowsWritten = 0;
   let deadLetters = 0;
   for (const file of batch.files) {
-    const local = scratch.newPath();
-    try {
-      await encode(parquet, file, local);
-    } catch (error) {
-      scratch.remove(local);
-      throw error;
-    }
+    const local = await scratch.write((path) => encode(parquet, file, path));
     moves.push({ from: await committer.stage(local, file.partition), to: `${file.dir}/${file.dt}/${dataFileName(file.partition, file.firstOffset, file.lastOffset)}` });
     if (file.dir === tableSpecOf(file.owner)?.table) rowsWritten += file.rows;
     else deadLetters += file.rows;

@@ -84,9 +84,9 @@ export class Compactor {
       for (const run of smallRuns(files, this.policy)) {
         const partition = run[0]!.partition;
         const sources = await Promise.all(run.map((f) => this.scratch.localCopy(this.storage, f.path)));
-        const merged = this.scratch.newPath();
+        let merged: string;
         try {
-          await this.parquet.merge(merged, specOf(dir), sources.map((s) => s.path));
+          merged = await this.scratch.write((path) => this.parquet.merge(path, specOf(dir), sources.map((s) => s.path)));
         } finally {
           for (const source of sources) source.release();
         }

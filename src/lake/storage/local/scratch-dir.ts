@@ -14,6 +14,10 @@ import { LocalLakeStorage } from './local-lake-storage.js';
  */
 const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
 
+/** ENOSPC or EDQUOT, from Node or as the message of an encoder that reports it in text (DuckDB). */
+const isDiskFull = (error: unknown): boolean =>
+  ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '') || /No space left on device|Disk quota exceeded/.test(String((error as Error).message));
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
@@ -45,6 +49,26 @@ export class ScratchDir {
 
   remove(path: string): void {
     rmSync(path, { force: true });
+  }
+
+  /**
+   * A new local file written by `produce` (a Parquet encoder), or none: a failure removes what it
+   * left, and a disk that fills up mid-file (the encoder's own ENOSPC error) is LAKE_UNAVAILABLE,
+   * retriable like a disk found full before starting.
+   */
+  async write(produce: (path: string) => Promise<void>): Promise<string> {
+    const path = this.newPath();
+    try {
+      await produce(path);
+      return path;
+    } catch (error) {
+      this.remove(path);
+      if (!isDiskFull(error)) throw error;
+      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} filled up while a file was written`, {
+        hint: 'free some space; writers resume where they stopped',
+        cause: error,
+      });
+    }
   }
 
   /** Removes what this process, or a stopped process of this writer, left behind; never a live one's files. */
