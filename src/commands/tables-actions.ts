@@ -52,6 +52,12 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
 
 export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tablesCompactOptions> = async ({ args: { which }, options, config: resolveConfig }) => {
   const config = resolveConfig();
+  const engine = engineChoice(config);
+  if (engine !== 'duckdb' && !config.metastoreUrl) {
+    throw new GamepipeError('CONFIG_INVALID', `compacting closed partitions under ${engine} needs the Hive metastore behind it (--metastore-url): nothing was compacted`, {
+      hint: 'e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition\'s location atomically',
+    });
+  }
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
     const parquet = await createParquetWriter();

@@ -52,7 +52,8 @@ export async function currentGenerationDir(storage: Pick<LakeStorage, 'list'>, d
  */
 export async function dateFiles(storage: LakeStorage, dateDir: string): Promise<CommittedFile[]> {
   const generations = await generationsOf(storage, dateDir);
-  const files = (await Promise.all(generations.map((g) => filesIn(storage, g.dir)))).flat().sort(byPosition);
+  // Newest generation first: of two files with the same offsets (a file compaction rewrote alone), the newer one is read.
+  const files = (await Promise.all(generations.reverse().map((g) => filesIn(storage, g.dir)))).flat().sort(byPosition);
   return splitMerged(files).visible;
 }
 

@@ -229,7 +229,7 @@ async function deleteOlderGenerations(storage: LakeStorage, policy: ClosedPartit
   for (const older of (await generationsOf(storage, dateDir)).filter((g) => g.generation < current.generation)) {
     const entries = await storage.list(older.dir);
     // A file still visible is a late one nothing holds yet: it stays, for the next run to compact.
-    for (const entry of entries.filter((e) => !e.isDirectory === false && parseDataFileName(e.name) !== null && !visible.has(e.path))) {
+    for (const entry of entries.filter((e) => !e.isDirectory && parseDataFileName(e.name) !== null && !visible.has(e.path))) {
       if (await storage.delete(entry.path)) deleted++;
     }
     if (older.generation > 0 && (await storage.list(older.dir)).every((e) => e.name === SWITCHED_MARK)) await storage.delete(older.dir, { recursive: true });
