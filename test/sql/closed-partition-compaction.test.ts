@@ -4,7 +4,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
+import { GamepipeError } from '../../src/errors.js';
 import { tableSpecs } from '../../src/events/tables.js';
+import { compactClosedPartitions, defaultClosedPartitionPolicy, type PartitionLocations } from '../../src/lake/commit/closed-partition-compactor.js';
+import { createParquetWriter } from '../../src/lake/parquet/create-parquet-writer.js';
+import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import { recoverPositions } from '../../src/lake/commit/recover-positions.js';
 import { partitionLocation } from '../../src/sql/engines/hive-metastore/hive-metastore-objects.js';
 import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
@@ -74,10 +78,49 @@ describe('tables compact on a DuckDB lake', () => {
     const third = gamepipe(['tables', 'compact', 'buy', '--data-dir', dataDir, '--grace', '1s']);
     assert.equal(third.status, 0, third.stderr);
     assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED)), [], 'generation 0 is deleted after the grace period');
-    assert.equal(existsSync(join(dataDir, 'lake', CLOSED, '_gen-1')), false, 'generation 1 is deleted after the grace period');
+    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')), [], 'generation 1 is deleted after the grace period');
     assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-2')).sort(), ['events+0+0+5009.parquet', 'events+1+0+999.parquet']);
     assert.equal(await duckdbCount(dataDir, DAY), TOTAL + 10);
     assert.deepEqual(await recoverPositions(localLake(dataDir), 'buy'), positionsBefore);
+  });
+
+  it('finishes at the next run a compaction whose switch failed, deleting nothing readers are on meanwhile', async () => {
+    const dataDir = tempDir('gamepipe-closed-');
+    await smallFiles(dataDir);
+    // The partition's location as a metastore keeps it; the first switch fails as a metastore that went away.
+    let readFrom = CLOSED;
+    let failNext = true;
+    const locations: PartitionLocations = {
+      partitionDir: async () => readFrom,
+      switchPartition: async (_spec, _dir, to, from) => {
+        if (failNext) {
+          failNext = false;
+          throw new GamepipeError('METASTORE_UNAVAILABLE', 'the metastore went away');
+        }
+        assert.equal(from, readFrom);
+        readFrom = to;
+      },
+    };
+    const parquet = await createParquetWriter();
+    const compaction = {
+      storage: localLake(dataDir),
+      parquet,
+      scratch: new ScratchDir(join(dataDir, 'lake', '_scratch'), 'compact'),
+      locations,
+      policy: { ...defaultClosedPartitionPolicy, graceMs: 0 },
+    };
+    try {
+      await assert.rejects(compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]), /the metastore went away/);
+      assert.equal(readFrom, CLOSED);
+      assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED)).length, 40, 'the files readers are on stay');
+      assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')).length, 2);
+      const outcomes = await compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]);
+      assert.deepEqual(outcomes, [{ dateDir: CLOSED, switched: true, deleted: 40 }]);
+      assert.equal(readFrom, `${CLOSED}/_gen-1`);
+      assert.equal(await duckdbCount(dataDir, DAY), TOTAL);
+    } finally {
+      await parquet.close();
+    }
   });
 
   it('refuses, in one line and changing nothing, under Trino without a metastore URL', async () => {
@@ -156,5 +199,17 @@ describe('tables compact on a Trino over a Hive metastore', () => {
     }
     assert.equal(await duckdbCount(dataDir, DAY), TOTAL, 'DuckDB counts the same');
     assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED)), [], 'the small files are gone after the grace period');
+
+    // A metastore that lost the partition: `tables create` declares it again at the current generation.
+    assert.equal(await metastore.dropPartition(schema, 'events_buy', `dt=${DAY}`), true);
+    const again = gamepipe(['tables', 'create', 'buy', ...cluster]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(partitionLocation((await metastore.getPartition(schema, 'events_buy', `dt=${DAY}`))!) ?? '', new RegExp(`/${CLOSED}/_gen-1$`));
+    const recount = new PrestoQueryEngine({ engine: 'trino', url: TRINO_ON_HIVE_METASTORE_URL, user: 'gamepipe-test', schema });
+    try {
+      assert.equal(Number((await queryAll(recount, `SELECT count(*) FROM events_buy WHERE dt = '${DAY}'`)).rows[0]![0]), TOTAL);
+    } finally {
+      await recount.close();
+    }
   });
 });

@@ -119,7 +119,9 @@ describe('HiveTableRegistry through Trino', () => {
     const elsewhere = new HiveTableRegistry({ engine, catalog: 'hive', schema, lakeUri: 'file:///elsewhere/lake/' });
     const moved = await rejection(elsewhere.create([buySpec]));
     assert.equal(moved.code, 'TABLE_MISMATCH');
-    assert.equal(moved.message, `events_buy: location ${new LocalLakeStorage(lakeDir).uri}/events_buy in the metastore, file:///elsewhere/lake/events_buy expected`);
+    // A Thrift metastore keeps `file:///x` as `file:/x`; the file metastore keeps it as written.
+    const declaredAt = `file:(//)?${lakeDir.replaceAll('/', '\\/')}\\/events_buy`;
+    assert.match(moved.message, new RegExp(`^events_buy: location ${declaredAt} in the metastore, file:///elsewhere/lake/events_buy expected$`));
   });
 
   it('gives the same sword count to the Trino CLI, run as the original ran presto', async (t) => {

@@ -224,15 +224,15 @@ async function deleteOlderGenerations(storage: LakeStorage, policy: ClosedPartit
   const mark = await storage.read(`${current.dir}/${SWITCHED_MARK}`);
   if (current.generation === 0 || mark === null) return 0;
   if (now - (JSON.parse(mark.toString()) as { switchedMs: number }).switchedMs < policy.graceMs) return 0;
-  const visible = new Set((await dateFiles(storage, dateDir)).map((f) => f.path));
   let deleted = 0;
   for (const older of (await generationsOf(storage, dateDir)).filter((g) => g.generation < current.generation)) {
-    const entries = await storage.list(older.dir);
+    const entries = (await storage.list(older.dir)).filter((e) => !e.isDirectory && parseDataFileName(e.name) !== null);
+    // Listed after the entries: a late file written meanwhile is either not among them or seen here.
+    const visible = new Set((await dateFiles(storage, dateDir)).map((f) => f.path));
     // A file still visible is a late one nothing holds yet: it stays, for the next run to compact.
-    for (const entry of entries.filter((e) => !e.isDirectory && parseDataFileName(e.name) !== null && !visible.has(e.path))) {
+    for (const entry of entries.filter((e) => !visible.has(e.path))) {
       if (await storage.delete(entry.path)) deleted++;
     }
-    if (older.generation > 0 && (await storage.list(older.dir)).every((e) => e.name === SWITCHED_MARK)) await storage.delete(older.dir, { recursive: true });
   }
   return deleted;
 }
