@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
 import { tableSpecs } from '../../src/events/tables.js';
-import { compactClosedPartitions, defaultClosedPartitionPolicy, type PartitionLocations } from '../../src/lake/commit/closed-partition-compactor.js';
+import { ClosedPartitionSchedule, compactClosedPartitions, defaultClosedPartitionPolicy, type PartitionLocations } from '../../src/lake/commit/closed-partition-compactor.js';
 import { createParquetWriter } from '../../src/lake/parquet/create-parquet-writer.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import { recoverPositions } from '../../src/lake/commit/recover-positions.js';
@@ -42,6 +42,26 @@ async function smallFiles(dataDir: string): Promise<void> {
 
 const dataFilesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.parquet')) : []);
 const duckdbCount = async (dataDir: string, day: string) => Number((await queryLake(dataDir, `SELECT count(*) FROM events_buy WHERE dt = DATE '${day}'`))[0]![0]);
+/** A partition's location as a metastore keeps it, whose first switch fails as a metastore that went away. */
+function metastoreFailingFirstSwitch(): { readFrom: string; locations: PartitionLocations } {
+  let failNext = true;
+  const state: { readFrom: string; locations: PartitionLocations } = {
+    readFrom: CLOSED,
+    locations: {
+      partitionDir: async () => state.readFrom,
+      switchPartition: async (_spec, _dir, to, from) => {
+        if (failNext) {
+          failNext = false;
+          throw new GamepipeError('METASTORE_UNAVAILABLE', 'the metastore went away');
+        }
+        assert.equal(from, state.readFrom);
+        state.readFrom = to;
+      },
+    },
+  };
+  return state;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const run = promisify(execFile);
 
@@ -87,20 +107,8 @@ describe('tables compact on a DuckDB lake', () => {
   it('finishes at the next run a compaction whose switch failed, deleting nothing readers are on meanwhile', async () => {
     const dataDir = tempDir('gamepipe-closed-');
     await smallFiles(dataDir);
-    // The partition's location as a metastore keeps it; the first switch fails as a metastore that went away.
-    let readFrom = CLOSED;
-    let failNext = true;
-    const locations: PartitionLocations = {
-      partitionDir: async () => readFrom,
-      switchPartition: async (_spec, _dir, to, from) => {
-        if (failNext) {
-          failNext = false;
-          throw new GamepipeError('METASTORE_UNAVAILABLE', 'the metastore went away');
-        }
-        assert.equal(from, readFrom);
-        readFrom = to;
-      },
-    };
+    const metastore = metastoreFailingFirstSwitch();
+    const locations = metastore.locations;
     const parquet = await createParquetWriter();
     const compaction = {
       storage: localLake(dataDir),
@@ -111,13 +119,36 @@ describe('tables compact on a DuckDB lake', () => {
     };
     try {
       await assert.rejects(compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]), /the metastore went away/);
-      assert.equal(readFrom, CLOSED);
+      assert.equal(metastore.readFrom, CLOSED);
       assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED)).length, 40, 'the files readers are on stay');
       assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')).length, 2);
       const outcomes = await compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]);
       assert.deepEqual(outcomes, [{ dateDir: CLOSED, switched: true, deleted: 40 }]);
-      assert.equal(readFrom, `${CLOSED}/_gen-1`);
+      assert.equal(metastore.readFrom, `${CLOSED}/_gen-1`);
       assert.equal(await duckdbCount(dataDir, DAY), TOTAL);
+    } finally {
+      await parquet.close();
+    }
+  });
+
+  it('runs from a writer at most once per period, a failure logged and finished by a later run', async () => {
+    const dataDir = tempDir('gamepipe-closed-');
+    await smallFiles(dataDir);
+    const metastore = metastoreFailingFirstSwitch();
+    let clock = Date.now();
+    const parquet = await createParquetWriter();
+    const scratch = new ScratchDir(join(dataDir, 'lake', '_scratch'), 'compact');
+    const policy = { ...defaultClosedPartitionPolicy, graceMs: 0 };
+    const schedule = new ClosedPartitionSchedule({ storage: localLake(dataDir), parquet, scratch, locations: metastore.locations, policy, now: () => clock }, 60_000);
+    const run = () => schedule.runIfDue([buySpec], (spec) => [spec.table]);
+    try {
+      assert.deepEqual(await run(), [], 'the failed switch is logged, not thrown');
+      clock += 59_000;
+      assert.deepEqual(await run(), [], 'not due yet');
+      assert.equal(metastore.readFrom, CLOSED);
+      clock += 1_000;
+      assert.deepEqual(await run(), [{ dateDir: CLOSED, switched: true, deleted: 40 }]);
+      assert.equal(metastore.readFrom, `${CLOSED}/_gen-1`);
     } finally {
       await parquet.close();
     }
