@@ -130,7 +130,7 @@ export class HiveTableRegistry implements TableRegistry {
     const { catalog, schema } = this.options;
     if (!partitions) {
       await this.rows(`CALL ${trinoName(catalog, 'system', 'sync_partition_metadata')}(${trinoString(schema)}, ${trinoString(spec.table)}, 'ADD')`);
-      if (this.options.metastoreUrl) await this.alignGenerations(spec);
+      await this.alignGenerations(spec);
       return;
     }
     const known = new Set((await this.partitionValues(spec)).map(([dt]) => dt));
@@ -223,7 +223,8 @@ export class HiveTableRegistry implements TableRegistry {
 
   /**
    * Partitions just registered by `sync_partition_metadata` point at their `dt=` directory: one
-   * that compaction has moved on to a newer generation is pointed there (its older files may be gone).
+   * that compaction has moved on to a newer generation is pointed there (its older files may be
+   * gone). That takes the metastore: without --metastore-url a compacted day fails CONFIG_INVALID.
    */
   private async alignGenerations(spec: TableSpec): Promise<void> {
     const { storage } = this.options;
