@@ -167,7 +167,7 @@ async function compactDatePartition(
   // Asked first, so that a registry that cannot switch refuses before anything is written.
   let readFrom = await locations.partitionDir(spec, dateDir);
   outcome.switched = await finishSwitch(compaction, spec, dateDir, current, readFrom);
-  if (outcome.switched) readFrom = current.dir;
+  if (outcome.switched && readFrom !== undefined) readFrom = current.dir;
 
   const visible = await dateFiles(storage, dateDir);
   const runs = runsOf(visible, policy.targetFileBytes);
