@@ -3,14 +3,16 @@ import { GamepipeError } from '../errors.js';
 import { duckdbType, hiveType } from '../events/field-types.js';
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../events/tables.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { compactClosedPartitions, defaultClosedPartitionPolicy, type ClosedPartitionOutcome } from '../lake/commit/closed-partition-compactor.js';
+import { createParquetWriter } from '../lake/parquet/create-parquet-writer.js';
+import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
-import { allTableSpecs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
+import { allTableSpecs, tableDirs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
 import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
 import { declareTables, type TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
-import type { tableArgs, tablesCreateArgs, tablesDdlOptions } from './tables.js';
+import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, tablesDdlOptions } from './tables.js';
 
 // The four `tables` subcommands share the two helpers below, so their actions live together.
 
@@ -35,8 +37,11 @@ async function withRegistry<T>(config: Config, body: (registry: TableRegistry, s
   }
 }
 
+const specsOf = (target: (typeof createTargets)[number]): TableSpec[] =>
+  target === 'all' ? allTableSpecs : target === 'dead_letter' ? [deadLetterSpec] : tableSpecs.filter((t) => t.name === target);
+
 export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({ args: { which: target }, config: resolveConfig }) => {
-  const specs = target === 'all' ? allTableSpecs : target === 'dead_letter' ? [deadLetterSpec] : tableSpecs.filter((t) => t.name === target);
+  const specs = specsOf(target);
   const config = resolveConfig();
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
@@ -44,6 +49,33 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
     if (engineChoice(config) !== 'duckdb') process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
   });
 };
+
+export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tablesCompactOptions> = async ({ args: { which }, options, config: resolveConfig }) => {
+  const config = resolveConfig();
+  const engine = engineChoice(config);
+  if (engine !== 'duckdb' && !config.metastoreUrl) {
+    throw new GamepipeError('CONFIG_INVALID', `compacting closed partitions under ${engine} needs the Hive metastore behind it (--metastore-url): nothing was compacted`, {
+      hint: 'e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition\'s location atomically',
+    });
+  }
+  await withRegistry(config, async (registry, storage) => {
+    await storage.ping();
+    const parquet = await createParquetWriter();
+    try {
+      const compaction = { storage, parquet, scratch: scratchDirFor(config, 'compact'), locations: registry, policy: { ...defaultClosedPartitionPolicy, latenessMs: options.lateness, graceMs: options.grace } };
+      for (const outcome of await compactClosedPartitions(compaction, specsOf(which), tableDirs)) process.stdout.write(`${describeOutcome(outcome)}\n`);
+    } finally {
+      await parquet.close();
+    }
+  });
+};
+
+function describeOutcome(o: ClosedPartitionOutcome): string {
+  const done = o.generation === undefined ? [] : [`${o.filesBefore} files merged into ${o.filesAfter} (${o.rows} rows) in generation ${o.generation}`];
+  if (o.switched) done.push('readers switched to it');
+  if (o.deleted > 0) done.push(`${o.deleted} older files deleted`);
+  return `${o.dateDir}: ${done.join(', ')}`;
+}
 
 export const listTables: CommandAction<{}, {}> = async ({ config }) => {
   await withRegistry(config(), async (registry, storage) => {

@@ -1,4 +1,4 @@
-import { argument, oneOf, text } from './command-options.js';
+import { argument, duration, oneOf, text } from './command-options.js';
 import { defineCommand, defineGroup } from './command-spec.js';
 
 export const createTargets = ['all', 'buy', 'guild', 'user', 'dead_letter'] as const;
@@ -8,6 +8,11 @@ export const tableArgs = { table: argument('<table>', 'e.g. events_buy') };
 export const tablesDdlOptions = {
   location: text('--location <uri>', 'where the table\'s directory is (default: in the configured lake)'),
   database: text('--database <name>', 'Hive database', { default: 'default' }),
+};
+
+export const tablesCompactOptions = {
+  lateness: duration('--lateness <duration>', 'a UTC day\'s partition is closed this long after the day ended', { default: '1h' }),
+  grace: duration('--grace <duration>', 'older files stay this long after readers moved off them, for queries already planned', { default: '5m' }),
 };
 
 const actions = () => import('./tables-actions.js');
@@ -21,6 +26,13 @@ export const tablesCommand = defineGroup({
       description: 'declare tables over the lake (in the Hive metastore when --trino-url or --presto-url is set) and their partitions; safe to repeat',
       args: tablesCreateArgs,
       action: async () => (await actions()).createTables,
+    }),
+    defineCommand({
+      name: 'compact',
+      description: 'merge the small files of closed date partitions into a new generation and switch readers to it atomically (in the Hive metastore with --metastore-url); safe to repeat',
+      args: tablesCreateArgs,
+      options: tablesCompactOptions,
+      action: async () => (await actions()).compactTables,
     }),
     defineCommand({
       name: 'list',

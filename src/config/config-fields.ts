@@ -21,6 +21,8 @@ export interface Config {
   engine: QueryEngineChoice | undefined;
   trinoUrl: string | undefined;
   prestoUrl: string | undefined;
+  /** The Hive metastore behind Trino/Presto (`thrift://host:9083`): compaction of closed partitions switches their location there. */
+  metastoreUrl: string | undefined;
   /** The SQL catalog of Trino/Presto (`hive`), as their CLIs' --catalog. */
   catalog: string;
   schema: string;
@@ -93,6 +95,12 @@ const parseHttpUrl = (what: string, example: string) => (raw: string): string =>
     throw invalid(what, raw, example);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(what, raw, example);
+  return raw.replace(/\/+$/, '');
+};
+
+const parseThriftUrl = (raw: string): string => {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url?.protocol !== 'thrift:' || !url.hostname) throw invalid('Hive metastore URL', raw, 'thrift://metastore:9083');
   return raw.replace(/\/+$/, '');
 };
 
@@ -180,6 +188,7 @@ export const configFields: ConfigField[] = [
   { key: 'engine', flag: '--engine <name>', env: 'GAMEPIPE_ENGINE', description: `query engine: ${queryEngineChoices.join(', ')} (default: trino or presto when its URL is set, else duckdb)`, defaultValue: undefined, parse: parseEngine },
   { key: 'trinoUrl', flag: '--trino-url <url>', env: 'GAMEPIPE_TRINO_URL', description: 'a Trino coordinator (e.g. http://127.0.0.1:8080): tables and queries go there', defaultValue: undefined, parse: parseHttpUrl('Trino URL', 'http://coordinator:8080') },
   { key: 'prestoUrl', flag: '--presto-url <url>', env: 'GAMEPIPE_PRESTO_URL', description: 'a Presto coordinator: tables and queries go there', defaultValue: undefined, parse: parseHttpUrl('Presto URL', 'http://coordinator:8080') },
+  { key: 'metastoreUrl', flag: '--metastore-url <url>', env: 'GAMEPIPE_METASTORE_URL', description: 'the Hive metastore behind Trino/Presto (thrift://host:9083): compacting closed partitions switches their location there atomically', defaultValue: undefined, parse: parseThriftUrl },
   { key: 'catalog', flag: '--catalog <name>', env: 'GAMEPIPE_CATALOG', description: 'Trino/Presto catalog of the lake\'s tables', defaultValue: 'hive', parse: parseSqlName('catalog') },
   { key: 'schema', flag: '--schema <name>', env: 'GAMEPIPE_SCHEMA', description: 'Trino/Presto schema of the lake\'s tables', defaultValue: 'default', parse: parseSqlName('schema') },
   { key: 'redisPrefix', flag: '--redis-prefix <text>', env: 'GAMEPIPE_REDIS_PREFIX', description: 'prefix of the Redis keys (servers that share state share it)', defaultValue: 'gamepipe:', parse: parseRedisPrefix },

@@ -43,5 +43,5 @@ export async function openTableRegistry(config: Config, storage: LakeStorage): P
   }
   const { HiveTableRegistry } = await import('./engines/hive-table-registry.js');
   const query = await openQueryEngine(config, storage);
-  return new HiveTableRegistry({ engine: query, catalog: config.catalog, schema: config.schema, lakeUri: storage.uri, storage });
+  return new HiveTableRegistry({ engine: query, catalog: config.catalog, schema: config.schema, lakeUri: storage.uri, storage, metastoreUrl: config.metastoreUrl });
 }

@@ -54,6 +54,9 @@ export function createTableSql(layout: HiveTableLayout, catalog: string, schema:
   );
 }
 
+/** A location as the Hive metastore stores it: `file:///a/b/` is kept as `file:/a/b`. */
+export const normalLocation = (location: string): string => location.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
+
 /** What differs between a table in the metastore and its layout, one phrase each; empty when they agree. */
 export function layoutDifferences(layout: HiveTableLayout, declared: HiveColumn[], declaredLocation: string | undefined): string[] {
   const differences: string[] = [];
@@ -66,7 +69,7 @@ export function layoutDifferences(layout: HiveTableLayout, declared: HiveColumn[
   }
   const known = new Set(layout.columns.map((c) => c.name));
   for (const extra of declared.filter((c) => !known.has(c.name))) differences.push(`column ${extra.name} is not in the schemas`);
-  if (declaredLocation !== undefined && declaredLocation.replace(/\/+$/, '') !== layout.location) {
+  if (declaredLocation !== undefined && normalLocation(declaredLocation) !== normalLocation(layout.location)) {
     differences.push(`location ${declaredLocation} in the metastore, ${layout.location} expected`);
   }
   return differences;

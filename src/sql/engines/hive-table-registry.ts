@@ -5,6 +5,11 @@ import type { LakeStorage } from '../../lake/storage/lake-storage.js';
 import { queryAll, type QueryEngine } from '../query-engine.js';
 import type { TableRegistration, TableRegistry } from '../table-registry.js';
 import { createTableSql, hiveTableLayout, layoutDifferences, type HiveColumn, type HiveTableLayout } from './hive-table-layout.js';
+import { HiveMetastoreClient } from './hive-metastore/hive-metastore-client.js';
+import { partitionLocation } from './hive-metastore/hive-metastore-objects.js';
+import { currentGenerationDir, datePartitionDirs } from '../../lake/lake-files.js';
+import { tableDirs } from '../lake-tables.js';
+import { normalLocation } from './hive-table-layout.js';
 import { trinoName, trinoString } from './trino-sql.js';
 
 export interface HiveTableRegistryOptions {
@@ -20,6 +25,12 @@ export interface HiveTableRegistryOptions {
    * without dates can find the dead letters' partitions, which only a listing reveals.
    */
   storage?: Pick<LakeStorage, 'list' | 'mkdirs'>;
+  /**
+   * The Hive metastore behind the engine (`thrift://host:9083`): compaction of a closed partition
+   * switches the partition's location there in one `alter_partition` (Trino's SQL has no such
+   * statement). Without it `partitionDir` and `switchPartition` fail with CONFIG_INVALID.
+   */
+  metastoreUrl?: string;
 }
 
 const dateOf = (partition: string): string => partition.replace(/^dt=/, '');
@@ -34,6 +45,7 @@ const locationMissing = (error: unknown) => isGamepipeError(error) && /location 
  */
 export class HiveTableRegistry implements TableRegistry {
   private readonly options: HiveTableRegistryOptions;
+  private metastoreClient: HiveMetastoreClient | undefined;
 
   constructor(options: HiveTableRegistryOptions) {
     this.options = options;
@@ -118,6 +130,7 @@ export class HiveTableRegistry implements TableRegistry {
     const { catalog, schema } = this.options;
     if (!partitions) {
       await this.rows(`CALL ${trinoName(catalog, 'system', 'sync_partition_metadata')}(${trinoString(schema)}, ${trinoString(spec.table)}, 'ADD')`);
+      await this.alignGenerations(spec);
       return;
     }
     const known = new Set((await this.partitionValues(spec)).map(([dt]) => dt));
@@ -174,7 +187,59 @@ export class HiveTableRegistry implements TableRegistry {
     }
   }
 
+  private metastore(): HiveMetastoreClient {
+    const url = this.options.metastoreUrl;
+    if (!url) {
+      throw new GamepipeError('CONFIG_INVALID', `switching a partition's location needs the Hive metastore behind ${this.options.engine.name}: --metastore-url is not set`, {
+        hint: 'e.g. --metastore-url thrift://metastore:9083 (GAMEPIPE_METASTORE_URL); Trino\'s file metastore has no atomic location switch',
+      });
+    }
+    this.metastoreClient ??= new HiveMetastoreClient({ url });
+    return this.metastoreClient;
+  }
+
+  /** `events_buy/dt=2026-11-28` is `dt=2026-11-28`; `events_dead_letter/buy/dt=2026-11-28` is `writer=buy/dt=2026-11-28`. */
+  private partitionName(dateDir: string): string {
+    const below = dateDir.split('/').slice(1);
+    return below.length === 2 ? `writer=${below[0]}/${below[1]}` : below[0]!;
+  }
+
+  private lakePathOf(location: string): string | undefined {
+    const root = `${normalLocation(this.options.lakeUri)}/`;
+    const normal = normalLocation(location);
+    return normal.startsWith(root) ? normal.slice(root.length) : undefined;
+  }
+
+  async partitionDir(spec: TableSpec, dateDir: string): Promise<string | undefined> {
+    const partition = await this.metastore().getPartition(this.options.schema, spec.table, this.partitionName(dateDir));
+    const location = partition && partitionLocation(partition);
+    return location === undefined ? undefined : this.lakePathOf(location);
+  }
+
+  async switchPartition(spec: TableSpec, dateDir: string, to: string, from: string): Promise<void> {
+    const uri = (path: string) => `${this.options.lakeUri.replace(/\/+$/, '')}/${path}`;
+    await this.metastore().switchPartitionLocation(this.options.schema, spec.table, this.partitionName(dateDir), uri(to), uri(from));
+  }
+
+  /**
+   * Partitions just registered by `sync_partition_metadata` point at their `dt=` directory: one
+   * that compaction has moved on to a newer generation is pointed there (its older files may be
+   * gone). That takes the metastore: without --metastore-url a compacted day fails CONFIG_INVALID.
+   */
+  private async alignGenerations(spec: TableSpec): Promise<void> {
+    const { storage } = this.options;
+    if (!storage) return;
+    for (const tableDir of tableDirs(spec)) {
+      for (const dateDir of await datePartitionDirs(storage, tableDir)) {
+        const current = await currentGenerationDir(storage, dateDir);
+        const declared = current === dateDir ? undefined : await this.partitionDir(spec, dateDir);
+        if (declared !== undefined && declared !== current) await this.switchPartition(spec, dateDir, current, declared);
+      }
+    }
+  }
+
   async close(): Promise<void> {
+    await this.metastoreClient?.close();
     await this.options.engine.close();
   }
 }

@@ -34,5 +34,12 @@ export class LakeCatalogRegistry implements TableRegistry {
 
   async addPartitions(): Promise<void> {}
 
+  /** DuckDB's views list every generation of a partition: there is no location to switch. */
+  async partitionDir(): Promise<undefined> {
+    return undefined;
+  }
+
+  async switchPartition(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -1,4 +1,5 @@
 import { GamepipeError } from '../../../errors.js';
+import { normalLocation } from '../hive-table-layout.js';
 import { metastoreError } from './metastore-errors.js';
 import { databaseObject, externalParquetTableObject, partitionKeyNames, partitionLocation, partitionName, partitionObject, relocatedPartition, type ExternalTableSpec } from './hive-metastore-objects.js';
 import { ThriftConnection } from './thrift-connection.js';
@@ -22,8 +23,6 @@ const EXISTS = 'AlreadyExistsException';
 const INVALID = 'InvalidObjectException';
 const INVALID_OP = 'InvalidOperationException';
 
-/** The metastore stores `file:///a/b/` as `file:/a/b`: compare locations the way it writes them. */
-const normalLocation = (location: string) => location.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
 const sameLocation = (a: string, b: string) => normalLocation(a) === normalLocation(b);
 
 /** What a call returned: its value, or the declared exception the server raised. */
