@@ -1,16 +1,19 @@
 import type { Config } from '../config/config-fields.js';
 import type { Positions } from '../eventlog/event-log.js';
+import { deadLetterSpec } from '../events/tables.js';
+import { engineChoice } from '../sql/open-query-engine.js';
+import { ClosedPartitionSchedule, writerMaySwapCompact, type PartitionLocations } from './commit/closed-partition-compactor.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
 import { deleteReplaceLeftovers, LakeCommitter, type FileMove } from './commit/lake-committer.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
 import { POSITIONS_DIR, positionName, recoverPositions } from './commit/recover-positions.js';
 import { datePartitionDirs } from './lake-files.js';
-import { parseDataFileName } from './lake-paths.js';
-import { ownerDirs, ownersOf, writerTargets, type WriterTarget } from './owners.js';
+import { deadLetterDir, parseDataFileName } from './lake-paths.js';
+import { ownerDirs, ownersOf, tableSpecOf, writerTargets, type WriterTarget } from './owners.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
 import type { ParquetWriter } from './parquet/parquet-writer.js';
 import type { LakeStorage } from './storage/lake-storage.js';
-import type { ScratchDir } from './storage/local/scratch-dir.js';
+import { ScratchDir } from './storage/local/scratch-dir.js';
 import { openLakeStorage, scratchDirFor } from './storage/open-lake-storage.js';
 
 export interface LakeWriterOptions {
@@ -38,6 +41,7 @@ export class LakeWriter {
   /** Per owner, the next offset to land, per claimed log partition. */
   readonly committed = new Map<string, Positions>();
   private readonly claimed = new Set<number>();
+  private closedDays: ClosedPartitionSchedule | undefined;
 
   private constructor(
     readonly storage: LakeStorage,
@@ -47,6 +51,8 @@ export class LakeWriter {
     private readonly compactor: Compactor,
     private readonly leases: OwnerLeases,
     private readonly target: WriterTarget,
+    /** Whether small files of open days may be merged by the `_merged/` swap: only where gamepipe's DuckDB views are the only readers. */
+    private readonly swapCompact: boolean,
   ) {
     for (const owner of ownersOf(target)) this.committed.set(owner, new Map());
   }
@@ -59,7 +65,7 @@ export class LakeWriter {
     const parquet = await createParquetWriter(options.parquetWriter);
     const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
     const leases = OwnerLeases.start(storage, `a stream writer for ${options.target}`);
-    return new LakeWriter(storage, parquet, scratch, committer, compactor, leases, options.target);
+    return new LakeWriter(storage, parquet, scratch, committer, compactor, leases, options.target, writerMaySwapCompact(engineChoice(config)));
   }
 
   get uri(): string {
@@ -123,9 +129,22 @@ export class LakeWriter {
       for (const [owner, offset] of advanced) this.committed.get(owner)!.set(partition, offset);
     }
     const touched = new Set(moves.map((m) => dirOf(m.to)));
-    const mergedFiles = await this.compactor.compact(touched, this.claimed);
+    const mergedFiles = this.swapCompact ? await this.compactor.compact(touched, this.claimed) : 0;
     await this.compactor.sweep(touched);
     return { mergedFiles };
+  }
+
+  /**
+   * Compacts the target's closed days (at most every ten minutes) into a new generation and switches
+   * readers to it through `locations` (the table registry): run by the writer holding log partition
+   * 0, so that one writer of a group does it.
+   */
+  async compactClosedDays(locations: PartitionLocations): Promise<void> {
+    if (!this.claimed.has(0)) return;
+    this.closedDays ??= new ClosedPartitionSchedule({ storage: this.storage, parquet: this.parquet, scratch: new ScratchDir(this.scratch.dir, `compact-${this.target}`), locations });
+    const owners = ownersOf(this.target);
+    const specs = [...owners.flatMap((o) => tableSpecOf(o) ?? []), deadLetterSpec];
+    await this.closedDays.runIfDue(specs, (spec) => (spec === deadLetterSpec ? owners.map(deadLetterDir) : [spec.table]));
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
 import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
+import { engineChoice } from '../sql/open-query-engine.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import { BatchInput } from './batch-input.js';
 import type { BatchProgress } from './batch-progress.js';
@@ -64,6 +65,17 @@ function startPositions(committed: Map<string, Positions>): Positions {
   return start;
 }
 
+/**
+ * The registry that switches a compacted closed day atomically: DuckDB's views, or a Hive metastore
+ * named by --metastore-url. Trino or Presto over another metastore cannot: nothing is compacted
+ * then, and the writer says so once.
+ */
+function closedDaysRegistry(config: Config, registry: TableRegistry | undefined): TableRegistry | undefined {
+  if (engineChoice(config) === 'duckdb' || config.metastoreUrl) return registry;
+  logger.warn({ engine: engineChoice(config) }, 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice');
+  return undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -84,6 +96,8 @@ export class StreamWriter {
     private readonly reader: EventLogReader,
     private readonly lake: LakeWriter,
     private readonly share: PartitionShare,
+    /** Where closed days are switched to their compacted generation; none when no engine can switch atomically. */
+    private readonly closedDays: TableRegistry | undefined,
   ) {
     this.partitions = options.registry ? new PartitionAnnouncer(options.registry) : undefined;
     this.status = new WriterStatusRecorder(lake.storage, share.statusName);
@@ -97,7 +111,7 @@ export class StreamWriter {
       reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
       const share = await PartitionShare.open(lake, reader, options.target, eventLogKind(config) === 'kafka' && !options.once);
       await deleteReplaceLeftovers(lake.storage, STATUS_DIR, `${options.target}.json`);
-      return new StreamWriter(options, reader, lake, share);
+      return new StreamWriter(options, reader, lake, share, closedDaysRegistry(config, options.registry));
     } catch (error) {
       await reader?.close();
       await lake.close();
@@ -269,5 +283,6 @@ export class StreamWriter {
     this.options.onProgress(progress);
     this.lastBatchEnd = done;
     await this.keepStatus((lag) => this.status.record(progress, lag), consumed);
+    if (this.closedDays) await this.lake.compactClosedDays(this.closedDays);
   }
 }
