@@ -3,8 +3,7 @@ import { GamepipeError } from '../errors.js';
 import { duckdbType, hiveType } from '../events/field-types.js';
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../events/tables.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { compactClosedPartitions, defaultClosedPartitionPolicy, type ClosedPartitionOutcome } from '../lake/commit/closed-partition-compactor.js';
-import { createParquetWriter } from '../lake/parquet/create-parquet-writer.js';
+import type { ClosedPartitionOutcome } from '../lake/commit/closed-partition-compactor.js';
 import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
@@ -58,6 +57,9 @@ export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tables
       hint: 'e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition\'s location atomically',
     });
   }
+  // Loaded here, not with the other `tables` actions: the compactor brings the Parquet encoders.
+  const { compactClosedPartitions, defaultClosedPartitionPolicy } = await import('../lake/commit/closed-partition-compactor.js');
+  const { createParquetWriter } = await import('../lake/parquet/create-parquet-writer.js');
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
     const parquet = await createParquetWriter();

@@ -9,7 +9,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 describe('configuration', () => {
   it('needs nothing for the embedded default', () => {
     const config = loadConfig({ flags: {}, env: {}, configFile: undefined });
-    assert.deepEqual(config, { dataDir: './.gamepipe', redisUrl: undefined, kafkaBrokers: undefined, topic: 'events', host: 'localhost', port: 5000, itemCatalog: undefined, lake: undefined, webhdfsUrl: undefined, hdfsUser: process.env.USER || 'gamepipe', engine: undefined, trinoUrl: undefined, prestoUrl: undefined, metastoreUrl: undefined, catalog: 'hive', schema: 'default' });
+    assert.deepEqual(config, { dataDir: './.gamepipe', redisUrl: undefined, kafkaBrokers: undefined, topic: 'events', host: 'localhost', port: 5000, itemCatalog: undefined, lake: undefined, webhdfsUrl: undefined, hdfsUser: process.env.USER || 'gamepipe', engine: undefined, trinoUrl: undefined, prestoUrl: undefined, metastoreUrl: undefined, catalog: 'hive', schema: 'default',
+      statusToken: undefined, metricsAccess: 'open', signupLimit: 20, signupWindow: 600_000, signupLimitExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'], trustProxy: undefined, redisPrefix: 'gamepipe:',
+    });
   });
 
   it('takes a flag over the environment, the environment over the file, the file over the default', () => {
