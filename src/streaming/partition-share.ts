@@ -29,7 +29,9 @@ export class PartitionShare {
       await lake.claim([...(await reader.endOffsets()).keys()]);
       return new PartitionShare(lake, reader, undefined, target);
     }
-    const share = new PartitionShare(lake, reader, await WriterGroup.join(lake.storage, target), target);
+    const statusOf = (id: string) => writerStatusPath(`${target}+${id}`);
+    const group = await WriterGroup.join(lake.storage, target, async (id) => void (await lake.storage.delete(statusOf(id))));
+    const share = new PartitionShare(lake, reader, group, target);
     await share.rebalance();
     return share;
   }

@@ -38,13 +38,15 @@ export class WriterGroup {
     readonly target: string,
     readonly id: string,
     private readonly ttlMs: number,
+    /** Told of each member found gone, once its file is deleted (to remove what else it left). */
+    private readonly onGone: (id: string) => Promise<void>,
   ) {
     this.timer = setInterval(() => void this.renew().catch(() => undefined), Math.max(1000, ttlMs / 3));
     this.timer.unref();
   }
 
-  static async join(storage: LakeStorage, target: string, ttlMs = LEASE_TTL_MS): Promise<WriterGroup> {
-    const group = new WriterGroup(storage, target, `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ttlMs);
+  static async join(storage: LakeStorage, target: string, onGone: (id: string) => Promise<void>, ttlMs = LEASE_TTL_MS): Promise<WriterGroup> {
+    const group = new WriterGroup(storage, target, `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ttlMs, onGone);
     await group.renew();
     return group;
   }
@@ -52,7 +54,9 @@ export class WriterGroup {
   /** The live members of this target's group, in id order; the files of members gone are deleted. */
   async members(now = Date.now()): Promise<GroupMember[]> {
     const { live, gone } = await readMembers(this.storage, this.ttlMs, now);
-    for (const path of gone) await this.storage.delete(path).catch(() => false);
+    for (const member of gone) {
+      if (await this.storage.delete(member.path).catch(() => false)) await this.onGone(member.id).catch(() => undefined);
+    }
     return live.filter((m) => m.target === this.target);
   }
 
@@ -82,14 +86,14 @@ export async function listMembers(storage: LakeStorage, ttlMs = LEASE_TTL_MS, no
 }
 
 /** The live members, and the files of those gone (not renewed within the time to live, or a dead process on this host). */
-async function readMembers(storage: LakeStorage, ttlMs: number, now: number): Promise<{ live: GroupMember[]; gone: string[] }> {
+async function readMembers(storage: LakeStorage, ttlMs: number, now: number): Promise<{ live: GroupMember[]; gone: { path: string; id: string }[] }> {
   const live: GroupMember[] = [];
-  const gone: string[] = [];
+  const gone: { path: string; id: string }[] = [];
   for (const entry of await storage.list(MEMBERS_DIR)) {
     const match = MEMBER_NAME.exec(entry.name);
     if (!match || entry.isDirectory) continue;
     if (now - entry.modifiedMs > ttlMs) {
-      gone.push(entry.path);
+      gone.push({ path: entry.path, id: match[2]! });
       continue;
     }
     const bytes = await storage.read(entry.path).catch(() => null);
@@ -99,7 +103,7 @@ async function readMembers(storage: LakeStorage, ttlMs: number, now: number): Pr
     } catch {
       continue; // being replaced right now: seen at the next round
     }
-    if (record.host === hostname() && record.pid !== process.pid && !isProcessAlive(record.pid)) gone.push(entry.path);
+    if (record.host === hostname() && record.pid !== process.pid && !isProcessAlive(record.pid)) gone.push({ path: entry.path, id: match[2]! });
     else live.push({ ...record, id: match[2]!, renewedMs: entry.modifiedMs });
   }
   return { live: live.sort((a, b) => a.id.localeCompare(b.id)), gone };
