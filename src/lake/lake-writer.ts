@@ -77,6 +77,10 @@ export class LakeWriter {
     return [...this.claimed].sort((a, b) => a - b);
   }
 
+  holds(partition: number): boolean {
+    return this.claimed.has(partition);
+  }
+
   /**
    * Takes these partitions for every owner of the target (all or none; DATA_DIR_LOCKED when a live
    * writer holds one), finishes what was left there, and reads where each owner resumes.

@@ -42,7 +42,7 @@ export class PartitionShare {
   }
 
   holds(partition: number): boolean {
-    return this.lake.partitions.includes(partition);
+    return this.lake.holds(partition);
   }
 
   /**
