@@ -37,7 +37,7 @@ it('two writers for one table started together on one HDFS lake: one lands the e
     assert.ok(results.some((r) => r.code === 0), `a writer succeeded: ${JSON.stringify(results)}`);
     for (const result of results.filter((r) => r.code !== 0)) {
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /^gamepipe: a stream writer for buy already owns buy in this lake \(host .*, pid \d+\) \(stop it first, or wait for its lease to expire\)\n$/);
+      assert.match(result.stderr, /^gamepipe: a stream writer for buy already owns buy \(log partition 0\) in this lake \(host .*, pid \d+\) \(stop it first, or wait for its lease to expire\)\n$/);
       refused++;
     }
   }
