@@ -92,6 +92,13 @@ export async function soakBench(): Promise<void> {
       console.log(`    accepted ${JSON.stringify({ events: landed, items: accepted.items })}\n    lake     ${JSON.stringify(lake)}`);
       process.exitCode = 1;
     }
+    // What the server counted since it started is the whole soak: verify reconciles it with the log and the lake.
+    const verified = spawnSync(process.execPath, [GAMEPIPE_BIN, 'verify', '--data-dir', dataDir, '--metrics-url', `${server.url}/metrics`], { encoding: 'utf8' });
+    console.log(`  gamepipe verify: ${verified.status === 0 ? 'clean' : `exit ${verified.status}`}`);
+    if (verified.status !== 0) {
+      console.log(verified.stdout + verified.stderr);
+      process.exitCode = 1;
+    }
   } finally {
     writer.kill('SIGINT');
     await writerExited;
