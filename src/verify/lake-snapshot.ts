@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Positions } from '../eventlog/event-log.js';
 import { LEASE_TTL_MS, leaseKey, listLeases, type LeaseRecord } from '../lake/commit/owner-lease.js';
-import { POSITIONS_DIR } from '../lake/commit/recover-positions.js';
+import { recordedPositions } from '../lake/commit/recover-positions.js';
 import { ownersOf, writerTargets, type WriterTarget } from '../lake/owners.js';
 import type { LakeEntry, LakeStorage } from '../lake/storage/lake-storage.js';
 import { isProcessAlive } from '../util/process-alive.js';
@@ -22,23 +22,6 @@ export interface LakeSnapshot {
 
 const leaseIsLive = (holder: LeaseRecord | 'torn', renewedMs: number, now: number): boolean =>
   now - renewedMs <= LEASE_TTL_MS && (holder === 'torn' || holder.host !== hostname() || isProcessAlive(holder.pid));
-
-const POSITION_FILE = /^(.+)\+(\d+)\.json$/;
-
-/** An owner's positions as its writers last recorded them, per partition, with when each was recorded. */
-export async function recordedPositions(storage: LakeStorage, owner: string): Promise<{ positions: Positions; at: Map<number, number> }> {
-  const positions: Positions = new Map();
-  const at = new Map<number, number>();
-  for (const entry of await storage.list(POSITIONS_DIR)) {
-    const match = POSITION_FILE.exec(entry.name);
-    if (!match || match[1] !== owner) continue;
-    const bytes = await storage.read(entry.path);
-    if (bytes === null) continue;
-    positions.set(Number(match[2]), (JSON.parse(bytes.toString()) as { offset: number }).offset);
-    at.set(Number(match[2]), entry.modifiedMs);
-  }
-  return { positions, at };
-}
 
 /**
  * Reads leases and positions first, then `_tmp/` and `_wal/`: a staged file older than its writer's

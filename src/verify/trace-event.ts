@@ -1,6 +1,7 @@
 import type { Config } from '../config/config-fields.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord } from '../eventlog/event-log.js';
+import { recordedPositions } from '../lake/commit/recover-positions.js';
 import { filesIn, splitMerged } from '../lake/lake-files.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
@@ -9,7 +10,6 @@ import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { routeRecord } from '../streaming/route-record.js';
 import { routeOf, statusFromServerLog, uuidV7Time, type EventRequest } from './event-request.js';
 import { readFileRows } from './lake-file-rows.js';
-import { recordedPositions } from './lake-snapshot.js';
 import { scanLog } from './scan-log.js';
 
 /** Where an event's journey ended: in its table, or at the stage where it stopped. */

@@ -11,16 +11,26 @@ export const encodePosition = (offset: number): Buffer => Buffer.from(JSON.strin
 
 const POSITION_NAME = /^(.+)\+(\d+)\.json$/;
 
-/** The recorded positions of an owner, per partition (only the partitions named, when named). */
-async function readPositions(storage: LakeStorage, owner: string, partitions?: ReadonlySet<number>): Promise<Positions> {
+/**
+ * An owner's positions as its writers last recorded them (the commit's last step), per partition
+ * (only the partitions named, when named), with when each was recorded.
+ */
+export async function recordedPositions(
+  storage: LakeStorage,
+  owner: string,
+  partitions?: ReadonlySet<number>,
+): Promise<{ positions: Positions; at: Map<number, number> }> {
   const positions: Positions = new Map();
+  const at = new Map<number, number>();
   for (const entry of await storage.list(POSITIONS_DIR)) {
     const match = POSITION_NAME.exec(entry.name);
     if (!match || match[1] !== owner || (partitions && !partitions.has(Number(match[2])))) continue;
     const bytes = await storage.read(entry.path);
-    if (bytes !== null) positions.set(Number(match[2]), (JSON.parse(bytes.toString()) as { offset: number }).offset);
+    if (bytes === null) continue;
+    positions.set(Number(match[2]), (JSON.parse(bytes.toString()) as { offset: number }).offset);
+    at.set(Number(match[2]), entry.modifiedMs);
   }
-  return positions;
+  return { positions, at };
 }
 
 /**
@@ -31,7 +41,7 @@ async function readPositions(storage: LakeStorage, owner: string, partitions?: R
  * names still give a safe one.
  */
 export async function recoverPositions(storage: LakeStorage, owner: string, partitions?: ReadonlySet<number>): Promise<Positions> {
-  const positions = await readPositions(storage, owner, partitions);
+  const { positions } = await recordedPositions(storage, owner, partitions);
   for (const dir of ownerDirs(owner)) {
     for (const file of await committedFiles(storage, dir)) {
       if (partitions && !partitions.has(file.partition)) continue;
