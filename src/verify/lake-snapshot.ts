@@ -1,10 +1,9 @@
-import { hostname } from 'node:os';
 import type { Positions } from '../eventlog/event-log.js';
 import { LEASE_TTL_MS, leaseKey, listLeases, type LeaseRecord } from '../lake/commit/owner-lease.js';
 import { recordedPositions } from '../lake/commit/recover-positions.js';
 import { ownersOf, writerTargets, type WriterTarget } from '../lake/owners.js';
 import type { LakeEntry, LakeStorage } from '../lake/storage/lake-storage.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { isDeadProcessHere } from '../util/process-alive.js';
 
 /** What the lake's writers have committed, read in an order that stays true while they run. */
 export interface LakeSnapshot {
@@ -21,7 +20,7 @@ export interface LakeSnapshot {
 }
 
 const leaseIsLive = (holder: LeaseRecord | 'torn', renewedMs: number, now: number): boolean =>
-  now - renewedMs <= LEASE_TTL_MS && (holder === 'torn' || holder.host !== hostname() || isProcessAlive(holder.pid));
+  now - renewedMs <= LEASE_TTL_MS && (holder === 'torn' || !isDeadProcessHere(holder));
 
 /**
  * Reads leases and positions first, then `_tmp/` and `_wal/`: a staged file older than its writer's

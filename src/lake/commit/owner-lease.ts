@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../../util/process-alive.js';
+import { isDeadProcessHere } from '../../util/process-alive.js';
 import { GamepipeError, isGamepipeError } from '../../errors.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 
@@ -146,7 +146,7 @@ async function acquireOne(storage: LakeStorage, key: string, record: LeaseRecord
       await new Promise((resolve) => setTimeout(resolve, 100)); // another claimant is writing it right now
       continue;
     }
-    const deadHere = holder !== 'torn' && holder.host === record.host && holder.pid !== process.pid && !isProcessAlive(holder.pid);
+    const deadHere = holder !== 'torn' && isDeadProcessHere(holder);
     if (holder !== 'torn' && !deadHere && !expired) {
       throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what} already owns ${describeKey(key)} in this lake (host ${holder.host}, pid ${holder.pid})`, {
         hint: 'stop it first, or wait for its lease to expire',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../../util/process-alive.js';
+import { isDeadProcessHere } from '../../util/process-alive.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 import { LEASE_TTL_MS } from './owner-lease.js';
 
@@ -103,7 +103,7 @@ async function readMembers(storage: LakeStorage, ttlMs: number, now: number): Pr
     } catch {
       continue; // being replaced right now: seen at the next round
     }
-    if (record.host === hostname() && record.pid !== process.pid && !isProcessAlive(record.pid)) gone.push({ path: entry.path, id: match[2]! });
+    if (isDeadProcessHere(record)) gone.push({ path: entry.path, id: match[2]! });
     else live.push({ ...record, id: match[2]!, renewedMs: entry.modifiedMs });
   }
   return { live: live.sort((a, b) => a.id.localeCompare(b.id)), gone };
