@@ -88,18 +88,24 @@ export class LakeWriter {
   async claim(partitions: number[]): Promise<void> {
     const added = partitions.filter((p) => !this.claimed.has(p));
     if (added.length === 0) return;
-    await this.leases.claim(added.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p))));
+    await this.leases.claim(this.leaseKeys(added));
     for (const p of added) this.claimed.add(p);
     await this.resync(added);
+    // Only after recovery: an intent rolled forward may still move files of these partitions into `_merged/`.
     const dateDirs = await Promise.all(ownersOf(this.target).flatMap(ownerDirs).map((dir) => datePartitionDirs(this.storage, dir)));
-    await this.compactor.sweep(dateDirs.flat());
+    await this.compactor.sweep(dateDirs.flat(), new Set(added));
+  }
+
+  /** The leases a partition is held under: one per owner of the target. */
+  private leaseKeys(partitions: number[]): string[] {
+    return partitions.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p)));
   }
 
   /** Gives partitions back (after the batch in hand is committed): another writer may take them. */
   async release(partitions: number[]): Promise<void> {
     const gone = partitions.filter((p) => this.claimed.delete(p));
     for (const positions of this.committed.values()) for (const p of gone) positions.delete(p);
-    await this.leases.release(gone.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p))));
+    await this.leases.release(this.leaseKeys(gone));
   }
 
   /** Finishes or undoes what an interrupted commit left in these partitions (all claimed ones by default), then re-reads every owner's position there. */
@@ -128,13 +134,13 @@ export class LakeWriter {
         if ((positions.get(partition) ?? 0) < offset) advanced.set(owner, offset);
       }
       if (own.length === 0 && advanced.size === 0) continue;
-      await this.leases.verify(ownersOf(this.target).map((o) => leaseKey(o, partition)));
+      await this.leases.verify(this.leaseKeys([partition]));
       await this.committer.commit(partition, own, advanced);
       for (const [owner, offset] of advanced) this.committed.get(owner)!.set(partition, offset);
     }
     const touched = new Set(moves.map((m) => dirOf(m.to)));
     const mergedFiles = this.swapCompact ? await this.compactor.compact(touched, this.claimed) : 0;
-    await this.compactor.sweep(touched);
+    await this.compactor.sweep(touched, this.claimed);
     return { mergedFiles };
   }
 

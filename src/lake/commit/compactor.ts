@@ -1,6 +1,6 @@
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../../events/tables.js';
 import { filesIn, splitMerged } from '../lake-files.js';
-import { dataFileName, MERGED_DIR, type CommittedFile } from '../lake-paths.js';
+import { dataFileName, MERGED_DIR, parseDataFileName, type CommittedFile } from '../lake-paths.js';
 import type { ParquetWriter } from '../parquet/parquet-writer.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
 import type { ScratchDir } from '../storage/local/scratch-dir.js';
@@ -56,6 +56,8 @@ const hiddenPath = (file: CommittedFile, now: number) => {
   return `${file.path.slice(0, slash)}/${MERGED_DIR}/${now}+${file.path.slice(slash + 1)}`;
 };
 const hiddenAt = (name: string) => Number(name.split('+')[0]);
+/** The log partition of a hidden file (`<ms>+events+<partition>+…`): the writer holding it sweeps it. */
+const hiddenPartition = (name: string) => parseDataFileName(name.slice(name.indexOf('+') + 1))?.partition;
 
 /**
  * Keeps a table from becoming a flood of tiny files: a writer with a short trigger writes a file per
@@ -101,11 +103,16 @@ export class Compactor {
     return mergedAway;
   }
 
-  /** Deletes merged-away files whose grace period is over, in the given date-partition directories. */
-  async sweep(dirs: Iterable<string>, now = Date.now()): Promise<void> {
+  /**
+   * Deletes merged-away files of the given log partitions (the writer's own) whose grace period is
+   * over, in the given date-partition directories. Another writer's partition may still hold an
+   * intent that moves a file into hiding: only its owner, after recovering it, sweeps there.
+   */
+  async sweep(dirs: Iterable<string>, partitions: ReadonlySet<number>, now = Date.now()): Promise<void> {
     for (const dir of dirs) {
       for (const entry of await this.storage.list(`${dir}/${MERGED_DIR}`)) {
-        if (now - hiddenAt(entry.name) >= this.policy.graceMs) await this.storage.delete(entry.path);
+        const partition = hiddenPartition(entry.name);
+        if (partition !== undefined && partitions.has(partition) && now - hiddenAt(entry.name) >= this.policy.graceMs) await this.storage.delete(entry.path);
       }
     }
   }
