@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
 import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
 import { carriable, parseRowText, rowLine } from '../lake/parquet/row-text.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { removeLeftovers } from '../lake/storage/local/scratch-dir.js';
 import { routeRecord } from './route-record.js';
 
 /** The rows of one file to write: one table (or an owner's dead letters), date partition and log partition. */
@@ -57,11 +57,7 @@ export class BatchInput {
 
   /** Removes the text files stopped processes of this writer left in `dir` (writers of one table may share a host). */
   static clearLeftovers(dir: string, writer: string): void {
-    for (const name of readdirSync(dir)) {
-      if (!name.startsWith(textPrefix(writer))) continue;
-      const pid = Number(name.slice(textPrefix(writer).length).split('-')[0]);
-      if (!isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
-    }
+    removeLeftovers(dir, textPrefix(writer));
   }
 
   add(records: LogRecord[]): void {

@@ -14,6 +14,18 @@ import { LocalLakeStorage } from './local-lake-storage.js';
  */
 const SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Removes the files of `dir` named `<prefix><pid>-…` whose process has stopped (and, when asked, this
+ * process's own): writers of one table may share a host, and a live one's files stay.
+ */
+export function removeLeftovers(dir: string, prefix: string, { thisProcessToo = false } = {}): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if ((thisProcessToo && pid === process.pid) || !isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
+}
+
 /** ENOSPC or EDQUOT, from Node or as the message of an encoder that reports it in text (DuckDB). */
 const isDiskFull = (error: unknown): boolean =>
   ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '') || /No space left on device|Disk quota exceeded/.test(String((error as Error).message));
@@ -73,11 +85,7 @@ export class ScratchDir {
 
   /** Removes what this process, or a stopped process of this writer, left behind; never a live one's files. */
   clear(): void {
-    for (const name of readdirSync(this.dir)) {
-      if (!name.startsWith(`${this.prefix}-`)) continue;
-      const pid = Number(name.slice(this.prefix.length + 1).split('-')[0]);
-      if (pid === process.pid || !isProcessAlive(pid)) rmSync(join(this.dir, name), { force: true });
-    }
+    removeLeftovers(this.dir, `${this.prefix}-`, { thisProcessToo: true });
   }
 
   /**
