@@ -8,7 +8,7 @@ import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storag
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
 import { allTableSpecs, tableDirs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
-import { engineChoice, openTableRegistry } from '../sql/open-query-engine.js';
+import { engineChoice, openTableRegistry, switchesPartitionsAtomically } from '../sql/open-query-engine.js';
 import { declareTables, type TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, tablesDdlOptions } from './tables.js';
@@ -51,9 +51,8 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
 
 export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tablesCompactOptions> = async ({ args: { which }, options, config: resolveConfig }) => {
   const config = resolveConfig();
-  const engine = engineChoice(config);
-  if (engine !== 'duckdb' && !config.metastoreUrl) {
-    throw new GamepipeError('CONFIG_INVALID', `compacting closed partitions under ${engine} needs the Hive metastore behind it (--metastore-url): nothing was compacted`, {
+  if (!switchesPartitionsAtomically(config)) {
+    throw new GamepipeError('CONFIG_INVALID', `compacting closed partitions under ${engineChoice(config)} needs the Hive metastore behind it (--metastore-url): nothing was compacted`, {
       hint: 'e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition\'s location atomically',
     });
   }

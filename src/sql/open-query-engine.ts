@@ -12,6 +12,12 @@ export function engineChoice(config: Config): QueryEngineChoice {
   return 'duckdb';
 }
 
+/**
+ * Whether the engine's readers can be switched to a compacted date partition in one step: DuckDB's
+ * views (gamepipe's own catalog), or a Hive metastore gamepipe reaches (`--metastore-url`).
+ */
+export const switchesPartitionsAtomically = (config: Config): boolean => engineChoice(config) === 'duckdb' || config.metastoreUrl !== undefined;
+
 function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
   const url = engine === 'trino' ? config.trinoUrl : config.prestoUrl;
   if (!url) throw new GamepipeError('CONFIG_INVALID', `--engine ${engine} needs --${engine}-url`, { hint: `e.g. --${engine}-url http://127.0.0.1:8080` });

@@ -12,7 +12,7 @@ import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
 import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
-import { engineChoice } from '../sql/open-query-engine.js';
+import { engineChoice, switchesPartitionsAtomically } from '../sql/open-query-engine.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import { BatchInput } from './batch-input.js';
 import type { BatchProgress } from './batch-progress.js';
@@ -71,7 +71,7 @@ function startPositions(committed: Map<string, Positions>): Positions {
  * then, and the writer says so once.
  */
 function closedDaysRegistry(config: Config, registry: TableRegistry | undefined): TableRegistry | undefined {
-  if (engineChoice(config) === 'duckdb' || config.metastoreUrl) return registry;
+  if (switchesPartitionsAtomically(config)) return registry;
   logger.warn({ engine: engineChoice(config) }, 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice');
   return undefined;
 }
