@@ -1,5 +1,6 @@
 import type { Positions } from '../eventlog/event-log.js';
 import { LEASE_TTL_MS, leaseKey, listLeases, type LeaseRecord } from '../lake/commit/owner-lease.js';
+import { commitFileOwner } from '../lake/commit/lake-committer.js';
 import { recordedPositions } from '../lake/commit/recover-positions.js';
 import { ownersOf, writerTargets, type WriterTarget } from '../lake/owners.js';
 import type { LakeEntry, LakeStorage } from '../lake/storage/lake-storage.js';
@@ -42,9 +43,9 @@ export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): 
 
 /** The writer (`buy`, `all`…) and log partition of a staged file or intent, from its name (`<writer>+<partition>-<uuid>.parquet`, `<writer>+<partition>.json`). */
 export function writerOf(name: string): { writer: WriterTarget; partition: number } | undefined {
-  const match = /^([a-z]+)\+(\d+)(?:-[0-9a-f-]{36}\.parquet|\.json)$/.exec(name);
-  const writer = writerTargets.find((target) => target === match?.[1]);
-  return writer && { writer, partition: Number(match![2]) };
+  const owner = commitFileOwner(name);
+  const writer = writerTargets.find((target) => target === owner?.writer);
+  return writer && { writer, partition: owner!.partition };
 }
 
 /** A writer runs in a partition while it holds the leases of all its owners there. */

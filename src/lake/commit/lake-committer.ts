@@ -23,6 +23,13 @@ const WAL_DIR = '_wal';
 /** A writer's files and intents are named by the log partition they hold, so that writers splitting a table by partition never touch each other's. */
 const stageName = (writer: string, partition: number) => `${writer}+${partition}-`;
 const intentName = (writer: string, partition: number) => `${writer}+${partition}.json`;
+const COMMIT_FILE_NAME = /^(.+)\+(\d+)(?:-[0-9a-f-]{36}\.parquet|\.json)$/;
+
+/** The writer and log partition a staged file or an intent belongs to, from its name; undefined for any other name. */
+export function commitFileOwner(name: string): { writer: string; partition: number } | undefined {
+  const match = COMMIT_FILE_NAME.exec(name);
+  return match ? { writer: match[1]!, partition: Number(match[2]) } : undefined;
+}
 
 /**
  * Deletes what a `replace` of `<dir>/<name>` left when its process was killed between writing its
