@@ -25,7 +25,8 @@ function rawRequest(port: number, bytes: Buffer | string): Promise<RawAnswer> {
     socket.on('close', () => {
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString('latin1');
-      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const headEnd = text.indexOf('\r\n\r\n');
+      const head = headEnd < 0 ? text : text.slice(0, headEnd);
       const [statusLine = '', ...headerLines] = head.split('\r\n');
       const headers = new Map<string, string[]>();
       for (const line of headerLines) {
@@ -34,7 +35,11 @@ function rawRequest(port: number, bytes: Buffer | string): Promise<RawAnswer> {
       }
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1]);
       if (!status) return reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
-      resolve({ status, headers, body: Buffer.from(rest.join('\r\n\r\n'), 'latin1').toString('utf8') });
+      // A request line without a version ends the first request early, and the server answers the rest as a second request: keep the first answer only.
+      const length = Number(headers.get('content-length')?.[0] ?? NaN);
+      const rest = headEnd < 0 ? '' : text.slice(headEnd + 4);
+      const body = Number.isInteger(length) ? rest.slice(0, length) : rest;
+      resolve({ status, headers, body: Buffer.from(body, 'latin1').toString('utf8') });
     });
     socket.write(bytes);
     socket.end();
@@ -80,7 +85,7 @@ describe('over a real socket, hostile HTTP gets one line and a 4xx, and the serv
           : request(`GET /inventory HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${place}: `, value, '\r\n\r\n');
         assertRefusedInOneLine(await rawRequest(port, wire), `${place} ${JSON.stringify(value.toString('latin1').slice(0, 80))}`);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [['path', Buffer.from("\r\n\r\nHTTP/1.1 200 OK' OR '1'='1")]] },
     );
     await unchangedAndServing('hostile bytes');
   });
