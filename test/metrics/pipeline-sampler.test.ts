@@ -136,7 +136,8 @@ test('start polls on its own until stop, and subscribers get every snapshot', as
   const seen: number[] = [];
   const unsubscribe = sampler.subscribe((s) => seen.push(s.at));
   sampler.start();
-  await new Promise((r) => setTimeout(r, 150));
+  // Waits for three snapshots rather than a fixed time: a loaded machine may run the timer late.
+  for (const deadline = Date.now() + 10_000; seen.length < 3 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
   await sampler.stop();
   unsubscribe();
   const after = fetches;
