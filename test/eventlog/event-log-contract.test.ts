@@ -135,6 +135,21 @@ describe('embedded event log files', () => {
     await reader.close();
   });
 
+  it('reads records larger than its read chunk among small ones, in polls of any size, byte for byte', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    const sizes = [10, 5 * 2 ** 20, 3, 9 * 2 ** 20, 4 * 2 ** 20 - 30, 7, 12 * 2 ** 20, 1];
+    const written = sizes.map((size, i) => ({ key: `k${i}`, value: `${i}:`.padEnd(size, String.fromCharCode(97 + i)) + 'é' }));
+    for (const record of written) await log.append([record]);
+    await log.close();
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+    const read: LogRecord[] = [];
+    for (let polls = 0; read.length < written.length && polls < 100; polls++) read.push(...(await reader.poll(1 + (polls % 3), 100)));
+    await reader.close();
+    assert.deepEqual(read.map((r) => r.offset), written.map((_, i) => i));
+    assert.ok(read.every((r, i) => r.key === written[i]!.key && r.value === written[i]!.value), 'a value came back changed');
+  });
+
   it('readers never see a record that is written but not yet durable', async () => {
     const dataDir = tempDir();
     const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });

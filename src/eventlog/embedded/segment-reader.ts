@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
 import { readDurableOffset } from './durable-offset.js';
+import { ReadWindow } from './read-window.js';
 import { decodeFrame } from './record-frame.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
@@ -24,7 +25,7 @@ export class SegmentReader implements EventLogReader {
   private nextOffset = 0;
   /** A writer of a group that holds the one partition elsewhere reads nothing. */
   private unassigned = false;
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly window = new ReadWindow(READ_CHUNK);
   private opened = false;
 
   private constructor(
@@ -93,7 +94,7 @@ export class SegmentReader implements EventLogReader {
     this.segmentBase = base;
     this.bytePosition = 0;
     this.nextOffset = base;
-    this.pending = Buffer.alloc(0);
+    this.window.clear();
     try {
       this.handle = await open(segmentPath(this.dir, base), 'r');
     } catch (error) {
@@ -112,29 +113,29 @@ export class SegmentReader implements EventLogReader {
     for (;;) {
       this.decodePending(records, maxRecords, stopAt);
       if (records.length >= maxRecords || this.nextOffset >= stopAt) return records;
-      const chunk = Buffer.allocUnsafe(READ_CHUNK);
-      const { bytesRead } = await this.handle!.read(chunk, 0, READ_CHUNK, this.bytePosition);
+      const room = this.window.reserve();
+      const { bytesRead } = await this.handle!.read(room.buffer, room.offset, room.length, this.bytePosition);
       if (bytesRead > 0) {
         this.bytePosition += bytesRead;
-        const fresh = chunk.subarray(0, bytesRead);
-        this.pending = this.pending.length === 0 ? fresh : Buffer.concat([this.pending, fresh]);
+        this.window.filled(bytesRead);
         continue;
       }
-      const rolledOver = this.pending.length === 0 && this.nextOffset !== this.segmentBase && listSegmentBases(this.dir).includes(this.nextOffset);
+      const rolledOver = this.window.pending.length === 0 && this.nextOffset !== this.segmentBase && listSegmentBases(this.dir).includes(this.nextOffset);
       if (!rolledOver) return records;
       await this.openSegment(this.nextOffset);
     }
   }
 
   private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): void {
+    const pending = this.window.pending;
     let at = 0;
     while (into.length < maxRecords) {
-      const result = decodeFrame(this.pending, at);
+      const result = decodeFrame(pending, at);
       if (!('record' in result) || result.record.offset >= stopAt) break;
       at += result.size;
       this.nextOffset = result.record.offset + 1;
       into.push({ partition: 0, ...result.record });
     }
-    this.pending = this.pending.subarray(at);
+    this.window.consume(at);
   }
 }
