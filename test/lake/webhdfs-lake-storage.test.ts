@@ -193,6 +193,9 @@ describe('WebHDFS RemoteException bodies (recorded from Hadoop 3.4.1)', () => {
       [403, remote('SafeModeException', 'Cannot create file/lake/x. Name node is in safe mode.\nThe reported blocks 0 needs additional 1 blocks.'), 'LAKE_UNAVAILABLE'],
       [403, remote('RetriableException', 'NameNode still not started'), 'LAKE_UNAVAILABLE'],
       [403, remote('StandbyException', 'Operation category WRITE is not supported in state standby'), 'LAKE_UNAVAILABLE'],
+      [403, remote('IOException', 'Failed to find datanode, suggest to check cluster health. excludeDatanodes=null'), 'LAKE_UNAVAILABLE'],
+      [403, remote('IOException', 'File /lake/x could only be written to 0 of the 1 minReplication nodes. There are 0 datanode(s) running'), 'LAKE_UNAVAILABLE'],
+      [403, remote('IOException', 'Input/output error'), 'LAKE_ERROR'],
       [403, remote('ParentNotDirectoryException', '/lake/f (is not a directory)'), 'LAKE_ERROR'],
       [503, 'Service Unavailable', 'LAKE_UNAVAILABLE'],
     ];

@@ -11,6 +11,9 @@ const notNow = new Set(['SafeModeException', 'RetriableException', 'StandbyExcep
 
 const HINT = 'start HDFS (test/services/hdfs.sh start), or check --webhdfs-url';
 
+/** What a NameNode says when no DataNode can take a block yet (all down, or restarting and not yet registered). */
+const noDataNodeYet = /Failed to find datanode|could only be written to 0 of the|There are 0 datanode/i;
+
 function parseRemoteException(body: string): RemoteException | null {
   try {
     const remote = (JSON.parse(body) as { RemoteException?: Partial<RemoteException> }).RemoteException;
@@ -42,6 +45,9 @@ export function webHdfsError(status: number, body: string, what: string, where: 
     return new GamepipeError('LAKE_EXISTS', `${where} already exists (${detail})`);
   }
   if (remote.exception === 'FileNotFoundException') return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${detail})`);
+  if (remote.exception === 'IOException' && noDataNodeYet.test(remote.message)) {
+    return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, { hint: 'no HDFS DataNode is live yet; retry shortly, or start one' });
+  }
   if (notNow.has(remote.exception)) {
     return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, { hint: 'HDFS is starting or in safe mode; retry shortly' });
   }
