@@ -180,4 +180,19 @@ describe('compaction', () => {
       assert.deepEqual(await query(dataDir, "select typeof(event_ts), typeof(quantity) from events_buy limit 1"), [['TIMESTAMP', 'INTEGER']]);
     });
   }
+
+  it('merges small files that add up to the target size, however fewer than minFiles they are', async () => {
+    const dataDir = tempDir();
+    await appendAll(dataDir, sampleRecords(400));
+    const config = loadConfig({ flags: { dataDir }, env: {} });
+    const writer = await StreamWriter.open(config, {
+      target: 'buy', triggerMs: 100, once: true, maxBatchRecords: 10, maxFileRows: 1000, parquetWriter: 'duckdb', onProgress: () => undefined,
+      compaction: { smallFileBytes: 1024 * 1024, targetFileBytes: 64 * 1024, minFiles: 1000, graceMs: 60_000 },
+    });
+    await writer.run();
+    await writer.close();
+    const visible = await committedFiles(localLake(dataDir), 'events_buy');
+    assert.ok(visible.length < 10, `${visible.length} files after 40 batches of about 8 KiB, merged up to 64 KiB at a time`);
+    assert.deepEqual(await query(dataDir, 'select count(*), count(distinct log_offset) from events_buy'), [[240, 240]]);
+  });
 });

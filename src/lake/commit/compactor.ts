@@ -7,46 +7,66 @@ import type { ScratchDir } from '../storage/local/scratch-dir.js';
 import type { FileMove, LakeCommitter } from './lake-committer.js';
 
 export interface CompactionPolicy {
-  /** A file under this size is small. */
+  /** A file under this size is small; a merged file this size or more is never merged again while its day is open. */
   smallFileBytes: number;
-  /** A merge stops adding files once their sizes add up to this. */
+  /** Adjacent small files wait until their sizes add up to this, then are merged into one file. */
   targetFileBytes: number;
-  /** Merge once this many adjacent small files wait in one date and log partition. */
+  /** ...or until this many wait, whatever their sizes: so a date and log partition holds fewer than this many waiting files per size tier. */
   minFiles: number;
   /** Merged-away files stay hidden this long so that queries that listed them before can finish. */
   graceMs: number;
 }
 
-export const defaultCompaction: CompactionPolicy = { smallFileBytes: 8 * 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 10, graceMs: 5 * 60_000 };
+/**
+ * Sized for a trickle, where a file per batch (250 ms) holds about 50 rows: such a file takes about
+ * twice the bytes of the same rows inside a large file (its footer alone is 3 KiB), so writing a
+ * row small and merging it once already writes ~2.9 times the bytes kept. Batch files merge 30 at
+ * a time (at 200 events/s: 30 files of 11 KiB into one of 0.2 MiB, every 7.5 s), and those 30 at a
+ * time into files of about 5 MiB, which are not small: each row is written three times while its
+ * day is open (~3.9 times the bytes kept over a day, where runs of ten merged again tier after
+ * tier wrote ~6 times), a partition holds at most 29 waiting files of each tier, and a day about
+ * 400 files. Merging once only (smallFileBytes under the first merge's size) writes ~2.9 times but
+ * leaves a file per run of batch files for every query of the open day to open: with one merge,
+ * the waiting files times the day's files is the day's batch count (345,600 at 250 ms).
+ */
+export const defaultCompaction: CompactionPolicy = { smallFileBytes: 4 * 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 30, graceMs: 5 * 60_000 };
 
 /** The table a directory such as `events_buy/dt=2026-11-28` belongs to. */
 const specOf = (dir: string): TableSpec => tableSpecs.find((t) => t.table === dir.split('/')[0]) ?? deadLetterSpec;
 
 /**
- * Runs of adjacent small files of one log partition and of one size tier (sizes within a factor
- * of minFiles / 2 of the run's first), each adding up to at most the target size. Tiers keep a
- * merged file out of the next run of batch-sized files, so a row is rewritten once per tier (a
- * handful of times), not once per merge; files sized right at first write are never rewritten.
+ * Runs of adjacent small files of one log partition and of one size tier (each within a factor of
+ * √minFiles of the run's mean size) that are full: they hold minFiles files, or the next file would
+ * take them past the target size (a full run is merged however few its files). Tiers keep a
+ * merged file out of the next run of batch-sized files (a merge of minFiles 50-row files is about
+ * minFiles / 2 times one of them, their footers being half their bytes), so a row is rewritten
+ * once per tier, not once per merge; files sized right at first write are never rewritten. The
+ * mean, not the first file, sets the tier: a batch that caught up after a merge is several times
+ * the size of the next ones, and a run cut there would never fill.
  */
 function smallRuns(files: CommittedFile[], policy: CompactionPolicy): CommittedFile[][] {
   const runs: CommittedFile[][] = [];
   let run: CommittedFile[] = [];
   let runBytes = 0;
-  const tierFactor = Math.max(2, policy.minFiles / 2);
-  const close = () => {
-    if (run.length >= policy.minFiles) runs.push(run);
+  const tierFactor = Math.max(2, Math.sqrt(policy.minFiles));
+  const close = (full: boolean) => {
+    if (run.length >= policy.minFiles || (full && run.length > 1)) runs.push(run);
     run = [];
     runBytes = 0;
   };
-  const sameTier = (file: CommittedFile) => file.size <= run[0]!.size * tierFactor && file.size * tierFactor >= run[0]!.size;
+  const sameTier = (file: CommittedFile) => {
+    const mean = runBytes / run.length;
+    return file.size <= mean * tierFactor && file.size * tierFactor >= mean;
+  };
   for (const file of files) {
     const small = file.size < policy.smallFileBytes;
-    if (!small || (run.length > 0 && (run[0]!.partition !== file.partition || !sameTier(file))) || runBytes + file.size > policy.targetFileBytes) close();
+    if (!small || (run.length > 0 && (run[0]!.partition !== file.partition || !sameTier(file)))) close(false);
+    else if (runBytes + file.size > policy.targetFileBytes) close(true);
     if (!small) continue;
     run.push(file);
     runBytes += file.size;
   }
-  close();
+  close(false);
   return runs;
 }
 
