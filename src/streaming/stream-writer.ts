@@ -29,7 +29,7 @@ export interface StreamWriterOptions {
   maxBatchRecords: number;
   maxFileRows: number;
   parquetWriter: ParquetWriterChoice;
-  /** When small files are merged; the defaults suit a writer with a trigger of a second or so. */
+  /** When small files are merged; the defaults (see `defaultCompaction`) are sized for the default 250 ms trigger under a trickle. */
   compaction?: CompactionPolicy;
   /** A lake store to use instead of the configured one (tests inject faults with it). */
   storage?: LakeStorage;
