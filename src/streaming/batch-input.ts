@@ -50,6 +50,8 @@ export class BatchInput {
   readonly eventTimes: number[] = [];
   count = 0;
   private readonly open = new Map<string, RowFile>();
+  /** The file the last row went to: rows in log order mostly go to the same one, found without building its key. */
+  private last: RowFile | undefined;
   private readonly fds = new Map<RowFile, number>();
   private readonly pending = new Map<RowFile, string>();
 
@@ -94,9 +96,11 @@ export class BatchInput {
   }
 
   private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {
+    const last = this.last;
+    if (last && last.dir === dir && last.dt === dt && last.partition === row.partition && last.rows < this.options.maxFileRows) return last;
     const key = `${dir}|${dt}|${row.partition}`;
     const open = this.open.get(key);
-    if (open && open.rows < this.options.maxFileRows) return open;
+    if (open && open.rows < this.options.maxFileRows) return (this.last = open);
     const file: RowFile = { owner, dir, dt, partition: row.partition, firstOffset: row.offset, lastOffset: row.offset, rows: 0, held: [] };
     const { textDir, writer } = this.options;
     if (asText && textDir !== undefined) {
@@ -105,7 +109,7 @@ export class BatchInput {
     }
     this.open.set(key, file);
     this.files.push(file);
-    return file;
+    return (this.last = file);
   }
 
   private addRow(file: RowFile, row: LakeRow): void {

@@ -44,6 +44,17 @@ describe('stream writers', () => {
     assert.deepEqual(await query(dataDir, "select typeof(quantity), typeof(price), typeof(event_ts), typeof(timestamp) from events_buy limit 1"), [['INTEGER', 'DOUBLE', 'TIMESTAMP', 'TIMESTAMP']]);
   });
 
+  it('keep raw_event byte for byte when the JSON carries tabs, newlines or carriage returns as whitespace', async () => {
+    const dataDir = tempDir();
+    const plain = sampleRecords(10).filter((r) => JSON.parse(r.value).event_type === 'buy_item');
+    assert.ok(plain.length >= 4);
+    const spaced = plain.map((r, i) => ({ key: r.key, value: i % 2 === 0 ? r.value : JSON.stringify(JSON.parse(r.value), null, ['\t', '\n', '\r\n'][i % 3]) }));
+    await appendAll(dataDir, spaced);
+    await streamOnce(dataDir, 'buy');
+    const rows = (await query(dataDir, 'select raw_event from events_buy order by log_offset')) as [string][];
+    assert.deepEqual(rows.map(([raw]) => raw), spaced.map((r) => r.value));
+  });
+
   it('only the named table is written by a single-table writer', async () => {
     const dataDir = tempDir();
     await appendAll(dataDir, sampleRecords(20));

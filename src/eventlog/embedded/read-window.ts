@@ -28,12 +28,12 @@ export class ReadWindow {
   }
 
   /**
-   * Room after the pending bytes for at least one chunk (pending bytes moved to the front, the
-   * buffer grown when a frame is larger than it): where the next read goes.
+   * Room after the pending bytes (moved to the front) for at least half a chunk: where the next read
+   * goes. The buffer grows only when a frame larger than that is pending, and shrinks back once it is consumed.
    */
   reserve(): { buffer: Buffer; offset: number; length: number } {
     const pending = this.end - this.start;
-    if (this.buffer.length - pending < this.chunkBytes) {
+    if (this.buffer.length - pending < this.chunkBytes / 2) {
       const grown = Buffer.allocUnsafe(pending + this.chunkBytes);
       this.buffer.copy(grown, 0, this.start, this.end);
       this.buffer = grown;

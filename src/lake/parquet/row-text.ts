@@ -10,12 +10,12 @@ import type { LakeRow } from './parquet-writer.js';
 
 /** Longest value a line carries (DuckDB's reader refuses lines past 2 MB; a char is at most 3 bytes of UTF-8). */
 const MAX_TEXT_CHARS = 500_000;
-const SEPARATORS = /[\t\n\r]/;
 /** DuckDB's read buffer (its default is 16 MB per thread): smaller keeps the writer's memory flat. */
 const READ_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** True when the raw value reads back from a line exactly: not empty (that would read as NULL), no separators, not too long. */
-export const carriable = (raw: string): boolean => raw.length > 0 && raw.length <= MAX_TEXT_CHARS && !SEPARATORS.test(raw);
+export const carriable = (raw: string): boolean =>
+  raw.length > 0 && raw.length <= MAX_TEXT_CHARS && !raw.includes('\t') && !raw.includes('\n') && !raw.includes('\r'); // faster than a regex, per record
 
 /** One row's line (`carriable(row.raw)` must hold). */
 export const rowLine = (row: LakeRow): string => `${row.timestamp}\t${row.partition}\t${row.offset}\t${row.raw}\n`;
