@@ -11,7 +11,7 @@ const parquetWriters: readonly ParquetWriterChoice[] = ['auto', 'duckdb', 'parqu
 /** How a stream writer batches: `stream` and `up` take the same options. */
 export const writerOptions = {
   trigger: duration('--trigger <duration>', 'how long each batch collects events before it is written', { default: streamDefaults.map((d) => `${d.triggerMs}ms`) }),
-  maxBatch: count('--max-batch <n>', 'most events in one batch (bounds memory)', { default: streamDefaults.map((d) => String(d.maxBatchRecords)) }),
+  maxBatch: count('--max-batch <n>', 'most events in one batch (a backlog fills each batch to it: larger files, fewer commits)', { default: streamDefaults.map((d) => String(d.maxBatchRecords)) }),
   maxFileRows: count('--max-file-rows <n>', 'most rows in one Parquet file', { default: streamDefaults.map((d) => String(d.maxFileRows)) }),
   parquetWriter: choice('--parquet-writer <name>', 'auto (DuckDB, else parquetjs-lite), duckdb or parquetjs', parquetWriters, { default: 'auto' }),
 };

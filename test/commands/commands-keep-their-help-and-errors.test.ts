@@ -26,7 +26,7 @@ async function refusal(words: string[]): Promise<GamepipeError> {
 it("each command's help shows its options with the defaults declared where they live, and the global settings", async () => {
   const stream = await helpOf(['stream']);
   assert.ok(stream.includes(`--trigger <duration> how long each batch collects events before it is written (default: "${streamDefaults.triggerMs}ms")`), stream);
-  assert.ok(stream.includes(`--max-batch <n> most events in one batch (bounds memory) (default: "${streamDefaults.maxBatchRecords}")`), stream);
+  assert.ok(stream.includes(`--max-batch <n> most events in one batch (a backlog fills each batch to it: larger files, fewer commits) (default: "${streamDefaults.maxBatchRecords}")`), stream);
   assert.match(stream, new RegExp(`which events to land: ${writerTargets.join(', ')}`));
   const up = await helpOf(['up']);
   assert.ok(up.includes(`--max-file-rows <n> most rows in one Parquet file (default: "${streamDefaults.maxFileRows}")`), up);
