@@ -32,6 +32,9 @@ export interface Purchase {
   quantity: number;
 }
 
+/** Most items one purchase may buy. */
+export const MAX_QUANTITY = 1000;
+
 const noSession = () => new GamepipeError('NO_SESSION', 'No active session found! Please login.');
 const staleSession = () => new GamepipeError('NO_SESSION', 'Invalid or expired session! Please login.');
 
@@ -91,6 +94,10 @@ export class GameService {
     if (!this.deps.catalog.item(itemType)) throw new GamepipeError('UNKNOWN_ITEM', 'The store does not have that item in stock.');
     if (quality !== undefined && !this.deps.catalog.quality(quality)) {
       throw new GamepipeError('BAD_REQUEST', `Unknown quality "${quality.slice(0, 32)}"; one of: ${this.deps.catalog.qualityNames().join(', ')}.`);
+    }
+    // The route's schema bounds it too, but its coercion lets "Infinity" and "-1e400" through as infinities.
+    if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      throw new GamepipeError('BAD_REQUEST', `quantity must be a whole number from 1 to ${MAX_QUANTITY}.`);
     }
     return { itemType, quality: quality ?? this.deps.catalog.drawQuality(this.random()).name, quantity };
   }

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { setEventId } from '../event-id-header.js';
-import type { GameService } from '../game-service.js';
+import { MAX_QUANTITY, type GameService } from '../game-service.js';
 import { requestMeta } from '../request-meta.js';
 import { SESSION_COOKIE } from '../session-tokens.js';
-
-const MAX_QUANTITY = 1000;
 
 interface BuyRequest {
   Params: { item: string };
