@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync, truncateSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { encodeFrame } from '../../src/eventlog/embedded/record-frame.js';
@@ -148,6 +148,28 @@ describe('embedded event log files', () => {
     await reader.close();
     assert.deepEqual(read.map((r) => r.offset), written.map((_, i) => i));
     assert.ok(read.every((r, i) => r.key === written[i]!.key && r.value === written[i]!.value), 'a value came back changed');
+  });
+
+  it('a reader that saw bytes past the durable end reads what is written there after a rollback, not those bytes', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    await log.append(values(3));
+    await log.close();
+    const segment = segmentPath(topicDir(dataDir, 'events'), 0);
+    const durableSize = statSync(segment).size;
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+    // Whole frames written but never durable, then a torn one: what a failed append leaves until it rolls back.
+    for (const leftover of [Buffer.concat([encodeFrame(3, 1, 'k', 'rolled-back-3'), encodeFrame(4, 1, 'k', 'rolled-back-4')]), encodeFrame(3, 1, 'k', 'torn').subarray(0, 20)]) {
+      appendFileSync(segment, leftover);
+      assert.deepEqual((await reader.poll(100, 0)).map((r) => r.offset), statSync(segment).size > durableSize + 20 ? [0, 1, 2] : []);
+      truncateSync(segment, durableSize);
+    }
+    const reopened = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    await reopened.append([{ key: 'k', value: 'accepted-3' }, { key: 'k', value: 'accepted-4' }]);
+    await reopened.close();
+    const after = await reader.poll(100, 0);
+    await reader.close();
+    assert.deepEqual(after.map((r) => [r.offset, r.value]), [[3, 'accepted-3'], [4, 'accepted-4']]);
   });
 
   it('readers never see a record that is written but not yet durable', async () => {

@@ -26,6 +26,8 @@ export class SegmentReader implements EventLogReader {
   /** A writer of a group that holds the one partition elsewhere reads nothing. */
   private unassigned = false;
   private readonly window = new ReadWindow(READ_CHUNK);
+  /** The durable end when the window's oldest bytes were read: frames past it there may have been rolled back since. */
+  private windowTrust = 0;
   private opened = false;
 
   private constructor(
@@ -102,7 +104,13 @@ export class SegmentReader implements EventLogReader {
     }
   }
 
-  /** Whole durable records available now, below `seekTarget` (used by seek to read past older records). */
+  /**
+   * Whole durable records available now, below `seekTarget` (used by seek to read past older records).
+   * Bytes past the durable end may still be rolled back and written anew (a failed append truncates
+   * the segment to its durable size, and the next append reuses those offsets), so the window keeps
+   * no byte across polls beyond what it decoded, except when it stopped on a full poll; and a frame
+   * that was not yet durable when its bytes were read is read again, never trusted.
+   */
   private async readAvailable(maxRecords: number, seekTarget = Number.POSITIVE_INFINITY): Promise<LogRecord[]> {
     const records: LogRecord[] = [];
     const stopAt = Math.min(seekTarget, readDurableOffset(this.dir) ?? Number.POSITIVE_INFINITY);
@@ -111,8 +119,17 @@ export class SegmentReader implements EventLogReader {
       await this.openSegment(this.segmentBase);
     }
     for (;;) {
-      this.decodePending(records, maxRecords, stopAt);
-      if (records.length >= maxRecords || this.nextOffset >= stopAt) return records;
+      const stop = this.decodePending(records, maxRecords, stopAt);
+      if (stop === 'full') return records;
+      if (stop === 'untrusted') {
+        this.dropWindow();
+        continue;
+      }
+      if (stop === 'end') {
+        this.dropWindow();
+        return records;
+      }
+      if (this.window.pending.length === 0) this.windowTrust = stopAt;
       const room = this.window.reserve();
       const { bytesRead } = await this.handle!.read(room.buffer, room.offset, room.length, this.bytePosition);
       if (bytesRead > 0) {
@@ -121,21 +138,42 @@ export class SegmentReader implements EventLogReader {
         continue;
       }
       const rolledOver = this.window.pending.length === 0 && this.nextOffset !== this.segmentBase && listSegmentBases(this.dir).includes(this.nextOffset);
+      this.dropWindow();
       if (!rolledOver) return records;
       await this.openSegment(this.nextOffset);
     }
   }
 
-  private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): void {
+  /** Forgets the undecoded bytes: the next read starts at the first of them. */
+  private dropWindow(): void {
+    this.bytePosition -= this.window.pending.length;
+    this.window.clear();
+  }
+
+  /**
+   * Decodes whole frames from the window, up to `maxRecords` (`full`), the durable end or a frame
+   * failing its CRC (`end`), a frame durable now but not when its bytes were read (`untrusted`), or
+   * a frame not all read yet (`more`).
+   */
+  private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): 'full' | 'end' | 'untrusted' | 'more' {
     const pending = this.window.pending;
     let at = 0;
+    let stop: 'full' | 'end' | 'untrusted' | 'more' = 'full';
     while (into.length < maxRecords) {
       const result = decodeFrame(pending, at);
-      if (!('record' in result) || result.record.offset >= stopAt) break;
+      if (!('record' in result)) {
+        stop = 'incomplete' in result ? 'more' : 'end'; // nothing past a frame failing its CRC until it is written anew
+        break;
+      }
+      if (result.record.offset >= stopAt || result.record.offset >= this.windowTrust) {
+        stop = result.record.offset >= stopAt ? 'end' : 'untrusted';
+        break;
+      }
       at += result.size;
       this.nextOffset = result.record.offset + 1;
       into.push({ partition: 0, ...result.record });
     }
     this.window.consume(at);
+    return stop;
   }
 }
