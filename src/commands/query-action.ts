@@ -24,8 +24,9 @@ async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat
       signal,
       onColumns: (names) => {
         columns = names;
-        if (format === 'csv') process.stdout.write(csvHeader(names));
-        printed.any ||= format === 'csv';
+        if (format !== 'csv') return;
+        printed.any = true;
+        process.stdout.write(csvHeader(names));
       },
       onRows: (batch) => {
         if (format === 'table') return void rows.push(...batch);

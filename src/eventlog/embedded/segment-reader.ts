@@ -8,6 +8,9 @@ import { ReadWindow } from './read-window.js';
 import { decodeFrame } from './record-frame.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
+/** Why decoding the window stopped (see `decodePending`). */
+type WindowStop = 'full' | 'end' | 'untrusted' | 'more';
+
 const READ_CHUNK = 4 * 1024 * 1024;
 const IDLE_POLL_MS = 20;
 const SKIP_BATCH = 100_000;
@@ -121,13 +124,10 @@ export class SegmentReader implements EventLogReader {
     for (;;) {
       const stop = this.decodePending(records, maxRecords, stopAt);
       if (stop === 'full') return records;
-      if (stop === 'untrusted') {
+      if (stop !== 'more') {
         this.dropWindow();
+        if (stop === 'end') return records;
         continue;
-      }
-      if (stop === 'end') {
-        this.dropWindow();
-        return records;
       }
       if (this.window.pending.length === 0) this.windowTrust = stopAt;
       const room = this.window.reserve();
@@ -155,25 +155,23 @@ export class SegmentReader implements EventLogReader {
    * failing its CRC (`end`), a frame durable now but not when its bytes were read (`untrusted`), or
    * a frame not all read yet (`more`).
    */
-  private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): 'full' | 'end' | 'untrusted' | 'more' {
+  private decodePending(into: LogRecord[], maxRecords: number, stopAt: number): WindowStop {
     const pending = this.window.pending;
     let at = 0;
-    let stop: 'full' | 'end' | 'untrusted' | 'more' = 'full';
+    const stopAfter = (stop: WindowStop): WindowStop => {
+      this.window.consume(at);
+      return stop;
+    };
     while (into.length < maxRecords) {
       const result = decodeFrame(pending, at);
-      if (!('record' in result)) {
-        stop = 'incomplete' in result ? 'more' : 'end'; // nothing past a frame failing its CRC until it is written anew
-        break;
-      }
-      if (result.record.offset >= stopAt || result.record.offset >= this.windowTrust) {
-        stop = result.record.offset >= stopAt ? 'end' : 'untrusted';
-        break;
-      }
+      // Nothing past a frame failing its CRC until it is written anew.
+      if (!('record' in result)) return stopAfter('incomplete' in result ? 'more' : 'end');
+      if (result.record.offset >= stopAt) return stopAfter('end');
+      if (result.record.offset >= this.windowTrust) return stopAfter('untrusted');
       at += result.size;
       this.nextOffset = result.record.offset + 1;
       into.push({ partition: 0, ...result.record });
     }
-    this.window.consume(at);
-    return stop;
+    return stopAfter('full');
   }
 }
