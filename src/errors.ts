@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'STATE_UNAVAILABLE'
   | 'LOG_UNAVAILABLE'
+  | 'LOG_IN_DOUBT'
   | 'CONFIG_INVALID'
   | 'DATA_DIR_LOCKED'
   | 'SQL_ERROR'
@@ -41,6 +42,8 @@ const statusByCode: Record<ErrorCode, number> = {
   TOO_MANY_SIGNUPS: 429,
   STATE_UNAVAILABLE: 503,
   LOG_UNAVAILABLE: 503,
+  // Kafka never said whether it wrote the event: the action may have been done.
+  LOG_IN_DOUBT: 504,
   CONFIG_INVALID: 500,
   DATA_DIR_LOCKED: 500,
   SQL_ERROR: 400,

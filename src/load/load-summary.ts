@@ -20,7 +20,7 @@ export interface LoadSummary {
   status: { '2xx': number; '4xx': number; '5xx': number };
   errors: number;
   timeouts: number;
-  /** Requests whose answer never came (timed out, or cut off by Ctrl-C): the server may have accepted them. */
+  /** Requests whose answer never came (timed out, or cut off by Ctrl-C) or was 504 (the server could not tell): the server may have accepted them. */
   unanswered: number;
   routes: Record<string, { requests: number; '2xx': number; '4xx': number; '5xx': number; latency_ms: LatencySummary }>;
   /** What the server accepted (from its answers), including the players' signups and logins. */

@@ -15,7 +15,7 @@ interface Pending {
 
 export interface TrafficRun {
   result: autocannon.Result;
-  /** Counted requests sent but never answered (timed out, or cut off by Ctrl-C): their outcome is unknown. */
+  /** Counted requests sent but never answered (timed out, or cut off by Ctrl-C), or answered 504: their outcome is unknown. */
   unanswered: number;
 }
 
@@ -43,6 +43,8 @@ export async function runTraffic(
   const { requests } = plan;
   let itemCursor = 0;
   let inFlight = 0;
+  /** 504: the server could not tell whether it kept the action. */
+  let undecided = 0;
   let drained = false;
   let stopWhenDrained = () => undefined as void;
   const deadline = requests === undefined ? Date.now() + (plan.durationMs ?? 10_000) : Number.POSITIVE_INFINITY;
@@ -82,6 +84,7 @@ export async function runTraffic(
     inFlight--;
     stopWhenDrained();
     tally.recordAnswer(pending.action, status, performance.now() - pending.startedAt);
+    if (status === 504) undecided++;
     if (status < 200 || status >= 300) return;
     const event = eventOfAction[pending.action];
     if (event) tally.recordAccepted(event, { item: pending.item, quality: headers['x-item-quality'], guild: pending.guild });
@@ -107,5 +110,5 @@ export async function runTraffic(
     };
     onStart(instance);
   });
-  return { result, unanswered: inFlight };
+  return { result, unanswered: inFlight + undecided };
 }

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
-import { isGamepipeError } from '../errors.js';
+import { isGamepipeError, type GamepipeError } from '../errors.js';
 import type { EventLog } from '../eventlog/event-log.js';
 import { logger } from '../logger.js';
 import type { StateStore } from '../state/state-store.js';
@@ -39,6 +39,13 @@ export interface ServerDeps {
 
 const requestLog = logger.child({ component: 'http' });
 const text = (reply: FastifyReply, status: number, line: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${oneLine(line)}\n`);
+
+/** The one line of a deliberate error: a 503 changed nothing; a 504 may have done the action. */
+function answerOf(error: GamepipeError): string {
+  if (error.httpStatus === 503) return `Service unavailable: ${error.message}; nothing was changed, try again.`;
+  if (error.httpStatus === 504) return `Gateway timeout: ${error.message}; the action may have been done, check before trying again.`;
+  return error.message;
+}
 
 /**
  * The game API. Answers are one line of text (the seed's texts) or JSON. Request logging names the
@@ -80,7 +87,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (isGamepipeError(error)) {
       if (error.httpStatus >= 500) requestLog.warn({ code: error.code, route: request.routeOptions.url, cause: String(error.cause ?? '') }, error.message);
       if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
-      return text(reply, error.httpStatus, error.httpStatus === 503 ? `Service unavailable: ${error.message}; nothing was changed, try again.` : error.message);
+      return text(reply, error.httpStatus, answerOf(error));
     }
     if (error.validation) return text(reply, 400, `Bad request: ${error.message}.`);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return text(reply, error.statusCode, error.message);

@@ -42,7 +42,8 @@ const staleSession = () => new GamepipeError('NO_SESSION', 'Invalid or expired s
  * The game's actions, free of HTTP. Each changes state atomically, then appends its event; a 2xx
  * is only possible once the event is durable in the log. If the append fails, the state change is
  * undone and the caller gets LOG_UNAVAILABLE (503): no answered action is missing from the log and
- * no logged event describes an action that was refused.
+ * no logged event describes an action that was refused. An append the log cannot settle
+ * (LOG_IN_DOUBT, 504: Kafka did not answer a send it may have written) keeps its change.
  */
 export class GameService {
   private readonly random: () => number;
@@ -149,6 +150,8 @@ export class GameService {
       await this.deps.log.append([{ key: username, value: JSON.stringify(event) }]);
     } catch (error) {
       this.deps.metrics.appendErrors.inc();
+      // An event in doubt may be in the log: its state change stays, as the event may describe it.
+      if (error instanceof GamepipeError && error.code === 'LOG_IN_DOUBT') throw error;
       await undo().catch((undoError: unknown) => logger.error({ err: undoError, event_type: type }, 'could not undo a state change whose event was refused'));
       if (error instanceof GamepipeError) throw error;
       throw new GamepipeError('LOG_UNAVAILABLE', 'the event log refused the event', { cause: error });

@@ -7,6 +7,7 @@ import { tempDir } from './temp-dir.js';
 const KAFKA_SH = fileURLToPath(new URL('../../../test/services/kafka.sh', import.meta.url));
 
 export interface PrivateKafka {
+  /** Where clients connect: the advertised port. */
   brokers: string;
   /** Stops the broker as an operator would (SIGTERM, then KILL after 30 s). */
   stop(): void;
@@ -18,10 +19,11 @@ export interface PrivateKafka {
  * A Kafka broker of this test alone (test/services/kafka.sh on its own ports and data dir), so the
  * test may stop it: the shared broker on 9092 is never touched. Stopped and removed when the test
  * file ends. Needs the broker jars the shared broker's start resolved; under CI their absence fails.
+ * With `advertisedPort`, the broker tells clients to connect there (where the test puts a proxy).
  */
-export function privateKafka(t: TestContext, port: number): PrivateKafka | null {
+export function privateKafka(t: TestContext, port: number, { advertisedPort = port } = {}): PrivateKafka | null {
   const dir = tempDir('gamepipe-kafka-');
-  const env = { ...process.env, GAMEPIPE_TEST_KAFKA_PORT: String(port), GAMEPIPE_TEST_KAFKA_DIR: dir };
+  const env = { ...process.env, GAMEPIPE_TEST_KAFKA_PORT: String(port), GAMEPIPE_TEST_KAFKA_ADVERTISED_PORT: String(advertisedPort), GAMEPIPE_TEST_KAFKA_DIR: dir };
   const run = (command: 'start' | 'resume' | 'stop') => {
     const result = spawnSync('bash', [KAFKA_SH, command], { env, encoding: 'utf8', timeout: 180_000 });
     if (result.status !== 0) throw new Error(`kafka.sh ${command} on port ${port}: ${result.stdout}${result.stderr}`);
@@ -37,5 +39,5 @@ export function privateKafka(t: TestContext, port: number): PrivateKafka | null 
     if (existsSync(`${dir}/pid`)) spawnSync('kill', ['-9', readFileSync(`${dir}/pid`, 'utf8').trim()]);
   });
   run('start');
-  return { brokers: `127.0.0.1:${port}`, stop: () => run('stop'), resume: () => run('resume') };
+  return { brokers: `127.0.0.1:${advertisedPort}`, stop: () => run('stop'), resume: () => run('resume') };
 }

@@ -5,7 +5,8 @@
 #   test/services/kafka.sh resume   start again on the storage a `stop` left (a broker outage in a test)
 #   test/services/kafka.sh stop | status
 # State lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/kafka-<port>, or in
-# ${GAMEPIPE_TEST_KAFKA_DIR} when set (a test's private broker); the jars are shared.
+# ${GAMEPIPE_TEST_KAFKA_DIR} when set (a test's private broker); the jars are shared. A test that puts a
+# proxy in front of the broker sets GAMEPIPE_TEST_KAFKA_ADVERTISED_PORT: clients are told to connect there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=process.sh
@@ -16,6 +17,7 @@ host=${GAMEPIPE_TEST_KAFKA_HOST:-127.0.0.1}
 port=${GAMEPIPE_TEST_KAFKA_PORT:-9092}
 root=${GAMEPIPE_TEST_KAFKA_DIR:-$services/kafka-$port}
 controller_port=$((port + 1))
+advertised_port=${GAMEPIPE_TEST_KAFKA_ADVERTISED_PORT:-$port}
 
 is_up() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }
 
@@ -32,6 +34,7 @@ start() {
     rm -rf "$root/data"
     mkdir -p "$root/data"
     sed -e "s#@DATA@#$root/data#" -e "s#@HOST@#$host#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+      -e "s#@ADVERTISED_PORT@#$advertised_port#g" \
       "$here/kafka/server.properties" > "$root/server.properties"
     java -cp "$libs/*" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
       kafka.tools.StorageTool format -t "gamepipeTestCluster01A" -c "$root/server.properties" > "$root/format.log" 2>&1
