@@ -7,15 +7,8 @@ import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
 import type { queryArgs, queryOptions } from './query.js';
 
-/**
- * DuckDB's views list a table's files when they open; a writer's compaction may hide one of them
- * before the scan opens it. Nothing printed yet, the statement is run again on views opened anew.
- */
-const RACED_COMPACTION = /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
-const RACE_RETRIES = 3;
-
 /** Prints one statement's rows: csv and json as they arrive, the aligned table once complete (its widths need every row). */
-async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal, printed: { any: boolean }): Promise<void> {
+async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal): Promise<void> {
   const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
   const rows: unknown[][] = [];
   let columns: string[] = [];
@@ -24,14 +17,11 @@ async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat
       signal,
       onColumns: (names) => {
         columns = names;
-        if (format !== 'csv') return;
-        printed.any = true;
-        process.stdout.write(csvHeader(names));
+        if (format === 'csv') process.stdout.write(csvHeader(names));
       },
       onRows: (batch) => {
         if (format === 'table') return void rows.push(...batch);
         progress?.erase();
-        printed.any = true;
         process.stdout.write(formatRows(columns, batch, format));
       },
       onProgress: (p) => progress?.update(p),
@@ -58,16 +48,11 @@ export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> =
   const onInterrupt = () => cancel.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    for (let attempt = 1; ; attempt++) {
-      const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
-      const printed = { any: false };
-      try {
-        return await printQuery(engine, sql, format, cancel.signal, printed);
-      } catch (error) {
-        if (printed.any || attempt > RACE_RETRIES || !RACED_COMPACTION.test(String((error as Error).message))) throw error;
-      } finally {
-        await engine.close();
-      }
+    const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
+    try {
+      await printQuery(engine, sql, format, cancel.signal);
+    } finally {
+      await engine.close();
     }
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -29,8 +29,29 @@ function emptySelect(spec: TableSpec): string {
 }
 
 /**
+ * A writer's compaction may hide a file between the views' listing and the scan that opens it: the
+ * statement then runs again on views listed anew, up to RACE_RETRIES times. Nothing reached the
+ * sink yet (rows are handed over once the statement is complete), and a failed statement changed nothing.
+ */
+const RACED_COMPACTION = /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
+const RACE_RETRIES = 3;
+
+/** (Re)declares each declared table as a view over the files committed now. */
+async function declareViews(connection: DuckDBConnection, storage: LocalLakeStorage): Promise<void> {
+  try {
+    for (const spec of await new LakeCatalogRegistry(storage).declared()) {
+      const files = (await tableFiles(storage, spec)).map((f) => sqlString(storage.localPath(f.path)));
+      const body = files.length === 0 ? emptySelect(spec) : `SELECT * FROM read_parquet([${files.join(', ')}], hive_partitioning = true, hive_types = {'dt': DATE})`;
+      await connection.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(spec.table)} AS ${body}`);
+    }
+  } catch (error) {
+    throw new GamepipeError('LAKE_ERROR', `could not open the lake's tables: ${firstLine(error)}`, { cause: error });
+  }
+}
+
+/**
  * SQL over a local lake on an in-memory DuckDB: each declared table is a view over the files
- * committed when the engine opened, a fixed list, so one query reads one consistent set however
+ * committed when the views were declared, a fixed list, so one query reads one consistent set however
  * many files a writer adds meanwhile. `dt` comes from the directory name.
  */
 export class DuckdbQueryEngine implements QueryEngine {
@@ -39,6 +60,7 @@ export class DuckdbQueryEngine implements QueryEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly storage: LocalLakeStorage,
     private readonly queryTimeoutMs: number | undefined,
   ) {}
 
@@ -53,17 +75,13 @@ export class DuckdbQueryEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      for (const spec of await new LakeCatalogRegistry(storage).declared()) {
-        const files = (await tableFiles(storage, spec)).map((f) => sqlString(storage.localPath(f.path)));
-        const body = files.length === 0 ? emptySelect(spec) : `SELECT * FROM read_parquet([${files.join(', ')}], hive_partitioning = true, hive_types = {'dt': DATE})`;
-        await connection.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(spec.table)} AS ${body}`);
-      }
+      await declareViews(connection, storage);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
-      throw new GamepipeError('LAKE_ERROR', `could not open the lake's tables: ${firstLine(error)}`, { cause: error });
+      throw error;
     }
-    return new DuckdbQueryEngine(instance, connection, options.queryTimeoutMs);
+    return new DuckdbQueryEngine(instance, connection, storage, options.queryTimeoutMs);
   }
 
   async stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
@@ -80,7 +98,7 @@ export class DuckdbQueryEngine implements QueryEngine {
             this.connection.interrupt();
           }, this.queryTimeoutMs);
     try {
-      const result = await this.connection.runAndReadAll(sql);
+      const result = await this.runAgainIfRaced(sql, () => sink.signal?.aborted === true || timedOut);
       const { DuckDBTypeId } = duckdb();
       const wideIntegers = new Set<number>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
       const asNumber = result.columnTypes().map((type) => wideIntegers.has(type.typeId));
@@ -91,6 +109,7 @@ export class DuckdbQueryEngine implements QueryEngine {
       sink.onProgress?.({ state: 'FINISHED', rows: rows.length, elapsedMs: Date.now() - started });
       return { columns, rowCount: rows.length };
     } catch (error) {
+      if (error instanceof GamepipeError) throw error;
       if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled', { cause: error });
       if (timedOut) throw new GamepipeError('SQL_ERROR', `EXCEEDED_TIME_LIMIT: the query ran longer than ${this.queryTimeoutMs} ms`, { cause: error });
       const message = firstLine(error);
@@ -99,6 +118,17 @@ export class DuckdbQueryEngine implements QueryEngine {
     } finally {
       clearTimeout(timer);
       sink.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async runAgainIfRaced(sql: string, stopped: () => boolean): ReturnType<DuckDBConnection['runAndReadAll']> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connection.runAndReadAll(sql);
+      } catch (error) {
+        if (attempt > RACE_RETRIES || stopped() || !RACED_COMPACTION.test(firstLine(error))) throw error;
+        await declareViews(this.connection, this.storage);
+      }
     }
   }
 
