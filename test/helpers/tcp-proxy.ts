@@ -35,11 +35,9 @@ export async function tcpProxy(port: number, upstreamPort: number): Promise<TcpP
     };
     client.on('data', (chunk) => upstream.write(chunk));
     upstream.on('data', (chunk) => {
-      if (losing) {
-        answersLost++;
-        closeBoth();
-      }
-      else client.write(chunk);
+      if (!losing) return void client.write(chunk);
+      answersLost++;
+      closeBoth();
     });
     client.once('close', closeBoth);
     upstream.once('close', closeBoth);

@@ -130,7 +130,7 @@ export class KafkaEventLog implements EventLog {
         const next = this.queue.shift()!;
         batch.push(next);
         for (const { key, value } of next.records) {
-          bytes += value.length + (key?.length ?? 0);
+          bytes += Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
           messages.push(key === null ? { key, value, partition: this.keylessTurn++ % this.partitions } : { key, value });
         }
       }
@@ -143,7 +143,10 @@ export class KafkaEventLog implements EventLog {
   private async deliver(batch: Pending[], messages: Message[]): Promise<void> {
     const settle = (error?: unknown) => {
       this.doubtful = false;
-      for (const p of batch) error === undefined ? p.resolve() : p.reject(error);
+      for (const p of batch) {
+        if (error === undefined) p.resolve();
+        else p.reject(error);
+      }
     };
     try {
       if (this.producerSpent) await this.renewProducer();
