@@ -4,6 +4,7 @@ import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
 import { routeRecord, type Routed } from '../streaming/route-record.js';
+import { EventIdPositions } from './event-id-positions.js';
 import { FindingGroups, plural } from './finding-groups.js';
 import type { LakePositionIndex } from './lake-position-index.js';
 import type { LakeFile } from './read-lake-files.js';
@@ -53,7 +54,7 @@ const describe: Record<string, (count: number) => string> = {
 export class LogReconciler {
   readonly tallies = new Map<string, TypeTally>(eventTypes.map((t) => [t, emptyTally(t)]));
   private readonly groups = new FindingGroups();
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new EventIdPositions();
   private readonly openGaps = new Map<string, Gap>();
   private readonly gaps: Gap[] = [];
   private readonly firstOffsets = new Map<number, number>();
@@ -74,11 +75,8 @@ export class LogReconciler {
     const tally = this.tallies.get(type) ?? this.tallies.set(type, emptyTally(type)).get(type)!;
     tally.log++;
     if (id !== undefined) {
-      // A fresh string: the matched one would be a slice keeping the whole record alive.
-      const key = id.replaceAll('-', '');
-      const seen = this.ids.get(key);
-      if (seen === undefined) this.ids.set(key, encode(p, o));
-      else this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
+      const seen = this.ids.add(id, encode(p, o));
+      if (seen !== undefined) this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
     }
     const count = this.index.count(p, o);
     const routed = this.routeOf(record, type, eventTs, count);

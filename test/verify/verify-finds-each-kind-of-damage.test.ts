@@ -4,8 +4,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateS
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { parseDataFileName } from '../../src/lake/lake-paths.js';
 import { gamepipe } from '../helpers/cli.js';
+import { sampleEvent } from '../helpers/events.js';
 import { copyOf, findingsOf, landedRun, localLake, verify, type LandedRun } from './landed-run.js';
 
 /** The buy table's files (lake paths) in offset order. */
@@ -171,6 +173,22 @@ describe('gamepipe verify on a local lake', () => {
     assert.equal(status, 3);
     assert.deepEqual(findingsOf(report, 'accepted').map((f) => f.where), ['buy_item events']);
     assert.match(findingsOf(report, 'accepted')[0]!.what, /2 accepted events not in the log/);
+  });
+
+  it('an event_id appended twice is named with both log positions, a malformed one too, the same id in upper case is not', async () => {
+    const damaged = copyOf(run);
+    const event = sampleEvent(0);
+    const id = event.event_id as string;
+    const log = await EmbeddedEventLog.open({ dataDir: join(damaged.cwd, '.gamepipe'), topic: 'events' });
+    const end = log.endOffset;
+    await log.append([event, { ...event, event_id: id.toUpperCase() }, event, { ...event, event_id: 'not-a-uuid' }, { ...event, event_id: 'not-a-uuid' }].map((e) => ({ key: 'user0', value: JSON.stringify(e) })));
+    await log.close();
+    const { status, report } = verify(damaged, []);
+    assert.equal(status, 3);
+    const duplicates = findingsOf(report, 'duplicate');
+    assert.deepEqual(duplicates.map((f) => f.where), ['the event log'], JSON.stringify(report.findings));
+    const [, first, second] = new RegExp(`^2 events held more than once, e\\.g\\. event_id ${id} appended at 0:(\\d+) and 0:(\\d+)$`).exec(duplicates[0]!.what) ?? [];
+    assert.deepEqual([Number(first), Number(second)], [end, end + 2], duplicates[0]!.what);
   });
 
   it('the log may hold more than the run counted only by the requests that got no answer', () => {
