@@ -36,12 +36,13 @@ it('a malicious username either is refused with no event, or lands verbatim in a
         return;
       }
       assert.equal(events.length, before + 1);
-      const event = events.at(-1)!;
-      assert.equal(event.username, name);
-      assert.equal(event.event_id, response.headers['x-event-id']);
-      assert.equal(JSON.stringify(event).includes(password) && password.length > 3, false, 'the password is in the event');
+      const { event_id: eventId, event_ts: _at, ...rest } = events.at(-1)!;
+      assert.equal(eventId, response.headers['x-event-id']);
+      // Every field is what the request named, whatever its password: nothing of the password is in
+      // the event (searching the event for the password instead fails when it is the username).
+      assert.deepEqual(rest, { event_type: 'signup', accept: null, host: 'localhost:80', user_agent: 'lightMyRequest', username: name });
     }),
-    { numRuns: Math.ceil(RUNS / 4) },
+    { numRuns: Math.ceil(RUNS / 4), examples: [['__proto__', '__proto__']] },
   );
   await assertEventsInSchema(server);
 });
