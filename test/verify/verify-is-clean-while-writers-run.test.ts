@@ -16,9 +16,10 @@ const verifyJson = (cwd: string, args: string[]) => {
 it('verify is clean while the server takes traffic and a writer commits and compacts, then equals the run exactly', async () => {
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
-  const stream = await gamepipeInBackground(['stream', 'all', '--trigger', '150ms'], 'started', { cwd });
+  // Enough batch files for a compaction (30 in a row) even when a loaded machine stretches each batch.
+  const stream = await gamepipeInBackground(['stream', 'all', '--trigger', '100ms'], 'started', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!.replace('localhost', '127.0.0.1');
-  const load = spawn(process.execPath, [GAMEPIPE_BIN, 'load', '--url', url, '--players', '10', '--requests', '2500', '--connections', '4', '--rate', '400', '--seed', '5', '--out', 'run.json'], {
+  const load = spawn(process.execPath, [GAMEPIPE_BIN, 'load', '--url', url, '--players', '10', '--requests', '4000', '--connections', '4', '--rate', '400', '--seed', '5', '--out', 'run.json'], {
     cwd,
     env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
