@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config/config-fields.js';
 import { isGamepipeError, type GamepipeError } from '../errors.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
@@ -75,8 +76,6 @@ function closedDaysRegistry(config: Config, registry: TableRegistry | undefined)
   logger.warn({ engine: engineChoice(config) }, 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice');
   return undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Reads the event log in batches and lands each owner's events in the lake exactly once through
@@ -246,7 +245,7 @@ export class StreamWriter {
           if (!isGamepipeError(error) || !error.retriable || this.stopping) throw error;
           const delayMs = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(attempt - 1, 6));
           this.options.onRetry?.(error, attempt, delayMs);
-          await sleep(delayMs);
+          await delay(delayMs);
           await this.lake.resync().catch(() => undefined); // still down: the next attempt says so
         }
       }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { GamepipeError } from '../../errors.js';
 import type { AppendRecord, EventLog } from '../event-log.js';
@@ -26,7 +27,6 @@ const CLOSE_RESEND_MS = 5000;
  * answered in the same read from Redis join one produce request instead of waiting for the next.
  */
 const lingerOneTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An idempotent producer, connected: it holds a producer id of its own from the broker. */
 async function connectProducer(kafka: Kafka): Promise<Producer> {
@@ -171,7 +171,7 @@ export class KafkaEventLog implements EventLog {
           this.producerSpent = true;
           return settle(inDoubt(this.connection.brokers, error));
         }
-        await pause(RESEND_PAUSE_MS);
+        await delay(RESEND_PAUSE_MS);
       }
     }
   }
