@@ -20,6 +20,7 @@ import type { BatchProgress } from './batch-progress.js';
 import { freshness } from './freshness.js';
 import { PartitionShare } from './partition-share.js';
 import { writeBatchFiles } from './write-batch-files.js';
+import { keepWriterHeapSmall } from './writer-heap.js';
 
 export interface StreamWriterOptions {
   target: WriterTarget;
@@ -50,8 +51,12 @@ export interface StreamWriterOptions {
 export const streamDefaults = { triggerMs: 250, maxBatchRecords: 200_000, maxFileRows: 1_000_000 };
 
 const MAX_RETRY_DELAY_MS = 30_000;
-/** Records asked of the log at a time: a batch is read in pieces this size, so memory holds one piece, not the batch. */
-const POLL_RECORDS = 5_000;
+/**
+ * Records asked of the log at a time: a batch is read in pieces this size, so memory holds one
+ * piece, not the batch. Small pieces die young: at 5,000 a piece outlived the young generation's
+ * collections and filled the old one (writer peak RSS 30 to 60 MB higher, no faster).
+ */
+const POLL_RECORDS = 1_000;
 /** How long a poll waits for records while the batch before is still landing. */
 const LANDING_WAIT_MS = 20;
 
@@ -103,6 +108,7 @@ export class StreamWriter {
   }
 
   static async open(config: Config, options: StreamWriterOptions): Promise<StreamWriter> {
+    keepWriterHeapSmall();
     const lake = await LakeWriter.open(config, options);
     let reader: EventLogReader | undefined;
     try {
