@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
@@ -7,6 +7,7 @@ import { tableSpecOf } from '../lake/owners.js';
 import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
 import { carriable, parseRowText, rowLine } from '../lake/parquet/row-text.js';
 import { removeLeftovers } from '../lake/storage/local/scratch-dir.js';
+import { LineFile } from './line-file.js';
 import { routeRecord } from './route-record.js';
 
 /** The rows of one file to write: one table (or an owner's dead letters), date partition and log partition. */
@@ -52,8 +53,7 @@ export class BatchInput {
   private readonly open = new Map<string, RowFile>();
   /** The file the last row went to: rows in log order mostly go to the same one, found without building its key. */
   private last: RowFile | undefined;
-  private readonly fds = new Map<RowFile, number>();
-  private readonly pending = new Map<RowFile, string>();
+  private readonly lines = new Map<RowFile, LineFile>();
 
   constructor(private readonly options: BatchInputOptions) {}
 
@@ -79,14 +79,21 @@ export class BatchInput {
         this.addRow(this.fileFor(routed.owner, deadLetterDir(routed.owner), datePartition(record.timestamp), row, false), dead);
       }
     }
-    this.flush();
   }
 
-  /** Closes the text files; the batch takes no more records. */
+  /** Writes and closes the text files; the batch takes no more records. */
   seal(): void {
-    this.flush();
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
+    const files = [...this.lines.values()];
+    this.lines.clear();
+    let failure: unknown;
+    for (const file of files) {
+      try {
+        file.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Seals and deletes the text files: the batch is done with. */
@@ -105,7 +112,7 @@ export class BatchInput {
     const { textDir, writer } = this.options;
     if (asText && textDir !== undefined) {
       file.textPath = join(textDir, `${textPrefix(writer)}${process.pid}-${randomUUID()}.tsv`);
-      this.fds.set(file, openSync(file.textPath, 'w'));
+      this.lines.set(file, new LineFile(file.textPath));
     }
     this.open.set(key, file);
     this.files.push(file);
@@ -114,7 +121,7 @@ export class BatchInput {
 
   private addRow(file: RowFile, row: LakeRow): void {
     if (file.textPath !== undefined && !carriable(row.raw)) this.toMemory(file);
-    if (file.textPath !== undefined) this.pending.set(file, (this.pending.get(file) ?? '') + rowLine(row));
+    if (file.textPath !== undefined) this.lines.get(file)!.append(rowLine(row));
     else file.held.push(row);
     file.rows++;
     file.lastOffset = row.offset;
@@ -122,16 +129,10 @@ export class BatchInput {
 
   /** A value a line cannot carry: the file's rows so far come back into memory, and the rest stay there. */
   private toMemory(file: RowFile): void {
-    this.flush();
-    closeSync(this.fds.get(file)!);
-    this.fds.delete(file);
+    this.lines.get(file)!.close();
+    this.lines.delete(file);
     file.held = parseRowText(readFileSync(file.textPath!, 'utf8'));
     rmSync(file.textPath!, { force: true });
     delete file.textPath;
-  }
-
-  private flush(): void {
-    for (const [file, text] of this.pending) writeSync(this.fds.get(file)!, text);
-    this.pending.clear();
   }
 }
