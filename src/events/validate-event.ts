@@ -5,9 +5,17 @@ import type { FieldSpec, FieldType } from './field-types.js';
 // The validators are derived from the event schemas like every storage type, but live apart: zod takes
 // 0.1 to 0.25 s to load, which only the server and the stream writers need to pay.
 
+/**
+ * True unless the string holds a lone surrogate (JSON may escape one, as in "\ud800"): no UTF-8 can
+ * carry it, so DuckDB refuses the whole record, and a writer would stop on it at every restart.
+ * (String.prototype.isWellFormed is in Node 20; TypeScript's ES2022 library does not declare it.)
+ */
+const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+const NOT_WELL_FORMED = 'not well-formed Unicode (a lone surrogate)';
+
 /** In JSON events, a timestamp_ms field is a number of UTC milliseconds since the epoch. */
 const zodType: Record<FieldType, () => z.ZodType> = {
-  string: () => z.string(),
+  string: () => z.string().refine(wellFormed, NOT_WELL_FORMED),
   int32: () => z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
   int64: () => z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
   double: () => z.number().finite(),
@@ -35,7 +43,7 @@ const validators = Object.fromEntries(
  * to what zod accepts (checked by a property test); anything else goes to zod, which gives the reason.
  */
 const plainCheck: Record<FieldType, (v: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
+  string: (v) => typeof v === 'string' && wellFormed(v),
   int32: (v) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 31 - 1,
   int64: (v) => Number.isSafeInteger(v),
   double: (v) => Number.isFinite(v),

@@ -13,7 +13,7 @@ const agree = (value: unknown) => {
 
 it('the plain checks and the schema agree on every edge of a field type', () => {
   const buy = sampleEvent(0);
-  const values: unknown[] = [2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 1.5, 2.0, -0, NaN, Infinity, 9007199254740991, 9007199254740992, -1, '1', null, undefined, true, [], {}];
+  const values: unknown[] = [2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 1.5, 2.0, -0, NaN, Infinity, 9007199254740991, 9007199254740992, -1, '1', '\ud800', 'a\udc00b', '\ud83d\ude00', null, undefined, true, [], {}];
   for (const field of ['quantity', 'price', 'item_count', 'event_ts', 'username', 'item_type']) {
     for (const v of values) agree({ ...buy, [field]: v });
   }

@@ -73,15 +73,18 @@ describe('stream writers', () => {
       { key: null, value: JSON.stringify({ ...sampleEvent(2), Cookie: 'session_id=123' }) },
       { key: null, value: JSON.stringify({ event_type: 'teleport' }) },
       { key: null, value: JSON.stringify(sampleEvent(5)) },
+      // A lone surrogate, escaped as JSON allows: no UTF-8 carries it, and DuckDB refused the whole batch.
+      { key: null, value: JSON.stringify({ ...sampleEvent(3), guild_name: 'g\ud800' }) },
     ]);
     await streamOnce(dataDir);
     assert.deepEqual(await query(dataDir, 'select log_offset from events_buy order by 1'), [[0], [5]]);
     const dead = (await query(dataDir, 'select log_offset, writer, reason, raw_event from events_dead_letter order by log_offset')) as [number, string, string, string][];
-    assert.deepEqual(dead.map(([offset, writer]) => [offset, writer]), [[1, 'unrouted'], [2, 'buy'], [3, 'buy'], [4, 'unrouted']]);
+    assert.deepEqual(dead.map(([offset, writer]) => [offset, writer]), [[1, 'unrouted'], [2, 'buy'], [3, 'buy'], [4, 'unrouted'], [6, 'guild']]);
     assert.match(dead[0]![2], /^not JSON/);
     assert.match(dead[1]![2], /quantity/);
     assert.match(dead[2]![2], /Cookie|unrecognized/i);
     assert.match(dead[3]![2], /unknown event_type "teleport"/);
+    assert.match(dead[4]![2], /^guild_name: not well-formed Unicode/);
     const rawText = dead.map((d) => d[3]).join('\n');
     assert.equal(rawText.includes('hunter2'), false, 'a secret in a refused record is redacted');
     assert.equal(rawText.includes('session_id=123'), false);
