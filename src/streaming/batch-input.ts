@@ -96,10 +96,15 @@ export class BatchInput {
     if (failure !== undefined) throw failure;
   }
 
-  /** Seals and deletes the text files: the batch is done with. */
+  /** Closes and deletes the text files: the batch is done with. */
   discard(): void {
-    this.seal();
-    for (const file of this.files) if (file.textPath) rmSync(file.textPath, { force: true });
+    try {
+      this.seal();
+    } catch {
+      // Sealed before, or failing already: a write this batch's files could not take no longer matters.
+    } finally {
+      for (const file of this.files) if (file.textPath) rmSync(file.textPath, { force: true });
+    }
   }
 
   private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {

@@ -11,7 +11,8 @@ const HEAP_GROWING_PERCENT = 50;
 /**
  * Has V8 collect the writer's garbage once the heap has grown by half, not several times over.
  * The flag is read at each full collection, so setting it once a writer opens takes effect for
- * the rest of the process; a full collection of a small live heap takes a few milliseconds.
+ * the rest of the process (under `up`, the server's heap too); a full collection of a small live
+ * heap takes a few milliseconds.
  */
 export function keepWriterHeapSmall(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
