@@ -33,5 +33,10 @@ export interface ParquetWriter {
   close(): Promise<void>;
 }
 
-/** Rows per row group: DuckDB buffers a row group per thread while it encodes, so this bounds the writer's memory. */
-export const ROW_GROUP_ROWS = 25_000;
+/**
+ * Rows per row group: DuckDB buffers row groups while it encodes, so this bounds the writer's
+ * memory. At 10,000 a 1,000,000-event backlog peaked at 220 to 255 MB, against 305 to 315 MB at
+ * 25,000, no slower; queries read such files as fast (DuckDB spreads row groups over its threads),
+ * and the files are about 4% larger.
+ */
+export const ROW_GROUP_ROWS = 10_000;
