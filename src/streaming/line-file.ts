@@ -28,7 +28,7 @@ export class LineFile {
   }
 
   /** Writes what the buffer holds. */
-  flush(): void {
+  private flush(): void {
     this.writeAll(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
