@@ -132,6 +132,15 @@ describe('embedded event log files', () => {
     await reader.seek(new Map([[0, 777]]));
     assert.deepEqual((await reader.poll(3, 0)).map((r) => r.offset), [777, 778, 779]);
     assert.deepEqual(await reader.endOffsets(), new Map([[0, 1000]]));
+    // Seek steps over frames by their headers: it must land on the very record asked, on either side of each segment's start.
+    const bases = listSegmentBases(topicDir(dataDir, 'events'));
+    for (const target of [0, 1, 998, 999, ...bases.flatMap((b) => [b - 1, b, b + 1]).filter((o) => o >= 0)]) {
+      await reader.seek(new Map([[0, target]]));
+      const [first] = await reader.poll(1, 0);
+      assert.deepEqual([first?.offset, first && JSON.parse(first.value)], [target, { n: target }], `seek to ${target}`);
+    }
+    await reader.seek(new Map([[0, 1000]]));
+    assert.deepEqual(await reader.poll(10, 0), [], 'nothing past the end');
     await reader.close();
   });
 
@@ -148,6 +157,13 @@ describe('embedded event log files', () => {
     await reader.close();
     assert.deepEqual(read.map((r) => r.offset), written.map((_, i) => i));
     assert.ok(read.every((r, i) => r.key === written[i]!.key && r.value === written[i]!.value), 'a value came back changed');
+    const seeker = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
+    for (const target of [6, 3, 1, 7, 0]) {
+      await seeker.seek(new Map([[0, target]]));
+      const [first] = await seeker.poll(1, 0);
+      assert.equal(first?.value, written[target]!.value, `seek to ${target} over records larger than the read chunk`);
+    }
+    await seeker.close();
   });
 
   it('a reader that saw bytes past the durable end reads what is written there after a rollback, not those bytes', async () => {

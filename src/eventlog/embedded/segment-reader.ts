@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
 import { readDurableOffset } from './durable-offset.js';
 import { ReadWindow } from './read-window.js';
-import { decodeFrame } from './record-frame.js';
+import { decodeFrame, skipFrame } from './record-frame.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
 /** Why decoding the window stopped (see `decodePending`). */
@@ -13,6 +13,7 @@ type WindowStop = 'full' | 'end' | 'untrusted' | 'more';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 const IDLE_POLL_MS = 20;
+/** Records decoded at a time while scanning for the end of a log without a durable offset. */
 const SKIP_BATCH = 100_000;
 
 /**
@@ -32,6 +33,8 @@ export class SegmentReader implements EventLogReader {
   /** The durable end when the window's oldest bytes were read: frames past it there may have been rolled back since. */
   private windowTrust = 0;
   private opened = false;
+  /** While seeking: frames below this offset are stepped over by their headers, not decoded. */
+  private skipBelow = 0;
 
   private constructor(
     private readonly dir: string,
@@ -60,7 +63,16 @@ export class SegmentReader implements EventLogReader {
     const bases = listSegmentBases(this.dir);
     const base = bases.filter((b) => b <= target).at(-1) ?? bases[0] ?? 0;
     await this.openSegment(base);
-    while (this.nextOffset < target && (await this.readAvailable(SKIP_BATCH, target)).length > 0);
+    this.skipBelow = target;
+    try {
+      // Each call steps as far as the durable end allows; it stops early only on a frame read before it was durable.
+      for (let before = -1; this.nextOffset < target && this.nextOffset > before; ) {
+        before = this.nextOffset;
+        await this.readAvailable(1, target);
+      }
+    } finally {
+      this.skipBelow = 0;
+    }
   }
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]> {
@@ -162,6 +174,14 @@ export class SegmentReader implements EventLogReader {
       this.window.consume(at);
       return stop;
     };
+    while (this.nextOffset < this.skipBelow) {
+      const skipped = skipFrame(pending, at);
+      if (!('offset' in skipped)) return stopAfter('incomplete' in skipped ? 'more' : 'end');
+      if (skipped.offset >= stopAt) return stopAfter('end');
+      if (skipped.offset >= this.windowTrust) return stopAfter('untrusted');
+      at += skipped.size;
+      this.nextOffset = skipped.offset + 1;
+    }
     while (into.length < maxRecords) {
       const result = decodeFrame(pending, at);
       // Nothing past a frame failing its CRC until it is written anew.
