@@ -1,4 +1,5 @@
-import { DuckdbQueryEngine } from '../src/sql/engines/duckdb-query-engine.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { openQueryEngine } from '../src/sql/open-query-engine.js';
 import { queryAll } from '../src/sql/query-engine.js';
 import { localLake } from '../test/helpers/lake-query.js';
 import { committedFiles } from '../src/lake/lake-files.js';
@@ -41,17 +42,21 @@ async function purchaseLoad(serverUrl: string, perSecond: number): Promise<() =>
   };
 }
 
-/** Seconds from a purchase's 2xx to its row being visible to a query, with `gamepipe up` defaults, under a steady load of purchases. */
+/**
+ * Seconds from a purchase's 2xx to its row being visible to a query as `gamepipe query` runs it (the
+ * lake's files and the log's tail), with `gamepipe up` defaults, under a steady load of purchases.
+ */
 export async function freshnessBench(): Promise<void> {
   suite('freshness', `gamepipe up with its defaults under ${LOAD_PER_SECOND} purchases/s; ${PROBES} probe purchases one after another, each polled for every 50 ms`);
   const dataDir = benchDir('freshness');
   const up = await startGamepipe(['up', '--quiet', '--data-dir', dataDir], process.cwd());
+  const config = loadConfig({ flags: { dataDir }, env: {} });
   try {
     const stopLoad = await purchaseLoad(up.url, LOAD_PER_SECOND);
     const started = Date.now();
     let raced = 0;
     const delays = await probeFreshness(up.url, PROBES, async (quantity) => {
-      const engine = await DuckdbQueryEngine.open(localLake(dataDir));
+      const engine = await openQueryEngine(config, localLake(dataDir));
       try {
         const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where username = 'fresh' and quantity = ${quantity}`)).rows as number[][];
         return visible === 1;

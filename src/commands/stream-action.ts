@@ -1,9 +1,10 @@
+import type { Config } from '../config/config-fields.js';
 import { describeError, type GamepipeError } from '../errors.js';
 import type { WriterTarget } from '../lake/owners.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
-import { StreamWriter } from '../streaming/stream-writer.js';
+import { defaultTriggerMs, StreamWriter } from '../streaming/stream-writer.js';
 import type { CommandAction, OptionValues } from './command-spec.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import type { streamArgs, streamOptions, writerOptions } from './stream.js';
@@ -13,11 +14,11 @@ export const reportRetry = (writer: string) => (error: GamepipeError, attempt: n
   process.stderr.write(`gamepipe stream ${writer}: ${describeError(error)}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)}s\n`);
 
 /** StreamWriter's options from the command line's. */
-export function streamWriterOptions(target: WriterTarget, options: OptionValues<typeof writerOptions> & { once: boolean }, onProgress: (p: BatchProgress) => void) {
+export function streamWriterOptions(config: Config, target: WriterTarget, options: OptionValues<typeof writerOptions> & { once: boolean }, onProgress: (p: BatchProgress) => void) {
   return {
     target,
     onRetry: reportRetry(target),
-    triggerMs: options.trigger,
+    triggerMs: options.trigger ?? defaultTriggerMs(config),
     once: options.once,
     maxBatchRecords: options.maxBatch,
     maxFileRows: options.maxFileRows,
@@ -32,7 +33,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
   const storage = await openLakeStorage(config);
   const registry = await openTableRegistry(config, storage);
   try {
-    const writer = await StreamWriter.open(config, { ...streamWriterOptions(target, options, report), storage, registry });
+    const writer = await StreamWriter.open(config, { ...streamWriterOptions(config, target, options, report), storage, registry });
     if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${writer.lakeUri}\n`);
     void shutdownSignal().then(() => writer.stop());
     try {

@@ -5,12 +5,20 @@ import { lazy } from './lazy.js';
 
 // The writer's defaults and tables are declared with the writer: loaded when a writer's command runs or shows its help.
 const streamDefaults = lazy(async () => (await import('../streaming/stream-writer.js')).streamDefaults);
+const defaultTriggers = lazy(async () => (await import('../streaming/stream-writer.js')).defaultTriggers);
 const writerTargets = lazy(async () => (await import('../lake/owners.js')).writerTargets);
 const parquetWriters: readonly ParquetWriterChoice[] = ['auto', 'duckdb', 'parquetjs'];
 
 /** How a stream writer batches: `stream` and `up` take the same options. */
 export const writerOptions = {
-  trigger: duration('--trigger <duration>', 'how long each batch collects events before it is written', { default: streamDefaults.map((d) => `${d.triggerMs}ms`) }),
+  trigger: duration(
+    '--trigger <duration>',
+    defaultTriggers.map(
+      (d) =>
+        `how long each batch collects events before it is written (default: ${d.withLogTail / 1000}s on the embedded log, whose rows queries read before they land; ` +
+        `${d.lakeOnly}ms on Kafka or under Trino/Presto)`,
+    ),
+  ),
   maxBatch: count('--max-batch <n>', 'most events in one batch (a backlog fills each batch to it: larger files, fewer commits)', { default: streamDefaults.map((d) => String(d.maxBatchRecords)) }),
   maxFileRows: count('--max-file-rows <n>', 'most rows in one Parquet file', { default: streamDefaults.map((d) => String(d.maxFileRows)) }),
   parquetWriter: choice('--parquet-writer <name>', 'auto (DuckDB, else parquetjs-lite), duckdb or parquetjs', parquetWriters, { default: 'auto' }),

@@ -51,7 +51,7 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   const registry = await openTableRegistry(config, storage);
   await declareTables(registry, allTableSpecs);
   const writer = await StreamWriter.open(config, {
-    ...streamWriterOptions('all', { ...options, once: false }, (p) => {
+    ...streamWriterOptions(config, 'all', { ...options, once: false }, (p) => {
       if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
     }),
     // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.

@@ -27,14 +27,16 @@ function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
 export interface EngineOptions {
   /** A statement running longer fails with EXCEEDED_TIME_LIMIT, stopped by the engine; none by default (the presto client's own 60 s would cut long queries). */
   queryTimeoutMs?: number;
+  /** DuckDB on the embedded log: read the log's rows not landed yet beside the lake's files (default), or the lake's files alone (`false`: what verify checks). */
+  logTail?: boolean;
 }
 
 /** The configured engine over the lake's tables. DuckDB reads the local lake through `storage`. */
 export async function openQueryEngine(config: Config, storage: LakeStorage, options: EngineOptions = {}): Promise<QueryEngine> {
   const engine = engineChoice(config);
   if (engine === 'duckdb') {
-    const { DuckdbQueryEngine } = await import('./engines/duckdb-query-engine.js');
-    return DuckdbQueryEngine.open(storage, options);
+    const [{ DuckdbQueryEngine }, { LogTail }] = await Promise.all([import('./engines/duckdb-query-engine.js'), import('./log-tail.js')]);
+    return DuckdbQueryEngine.open(storage, { queryTimeoutMs: options.queryTimeoutMs, tail: options.logTail === false ? undefined : LogTail.of(config, storage) });
   }
   const { PrestoQueryEngine } = await import('./engines/presto-query-engine.js');
   return new PrestoQueryEngine({ engine, url: coordinatorUrl(config, engine), catalog: config.catalog, schema: config.schema, queryTimeoutMs: options.queryTimeoutMs });

@@ -43,12 +43,25 @@ export interface StreamWriterOptions {
 }
 
 /**
- * Defaults of `gamepipe stream` and `up`. A trigger of 250 ms keeps a purchase's row visible to
- * queries within half a second (the compactor merges the small files it leaves). A batch is read
- * into text files, not memory, so a backlog's batches can be large: 200,000 buy events make files
- * of about 45 MB, never merged again, and few commits.
+ * Defaults of `gamepipe stream` and `up`. A batch is read into text files, not memory, so a
+ * backlog's batches can be large: 200,000 buy events make files of about 45 MB, never merged again,
+ * and few commits.
  */
-export const streamDefaults = { triggerMs: 250, maxBatchRecords: 200_000, maxFileRows: 1_000_000 };
+export const streamDefaults = { maxBatchRecords: 200_000, maxFileRows: 1_000_000 };
+
+/**
+ * How long a batch collects events when no trigger is given. Where queries read the log's tail
+ * beside the lake (the embedded log under DuckDB, see LogTail), a row is visible before it lands,
+ * so a trickle is landed in files of 30 s, each row written once. Where they read the lake alone
+ * (Kafka, Trino, Presto), a trigger of 250 ms keeps a purchase's row visible within half a second,
+ * and the compactor merges the small files it leaves.
+ */
+export const defaultTriggers = { withLogTail: 30_000, lakeOnly: 250 };
+
+/** Whether `gamepipe query` reads the log's tail beside the lake under this config. */
+export const queriesReadLogTail = (config: Config): boolean => eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
+
+export const defaultTriggerMs = (config: Config): number => (queriesReadLogTail(config) ? defaultTriggers.withLogTail : defaultTriggers.lakeOnly);
 
 const MAX_RETRY_DELAY_MS = 30_000;
 /**

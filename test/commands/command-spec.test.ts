@@ -17,7 +17,7 @@ sameType<Equal<OptionValues<typeof loadOptions>['players'], number>>();
 sameType<Equal<OptionValues<typeof loadOptions>['requests'], number | undefined>>();
 sameType<Equal<OptionValues<typeof loadOptions>['guilds'], string[]>>();
 sameType<Equal<OptionValues<typeof loadOptions>['loop'], boolean>>();
-sameType<Equal<OptionValues<typeof writerOptions>['trigger'], number>>();
+sameType<Equal<OptionValues<typeof writerOptions>['trigger'], number | undefined>>();
 sameType<Equal<OptionValues<typeof writerOptions>['parquetWriter'], 'auto' | 'duckdb' | 'parquetjs'>>();
 
 const demoArgs = {

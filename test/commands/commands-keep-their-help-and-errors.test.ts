@@ -4,7 +4,7 @@ import { buildProgram } from '../../src/cli.js';
 import { GamepipeError } from '../../src/errors.js';
 import { eventTypes } from '../../src/events/event-schemas.js';
 import { writerTargets } from '../../src/lake/owners.js';
-import { streamDefaults } from '../../src/streaming/stream-writer.js';
+import { defaultTriggers, streamDefaults } from '../../src/streaming/stream-writer.js';
 
 /** The help of `gamepipe <path>` as the command line `path --help` builds it, on one line (help wraps at 80 columns). */
 async function helpOf(path: string[]): Promise<string> {
@@ -25,7 +25,7 @@ async function refusal(words: string[]): Promise<GamepipeError> {
 
 it("each command's help shows its options with the defaults declared where they live, and the global settings", async () => {
   const stream = await helpOf(['stream']);
-  assert.ok(stream.includes(`--trigger <duration> how long each batch collects events before it is written (default: "${streamDefaults.triggerMs}ms")`), stream);
+  assert.ok(stream.includes(`(default: ${defaultTriggers.withLogTail / 1000}s on the embedded log, whose rows queries read before they land; ${defaultTriggers.lakeOnly}ms on Kafka or under`), stream);
   assert.ok(stream.includes(`--max-batch <n> most events in one batch (a backlog fills each batch to it: larger files, fewer commits) (default: "${streamDefaults.maxBatchRecords}")`), stream);
   assert.match(stream, new RegExp(`which events to land: ${writerTargets.join(', ')}`));
   const up = await helpOf(['up']);

@@ -19,7 +19,7 @@ export async function simulate(dataDir: string, days: number, players: number, s
 
 /** Lands the log in the lake as `gamepipe stream all --once` does. */
 export async function streamOnce(dataDir: string, flags: Record<string, string> = {}): Promise<void> {
-  const writer = await StreamWriter.open(testConfig(dataDir, flags), { ...streamDefaults, target: 'all', once: true, parquetWriter: 'duckdb', onProgress: () => undefined });
+  const writer = await StreamWriter.open(testConfig(dataDir, flags), { ...streamDefaults, triggerMs: 250, target: 'all', once: true, parquetWriter: 'duckdb', onProgress: () => undefined });
   try {
     await writer.run();
   } finally {

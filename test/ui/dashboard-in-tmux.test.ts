@@ -82,7 +82,8 @@ test('the dashboard follows a running pipeline: counters move under load, the la
   );
 
   await t.test('every writer row shows lag 0 once the load has landed', async () => {
-    await dashboard.waitFor((s) => writerLags(s).length > 0 && writerLags(s).every((lag) => lag === '0'), 30_000, 'every writer at lag 0');
+    // The writers land at their trigger (30 s on the embedded log, whose rows queries read before they land).
+    await dashboard.waitFor((s) => writerLags(s).length > 0 && writerLags(s).every((lag) => lag === '0'), 75_000, 'every writer at lag 0');
   });
 
   dashboard.keys('q');
@@ -99,7 +100,7 @@ test('gamepipe up on a terminal is the dashboard: it moves under load, shows wha
   const load = gamepipe(['load', '--url', `http://127.0.0.1:${port}`, '--item', 'sword', '--requests', '150', '--json']);
   assert.equal(load.status, 0, load.stderr);
   const accepted = (JSON.parse(load.stdout) as { accepted: { events: Record<string, number> } }).accepted.events.buy_item ?? 0;
-  const screen = await up.waitFor((s) => buyRowsShown(s) === accepted && writerLags(s).length > 0 && writerLags(s).every((lag) => lag === '0'), 60_000, `${accepted} buys in the lake and every writer at lag 0`);
+  const screen = await up.waitFor((s) => buyRowsShown(s) === accepted && writerLags(s).length > 0 && writerLags(s).every((lag) => lag === '0'), 90_000, `${accepted} buys in the lake and every writer at lag 0`);
   assert.doesNotMatch(screen, /"level"|"msg"|batch \d+:/, 'no log or progress line tears the screen');
 
   up.keys('q');
