@@ -7,7 +7,7 @@ import { runServer, type RunningServer } from '../server/run-server.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
 import { engineChoice, openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress } from '../streaming/batch-progress.js';
-import { StreamWriter } from '../streaming/stream-writer.js';
+import { queriesReadLogTail, StreamWriter } from '../streaming/stream-writer.js';
 import { declareTables } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
@@ -15,13 +15,14 @@ import { shutdownSignal } from './shutdown-signal.js';
 import { reportRetry, streamWriterOptions } from './stream-action.js';
 import type { upOptions } from './up.js';
 
-function banner(config: Config, server: RunningServer, storage: LakeStorage): string {
+function banner(config: Config, server: RunningServer, storage: LakeStorage, triggerMs: number): string {
   const engine = engineChoice(config);
   const queryHint = engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
+  const landing = queriesReadLogTail(config) ? `landed as Parquet every ${triggerMs / 1000}s, queried at once` : `landed as Parquet every ${triggerMs} ms`;
   return [
     `gamepipe up: listening on ${server.url}`,
     `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
-    `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`})`,
+    `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`}; events ${landing})`,
     `  /status token: ${server.statusTokenSource}`,
     `  try:   curl -c /tmp/cookies -b /tmp/cookies '${server.url}/signup?username=user1&password=pw1'`,
     `         curl -b /tmp/cookies ${server.url}/buy/sword`,
@@ -50,10 +51,11 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   await storage.ping();
   const registry = await openTableRegistry(config, storage);
   await declareTables(registry, allTableSpecs);
+  const writerOptions = streamWriterOptions(config, 'all', { ...options, once: false }, (p) => {
+    if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
+  });
   const writer = await StreamWriter.open(config, {
-    ...streamWriterOptions(config, 'all', { ...options, once: false }, (p) => {
-      if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
-    }),
+    ...writerOptions,
     // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.
     onRetry: tui ? (error, attempt) => logger.warn({ attempt }, describeError(error)) : reportRetry('all'),
     storage,
@@ -70,7 +72,7 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   const running = writer.run();
   if (tui) await watch(config, server, storage, running);
   else {
-    process.stdout.write(banner(config, server, storage));
+    process.stdout.write(banner(config, server, storage, writerOptions.triggerMs));
     await Promise.race([shutdownSignal(), running]);
   }
   await server.stop();

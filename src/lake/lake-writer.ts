@@ -91,9 +91,25 @@ export class LakeWriter {
     await this.leases.claim(this.leaseKeys(added));
     for (const p of added) this.claimed.add(p);
     await this.resync(added);
+    await this.recordStartPositions(added);
     // Only after recovery: an intent rolled forward may still move files of these partitions into `_merged/`.
     const dateDirs = await Promise.all(ownersOf(this.target).flatMap(ownerDirs).map((dir) => datePartitionDirs(this.storage, dir)));
     await this.compactor.sweep(dateDirs.flat(), new Set(added));
+  }
+
+  /**
+   * Records where each owner starts in these partitions where no position is recorded yet: queries
+   * read the log's tail of the owners a writer lands, known by their recorded positions (LogTail).
+   */
+  private async recordStartPositions(partitions: number[]): Promise<void> {
+    const recorded = new Set((await this.storage.list(POSITIONS_DIR)).map((e) => e.name));
+    for (const partition of partitions) {
+      const starts = new Map<string, number>();
+      for (const [owner, positions] of this.committed) {
+        if (!recorded.has(positionName(owner, partition))) starts.set(owner, positions.get(partition) ?? 0);
+      }
+      if (starts.size > 0) await this.committer.commit(partition, [], starts);
+    }
   }
 
   /** The leases a partition is held under: one per owner of the target. */

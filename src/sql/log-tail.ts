@@ -36,15 +36,16 @@ function coveredRanges(files: CommittedFile[]): Map<string, [number, number][]> 
 /**
  * The rows the event log holds that the lake's files do not hold yet: what the stream writers have
  * read or will read but not landed. Queries read them beside the lake's files, so a row is visible
- * as soon as the log holds it, while the writers land the log in large files, each row written once.
+ * as soon as the log holds it, while the writers land the log in large files.
  *
- * A record is in the tail when it lies at or past its owner's recorded position (read before the
- * files are listed: a commit moves its files before recording the position, so every file of a
- * recorded commit is listed) and no listed file covers it (a commit caught between its moves and
- * its position, whose files are listed already). Each file holds one table's rows of one date and
- * log partition, and its name gives the offsets it spans, so a row is counted either from a file or
- * from the tail, never both and never neither. Records are routed as the writers route them: same
- * validation, same dead letters.
+ * The tail holds the owners a writer lands: those with a recorded position (a writer records one
+ * when it takes a partition). A record is in it when it lies at or past its owner's recorded
+ * position (read before the files are listed: a commit moves its files before recording the
+ * position, so every file of a recorded commit is listed) and no listed file covers it (a commit
+ * caught between its moves and its position, whose files are listed already). Each file holds one
+ * table's rows of one date and log partition, and its name gives the offsets it spans, so a row is
+ * counted either from a file or from the tail, never both and never neither. Records are routed as
+ * the writers route them: same validation, same dead letters.
  *
  * Only the embedded log has a tail queries read (on Kafka, the writers' short trigger keeps the
  * lake fresh instead).
@@ -60,7 +61,7 @@ export class LogTail {
     return eventLogKind(config) === 'embedded' ? new LogTail(config, storage) : undefined;
   }
 
-  /** Each owner's recorded position per log partition: read this before listing the files. */
+  /** Each owner's recorded position per log partition (none for an owner no writer lands): read this before listing the files. */
   async landedPositions(): Promise<Map<string, Positions>> {
     const landed = new Map<string, Positions>();
     for (const owner of ownersOf('all')) landed.set(owner, (await recordedPositions(this.storage, owner)).positions);
@@ -76,7 +77,10 @@ export class LogTail {
     try {
       const end = await reader.endOffsets();
       const next: Positions = new Map();
-      for (const partition of end.keys()) next.set(partition, Math.min(...[...landed.values()].map((p) => p.get(partition) ?? 0)));
+      for (const [partition, offset] of end) {
+        const starts = [...landed.values()].flatMap((p) => p.get(partition) ?? []);
+        next.set(partition, starts.length === 0 ? offset : Math.min(...starts)); // no writer lands anything there: no tail
+      }
       const caughtUp = () => [...end].every(([partition, offset]) => (next.get(partition) ?? 0) >= offset);
       if (caughtUp()) return;
       const { routeRecord } = await import('../streaming/route-record.js'); // the validators load only when there is a tail
@@ -92,7 +96,8 @@ export class LogTail {
           next.set(record.partition, record.offset + 1);
           if (record.offset >= (end.get(record.partition) ?? 0)) continue;
           const routed = routeRecord(record);
-          if (routed.kind === 'skip' || record.offset < (landed.get(routed.owner)?.get(record.partition) ?? 0)) continue;
+          const landedTo = routed.kind === 'skip' ? undefined : landed.get(routed.owner)?.get(record.partition);
+          if (routed.kind === 'skip' || landedTo === undefined || record.offset < landedTo) continue;
           const row: LakeRow = { raw: record.value, timestamp: record.timestamp, partition: record.partition, offset: record.offset };
           if (routed.kind === 'row') {
             const table = tableSpecOf(routed.owner)!.table;

@@ -72,6 +72,8 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const POLL_RECORDS = 1_000;
 /** How long a poll waits for records while the batch before is still landing. */
 const LANDING_WAIT_MS = 20;
+/** The longest a poll waits for records: a stop is noticed within it, whatever the trigger. */
+const MAX_POLL_WAIT_MS = 250;
 
 /** Where to start reading: per partition, the lowest position among the owners (all must know it). */
 function startPositions(committed: Map<string, Positions>): Positions {
@@ -209,7 +211,7 @@ export class StreamWriter {
         const left = pollStart + this.options.triggerMs - Date.now();
         if (left <= 0 && landed() && !backlogged) break;
         const asked = Math.min(POLL_RECORDS, this.options.maxBatchRecords - batch.count);
-        const polled = await this.reader.poll(asked, Math.max(left, LANDING_WAIT_MS));
+        const polled = await this.reader.poll(asked, Math.max(Math.min(left, MAX_POLL_WAIT_MS), LANDING_WAIT_MS));
         const records = polled.filter((r) => this.share.holds(r.partition));
         for (const record of records) consumed.set(record.partition, record.offset + 1);
         batch.add(records);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { gamepipe, gamepipeInBackground, sh } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
@@ -24,6 +26,24 @@ it('gamepipe up serves the game, lands purchases in the lake within seconds, ans
   assert.equal(await up.stop('SIGINT'), 0);
   assert.match(up.output(), /gamepipe up: stopped/);
   assert.equal(gamepipe(['status', '--json', '--port', port], { cwd }).status, 0);
+});
+
+it('with its defaults, up answers SQL with a purchase at once, lands it as Parquet when stopped, and stops at once, not at the end of the trigger', async () => {
+  const cwd = tempDir();
+  const up = await gamepipeInBackground(['up', '--port', '0'], 'Ctrl-C stops everything', { cwd });
+  const url = /listening on (\S+)/.exec(up.output())![1]!;
+  sh(`curl -s -c cookies -b cookies '${url}/signup?username=ann&password=pw1'`, cwd);
+  for (let i = 0; i < 3; i++) assert.equal(sh(`curl -s -b cookies ${url}/buy/sword`, cwd), 'Bought a sword!\n');
+  const swords = () => gamepipe(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv'], { cwd }).stdout;
+  assert.equal(swords(), 'count_star()\n3\n', 'visible at once, read from the log');
+  const parquetFiles = () => readdirSync(join(cwd, '.gamepipe', 'lake'), { recursive: true }).filter((f) => String(f).startsWith('events_buy') && String(f).endsWith('.parquet'));
+  assert.deepEqual(parquetFiles(), [], 'not landed yet: the writers land every 30 s');
+
+  const stopping = Date.now();
+  assert.equal(await up.stop('SIGINT'), 0);
+  assert.ok(Date.now() - stopping < 5000, `stopped in ${Date.now() - stopping} ms, not at the end of the trigger`);
+  assert.equal(parquetFiles().length, 1, 'the batch in hand landed on the way out');
+  assert.equal(swords(), 'count_star()\n3\n', 'each purchase once');
 });
 
 it('a second gamepipe on the same data dir is refused with one clear line', async () => {

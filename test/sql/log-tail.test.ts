@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
-import { POSITIONS_DIR } from '../../src/lake/commit/recover-positions.js';
+import { encodePosition, POSITIONS_DIR } from '../../src/lake/commit/recover-positions.js';
 import { LakeCatalogRegistry } from '../../src/sql/engines/lake-catalog-registry.js';
 import { allTableSpecs } from '../../src/sql/lake-tables.js';
 import { openQueryEngine } from '../../src/sql/open-query-engine.js';
@@ -12,6 +12,7 @@ import { sampleRecords } from '../helpers/events.js';
 import { localLake } from '../helpers/lake-query.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { streamOnce, testConfig } from '../report/simulated-lake.js';
+import { gamepipe } from '../helpers/cli.js';
 
 /** Records no table takes: not JSON, and a buy without its fields (dead letters of `unrouted` and `buy`). */
 const refused = [
@@ -57,6 +58,7 @@ const counts = (digests: Record<string, unknown[]>) => Object.fromEntries(Object
 it('a query reads the rows the log holds before a writer lands them: the same rows, every column, as from the files after, each once', async () => {
   const dataDir = tempDir();
   await new LakeCatalogRegistry(localLake(dataDir)).create(allTableSpecs);
+  await streamOnce(dataDir); // a writer has started on the data dir: its tables' rows are read from the tail
   await appendToLog(dataDir, [...sampleRecords(50), ...refused]);
 
   const beforeLanding = await tableDigests(dataDir);
@@ -79,7 +81,20 @@ it('a commit caught between moving its files and recording its position counts e
   await appendToLog(dataDir, [...sampleRecords(40), ...refused]);
   await streamOnce(dataDir);
   const landed = await tableDigests(dataDir, false);
-  // The files are in place and no position is recorded: what a query sees while a commit's moves are done and its positions not yet.
-  rmSync(join(dataDir, 'lake', POSITIONS_DIR), { recursive: true, force: true });
+  // The files are in place and the positions still say nothing landed: what a query sees while a commit's moves are done and its positions not yet.
+  const positions = join(dataDir, 'lake', POSITIONS_DIR);
+  for (const name of readdirSync(positions)) writeFileSync(join(positions, name), encodePosition(0));
   assert.deepEqual(await tableDigests(dataDir), landed);
+});
+
+it("the tail holds only the tables a writer lands: with gamepipe stream buy, the buys not landed yet and no other table's rows", async () => {
+  const dataDir = tempDir();
+  assert.equal(gamepipe(['tables', 'create', 'all', '--data-dir', dataDir]).status, 0);
+  await appendToLog(dataDir, sampleRecords(20));
+  assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 0, events_guild: 0, events_user: 0, events_dead_letter: 0 }, 'no writer has started: the lake alone');
+  const stream = gamepipe(['stream', 'buy', '--once', '--data-dir', dataDir]);
+  assert.equal(stream.status, 0, stream.stderr);
+  await appendToLog(dataDir, sampleRecords(20, 20));
+  assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 24, events_guild: 0, events_user: 0, events_dead_letter: 0 });
+  assert.deepEqual(counts(await tableDigests(dataDir, false)), { events_buy: 12, events_guild: 0, events_user: 0, events_dead_letter: 0 });
 });
