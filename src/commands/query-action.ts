@@ -32,14 +32,14 @@ async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat
   if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
 }
 
-export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({ args: { sql }, options: { format, queryTimeout: queryTimeoutMs }, config: resolveConfig }) => {
+export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({ args: { sql }, options: { format, queryTimeout: queryTimeoutMs, logTail }, config: resolveConfig }) => {
   const config = resolveConfig();
   const storage = await openLakeStorage(config);
   if (sql === undefined) {
     // The shell opens a fresh engine per statement: DuckDB's views hold the files of the moment they open.
     const { runQueryShell } = await import('../ui/query-shell/run-query-shell.js');
     try {
-      return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs }), { historyFile: dashboardFiles(config.dataDir).historyFile });
+      return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs, logTail }), { historyFile: dashboardFiles(config.dataDir).historyFile });
     } finally {
       await storage.close();
     }
@@ -48,7 +48,7 @@ export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> =
   const onInterrupt = () => cancel.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const engine = await openQueryEngine(config, storage, { queryTimeoutMs });
+    const engine = await openQueryEngine(config, storage, { queryTimeoutMs, logTail });
     try {
       await printQuery(engine, sql, format, cancel.signal);
     } finally {

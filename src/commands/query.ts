@@ -1,5 +1,5 @@
 import { resultFormats } from '../sql/format-result.js';
-import { argument, choice, duration } from './command-options.js';
+import { argument, choice, duration, flag } from './command-options.js';
 import { defineCommand } from './command-spec.js';
 
 export const queryArgs = {
@@ -9,6 +9,7 @@ export const queryArgs = {
 export const queryOptions = {
   format: choice('--format <format>', `${resultFormats.join(', ')}`, resultFormats, { default: 'table' }),
   queryTimeout: duration('--query-timeout <duration>', 'cancel a query that runs longer than this (default: no limit)'),
+  logTail: flag('--no-log-tail', "the lake's files alone, without the embedded log's rows not landed yet (what other readers of the lake see)"),
 };
 
 export const queryCommand = defineCommand({

@@ -1,9 +1,11 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { envelopeFields, eventTypeFields, eventTypes, type EventType } from './event-schemas.js';
 import type { FieldSpec, FieldType } from './field-types.js';
 
 // The validators are derived from the event schemas like every storage type, but live apart: zod takes
-// 0.1 to 0.25 s to load, which only the server and the stream writers need to pay.
+// 0.1 to 0.25 s to load, which is paid only once a record fails the plain checks below (a query reading
+// the log's tail, a writer's batch of valid events never load it).
 
 /**
  * True unless the string holds a lone surrogate (JSON may escape one, as in "\ud800"): no UTF-8 can
@@ -14,28 +16,37 @@ const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): bool
 const NOT_WELL_FORMED = 'not well-formed Unicode (a lone surrogate)';
 
 /** In JSON events, a timestamp_ms field is a number of UTC milliseconds since the epoch. */
-const zodType: Record<FieldType, () => z.ZodType> = {
+const zodType = (z: typeof Zod): Record<FieldType, () => Zod.ZodType> => ({
   string: () => z.string().refine(wellFormed, NOT_WELL_FORMED),
   int32: () => z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
   int64: () => z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
   double: () => z.number().finite(),
   timestamp_ms: () => z.number().int().nonnegative(),
   boolean: () => z.boolean(),
-};
+});
 
-function validatorFor(fields: FieldSpec[], eventType: EventType): z.ZodType<Record<string, unknown>> {
-  const shape: Record<string, z.ZodType> = {};
+function validatorFor(z: typeof Zod, fields: FieldSpec[], eventType: EventType): Zod.ZodType<Record<string, unknown>> {
+  const shape: Record<string, Zod.ZodType> = {};
   for (const field of fields) {
-    const base = zodType[field.type]();
+    const base = zodType(z)[field.type]();
     shape[field.name] = field.required ? base : base.nullish();
   }
   shape.event_type = z.literal(eventType);
-  return z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+  return z.strictObject(shape) as unknown as Zod.ZodType<Record<string, unknown>>;
 }
 
-const validators = Object.fromEntries(
-  eventTypes.map((t) => [t, validatorFor([...envelopeFields, ...eventTypeFields[t]], t)]),
-) as Record<EventType, z.ZodType<Record<string, unknown>>>;
+let validators: Record<EventType, Zod.ZodType<Record<string, unknown>>> | undefined;
+
+/** The zod validators, built at their first use: zod is loaded then, synchronously (its CommonJS build). */
+function zodValidators(): Record<EventType, Zod.ZodType<Record<string, unknown>>> {
+  if (!validators) {
+    const { z } = createRequire(import.meta.url)('zod') as { z: typeof Zod };
+    validators = Object.fromEntries(eventTypes.map((t) => [t, validatorFor(z, [...envelopeFields, ...eventTypeFields[t]], t)])) as Record<EventType, Zod.ZodType<Record<string, unknown>>>;
+  }
+  return validators;
+}
+
+const knownEventTypes = new Set<string>(eventTypes);
 
 /**
  * The same rules as the zod validators, as plain checks: a stream writer validates every record of
@@ -85,11 +96,11 @@ function validateEventWith(value: unknown, plainFirst: boolean): EventValidation
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'event is not a JSON object' };
   const eventType = (value as { event_type?: unknown }).event_type;
   if (typeof eventType !== 'string') return { ok: false, reason: 'event has no string event_type' };
-  if (!Object.hasOwn(validators, eventType)) return { ok: false, reason: `unknown event_type "${eventType.slice(0, 64)}"`, eventType };
+  if (!knownEventTypes.has(eventType)) return { ok: false, reason: `unknown event_type "${eventType.slice(0, 64)}"`, eventType };
   if (plainFirst && Object.getPrototypeOf(value) === Object.prototype && plainValidators[eventType as EventType](value as Record<string, unknown>)) {
     return { ok: true, event: value as Record<string, unknown>, eventType: eventType as EventType };
   }
-  const result = validators[eventType as EventType].safeParse(value);
+  const result = zodValidators()[eventType as EventType].safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.join('.') || (issue as { keys?: string[] }).keys?.join(',') || 'event';

@@ -8,6 +8,10 @@ import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { ownersOf, tableSpecOf } from '../lake/owners.js';
 import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { engineChoice } from './open-query-engine.js';
+
+/** Whether `gamepipe query` reads the log's tail beside the lake: on the embedded log, under DuckDB. */
+export const queriesReadLogTail = (config: Config): boolean => eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
 
 /** A row of the tail and the table it belongs to (an event table, or the dead letters). */
 export interface TailRow {
@@ -56,9 +60,9 @@ export class LogTail {
     private readonly storage: LakeStorage,
   ) {}
 
-  /** The tail of the configured log, when queries can read it. */
+  /** The tail of the configured log, when queries read it. */
   static of(config: Config, storage: LakeStorage): LogTail | undefined {
-    return eventLogKind(config) === 'embedded' ? new LogTail(config, storage) : undefined;
+    return queriesReadLogTail(config) ? new LogTail(config, storage) : undefined;
   }
 
   /** Each owner's recorded position per log partition (none for an owner no writer lands): read this before listing the files. */

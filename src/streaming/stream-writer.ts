@@ -13,6 +13,7 @@ import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
 import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
+import { queriesReadLogTail } from '../sql/log-tail.js';
 import { engineChoice, switchesPartitionsAtomically } from '../sql/open-query-engine.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import { BatchInput } from './batch-input.js';
@@ -57,9 +58,6 @@ export const streamDefaults = { maxBatchRecords: 200_000, maxFileRows: 1_000_000
  * and the compactor merges the small files it leaves.
  */
 export const defaultTriggers = { withLogTail: 30_000, lakeOnly: 250 };
-
-/** Whether `gamepipe query` reads the log's tail beside the lake under this config. */
-export const queriesReadLogTail = (config: Config): boolean => eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
 
 export const defaultTriggerMs = (config: Config): number => (queriesReadLogTail(config) ? defaultTriggers.withLogTail : defaultTriggers.lakeOnly);
 

@@ -47,7 +47,7 @@ export function writeCombinedRun(paths: string[], out: string): string {
   return out;
 }
 
-/** The lake's counts through `gamepipe query` (declaring the tables first, as a user would). */
+/** The lake's counts through `gamepipe query --no-log-tail`: its files alone, what the writers landed (declaring the tables first, as a user would). */
 export function lakeTotals(place: LakePlace): LakeTotals {
   const created = gamepipe(['tables', 'create', 'all', ...place.flags], { cwd: place.cwd, env: place.env });
   assert.equal(created.status, 0, `gamepipe tables create failed: ${created.stderr}`);
@@ -57,7 +57,7 @@ export function lakeTotals(place: LakePlace): LakeTotals {
      union all select 'item', item_type, count(*) from events_buy group by 2
      union all select 'duplicates', '', count(*) - count(distinct event_id) from (${all})
      union all select 'dead', '', count(*) from events_dead_letter`,
-    place,
+    { ...place, flags: [...place.flags, '--no-log-tail'] },
   );
   const of = (kind: string) => asCounts(rows.filter(([k]) => k === kind).map(([, key, n]) => [key!, n!]));
   return { events: of('event'), items: of('item'), duplicates: of('duplicates')['']!, deadLetters: of('dead')['']! };

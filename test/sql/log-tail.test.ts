@@ -73,6 +73,7 @@ it('a query reads the rows the log holds before a writer lands them: the same ro
   await appendToLog(dataDir, sampleRecords(10, 50));
   assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 36, events_guild: 12, events_user: 12, events_dead_letter: 2 }, 'files and tail together');
   assert.deepEqual(await rowsOf(dataDir, "select count(*) from events_dead_letter where raw_event like '%hunter2%'"), [[0]], 'dead letters are redacted as the writer redacts them');
+  assert.deepEqual(await rowsOf(dataDir, 'show tables'), allTableSpecs.map((s) => [s.table]).sort(), 'the tail is staged out of sight');
 });
 
 it('a commit caught between moving its files and recording its position counts each row once', async () => {

@@ -39,11 +39,12 @@ export interface Staging {
   close(): void;
 }
 
-/** (Re)creates `table` (a temporary one when `temporary`) as a source of the selects above, to append rows to. */
-export async function openStaging(connection: DuckDBConnection, table: string, deadLetters: boolean, temporary = false): Promise<Staging> {
+/** (Re)creates `table` (in the attached database `catalog`, when named) as a source of the selects above, to append rows to. */
+export async function openStaging(connection: DuckDBConnection, table: string, deadLetters: boolean, catalog?: string): Promise<Staging> {
   const extra = deadLetters ? ', reason VARCHAR, writer VARCHAR' : '';
-  await connection.run(`CREATE OR REPLACE ${temporary ? 'TEMP ' : ''}TABLE ${sqlIdentifier(table)} (raw_event VARCHAR, ts BIGINT, log_partition INTEGER, log_offset BIGINT${extra})`);
-  const appender = await connection.createAppender(table, null, temporary ? 'temp' : null);
+  const name = catalog === undefined ? sqlIdentifier(table) : `${sqlIdentifier(catalog)}.${sqlIdentifier(table)}`;
+  await connection.run(`CREATE OR REPLACE TABLE ${name} (raw_event VARCHAR, ts BIGINT, log_partition INTEGER, log_offset BIGINT${extra})`);
+  const appender = await connection.createAppender(table, catalog === undefined ? null : 'main', catalog ?? null);
   return {
     append(row) {
       appender.appendVarchar(row.raw);

@@ -40,15 +40,16 @@ function emptySelect(spec: TableSpec): string {
 const RACED_COMPACTION = /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
 const RACE_RETRIES = 3;
 
-/** The temporary table holding a table's rows from the log's tail. */
-const tailTable = (spec: TableSpec) => `_tail_${spec.table}`;
+/** Where a table's rows from the log's tail are staged: a database of their own, so that `show tables` lists the views alone. */
+const TAIL_CATALOG = '_gamepipe_tail';
+const tailTable = (spec: TableSpec) => `${sqlIdentifier(TAIL_CATALOG)}.${sqlIdentifier(spec.table)}`;
 
 /** The table's columns and `dt`, in order. */
 const viewColumns = (spec: TableSpec) => [...spec.columns.map((c) => sqlIdentifier(c.name)), 'dt'].join(', ');
 
 /** A table's rows from the tail, with `dt` as the writer would partition them (the event's date; a dead letter's log date). */
 function tailSelect(spec: TableSpec): string {
-  const rows = spec === deadLetterSpec ? deadLetterRowsSelect(sqlIdentifier(tailTable(spec))) : eventRowsSelect(spec, sqlIdentifier(tailTable(spec)));
+  const rows = spec === deadLetterSpec ? deadLetterRowsSelect(tailTable(spec)) : eventRowsSelect(spec, tailTable(spec));
   return `SELECT ${viewColumns(spec)} FROM (SELECT *, CAST(${spec === deadLetterSpec ? '"timestamp"' : 'event_ts'} AS DATE) AS dt FROM (${rows}))`;
 }
 
@@ -65,13 +66,14 @@ const lakeAndTail = (spec: TableSpec, lake: string) =>
 async function stageTail(connection: DuckDBConnection, tail: LogTail, landed: Map<string, Positions>, specs: TableSpec[], listed: CommittedFile[]): Promise<Set<string>> {
   const declared = new Map(specs.map((spec) => [spec.table, spec]));
   const stagings = new Map<string, Staging>();
+  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${sqlIdentifier(TAIL_CATALOG)}`);
   try {
     for await (const rows of tail.read(landed, listed)) {
       for (const { table, row } of rows) {
         const spec = declared.get(table);
         if (!spec) continue; // a table not declared: no view to show it
         let staging = stagings.get(table);
-        if (!staging) stagings.set(table, (staging = await openStaging(connection, tailTable(spec), spec === deadLetterSpec, true)));
+        if (!staging) stagings.set(table, (staging = await openStaging(connection, spec.table, spec === deadLetterSpec, TAIL_CATALOG)));
         staging.append(row);
       }
     }
