@@ -98,4 +98,6 @@ it("the tail holds only the tables a writer lands: with gamepipe stream buy, the
   await appendToLog(dataDir, sampleRecords(20, 20));
   assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 24, events_guild: 0, events_user: 0, events_dead_letter: 0 });
   assert.deepEqual(counts(await tableDigests(dataDir, false)), { events_buy: 12, events_guild: 0, events_user: 0, events_dead_letter: 0 });
+  const count = (...flags: string[]) => gamepipe(['query', 'select count(*) from events_buy', '--format', 'csv', '--data-dir', dataDir, ...flags]).stdout;
+  assert.deepEqual([count(), count('--no-log-tail')], ['count_star()\n24\n', 'count_star()\n12\n'], 'gamepipe query reads the tail; --no-log-tail the files alone');
 });
