@@ -27,8 +27,9 @@ const zodType = (z: typeof Zod): Record<FieldType, () => Zod.ZodType> => ({
 
 function validatorFor(z: typeof Zod, fields: FieldSpec[], eventType: EventType): Zod.ZodType<Record<string, unknown>> {
   const shape: Record<string, Zod.ZodType> = {};
+  const types = zodType(z);
   for (const field of fields) {
-    const base = zodType(z)[field.type]();
+    const base = types[field.type]();
     shape[field.name] = field.required ? base : base.nullish();
   }
   shape.event_type = z.literal(eventType);

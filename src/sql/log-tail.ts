@@ -51,8 +51,8 @@ function coveredRanges(files: CommittedFile[]): Map<string, [number, number][]> 
  * counted either from a file or from the tail, never both and never neither. Records are routed as
  * the writers route them: same validation, same dead letters.
  *
- * Only the embedded log has a tail queries read (on Kafka, the writers' short trigger keeps the
- * lake fresh instead).
+ * Queries read it under DuckDB on the embedded log (`queriesReadLogTail`); on Kafka, or under Trino
+ * and Presto, the writers' short trigger keeps the lake fresh instead.
  */
 export class LogTail {
   private constructor(

@@ -53,7 +53,7 @@ export const streamDefaults = { maxBatchRecords: 200_000, maxFileRows: 1_000_000
 /**
  * How long a batch collects events when no trigger is given. Where queries read the log's tail
  * beside the lake (the embedded log under DuckDB, see LogTail), a row is visible before it lands,
- * so a trickle is landed in files of 30 s, each row written once. Where they read the lake alone
+ * so a trickle is landed in files of 30 s instead of a file every 250 ms. Where they read the lake alone
  * (Kafka, Trino, Presto), a trigger of 250 ms keeps a purchase's row visible within half a second,
  * and the compactor merges the small files it leaves.
  */
