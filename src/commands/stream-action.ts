@@ -4,7 +4,7 @@ import type { WriterTarget } from '../lake/owners.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
-import { defaultTriggerMs, StreamWriter } from '../streaming/stream-writer.js';
+import { defaultTriggerMs, StreamWriter, tailBatchRecords } from '../streaming/stream-writer.js';
 import type { CommandAction, OptionValues } from './command-spec.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import type { streamArgs, streamOptions, writerOptions } from './stream.js';
@@ -21,6 +21,7 @@ export function streamWriterOptions(config: Config, target: WriterTarget, option
     triggerMs: options.trigger ?? defaultTriggerMs(config),
     once: options.once,
     maxBatchRecords: options.maxBatch,
+    tailBatchRecords: tailBatchRecords(config),
     maxFileRows: options.maxFileRows,
     parquetWriter: options.parquetWriter,
     onProgress,
