@@ -4,6 +4,7 @@ import { GroupCommitFile } from '../../util/group-commit-file.js';
 import type { AppendRecord, EventLog } from '../event-log.js';
 import { DurableOffsetWriter } from './durable-offset.js';
 import { decodeFrame, encodeFrame } from './record-frame.js';
+import { INDEX_EVERY_BYTES, SegmentIndexWriter } from './segment-index.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
 export interface EmbeddedLogOptions {
@@ -11,6 +12,8 @@ export interface EmbeddedLogOptions {
   topic: string;
   /** Roll to a new segment file once the current one passes this size. */
   segmentBytes?: number;
+  /** Bytes of records between two entries of a segment's index (see segment-index.ts). */
+  indexEveryBytes?: number;
 }
 
 /** A failed write as the port's error: a full disk says so, in the one line the server answers with. */
@@ -51,17 +54,21 @@ function scanSegment(path: string, baseOffset: number): { validBytes: number; ne
  */
 export class EmbeddedEventLog implements EventLog {
   private file!: GroupCommitFile<AppendRecord>;
+  private index!: SegmentIndexWriter;
   private durableOffset!: DurableOffsetWriter;
   private nextOffset = 0;
   private batchStartOffset = 0;
+  private batchStartByte = 0;
   private rolling: Promise<void> | null = null;
   private fault: Error | null = null;
   private readonly segmentBytes: number;
+  private readonly indexEveryBytes: number;
   private readonly dir: string;
 
   private constructor(options: EmbeddedLogOptions) {
     this.dir = topicDir(options.dataDir, options.topic);
     this.segmentBytes = options.segmentBytes ?? 128 * 1024 * 1024;
+    this.indexEveryBytes = options.indexEveryBytes ?? INDEX_EVERY_BYTES;
   }
 
   static async open(options: EmbeddedLogOptions): Promise<EmbeddedEventLog> {
@@ -70,16 +77,18 @@ export class EmbeddedEventLog implements EventLog {
     const bases = listSegmentBases(log.dir);
     const base = bases.at(-1) ?? 0;
     const path = segmentPath(log.dir, base);
+    let validBytes = 0;
     if (bases.length > 0) {
-      const { validBytes, nextOffset } = scanSegment(path, base);
+      const scanned = scanSegment(path, base);
       const fd = openSync(path, 'r+');
-      ftruncateSync(fd, validBytes);
+      ftruncateSync(fd, scanned.validBytes);
       closeSync(fd);
-      log.nextOffset = nextOffset;
+      log.nextOffset = scanned.nextOffset;
+      validBytes = scanned.validBytes;
     }
     log.durableOffset = new DurableOffsetWriter(log.dir);
     log.durableOffset.publish(log.nextOffset);
-    await log.openSegment(base);
+    await log.openSegment(base, validBytes);
     return log;
   }
 
@@ -115,17 +124,22 @@ export class EmbeddedEventLog implements EventLog {
     this.durableOffset.close();
   }
 
-  private async openSegment(base: number): Promise<void> {
+  private async openSegment(base: number, validBytes: number): Promise<void> {
+    this.index = new SegmentIndexWriter(this.dir, base, validBytes, this.indexEveryBytes);
     this.file = await GroupCommitFile.open<AppendRecord>(segmentPath(this.dir, base), {
       encode: (items) => {
         this.batchStartOffset = this.nextOffset;
+        this.batchStartByte = this.file.size; // one flush at a time: what is durable ends where this one starts
         const now = Date.now();
         return items.map((r) => encodeFrame(this.nextOffset++, now, r.key, r.value));
       },
       rolledBack: () => {
         this.nextOffset = this.batchStartOffset;
       },
-      durable: () => this.durableOffset.publish(this.nextOffset),
+      durable: () => {
+        this.durableOffset.publish(this.nextOffset);
+        this.index.noteDurableFlush(this.batchStartOffset, this.batchStartByte);
+      },
     });
   }
 
@@ -133,7 +147,7 @@ export class EmbeddedEventLog implements EventLog {
   private async roll(): Promise<void> {
     try {
       await this.file.close();
-      await this.openSegment(this.nextOffset);
+      await this.openSegment(this.nextOffset, 0);
     } finally {
       this.rolling = null;
     }

@@ -33,11 +33,20 @@ export type SkipResult = { offset: number; size: number } | { incomplete: true }
  * stepping over frames known to be durable, ten times faster than decoding them.
  */
 export function skipFrame(buffer: Buffer, at: number): SkipResult {
-  if (buffer.length - at < HEADER + 8) return { incomplete: true };
+  if (buffer.length - at < FRAME_START_BYTES) return { incomplete: true };
   const payloadLength = buffer.readUInt32BE(at);
   if (payloadLength < FIXED) return { corrupt: true };
   if (buffer.length - at < HEADER + payloadLength) return { incomplete: true };
-  return { offset: buffer.readUInt32BE(at + HEADER) * 2 ** 32 + buffer.readUInt32BE(at + HEADER + 4), size: HEADER + payloadLength };
+  return { offset: frameStartOffset(buffer, at)!, size: HEADER + payloadLength };
+}
+
+/** Bytes from a frame's start to the end of its record's offset. */
+export const FRAME_START_BYTES = HEADER + 8;
+
+/** The record offset a frame starting at `at` names, if the bytes there can be a frame's start. */
+export function frameStartOffset(buffer: Buffer, at: number): number | undefined {
+  if (buffer.length - at < FRAME_START_BYTES || buffer.readUInt32BE(at) < FIXED) return undefined;
+  return buffer.readUInt32BE(at + HEADER) * 2 ** 32 + buffer.readUInt32BE(at + HEADER + 4);
 }
 
 /** Decodes the frame at `at`; `incomplete` when the buffer ends inside it. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
 import { readDurableOffset } from './durable-offset.js';
 import { ReadWindow } from './read-window.js';
-import { decodeFrame, skipFrame } from './record-frame.js';
+import { decodeFrame, FRAME_START_BYTES, frameStartOffset, skipFrame } from './record-frame.js';
+import { indexEntryBelow } from './segment-index.js';
 import { listSegmentBases, segmentPath, topicDir } from './segments.js';
 
 /** Why decoding the window stopped (see `decodePending`). */
@@ -63,6 +64,7 @@ export class SegmentReader implements EventLogReader {
     const bases = listSegmentBases(this.dir);
     const base = bases.filter((b) => b <= target).at(-1) ?? bases[0] ?? 0;
     await this.openSegment(base);
+    await this.startFromIndex(base, target);
     this.skipBelow = target;
     try {
       // Each call steps as far as the durable end allows; it stops early only on a frame read before it was durable.
@@ -103,6 +105,17 @@ export class SegmentReader implements EventLogReader {
   async close(): Promise<void> {
     await this.handle?.close();
     this.handle = null;
+  }
+
+  /** Moves to the segment's index entry below `target` when the frame it names is where it says. */
+  private async startFromIndex(base: number, target: number): Promise<void> {
+    const entry = indexEntryBelow(this.dir, base, target);
+    if (!entry || this.handle === null || entry.offset >= (readDurableOffset(this.dir) ?? Number.POSITIVE_INFINITY)) return;
+    const start = Buffer.alloc(FRAME_START_BYTES);
+    const { bytesRead } = await this.handle.read(start, 0, FRAME_START_BYTES, entry.byte);
+    if (bytesRead < FRAME_START_BYTES || frameStartOffset(start, 0) !== entry.offset) return;
+    this.bytePosition = entry.byte;
+    this.nextOffset = entry.offset;
   }
 
   private async openSegment(base: number): Promise<void> {
