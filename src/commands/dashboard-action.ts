@@ -1,5 +1,6 @@
 import { GamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { queriesReadLogTail } from '../sql/log-tail.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
@@ -19,7 +20,7 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
   const { metricsToken } = await import('../server/operator-token.js');
   const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, openEngine }, { intervalMs: options.refresh });
   try {
-    await startDashboard({ sampler, serverUrl: url, shellEngine: openEngine, ...dashboardFiles(config.dataDir) });
+    await startDashboard({ sampler, serverUrl: url, logTail: queriesReadLogTail(config), shellEngine: openEngine, ...dashboardFiles(config.dataDir) });
   } finally {
     await storage.close();
   }

@@ -42,7 +42,7 @@ async function watch(config: Config, server: RunningServer, storage: LakeStorage
   void writerDone.finally(() => stop.abort());
   const { metricsToken } = await import('../server/operator-token.js');
   const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1'), undefined, metricsToken(config)), storage, openEngine });
-  await startDashboard({ sampler, serverUrl: server.url, shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
+  await startDashboard({ sampler, serverUrl: server.url, logTail: queriesReadLogTail(config), shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
 }
 
 export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, config: resolveConfig }) => {

@@ -36,6 +36,13 @@ test('events: per type, busiest first, refused appends in the open', () => {
   assert.match(render(<EventsPanel server={{ ...s.server, eventsPerSecond: {} }} width={80} />).lastFrame()!, /none appended yet/);
 });
 
+test('freshness where queries read the log tail: it says queries see rows at once, and that the figures are the landing', () => {
+  assert.match(render(<FreshnessPanel freshnessMs={s.freshnessMs} history={s.history.freshnessP50Ms} width={80} logTail />).lastFrame()!, /^Freshness  queried at once; landed p50 810 ms {2}p95 1\.02 s {2} *▆█▇$/);
+  // The left column of a 120-column terminal: the figures still fit whole.
+  assert.equal(render(<FreshnessPanel freshnessMs={s.freshnessMs} history={s.history.freshnessP50Ms} width={59} logTail />).lastFrame(), 'Freshness  queried at once; landed p50 810 ms  p95 1.02 s');
+  assert.match(render(<FreshnessPanel freshnessMs={{ p50: null, p95: null }} history={[]} width={100} logTail />).lastFrame()!, /queried at once; landed no batch yet/);
+});
+
 test('freshness: p50 and p95 with the trend, or a note before the first batch', () => {
   assert.match(render(<FreshnessPanel freshnessMs={s.freshnessMs} history={s.history.freshnessP50Ms} width={80} />).lastFrame()!, /^Freshness  p50 810 ms {2}p95 1\.02 s {2} *▆█▇$/);
   assert.match(render(<FreshnessPanel freshnessMs={{ p50: null, p95: null }} history={[]} width={80} />).lastFrame()!, /no batch measured yet/);

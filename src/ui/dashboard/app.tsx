@@ -16,6 +16,8 @@ export interface AppProps {
   columns: number;
   rows: number;
   color: boolean;
+  /** Queries read the log's tail (see FreshnessPanel). */
+  logTail?: boolean;
 }
 
 /** From this width the traffic and the lake sit side by side. */
@@ -47,7 +49,7 @@ function Gap({ show }: { show: boolean }) {
 }
 
 /** The whole dashboard for one snapshot: pure, sized by its props. */
-export function App({ snapshot, serverUrl, columns, rows, color }: AppProps) {
+export function App({ snapshot, serverUrl, columns, rows, color, logTail }: AppProps) {
   const width = Math.max(40, columns);
   if (!snapshot) {
     return (
@@ -71,7 +73,7 @@ export function App({ snapshot, serverUrl, columns, rows, color }: AppProps) {
     <Box flexDirection="column" width={leftWidth}>
       <RequestsPanel server={snapshot.server} history={snapshot.history.requestsPerSecond} width={leftWidth} />
       <EventsPanel server={snapshot.server} width={leftWidth} />
-      <FreshnessPanel freshnessMs={snapshot.freshnessMs} history={snapshot.history.freshnessP50Ms} width={leftWidth} />
+      <FreshnessPanel freshnessMs={snapshot.freshnessMs} history={snapshot.history.freshnessP50Ms} width={leftWidth} logTail={logTail} />
       <Gap show={layout.gap} />
       <WritersPanel writers={snapshot.writers} width={leftWidth} />
     </Box>

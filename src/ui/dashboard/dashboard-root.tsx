@@ -16,6 +16,8 @@ export interface DashboardRootProps {
   source: SnapshotSource;
   serverUrl: string;
   color: boolean;
+  /** Queries read the log's tail (see FreshnessPanel). */
+  logTail?: boolean;
   onAction(action: DashboardAction): void;
   /** Fixed size for tests; else the terminal's, followed as it is resized. */
   size?: { columns: number; rows: number };
@@ -37,7 +39,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }) {
 }
 
 /** The live dashboard: follows the source's snapshots and the terminal's size, and answers keys. */
-export function DashboardRoot({ source, serverUrl, color, onAction, size: fixedSize }: DashboardRootProps) {
+export function DashboardRoot({ source, serverUrl, color, logTail, onAction, size: fixedSize }: DashboardRootProps) {
   const [snapshot, setSnapshot] = useState(source.latest());
   useEffect(() => {
     const unsubscribe = source.subscribe(setSnapshot);
@@ -51,5 +53,5 @@ export function DashboardRoot({ source, serverUrl, color, onAction, size: fixedS
     else if (input === 'q') onAction('quit');
     else if (input === '/') onAction('query');
   });
-  return <App snapshot={snapshot} serverUrl={serverUrl} columns={size.columns} rows={size.rows} color={color} />;
+  return <App snapshot={snapshot} serverUrl={serverUrl} columns={size.columns} rows={size.rows} color={color} logTail={logTail} />;
 }

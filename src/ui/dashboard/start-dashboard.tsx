@@ -12,6 +12,8 @@ export interface DashboardOptions {
   sampler: PipelineSampler;
   /** Shown in the header. */
   serverUrl: string;
+  /** Queries read the log's tail: the freshness panel says rows are seen before they land. */
+  logTail?: boolean;
   /** What `/` opens the query shell on; `/` does nothing without it. */
   shellEngine?: ShellEngine;
   /** The shell's history file (e.g. `<data-dir>/query-history`). */
@@ -57,7 +59,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       };
       const onAbort = () => end('aborted');
       if (stdout.isTTY) stdout.write(ALT_SCREEN_ON);
-      const instance = render(<DashboardRoot source={options.sampler} serverUrl={options.serverUrl} color={color} onAction={end} />, {
+      const instance = render(<DashboardRoot source={options.sampler} serverUrl={options.serverUrl} color={color} logTail={options.logTail} onAction={end} />, {
         stdin,
         stdout,
         exitOnCtrlC: false,
