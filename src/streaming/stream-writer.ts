@@ -166,6 +166,8 @@ export class StreamWriter {
    */
   async run(): Promise<void> {
     let consumed = await this.startReading();
+    // The dashboard and `gamepipe status` show the writer from its start, not from its first batch (up to a trigger later).
+    await this.keepStatus((lag) => this.status.noteLag(lag), consumed);
     const end = this.options.once ? await this.reader.endOffsets() : undefined;
     const caughtUp = () => end !== undefined && [...end].every(([p, o]) => o === 0 || (consumed.get(p) ?? -1) >= o);
     let landing: Promise<void> | undefined;
