@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { segmentPath } from './segments.js';
+import { segmentIndexPath } from './segments.js';
 
 /**
  * A sparse index beside each segment (`<base>.index`): about every megabyte of records, the offset
@@ -19,8 +19,6 @@ export interface IndexEntry {
   byte: number;
 }
 
-const indexPath = (dir: string, base: number): string => segmentPath(dir, base).replace(/\.log$/, '.index');
-
 /** The whole entries of an index file (a crash may have cut the last one short), and the file's size. */
 function readEntries(path: string): { entries: IndexEntry[]; size: number } {
   let bytes: Buffer;
@@ -32,7 +30,7 @@ function readEntries(path: string): { entries: IndexEntry[]; size: number } {
   }
   const entries: IndexEntry[] = [];
   for (let at = 0; at + ENTRY_BYTES <= bytes.length; at += ENTRY_BYTES) {
-    entries.push({ offset: bytes.readUInt32BE(at) * 2 ** 32 + bytes.readUInt32BE(at + 4), byte: bytes.readUInt32BE(at + 8) * 2 ** 32 + bytes.readUInt32BE(at + 12) });
+    entries.push({ offset: Number(bytes.readBigUInt64BE(at)), byte: Number(bytes.readBigUInt64BE(at + 8)) });
   }
   return { entries, size: bytes.length };
 }
@@ -40,18 +38,15 @@ function readEntries(path: string): { entries: IndexEntry[]; size: number } {
 function encodeEntries(entries: IndexEntry[]): Buffer {
   const bytes = Buffer.alloc(entries.length * ENTRY_BYTES);
   entries.forEach(({ offset, byte }, i) => {
-    const at = i * ENTRY_BYTES;
-    bytes.writeUInt32BE(Math.floor(offset / 2 ** 32), at);
-    bytes.writeUInt32BE(offset % 2 ** 32, at + 4);
-    bytes.writeUInt32BE(Math.floor(byte / 2 ** 32), at + 8);
-    bytes.writeUInt32BE(byte % 2 ** 32, at + 12);
+    bytes.writeBigUInt64BE(BigInt(offset), i * ENTRY_BYTES);
+    bytes.writeBigUInt64BE(BigInt(byte), i * ENTRY_BYTES + 8);
   });
   return bytes;
 }
 
 /** The entry to start a seek to `target` from, if the segment has one (to be checked against its frame). */
 export function indexEntryBelow(dir: string, base: number, target: number): IndexEntry | undefined {
-  return readEntries(indexPath(dir, base))
+  return readEntries(segmentIndexPath(dir, base))
     .entries.filter((e) => e.offset <= target)
     .at(-1);
 }
@@ -63,7 +58,7 @@ export class SegmentIndexWriter {
 
   /** `validBytes`: what the segment holds now; entries past it (a segment cut back on open) are dropped. */
   constructor(dir: string, base: number, validBytes: number, private readonly everyBytes = INDEX_EVERY_BYTES) {
-    this.path = indexPath(dir, base);
+    this.path = segmentIndexPath(dir, base);
     const { entries, size } = readEntries(this.path);
     const kept = entries.filter((e) => e.byte < validBytes);
     if (kept.length * ENTRY_BYTES !== size) writeFileSync(this.path, encodeEntries(kept)); // appends stay aligned

@@ -20,5 +20,8 @@ export function listSegmentBases(dir: string): number[] {
 
 export const segmentPath = (dir: string, baseOffset: number): string => join(dir, segmentName(baseOffset));
 
+/** A segment's sparse index (see segment-index.ts) lies beside it: `<base>.index`. */
+export const segmentIndexPath = (dir: string, baseOffset: number): string => join(dir, segmentName(baseOffset).replace(/\.log$/, '.index'));
+
 /** The embedded log keeps one directory per topic under the data dir. */
 export const topicDir = (dataDir: string, topic: string): string => join(dataDir, 'log', topic);
