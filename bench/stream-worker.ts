@@ -4,7 +4,7 @@ import { committedFiles } from '../src/lake/lake-files.js';
 import { ownerDirs, ownersOf } from '../src/lake/owners.js';
 import type { LakeStorage } from '../src/lake/storage/lake-storage.js';
 import { openLakeStorage } from '../src/lake/storage/open-lake-storage.js';
-import { defaultTriggerMs, StreamWriter, streamDefaults, tailBatchRecords } from '../src/streaming/stream-writer.js';
+import { defaultBatching, StreamWriter, streamDefaults } from '../src/streaming/stream-writer.js';
 
 /**
  * Runs `stream all` (with the CLI's defaults) on the data dir given as argument, into the lake given
@@ -36,8 +36,7 @@ let events = 0;
 let batches = 0;
 const writer = await StreamWriter.open(config, {
   ...streamDefaults,
-  triggerMs: defaultTriggerMs(config),
-  tailBatchRecords: tailBatchRecords(config),
+  ...defaultBatching(config),
   target: 'all',
   once: seconds === undefined,
   parquetWriter: (process.env.BENCH_PARQUET_WRITER as 'duckdb' | 'parquetjs' | undefined) ?? 'duckdb',

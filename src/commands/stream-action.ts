@@ -4,7 +4,7 @@ import type { WriterTarget } from '../lake/owners.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
-import { defaultTriggerMs, StreamWriter, tailBatchRecords } from '../streaming/stream-writer.js';
+import { defaultBatching, StreamWriter } from '../streaming/stream-writer.js';
 import type { CommandAction, OptionValues } from './command-spec.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import type { streamArgs, streamOptions, writerOptions } from './stream.js';
@@ -15,13 +15,14 @@ export const reportRetry = (writer: string) => (error: GamepipeError, attempt: n
 
 /** StreamWriter's options from the command line's. */
 export function streamWriterOptions(config: Config, target: WriterTarget, options: OptionValues<typeof writerOptions> & { once: boolean }, onProgress: (p: BatchProgress) => void) {
+  const defaults = defaultBatching(config);
   return {
     target,
     onRetry: reportRetry(target),
-    triggerMs: options.trigger ?? defaultTriggerMs(config),
+    triggerMs: options.trigger ?? defaults.triggerMs,
     once: options.once,
     maxBatchRecords: options.maxBatch,
-    tailBatchRecords: tailBatchRecords(config),
+    tailBatchRecords: defaults.tailBatchRecords,
     maxFileRows: options.maxFileRows,
     parquetWriter: options.parquetWriter,
     onProgress,

@@ -4,7 +4,7 @@ import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { declareTables } from '../sql/table-registry.js';
-import { defaultTriggerMs, StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
+import { defaultBatching, StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
 
 export type Landing = { landed: number; lake: string } | { runningWriter: string };
 
@@ -24,7 +24,7 @@ export async function landSimulation(config: Config): Promise<Landing> {
     try {
       writer = await StreamWriter.open(config, {
         ...streamDefaults,
-        triggerMs: defaultTriggerMs(config),
+        triggerMs: defaultBatching(config).triggerMs,
         target: 'all',
         once: true,
         parquetWriter: 'auto',

@@ -64,15 +64,18 @@ export const streamDefaults = { maxBatchRecords: 200_000, maxFileRows: 1_000_000
  */
 export const defaultTriggers = { withLogTail: 30_000, lakeOnly: 250 };
 
-export const defaultTriggerMs = (config: Config): number => (queriesReadLogTail(config) ? defaultTriggers.withLogTail : defaultTriggers.lakeOnly);
-
 /**
  * Where queries read the log's tail, a batch the log keeps up with closes at 50,000 events if its
  * trigger has not closed it before: under a steady high rate a query's tail stays short (`query`
  * took 0.6 s with 50,000 events in it, 0.2 s with none), and the files (about 6 MB of buy events)
  * are not small, so never merged.
  */
-export const tailBatchRecords = (config: Config): number | undefined => (queriesReadLogTail(config) ? 50_000 : undefined);
+const TAIL_BATCH_RECORDS = 50_000;
+
+/** The trigger, and the tail's bound, of a writer under this config when none is given. */
+export function defaultBatching(config: Config): Pick<StreamWriterOptions, 'triggerMs' | 'tailBatchRecords'> {
+  return queriesReadLogTail(config) ? { triggerMs: defaultTriggers.withLogTail, tailBatchRecords: TAIL_BATCH_RECORDS } : { triggerMs: defaultTriggers.lakeOnly };
+}
 
 const MAX_RETRY_DELAY_MS = 30_000;
 /**

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import type { BatchProgress } from '../../src/streaming/batch-progress.js';
-import { StreamWriter, tailBatchRecords } from '../../src/streaming/stream-writer.js';
+import { defaultBatching, StreamWriter } from '../../src/streaming/stream-writer.js';
 import { sampleRecords } from '../helpers/events.js';
 import { eventually } from '../helpers/eventually.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 it('where queries read the log tail, a batch the writer keeps up with closes at its record bound, not at its 60 s trigger', async () => {
   const dataDir = tempDir();
   const config = loadConfig({ flags: { dataDir }, env: {} });
-  assert.equal(tailBatchRecords(config), 50_000, 'the embedded default bounds the tail');
+  assert.equal(defaultBatching(config).tailBatchRecords, 50_000, 'the embedded default bounds the tail');
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
   await log.append(sampleRecords(250));
   await log.close();
