@@ -10,8 +10,8 @@ export const eventLogKind = (config: Config): 'kafka' | 'embedded' => (config.ka
 /** The write side chosen by the config: Kafka when brokers are named, else the embedded log. */
 export async function createEventLog(config: Config): Promise<EventLog> {
   if (config.kafkaBrokers) {
-    const { KafkaEventLog } = await import('./kafka/kafka-event-log.js');
-    return KafkaEventLog.connect({ brokers: config.kafkaBrokers, topic: config.topic });
+    const { ThreadedKafkaEventLog } = await import('./kafka/threaded-kafka-event-log.js');
+    return ThreadedKafkaEventLog.connect({ brokers: config.kafkaBrokers, topic: config.topic });
   }
   return EmbeddedEventLog.open({ dataDir: config.dataDir, topic: config.topic });
 }

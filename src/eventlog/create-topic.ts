@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config/config-fields.js';
 import { GamepipeError } from '../errors.js';
 import { topicDir } from './embedded/segments.js';
-import { createKafka, ensureTopic, kafkaUnavailable } from './kafka/kafka-client.js';
+import { createKafka, ensureTopic } from './kafka/kafka-client.js';
+import { kafkaUnavailable } from './kafka/kafka-errors.js';
 
 /** Creates the configured topic; false when it already existed. */
 export async function createTopic(config: Config, partitions: number, replicationFactor: number): Promise<boolean> {

@@ -9,6 +9,7 @@ import { listSegmentBases, segmentPath, topicDir } from '../../src/eventlog/embe
 import type { EventLog, EventLogReader, LogRecord } from '../../src/eventlog/event-log.js';
 import { KafkaEventLog } from '../../src/eventlog/kafka/kafka-event-log.js';
 import { KafkaReader } from '../../src/eventlog/kafka/kafka-reader.js';
+import { ThreadedKafkaEventLog } from '../../src/eventlog/kafka/threaded-kafka-event-log.js';
 import { KAFKA_BROKERS, requireKafka } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
@@ -36,6 +37,15 @@ const adapters: Adapter[] = [
       if (!(await requireKafka(t))) return null;
       const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
       const log = await KafkaEventLog.connect(connection);
+      return { log, reader: (group) => KafkaReader.connect(connection, { group }) };
+    },
+  },
+  {
+    name: 'kafka, producer on a thread of its own (as the server runs it)',
+    open: async (t) => {
+      if (!(await requireKafka(t))) return null;
+      const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
+      const log = await ThreadedKafkaEventLog.connect(connection);
       return { log, reader: (group) => KafkaReader.connect(connection, { group }) };
     },
   },

@@ -1,5 +1,4 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import { GamepipeError } from '../../errors.js';
 import { logger } from '../../logger.js';
 
 export interface KafkaConnection {
@@ -36,11 +35,4 @@ export function createKafka(brokers: string[], clientId: string, overrides: Part
 export async function ensureTopic(admin: Admin, topic: string, numPartitions = -1, replicationFactor = -1): Promise<boolean> {
   if ((await admin.listTopics()).includes(topic)) return false;
   return admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: true });
-}
-
-export function kafkaUnavailable(brokers: string[], cause: unknown): GamepipeError {
-  return new GamepipeError('LOG_UNAVAILABLE', `Kafka at ${brokers.join(',')} is not reachable`, {
-    hint: 'start the broker (test/services/kafka.sh start, or docker compose -f compose/docker-compose.yml up -d kafka) or check --kafka-brokers',
-    cause,
-  });
 }

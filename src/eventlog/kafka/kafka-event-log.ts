@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
-import { GamepipeError } from '../../errors.js';
 import type { AppendRecord, EventLog } from '../event-log.js';
-import { createKafka, ensureTopic, kafkaUnavailable, type KafkaConnection } from './kafka-client.js';
+import { createKafka, ensureTopic, type KafkaConnection } from './kafka-client.js';
+import { inDoubt, kafkaUnavailable } from './kafka-errors.js';
 import { ProduceWatch } from './produce-watch.js';
 import { sendFailure } from './send-failure.js';
 
@@ -44,12 +44,6 @@ async function connectProducer(kafka: Kafka): Promise<Producer> {
     throw error;
   }
 }
-
-const inDoubt = (brokers: string[], cause: unknown) =>
-  new GamepipeError('LOG_IN_DOUBT', `Kafka at ${brokers.join(',')} did not say whether it wrote the event`, {
-    hint: 'the event may be in the log: count it with gamepipe verify once the broker answers',
-    cause,
-  });
 
 /**
  * Event log on a Kafka topic. The producer is idempotent (acks from all in-sync replicas, no

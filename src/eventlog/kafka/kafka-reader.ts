@@ -1,7 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { logger } from '../../logger.js';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
-import { createKafka, ensureTopic, kafkaUnavailable, type KafkaConnection } from './kafka-client.js';
+import { createKafka, ensureTopic, type KafkaConnection } from './kafka-client.js';
+import { kafkaUnavailable } from './kafka-errors.js';
 import { createCluster, type KafkaCluster } from './kafka-cluster.js';
 import { PartitionFetcher } from './partition-fetcher.js';
 

@@ -1,0 +1,17 @@
+import { GamepipeError } from '../../errors.js';
+
+/** The Kafka adapters' errors; no kafkajs here, so the server's thread can raise them without loading it. */
+
+export function kafkaUnavailable(brokers: string[], cause: unknown): GamepipeError {
+  return new GamepipeError('LOG_UNAVAILABLE', `Kafka at ${brokers.join(',')} is not reachable`, {
+    hint: 'start the broker (test/services/kafka.sh start, or docker compose -f compose/docker-compose.yml up -d kafka) or check --kafka-brokers',
+    cause,
+  });
+}
+
+/** An append Kafka may have written without saying so: its state change stays. */
+export const inDoubt = (brokers: string[], cause: unknown): GamepipeError =>
+  new GamepipeError('LOG_IN_DOUBT', `Kafka at ${brokers.join(',')} did not say whether it wrote the event`, {
+    hint: 'the event may be in the log: count it with gamepipe verify once the broker answers',
+    cause,
+  });

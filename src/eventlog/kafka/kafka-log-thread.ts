@@ -1,0 +1,36 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { KafkaEventLog } from './kafka-event-log.js';
+import type { KafkaConnection } from './kafka-client.js';
+import { toThreadError, type FromLogThread, type ToLogThread } from './log-thread-messages.js';
+
+/**
+ * The thread a ThreadedKafkaEventLog starts: it runs the Kafka event log (kafkajs and its sockets)
+ * and answers each numbered call. Answers settled in one turn go back in one message.
+ */
+
+const port = parentPort!;
+const post = (message: FromLogThread) => port.postMessage(message);
+
+let settled: { id: number; error?: ReturnType<typeof toThreadError> }[] = [];
+
+function answer(id: number, error?: unknown): void {
+  if (settled.length === 0) setImmediate(() => post({ kind: 'settled', results: settled.splice(0) }));
+  settled.push(error === undefined ? { id } : { id, error: toThreadError(error) });
+}
+
+try {
+  const log = await KafkaEventLog.connect(workerData as KafkaConnection);
+  port.on('message', (message: ToLogThread) => {
+    if (message.kind === 'append') {
+      for (const { id, records } of message.calls) log.append(records).then(() => answer(id), (error: unknown) => answer(id, error));
+    } else if (message.kind === 'ping') {
+      log.ping().then(() => answer(message.id), (error: unknown) => answer(message.id, error));
+    } else {
+      // Appends posted before `close` were handed to the log first; closing waits for them to settle.
+      void log.close().finally(() => setImmediate(() => port.close()));
+    }
+  });
+  post({ kind: 'ready' });
+} catch (error) {
+  post({ kind: 'failed', error: toThreadError(error) });
+}

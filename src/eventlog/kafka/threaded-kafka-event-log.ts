@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+import type { GamepipeError } from '../../errors.js';
+import type { AppendRecord, EventLog } from '../event-log.js';
+import type { KafkaConnection } from './kafka-client.js';
+import { inDoubt, kafkaUnavailable } from './kafka-errors.js';
+import { fromThreadError, type FromLogThread, type ToLogThread } from './log-thread-messages.js';
+
+interface Call {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  /** An append (else a ping): once handed over, it may be sent. */
+  append: boolean;
+}
+
+const THREAD_SCRIPT = new URL('./kafka-log-thread.js', import.meta.url);
+
+/**
+ * The Kafka event log (kafka-event-log.ts, unchanged: same batching, same delivery promise) run on
+ * a thread of its own. Under load the server's thread was the bottleneck, and producing (kafkajs
+ * encoding each record, its socket writes, their garbage) took about a quarter of it; here that
+ * work runs beside the HTTP handling. Appends made in one turn cross in one message; answers come
+ * back the same way.
+ *
+ * If the thread dies, appends it had taken may have been sent: they reject as LOG_IN_DOUBT (the
+ * state change stays, as for a send Kafka never answered); later appends as LOG_UNAVAILABLE.
+ */
+export class ThreadedKafkaEventLog implements EventLog {
+  private nextId = 0;
+  /** Calls handed to the thread, by number, until it answers. */
+  private readonly inThread = new Map<number, Call>();
+  /** Appends of this turn, not yet handed over. */
+  private outbox: { id: number; records: AppendRecord[] }[] = [];
+  private gone: GamepipeError | null = null;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly connection: KafkaConnection,
+  ) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (message: FromLogThread) => {
+      if (message.kind !== 'settled') return;
+      for (const { id, error } of message.results) {
+        const call = this.inThread.get(id);
+        this.inThread.delete(id);
+        if (error === undefined) call?.resolve();
+        else call?.reject(fromThreadError(error));
+      }
+    });
+    worker.once('exit', () => this.threadGone(new Error('the Kafka producer thread stopped')));
+  }
+
+  static async connect(connection: KafkaConnection): Promise<ThreadedKafkaEventLog> {
+    const worker = new Worker(THREAD_SCRIPT, { workerData: connection });
+    const first = await new Promise<FromLogThread | Error>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', resolve);
+      worker.once('exit', (code) => resolve(new Error(`the Kafka producer thread exited with code ${code}`)));
+    });
+    if (first instanceof Error || first.kind !== 'ready') {
+      await worker.terminate();
+      if (first instanceof Error) throw kafkaUnavailable(connection.brokers, first);
+      throw fromThreadError(first.kind === 'failed' ? first.error : { message: 'unexpected answer from the Kafka producer thread' });
+    }
+    const log = new ThreadedKafkaEventLog(worker, connection);
+    worker.on('error', (error) => log.threadGone(error));
+    return log;
+  }
+
+  append(records: AppendRecord[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.gone) return reject(this.gone);
+      const id = this.nextId++;
+      this.inThread.set(id, { resolve, reject, append: true });
+      if (this.outbox.length === 0) setImmediate(() => this.handOver());
+      this.outbox.push({ id, records });
+    });
+  }
+
+  ping(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.gone) return reject(this.gone);
+      const id = this.nextId++;
+      this.inThread.set(id, { resolve, reject, append: false });
+      this.post({ kind: 'ping', id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.gone) {
+      this.handOver();
+      this.post({ kind: 'close' });
+    }
+    await this.exited;
+  }
+
+  private handOver(): void {
+    if (this.outbox.length === 0 || this.gone) return;
+    this.post({ kind: 'append', calls: this.outbox });
+    this.outbox = [];
+  }
+
+  private post(message: ToLogThread): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Settles every open call: appends the thread had taken may have been sent, the rest were not. */
+  private threadGone(cause: Error): void {
+    if (this.gone) return;
+    this.gone = kafkaUnavailable(this.connection.brokers, cause);
+    const notHandedOver = new Set(this.outbox.map((call) => call.id));
+    this.outbox = [];
+    for (const [id, call] of this.inThread) call.reject(call.append && !notHandedOver.has(id) ? inDoubt(this.connection.brokers, cause) : this.gone);
+    this.inThread.clear();
+  }
+}
