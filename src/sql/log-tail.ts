@@ -2,7 +2,7 @@ import type { Config } from '../config/config-fields.js';
 import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { deadLetterSpec } from '../events/tables.js';
-import { recordedPositions } from '../lake/commit/recover-positions.js';
+import { recordedPositionsOf } from '../lake/commit/recover-positions.js';
 import type { CommittedFile } from '../lake/lake-paths.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { ownersOf, tableSpecOf } from '../lake/owners.js';
@@ -67,9 +67,8 @@ export class LogTail {
 
   /** Each owner's recorded position per log partition (none for an owner no writer lands): read this before listing the files. */
   async landedPositions(): Promise<Map<string, Positions>> {
-    const landed = new Map<string, Positions>();
-    for (const owner of ownersOf('all')) landed.set(owner, (await recordedPositions(this.storage, owner)).positions);
-    return landed;
+    const recorded = await recordedPositionsOf(this.storage, ownersOf('all'));
+    return new Map([...recorded].map(([owner, { positions }]) => [owner, positions]));
   }
 
   /**

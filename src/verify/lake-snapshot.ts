@@ -1,7 +1,7 @@
 import type { Positions } from '../eventlog/event-log.js';
 import { LEASE_TTL_MS, leaseKey, listLeases, type LeaseRecord } from '../lake/commit/owner-lease.js';
 import { commitFileOwner } from '../lake/commit/lake-committer.js';
-import { recordedPositions } from '../lake/commit/recover-positions.js';
+import { recordedPositionsOf } from '../lake/commit/recover-positions.js';
 import { ownersOf, writerTargets, type WriterTarget } from '../lake/owners.js';
 import type { LakeEntry, LakeStorage } from '../lake/storage/lake-storage.js';
 import { isDeadProcessHere } from '../util/process-alive.js';
@@ -31,8 +31,7 @@ export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): 
   const positions = new Map<string, Positions>();
   const committedAtMs = new Map<string, number>();
   const liveLeases = new Set((await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key));
-  for (const owner of ownersOf('all')) {
-    const recorded = await recordedPositions(storage, owner);
+  for (const [owner, recorded] of await recordedPositionsOf(storage, ownersOf('all'))) {
     positions.set(owner, recorded.positions);
     for (const [partition, ms] of recorded.at) committedAtMs.set(leaseKey(owner, partition), ms);
   }

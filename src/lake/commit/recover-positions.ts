@@ -11,26 +11,35 @@ export const encodePosition = (offset: number): Buffer => Buffer.from(JSON.strin
 
 const POSITION_NAME = /^(.+)\+(\d+)\.json$/;
 
+export interface RecordedPositions {
+  positions: Positions;
+  /** When each partition's position was recorded, UTC milliseconds. */
+  at: Map<number, number>;
+}
+
 /**
- * An owner's positions as its writers last recorded them (the commit's last step), per partition
- * (only the partitions named, when named), with when each was recorded.
+ * The positions writers last recorded (the commit's last step), per owner and partition, with when
+ * each was recorded: one listing of `_positions/` for every owner (only `owners`, when named; only
+ * the partitions named, when named). An owner without any has an empty entry.
  */
-export async function recordedPositions(
-  storage: LakeStorage,
-  owner: string,
-  partitions?: ReadonlySet<number>,
-): Promise<{ positions: Positions; at: Map<number, number> }> {
-  const positions: Positions = new Map();
-  const at = new Map<number, number>();
+export async function recordedPositionsOf(storage: LakeStorage, owners: readonly string[], partitions?: ReadonlySet<number>): Promise<Map<string, RecordedPositions>> {
+  const byOwner = new Map(owners.map((owner): [string, RecordedPositions] => [owner, { positions: new Map(), at: new Map() }]));
   for (const entry of await storage.list(POSITIONS_DIR)) {
     const match = POSITION_NAME.exec(entry.name);
-    if (!match || match[1] !== owner || (partitions && !partitions.has(Number(match[2])))) continue;
+    const recorded = match ? byOwner.get(match[1]!) : undefined;
+    const partition = Number(match?.[2]);
+    if (!recorded || (partitions && !partitions.has(partition))) continue;
     const bytes = await storage.read(entry.path);
     if (bytes === null) continue;
-    positions.set(Number(match[2]), (JSON.parse(bytes.toString()) as { offset: number }).offset);
-    at.set(Number(match[2]), entry.modifiedMs);
+    recorded.positions.set(partition, (JSON.parse(bytes.toString()) as { offset: number }).offset);
+    recorded.at.set(partition, entry.modifiedMs);
   }
-  return { positions, at };
+  return byOwner;
+}
+
+/** One owner's recorded positions (see `recordedPositionsOf`). */
+export async function recordedPositions(storage: LakeStorage, owner: string, partitions?: ReadonlySet<number>): Promise<RecordedPositions> {
+  return (await recordedPositionsOf(storage, [owner], partitions)).get(owner)!;
 }
 
 /**
