@@ -14,7 +14,7 @@ const post = (message: FromLogThread) => port.postMessage(message);
 let settled: { id: number; error?: ReturnType<typeof toThreadError> }[] = [];
 
 function answer(id: number, error?: unknown): void {
-  if (settled.length === 0) setImmediate(() => post({ kind: 'settled', results: settled.splice(0) }));
+  if (settled.length === 0) queueMicrotask(() => post({ kind: 'settled', results: settled.splice(0) }));
   settled.push(error === undefined ? { id } : { id, error: toThreadError(error) });
 }
 

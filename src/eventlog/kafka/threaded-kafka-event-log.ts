@@ -72,7 +72,7 @@ export class ThreadedKafkaEventLog implements EventLog {
       if (this.gone) return reject(this.gone);
       const id = this.nextId++;
       this.inThread.set(id, { resolve, reject, append: true });
-      if (this.outbox.length === 0) setImmediate(() => this.handOver());
+      if (this.outbox.length === 0) queueMicrotask(() => this.handOver());
       this.outbox.push({ id, records });
     });
   }
