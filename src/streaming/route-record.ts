@@ -1,3 +1,4 @@
+import { matchCanonicalEvent } from '../events/canonical-event.js';
 import { secretFieldPattern } from '../events/event-schemas.js';
 import { validateEvent } from '../events/validate-event.js';
 import { tableForEventType } from '../events/tables.js';
@@ -21,11 +22,19 @@ function redactForDeadLetter(value: string, parsed: unknown): string {
   return value.replace(secretAssignment, '$1[redacted]').slice(0, MAX_DEAD_LETTER_CHARS);
 }
 
+/** A valid event's place: a row of its type's table, or nowhere (a `default` event, which has no table, as in the seed). */
+function rowOf(eventType: string, eventTs: number): Routed {
+  const table = tableForEventType(eventType);
+  return table ? { kind: 'row', owner: table.name, eventType, eventTs } : { kind: 'skip' };
+}
+
 /**
  * Decides where a log record goes: a row of its type's table, a dead letter with the reason, or
- * nowhere (a `default` event, which has no table, as in the seed).
+ * nowhere. A record in the form gamepipe writes is placed without parsing it (canonical-event.ts).
  */
 export function routeRecord(record: Pick<LogRecord, 'value'>): Routed {
+  const canonical = matchCanonicalEvent(record.value);
+  if (canonical) return rowOf(canonical.eventType, canonical.eventTs);
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.value);
@@ -33,10 +42,7 @@ export function routeRecord(record: Pick<LogRecord, 'value'>): Routed {
     return { kind: 'dead', owner: UNROUTED, reason: `not JSON: ${(error as Error).message}`, raw: redactForDeadLetter(record.value, undefined) };
   }
   const validation = validateEvent(parsed);
-  if (validation.ok) {
-    const table = tableForEventType(validation.eventType);
-    return table ? { kind: 'row', owner: table.name, eventType: validation.eventType, eventTs: validation.event.event_ts as number } : { kind: 'skip' };
-  }
+  if (validation.ok) return rowOf(validation.eventType, validation.event.event_ts as number);
   const table = validation.eventType === undefined ? undefined : tableForEventType(validation.eventType);
   return { kind: 'dead', owner: table?.name ?? UNROUTED, reason: validation.reason, raw: redactForDeadLetter(record.value, parsed) };
 }

@@ -18,8 +18,8 @@ const THREAD_SCRIPT = new URL('./kafka-log-thread.js', import.meta.url);
  * The Kafka event log (kafka-event-log.ts, unchanged: same batching, same delivery promise) run on
  * a thread of its own. Under load the server's thread was the bottleneck, and producing (kafkajs
  * encoding each record, its socket writes, their garbage) took about a quarter of it; here that
- * work runs beside the HTTP handling. Appends made in one turn cross in one message; answers come
- * back the same way.
+ * work runs beside the HTTP handling. Appends made in one pass of the microtask queue (those of
+ * every request Redis answered in one read) cross in one message; answers come back the same way.
  *
  * If the thread dies, appends it had taken may have been sent: they reject as LOG_IN_DOUBT (the
  * state change stays, as for a send Kafka never answered); later appends as LOG_UNAVAILABLE.
