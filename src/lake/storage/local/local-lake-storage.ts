@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { GamepipeError } from '../../../errors.js';
 import type { LakeEntry, LakeStorage } from '../lake-storage.js';
 import { checkLakePath } from '../lake-path-check.js';
-import { fsyncPath, writeFileAtomic } from './write-file-atomic.js';
+import { fsyncFile, fsyncPath, writeFileAtomic } from './write-file-atomic.js';
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
 
@@ -117,7 +117,7 @@ export class LocalLakeStorage implements LakeStorage {
         if (code(error) !== 'EXDEV') throw error;
         copyFileSync(localFile, target, constants.COPYFILE_EXCL);
       }
-      fsyncPath(target);
+      await fsyncFile(target);
       fsyncPath(dirname(target));
     } catch (error) {
       throw lakeError(error, 'upload', path);
