@@ -28,10 +28,25 @@ export type EventInput<T extends EventType> = Omit<Envelope, 'event_id' | 'event
 
 export type EventBuilders = { [T in EventType]: (input: EventInput<T>) => GameEvent<T> };
 
-const builder =
-  <T extends EventType>(type: T) =>
-  ({ event_id, ...rest }: EventInput<T>): GameEvent<T> =>
-    ({ event_id: event_id ?? newEventId(), event_type: type, ...rest }) as unknown as GameEvent<T>;
+/** The fields of a type's events in schema order: the envelope, then its own. */
+const fieldNames = (type: EventType): string[] => [...envelopeFields, ...eventTypeFields[type]].map((field) => field.name);
+
+/**
+ * Builds the event with its fields in schema order, whatever the order given (fields left out or
+ * undefined are left out): the canonical form stream writers recognise without parsing (canonical-event.ts).
+ */
+const builder = <T extends EventType>(type: T) => {
+  const names = fieldNames(type);
+  return (input: EventInput<T>): GameEvent<T> => {
+    const given = input as Record<string, unknown>;
+    const event: Record<string, unknown> = {};
+    for (const name of names) {
+      const value = name === 'event_type' ? type : name === 'event_id' ? (given.event_id ?? newEventId()) : given[name];
+      if (value !== undefined) event[name] = value;
+    }
+    return event as GameEvent<T>;
+  };
+};
 
 /**
  * One constructor per event type, with its parameter type derived from the schemas

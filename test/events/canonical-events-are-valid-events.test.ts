@@ -29,6 +29,8 @@ it('every event the typed builders make, as the server writes it, is recognised 
     eventBuilders.buy_item({ ...envelope, item_type: 'sword', item_category: 'weapon', item_quality: 'rare', quantity: 1000, price: 12.35, total_price: 12350.01, item_count: 2 ** 40, inventory_count: 0 }),
     eventBuilders.join_guild({ ...envelope, guild_name: 'Knights\n\t"of" \u0001', previous_guild: null }),
     eventBuilders.join_guild({ ...envelope, event_ts: 0, guild_name: 'a', previous_guild: 'b' }),
+    // Given in any order, a builder lays the fields out in schema order.
+    eventBuilders.join_guild({ previous_guild: 'b', guild_name: 'a', username: 'bob', user_agent: 'ua', host: 'h', accept: '*/*', event_ts: 5 }),
   ];
   for (const event of events) assert.ok(agrees(JSON.stringify(event)), `not recognised: ${JSON.stringify(event)}`);
 });
