@@ -44,6 +44,8 @@ const builder = <T extends EventType>(type: T) => {
       const value = name === 'event_type' ? type : name === 'event_id' ? (given.event_id ?? newEventId()) : given[name];
       if (value !== undefined) event[name] = value;
     }
+    // A key no schema has (only untyped code can pass one) stays, after the schema's: validation refuses the event.
+    for (const name of Object.keys(given)) if (!Object.hasOwn(event, name) && given[name] !== undefined) event[name] = given[name];
     return event as GameEvent<T>;
   };
 };
