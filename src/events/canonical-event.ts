@@ -7,10 +7,11 @@ import type { FieldSpec, FieldType } from './field-types.js';
  * no whitespace. A stream writer reads millions of such records, and parsing each into an object
  * only to check it and read its type and time took it more than half of its thread's time.
  *
- * One pattern per event type, derived from the schemas. Each value's pattern is narrower than its
- * type (no lone surrogate, even escaped; integers short enough to be in range; decimals without an
- * exponent, so finite): a record it matches is one `validateEvent` accepts, with the same type and
- * time (checked by a property test). Anything else, valid or not, goes the long way.
+ * One pattern, an alternative per event type, derived from the schemas. Each value's pattern is
+ * narrower than its type (no lone surrogate, even escaped; integers short enough to be in range;
+ * decimals without an exponent, so finite): a record it matches is one `validateEvent` accepts,
+ * with the same type and time (checked by a property test). Anything else, valid or not, goes the
+ * long way.
  */
 
 const HEX_NOT_SURROGATE = String.raw`(?![dD][89a-fA-F])[0-9a-fA-F]{4}`;

@@ -7,6 +7,7 @@ import { encodeFrame } from '../../src/eventlog/embedded/record-frame.js';
 import { SegmentReader } from '../../src/eventlog/embedded/segment-reader.js';
 import { listSegmentBases, segmentPath, topicDir } from '../../src/eventlog/embedded/segments.js';
 import type { EventLog, EventLogReader, LogRecord } from '../../src/eventlog/event-log.js';
+import type { KafkaConnection } from '../../src/eventlog/kafka/kafka-client.js';
 import { KafkaEventLog } from '../../src/eventlog/kafka/kafka-event-log.js';
 import { KafkaReader } from '../../src/eventlog/kafka/kafka-reader.js';
 import { ThreadedKafkaEventLog } from '../../src/eventlog/kafka/threaded-kafka-event-log.js';
@@ -23,6 +24,18 @@ interface Adapter {
   open(t: TestContext): Promise<LogPair | null>;
 }
 
+/** A Kafka log on a topic of its own, read by the Kafka reader. */
+function kafkaAdapter(name: string, connect: (connection: KafkaConnection) => Promise<EventLog>): Adapter {
+  return {
+    name,
+    open: async (t) => {
+      if (!(await requireKafka(t))) return null;
+      const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
+      return { log: await connect(connection), reader: (group) => KafkaReader.connect(connection, { group }) };
+    },
+  };
+}
+
 const adapters: Adapter[] = [
   {
     name: 'embedded',
@@ -31,24 +44,8 @@ const adapters: Adapter[] = [
       return { log: await EmbeddedEventLog.open({ dataDir, topic: 'events' }), reader: async (group) => SegmentReader.forTopic(dataDir, 'events', { group }) };
     },
   },
-  {
-    name: 'kafka',
-    open: async (t) => {
-      if (!(await requireKafka(t))) return null;
-      const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
-      const log = await KafkaEventLog.connect(connection);
-      return { log, reader: (group) => KafkaReader.connect(connection, { group }) };
-    },
-  },
-  {
-    name: 'kafka, producer on a thread of its own (as the server runs it)',
-    open: async (t) => {
-      if (!(await requireKafka(t))) return null;
-      const connection = { brokers: KAFKA_BROKERS, topic: uniqueName('gp-contract') };
-      const log = await ThreadedKafkaEventLog.connect(connection);
-      return { log, reader: (group) => KafkaReader.connect(connection, { group }) };
-    },
-  },
+  kafkaAdapter('kafka', (connection) => KafkaEventLog.connect(connection)),
+  kafkaAdapter('kafka, producer on a thread of its own (as the server runs it)', (connection) => ThreadedKafkaEventLog.connect(connection)),
 ];
 
 async function readAll(reader: EventLogReader, count: number, timeoutMs = 30_000): Promise<LogRecord[]> {

@@ -5,7 +5,7 @@ import { toThreadError, type FromLogThread, type ToLogThread } from './log-threa
 
 /**
  * The thread a ThreadedKafkaEventLog starts: it runs the Kafka event log (kafkajs and its sockets)
- * and answers each numbered call. Answers settled in one turn go back in one message.
+ * and answers each numbered call. Answers settled in one pass of the microtask queue go back in one message.
  */
 
 const port = parentPort!;

@@ -28,7 +28,7 @@ export class ThreadedKafkaEventLog implements EventLog {
   private nextId = 0;
   /** Calls handed to the thread, by number, until it answers. */
   private readonly inThread = new Map<number, Call>();
-  /** Appends of this turn, not yet handed over. */
+  /** Appends of this pass of the microtask queue, not yet handed over. */
   private outbox: { id: number; records: AppendRecord[] }[] = [];
   private gone: GamepipeError | null = null;
   private readonly exited: Promise<void>;

@@ -19,8 +19,8 @@ export interface RecordedPositions {
 
 /**
  * The positions writers last recorded (the commit's last step), per owner and partition, with when
- * each was recorded: one listing of `_positions/` for every owner (only `owners`, when named; only
- * the partitions named, when named). An owner without any has an empty entry.
+ * each was recorded, for the owners given (only the partitions named, when named), from one listing
+ * of `_positions/`. An owner without any has an empty entry.
  */
 export async function recordedPositionsOf(storage: LakeStorage, owners: readonly string[], partitions?: ReadonlySet<number>): Promise<Map<string, RecordedPositions>> {
   const byOwner = new Map(owners.map((owner): [string, RecordedPositions] => [owner, { positions: new Map(), at: new Map() }]));
