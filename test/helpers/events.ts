@@ -1,20 +1,19 @@
-import { newEventId } from '../../src/events/event-id.js';
+import { eventBuilders } from '../../src/events/event-builders.js';
 
 const items = ['sword', 'potion', 'shield'] as const;
 
-/** A valid event of the i-th kind in a repeating buy, buy, buy, join, login mix. */
+/** A valid event of the i-th kind in a repeating buy, buy, buy, join, login mix, built as the server builds events (fields in schema order). */
 export function sampleEvent(i: number): Record<string, unknown> {
-  const base = { event_id: newEventId(), event_ts: Date.now(), accept: '*/*', host: 'user1.comcast.com', user_agent: 'test', username: `user${i % 7}` };
+  const base = { event_ts: Date.now(), accept: '*/*', host: 'user1.comcast.com', user_agent: 'test', username: `user${i % 7}` };
   switch (i % 5) {
     case 3:
-      return { ...base, event_type: 'join_guild', guild_name: `guild${i % 4}`, previous_guild: null };
+      return eventBuilders.join_guild({ ...base, guild_name: `guild${i % 4}`, previous_guild: null });
     case 4:
-      return { ...base, event_type: 'login' };
+      return eventBuilders.login(base);
     default:
-      return {
+      return eventBuilders.buy_item({
         ...base,
-        event_type: 'buy_item',
-        item_type: items[i % 3],
+        item_type: items[i % 3]!,
         item_category: 'weapon',
         item_quality: 'common',
         quantity: 1,
@@ -22,7 +21,7 @@ export function sampleEvent(i: number): Record<string, unknown> {
         total_price: 10,
         item_count: i,
         inventory_count: i,
-      };
+      });
   }
 }
 
