@@ -1,4 +1,4 @@
-import { envelopeFields, eventTypeFields, eventTypes, type EventType } from './event-schemas.js';
+import { envelopeFields, eventFields, eventTypes, type EventType } from './event-schemas.js';
 import type { FieldSpec, FieldType } from './field-types.js';
 
 /**
@@ -37,7 +37,7 @@ const member = (field: FieldSpec, value: string) => `${JSON.stringify(field.name
 
 /** From the event type on: the type's name, then its fields, its time captured (the pattern's only group). */
 function afterIdPattern(type: EventType): string {
-  const [id, eventType, ...rest] = [...envelopeFields, ...eventTypeFields[type]] as FieldSpec[];
+  const [id, eventType, ...rest] = eventFields(type);
   if (id?.name !== 'event_id' || eventType?.name !== 'event_type') throw new Error('the envelope starts with event_id, event_type');
   const members = rest.map((field) => member(field, field.name === 'event_ts' ? `(${valuePattern[field.type]})` : `(?:${valuePattern[field.type]})`));
   return [member(eventType, JSON.stringify(type)), ...members].join(',');

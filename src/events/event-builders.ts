@@ -1,5 +1,5 @@
 import { newEventId } from './event-id.js';
-import { envelopeFields, eventTypeFields, type EventType } from './event-schemas.js';
+import { envelopeFields, eventFields, eventTypeFields, type EventType } from './event-schemas.js';
 import type { FieldSpec, FieldType } from './field-types.js';
 
 /** The JSON value of each logical type (a timestamp_ms is UTC milliseconds). */
@@ -28,15 +28,12 @@ export type EventInput<T extends EventType> = Omit<Envelope, 'event_id' | 'event
 
 export type EventBuilders = { [T in EventType]: (input: EventInput<T>) => GameEvent<T> };
 
-/** The fields of a type's events in schema order: the envelope, then its own. */
-const fieldNames = (type: EventType): string[] => [...envelopeFields, ...eventTypeFields[type]].map((field) => field.name);
-
 /**
  * Builds the event with its fields in schema order, whatever the order given (fields left out or
  * undefined are left out): the canonical form stream writers recognise without parsing (canonical-event.ts).
  */
 const builder = <T extends EventType>(type: T) => {
-  const names = fieldNames(type);
+  const names = eventFields(type).map((field) => field.name);
   return (input: EventInput<T>): GameEvent<T> => {
     const given = input as Record<string, unknown>;
     const event: Record<string, unknown> = {};

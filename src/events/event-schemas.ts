@@ -40,5 +40,8 @@ export const eventTypeFields = {
 export type EventType = keyof typeof eventTypeFields;
 export const eventTypes = Object.keys(eventTypeFields) as EventType[];
 
+/** A type's fields in schema order, the order events are built in: the envelope, then its own. */
+export const eventFields = (type: EventType): FieldSpec[] => [...envelopeFields, ...eventTypeFields[type]];
+
 /** Fields whose name marks them as secret: an event carrying one is refused everywhere. */
 export const secretFieldPattern = /pass(word)?|cookie|session|secret|token/i;

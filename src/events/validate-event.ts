@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';
-import { envelopeFields, eventTypeFields, eventTypes, type EventType } from './event-schemas.js';
+import { eventFields, eventTypes, type EventType } from './event-schemas.js';
 import type { FieldSpec, FieldType } from './field-types.js';
 
 // The validators are derived from the event schemas like every storage type, but live apart: zod takes
@@ -42,7 +42,7 @@ let validators: Record<EventType, Zod.ZodType<Record<string, unknown>>> | undefi
 function zodValidators(): Record<EventType, Zod.ZodType<Record<string, unknown>>> {
   if (!validators) {
     const { z } = createRequire(import.meta.url)('zod') as { z: typeof Zod };
-    validators = Object.fromEntries(eventTypes.map((t) => [t, validatorFor(z, [...envelopeFields, ...eventTypeFields[t]], t)])) as Record<EventType, Zod.ZodType<Record<string, unknown>>>;
+    validators = Object.fromEntries(eventTypes.map((t) => [t, validatorFor(z, eventFields(t), t)])) as Record<EventType, Zod.ZodType<Record<string, unknown>>>;
   }
   return validators;
 }
@@ -78,7 +78,7 @@ function plainValidatorFor(fields: FieldSpec[], eventType: EventType): (value: R
 }
 
 const plainValidators = Object.fromEntries(
-  eventTypes.map((t) => [t, plainValidatorFor([...envelopeFields, ...eventTypeFields[t]], t)]),
+  eventTypes.map((t) => [t, plainValidatorFor(eventFields(t), t)]),
 ) as Record<EventType, (value: Record<string, unknown>) => boolean>;
 
 export type EventValidation = { ok: true; event: Record<string, unknown>; eventType: EventType } | { ok: false; reason: string; eventType?: string };

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { matchCanonicalEvent } from '../../src/events/canonical-event.js';
 import { eventBuilders } from '../../src/events/event-builders.js';
-import { envelopeFields, eventTypeFields, eventTypes, type EventType } from '../../src/events/event-schemas.js';
+import { eventFields, eventTypes } from '../../src/events/event-schemas.js';
 import type { FieldType } from '../../src/events/field-types.js';
 import { validateEventBySchema } from '../../src/events/validate-event.js';
 
@@ -17,8 +17,6 @@ function agrees(text: string): boolean {
   assert.equal(canonical.eventTs, validation.event.event_ts, text);
   return true;
 }
-
-const fieldsOf = (type: EventType) => [...envelopeFields, ...eventTypeFields[type]];
 
 it('every event the typed builders make, as the server writes it, is recognised with its type and time', () => {
   const envelope = { event_ts: 1_796_000_000_000, accept: '*/*', host: 'alice.comcast.com', user_agent: 'curl/8.5.0 "quoted" \\ é 😀', username: 'alice' };
@@ -50,13 +48,13 @@ const anyValue = fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.integer
 const eventText = fc.constantFrom(...eventTypes).chain((type) =>
   fc
     .tuple(
-      ...fieldsOf(type).map((field) =>
+      ...eventFields(type).map((field) =>
         field.name === 'event_type'
           ? fc.constant(type as unknown)
           : fc.oneof({ weight: 40, arbitrary: valueOf[field.type] }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: anyValue }, { weight: 1, arbitrary: fc.constant(undefined) }),
       ),
     )
-    .map((values) => JSON.stringify(Object.fromEntries(fieldsOf(type).map((field, i) => [field.name, values[i]])))),
+    .map((values) => JSON.stringify(Object.fromEntries(eventFields(type).map((field, i) => [field.name, values[i]])))),
 );
 
 it('what it recognises among random events the schema accepts too, with the same type and time', () => {

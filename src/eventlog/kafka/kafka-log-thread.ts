@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KafkaEventLog } from './kafka-event-log.js';
 import type { KafkaConnection } from './kafka-client.js';
-import { toThreadError, type FromLogThread, type ToLogThread } from './log-thread-messages.js';
+import { toThreadError, type FromLogThread, type ThreadError, type ToLogThread } from './log-thread-messages.js';
 
 /**
  * The thread a ThreadedKafkaEventLog starts: it runs the Kafka event log (kafkajs and its sockets)
@@ -11,7 +11,7 @@ import { toThreadError, type FromLogThread, type ToLogThread } from './log-threa
 const port = parentPort!;
 const post = (message: FromLogThread) => port.postMessage(message);
 
-let settled: { id: number; error?: ReturnType<typeof toThreadError> }[] = [];
+let settled: { id: number; error?: ThreadError }[] = [];
 
 function answer(id: number, error?: unknown): void {
   if (settled.length === 0) queueMicrotask(() => post({ kind: 'settled', results: settled.splice(0) }));
