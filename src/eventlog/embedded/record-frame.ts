@@ -9,14 +9,25 @@ import type { LogRecord } from '../event-log.js';
 const HEADER = 8;
 const FIXED = 8 + 8 + 2;
 
+/**
+ * Signed 64-bit big-endian integers within the safe range (offsets, timestamps), without BigInts:
+ * converting through them took a tenth of the time a reader spends decoding a record.
+ */
+const readInt64 = (buffer: Buffer, at: number): number => buffer.readInt32BE(at) * 2 ** 32 + buffer.readUInt32BE(at + 4);
+function writeInt64(buffer: Buffer, value: number, at: number): void {
+  const high = Math.floor(value / 2 ** 32);
+  buffer.writeInt32BE(high, at);
+  buffer.writeUInt32BE(value - high * 2 ** 32, at + 4);
+}
+
 export function encodeFrame(offset: number, timestamp: number, key: string | null, value: string): Buffer {
   const keyBytes = key === null ? Buffer.alloc(0) : Buffer.from(key, 'utf8');
   const valueBytes = Buffer.from(value, 'utf8');
   const payloadLength = FIXED + keyBytes.length + valueBytes.length;
   const frame = Buffer.allocUnsafe(HEADER + payloadLength);
   frame.writeUInt32BE(payloadLength, 0);
-  frame.writeBigInt64BE(BigInt(offset), HEADER);
-  frame.writeBigInt64BE(BigInt(timestamp), HEADER + 8);
+  writeInt64(frame, offset, HEADER);
+  writeInt64(frame, timestamp, HEADER + 8);
   frame.writeUInt16BE(key === null ? 0xffff : keyBytes.length, HEADER + 16);
   keyBytes.copy(frame, HEADER + FIXED);
   valueBytes.copy(frame, HEADER + FIXED + keyBytes.length);
@@ -24,7 +35,7 @@ export function encodeFrame(offset: number, timestamp: number, key: string | nul
   return frame;
 }
 
-export type DecodeResult = { record: Omit<LogRecord, 'partition'>; size: number } | { incomplete: true } | { corrupt: true };
+export type DecodeResult = { record: LogRecord; size: number } | { incomplete: true } | { corrupt: true };
 
 export type SkipResult = { offset: number; size: number } | { incomplete: true } | { corrupt: true };
 
@@ -46,10 +57,10 @@ export const FRAME_START_BYTES = HEADER + 8;
 /** The record offset a frame starting at `at` names, if the bytes there can be a frame's start. */
 export function frameStartOffset(buffer: Buffer, at: number): number | undefined {
   if (buffer.length - at < FRAME_START_BYTES || buffer.readUInt32BE(at) < FIXED) return undefined;
-  return buffer.readUInt32BE(at + HEADER) * 2 ** 32 + buffer.readUInt32BE(at + HEADER + 4);
+  return readInt64(buffer, at + HEADER);
 }
 
-/** Decodes the frame at `at`; `incomplete` when the buffer ends inside it. */
+/** Decodes the frame at `at` (a record of the embedded log's one partition, 0); `incomplete` when the buffer ends inside it. */
 export function decodeFrame(buffer: Buffer, at: number): DecodeResult {
   if (buffer.length - at < HEADER) return { incomplete: true };
   const payloadLength = buffer.readUInt32BE(at);
@@ -62,8 +73,9 @@ export function decodeFrame(buffer: Buffer, at: number): DecodeResult {
   return {
     size: HEADER + payloadLength,
     record: {
-      offset: Number(payload.readBigInt64BE(0)),
-      timestamp: Number(payload.readBigInt64BE(8)),
+      partition: 0,
+      offset: readInt64(payload, 0),
+      timestamp: readInt64(payload, 8),
       key: rawKeyLength === 0xffff ? null : payload.toString('utf8', FIXED, FIXED + keyLength),
       value: payload.toString('utf8', FIXED + keyLength),
     },

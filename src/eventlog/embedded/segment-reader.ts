@@ -203,7 +203,7 @@ export class SegmentReader implements EventLogReader {
       if (result.record.offset >= this.windowTrust) return stopAfter('untrusted');
       at += result.size;
       this.nextOffset = result.record.offset + 1;
-      into.push({ partition: 0, ...result.record });
+      into.push(result.record);
     }
     return stopAfter('full');
   }
