@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Segment files are named by the offset of their first record, zero-padded so names sort. */
-const segmentName = (baseOffset: number): string => `${String(baseOffset).padStart(20, '0')}.log`;
+/** A segment's files are named by the offset of its first record, zero-padded so names sort: `<base>.log`, `<base>.index`. */
+const segmentFile = (dir: string, baseOffset: number, extension: 'log' | 'index'): string => join(dir, `${String(baseOffset).padStart(20, '0')}.${extension}`);
 
 export function listSegmentBases(dir: string): number[] {
   let names: string[];
@@ -18,10 +18,10 @@ export function listSegmentBases(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-export const segmentPath = (dir: string, baseOffset: number): string => join(dir, segmentName(baseOffset));
+export const segmentPath = (dir: string, baseOffset: number): string => segmentFile(dir, baseOffset, 'log');
 
-/** A segment's sparse index (see segment-index.ts) lies beside it: `<base>.index`. */
-export const segmentIndexPath = (dir: string, baseOffset: number): string => join(dir, segmentName(baseOffset).replace(/\.log$/, '.index'));
+/** A segment's sparse index (see segment-index.ts) lies beside it. */
+export const segmentIndexPath = (dir: string, baseOffset: number): string => segmentFile(dir, baseOffset, 'index');
 
 /** The embedded log keeps one directory per topic under the data dir. */
 export const topicDir = (dataDir: string, topic: string): string => join(dataDir, 'log', topic);
