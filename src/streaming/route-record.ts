@@ -1,4 +1,5 @@
 import { matchCanonicalEvent } from '../events/canonical-event.js';
+import { duplicateTopLevelKey } from '../events/duplicate-key.js';
 import { secretFieldPattern } from '../events/event-schemas.js';
 import { validateEvent } from '../events/validate-event.js';
 import { tableForEventType } from '../events/tables.js';
@@ -42,7 +43,11 @@ export function routeRecord(record: Pick<LogRecord, 'value'>): Routed {
     return { kind: 'dead', owner: UNROUTED, reason: `not JSON: ${(error as Error).message}`, raw: redactForDeadLetter(record.value, undefined) };
   }
   const validation = validateEvent(parsed);
-  if (validation.ok) return rowOf(validation.eventType, validation.event.event_ts as number);
   const table = validation.eventType === undefined ? undefined : tableForEventType(validation.eventType);
-  return { kind: 'dead', owner: table?.name ?? UNROUTED, reason: validation.reason, raw: redactForDeadLetter(record.value, parsed) };
+  const dead = (reason: string): Routed => ({ kind: 'dead', owner: table?.name ?? UNROUTED, reason, raw: redactForDeadLetter(record.value, parsed) });
+  if (!validation.ok) return dead(validation.reason);
+  // JSON.parse kept the last of a key's values; the lake's typed columns would take the first.
+  const duplicate = duplicateTopLevelKey(record.value);
+  if (duplicate !== undefined) return dead(`duplicate key ${JSON.stringify(duplicate)}: readers disagree on which of its values counts`);
+  return rowOf(validation.eventType, validation.event.event_ts as number);
 }

@@ -90,6 +90,29 @@ describe('stream writers', () => {
     assert.equal(rawText.includes('session_id=123'), false);
   });
 
+  it('sends a record naming a key twice to the dead letters: JSON.parse would validate its last value, the lake store its first', async () => {
+    const dataDir = tempDir();
+    const canonical = (n: number) => JSON.stringify(sampleEvent(n));
+    const tricky = { ...sampleEvent(6), username: 'p","quantity":5,"x":"{' }; // keys in a value are not keys
+    await appendAll(dataDir, [
+      { key: null, value: canonical(0) },
+      { key: null, value: canonical(1).replace('{', '{"quantity":"many",') },
+      { key: null, value: canonical(2).replace('{', '{"price":{"a":["}\\"",1]},') },
+      { key: null, value: canonical(5).replace('{', '{"pri\\u0063e":99,') },
+      { key: null, value: JSON.stringify(tricky, null, 1) },
+    ]);
+    await streamOnce(dataDir, 'buy');
+    assert.deepEqual(await query(dataDir, 'select log_offset, username from events_buy order by 1'), [
+      [0, sampleEvent(0).username],
+      [4, tricky.username],
+    ]);
+    const dead = (await query(dataDir, 'select log_offset, reason from events_dead_letter order by log_offset')) as [number, string][];
+    assert.deepEqual(dead.map(([offset]) => offset), [1, 2, 3]);
+    assert.match(dead[0]![1], /^duplicate key "quantity"/);
+    assert.match(dead[1]![1], /^duplicate key "price"/);
+    assert.match(dead[2]![1], /^duplicate key "price"/);
+  });
+
   it('writes each event exactly once across restarts', async () => {
     const dataDir = tempDir();
     await appendAll(dataDir, sampleRecords(500));
