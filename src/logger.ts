@@ -1,13 +1,17 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
-type Destination = ReturnType<typeof pino.destination>;
+/** Where a line goes. */
+interface LineSink {
+  write(line: string): unknown;
+}
 
 /**
- * Where log lines go: stderr, or a file while a full-screen UI owns the terminal. A stable object
- * pino writes to, so `redirectLogs` can swap the target under every logger and child already made.
+ * Where log lines go: stderr; a file while a full-screen UI owns the terminal; or, in a thread of
+ * the process (the Kafka producer's), the thread that started it, which writes them where its own go.
+ * A stable object pino writes to, so a redirect swaps the target under every logger and child already made.
  */
 class SwitchableDestination implements DestinationStream {
-  target: Destination = pino.destination(2);
+  target: LineSink = pino.destination(2);
 
   write(line: string): void {
     this.target.write(line);
@@ -31,20 +35,34 @@ export const logger: Logger = pino(
   destination,
 );
 
+/** Sends every log line to `sink` until the returned function is called, which turns back to the previous destination. */
+export function redirectLogLines(sink: LineSink): () => void {
+  const previous = destination.target;
+  destination.target = sink;
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    destination.target = previous;
+  };
+}
+
 /**
  * Sends every log line to `file` (appended, parents created) until the returned function is called,
  * which flushes the file and turns back to the previous destination. For full-screen UIs: a line on
  * stderr would tear the screen Ink draws.
  */
 export function redirectLogs(file: string): () => void {
-  const previous = destination.target;
   const toFile = pino.destination({ dest: file, mkdir: true, append: true, sync: true });
-  destination.target = toFile;
-  let restored = false;
+  const restore = redirectLogLines(toFile);
+  let ended = false;
   return () => {
-    if (restored) return;
-    restored = true;
-    destination.target = previous;
+    if (ended) return;
+    ended = true;
+    restore();
     toFile.end();
   };
 }
+
+/** Writes a line another thread of this process logged (see `redirectLogLines`) where this thread's lines go now. */
+export const writeLogLine = (line: string): void => destination.write(line);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { it } from 'node:test';
 import type { GamepipeError } from '../../src/errors.js';
@@ -6,7 +9,7 @@ import { KafkaReader } from '../../src/eventlog/kafka/kafka-reader.js';
 import { ThreadedKafkaEventLog } from '../../src/eventlog/kafka/threaded-kafka-event-log.js';
 import { rejection } from '../helpers/rejection.js';
 import { KAFKA_BROKERS, requireKafka } from '../helpers/services.js';
-import { uniqueName } from '../helpers/temp-dir.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
 it('when the producer thread stops mid-load, every append settles: acknowledged ones are in the topic, the rest are in doubt or refused', async (t) => {
   if (!(await requireKafka(t))) return;
@@ -50,4 +53,26 @@ it('a producer thread that cannot reach Kafka fails to connect, naming the broke
   assert.match(error.message, /127\.0\.0\.1:1/);
   assert.ok(error.hint, 'a hint a user can act on');
   assert.ok(Date.now() - started < 30_000);
+});
+
+it("the producer thread's log lines go where the server thread's go: to the file while the dashboard draws, never to the terminal", () => {
+  const dir = tempDir();
+  const file = join(dir, 'dashboard.log');
+  const script = join(dir, 'connect.mjs'); // a file: the thread would inherit --input-type, which only -e takes
+  writeFileSync(
+    script,
+    `
+    const { redirectLogs } = await import(${JSON.stringify(new URL('../../src/logger.js', import.meta.url).href)});
+    const { ThreadedKafkaEventLog } = await import(${JSON.stringify(new URL('../../src/eventlog/kafka/threaded-kafka-event-log.js', import.meta.url).href)});
+    const restore = redirectLogs(${JSON.stringify(file)});
+    const outcome = await ThreadedKafkaEventLog.connect({ brokers: ['127.0.0.1:1'], topic: 'events' }).then(() => 'connected', (error) => error.code);
+    restore();
+    process.stdout.write(outcome);
+  `,
+  );
+  // At debug level kafkajs's own lines (here: the refused connections) are logged, from the producer's thread.
+  const run = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'debug' }, timeout: 60_000 });
+  assert.equal(run.stdout, 'LOG_UNAVAILABLE', run.stderr);
+  assert.match(readFileSync(file, 'utf8'), /"component":"kafkajs".*ECONNREFUSED/);
+  assert.equal(run.stderr, '', 'nothing on the terminal');
 });

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { redirectLogLines } from '../../logger.js';
 import { KafkaEventLog } from './kafka-event-log.js';
 import type { KafkaConnection } from './kafka-client.js';
 import { toThreadError, type FromLogThread, type ThreadError, type ToLogThread } from './log-thread-messages.js';
@@ -10,6 +11,8 @@ import { toThreadError, type FromLogThread, type ThreadError, type ToLogThread }
 
 const port = parentPort!;
 const post = (message: FromLogThread) => port.postMessage(message);
+// This thread's stderr is the terminal's: a line written there would tear the dashboard's screen.
+redirectLogLines({ write: (line: string) => post({ kind: 'log', line }) });
 
 let settled: { id: number; error?: ThreadError }[] = [];
 

@@ -18,6 +18,8 @@ export type ToLogThread =
 
 export type FromLogThread =
   | { kind: 'ready' }
+  /** A line the thread logged: the server's thread writes it where its own lines go (a file while the dashboard draws). */
+  | { kind: 'log'; line: string }
   | { kind: 'failed'; error: ThreadError }
   | { kind: 'settled'; results: { id: number; error?: ThreadError }[] };
 

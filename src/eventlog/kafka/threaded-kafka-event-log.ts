@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { GamepipeError } from '../../errors.js';
+import { writeLogLine } from '../../logger.js';
 import type { AppendRecord, EventLog } from '../event-log.js';
 import type { KafkaConnection } from './kafka-client.js';
 import { inDoubt, kafkaUnavailable } from './kafka-errors.js';
@@ -14,6 +15,21 @@ interface Call {
 
 const THREAD_SCRIPT = new URL('./kafka-log-thread.js', import.meta.url);
 
+/** The thread's first answer past its log lines: connected (undefined), or why not. */
+function firstAnswer(worker: Worker, connection: KafkaConnection): Promise<GamepipeError | undefined> {
+  return new Promise((resolve) => {
+    const onMessage = (message: FromLogThread) => {
+      if (message.kind === 'log') return;
+      worker.off('message', onMessage);
+      if (message.kind === 'ready') resolve(undefined);
+      else resolve(fromThreadError(message.kind === 'failed' ? message.error : { message: 'unexpected answer from the Kafka producer thread' }));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', (error) => resolve(kafkaUnavailable(connection.brokers, error)));
+    worker.once('exit', (code) => resolve(kafkaUnavailable(connection.brokers, new Error(`the Kafka producer thread exited with code ${code}`))));
+  });
+}
+
 /**
  * The Kafka event log (kafka-event-log.ts, unchanged: same batching, same delivery promise) run on
  * a thread of its own. Under load the server's thread was the bottleneck, and producing (kafkajs
@@ -22,7 +38,8 @@ const THREAD_SCRIPT = new URL('./kafka-log-thread.js', import.meta.url);
  * every request Redis answered in one read) cross in one message; answers come back the same way.
  *
  * If the thread dies, appends it had taken may have been sent: they reject as LOG_IN_DOUBT (the
- * state change stays, as for a send Kafka never answered); later appends as LOG_UNAVAILABLE.
+ * state change stays, as for a send Kafka never answered); later appends as LOG_UNAVAILABLE. Lines the
+ * thread logs are written by this one, where its own go.
  */
 export class ThreadedKafkaEventLog implements EventLog {
   private nextId = 0;
@@ -52,15 +69,13 @@ export class ThreadedKafkaEventLog implements EventLog {
 
   static async connect(connection: KafkaConnection): Promise<ThreadedKafkaEventLog> {
     const worker = new Worker(THREAD_SCRIPT, { workerData: connection });
-    const first = await new Promise<FromLogThread | Error>((resolve) => {
-      worker.once('message', resolve);
-      worker.once('error', resolve);
-      worker.once('exit', (code) => resolve(new Error(`the Kafka producer thread exited with code ${code}`)));
+    worker.on('message', (message: FromLogThread) => {
+      if (message.kind === 'log') writeLogLine(message.line);
     });
-    if (first instanceof Error || first.kind !== 'ready') {
+    const failure = await firstAnswer(worker, connection);
+    if (failure) {
       await worker.terminate();
-      if (first instanceof Error) throw kafkaUnavailable(connection.brokers, first);
-      throw fromThreadError(first.kind === 'failed' ? first.error : { message: 'unexpected answer from the Kafka producer thread' });
+      throw failure;
     }
     const log = new ThreadedKafkaEventLog(worker, connection);
     worker.on('error', (error) => log.threadGone(error));
