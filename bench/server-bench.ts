@@ -82,25 +82,34 @@ async function dashboardCost(url: string, dataDir: string): Promise<void> {
  */
 const loadAverage = (): number => loadavg()[0]!;
 
+/** Runs of the bare route and of purchases, in turn, for one figure of each: their medians. */
+const ALTERNATING_RUNS = 5;
+
 /**
  * The share of the bare route that purchases must reach, per back end (issue 12: Redis + Kafka at 0.3 or more).
- * The bare route is measured before and after the purchases and its mean is their baseline, so a
- * load that comes or goes meanwhile shows as two different bare figures instead of a false ratio.
+ * The bare route and purchases are measured in turn (three runs and two) and their medians compared,
+ * so a load that comes or goes meanwhile moves both, and one slow 10 s run (they differ by a fifth
+ * on this shared machine) does not make the ratio.
  */
 async function benchMode(label: string, flags: string[], buyTarget?: Target): Promise<void> {
   const dataDir = benchDir('server');
   const server = await startGamepipe(['serve', ...flags, '--data-dir', dataDir], process.cwd());
   try {
     const loadBefore = loadAverage();
-    const bareBefore = await measure({ url: `${server.url}/bench-bare-route` });
-    const buy = await purchases(server.url);
-    const bareAfter = await measure({ url: `${server.url}/bench-bare-route` });
-    const bare = (bareBefore.requests.average + bareAfter.requests.average) / 2;
-    const bareFigure = figure({ label: `bare route [${label}]`, value: bare, unit: 'req/s' });
-    note(`bare route (404 handler, same hooks): ${fmt(bareBefore.requests.average)} req/s before the purchases, ${fmt(bareAfter.requests.average)} after; p50 ${bareBefore.latency.p50} ms, p99 ${bareBefore.latency.p99} ms`);
+    const bareRuns: autocannon.Result[] = [];
+    const buyRuns: autocannon.Result[] = [];
+    for (let run = 0; run < ALTERNATING_RUNS; run++) {
+      if (run % 2 === 0) bareRuns.push(await measure({ url: `${server.url}/bench-bare-route` }));
+      else buyRuns.push(await purchases(server.url));
+    }
+    const rates = (runs: autocannon.Result[]) => runs.map((r) => fmt(r.requests.average)).join(', ');
+    const bareFigure = figure({ label: `bare route [${label}]`, value: median(bareRuns.map((r) => r.requests.average)), unit: 'req/s' });
+    note(`bare route (404 handler, same hooks), runs ${rates(bareRuns)} req/s; p50 ${bareRuns[0]!.latency.p50} ms, p99 ${bareRuns[0]!.latency.p99} ms`);
     note(`machine load (1-minute average) ${fmt(loadBefore, 1)} before, ${fmt(loadAverage(), 1)} after, on ${cpus().length} cores`);
-    figure({ label: `/buy/sword [${label}]`, value: buy.requests.average, unit: 'req/s', baseline: { label: 'the bare route', value: bareFigure.value }, target: buyTarget });
-    note(`/buy/sword with valid sessions: p50 ${buy.latency.p50} ms, p99 ${buy.latency.p99} ms; ${buy['2xx']} x 2xx, ${buy.non2xx} non-2xx, ${buy.errors} errors`);
+    figure({ label: `/buy/sword [${label}]`, value: median(buyRuns.map((r) => r.requests.average)), unit: 'req/s', baseline: { label: 'the bare route', value: bareFigure.value }, target: buyTarget });
+    const latency = buyRuns.map((r) => `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`).join('; ');
+    const answers = (key: '2xx' | 'non2xx' | 'errors') => buyRuns.reduce((n, r) => n + r[key], 0);
+    note(`/buy/sword with valid sessions, runs ${rates(buyRuns)} req/s: ${latency}; ${answers('2xx')} x 2xx, ${answers('non2xx')} non-2xx, ${answers('errors')} errors`);
     if (flags.length === 0) await dashboardCost(server.url, dataDir);
   } finally {
     await server.stop();
