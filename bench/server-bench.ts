@@ -33,6 +33,8 @@ export async function purchases(url: string): Promise<autocannon.Result> {
 }
 
 const DASHBOARD_STARTUP_MS = 2000;
+/** Runs of two kinds measured in turn (three of the first, two of the second), for one figure of each: their medians. */
+const ALTERNATING_RUNS = 5;
 
 /** `purchases` while a dashboard's sampler watches the server, in a process of its own (as `gamepipe dashboard` runs). */
 async function watchedPurchases(url: string, dataDir: string): Promise<autocannon.Result> {
@@ -64,7 +66,7 @@ function median(values: number[]): number {
 async function dashboardCost(url: string, dataDir: string): Promise<void> {
   const unwatched: number[] = [];
   const watched: number[] = [];
-  for (let run = 0; run < 5; run++) {
+  for (let run = 0; run < ALTERNATING_RUNS; run++) {
     if (run % 2 === 0) unwatched.push((await purchases(url)).requests.average);
     else watched.push((await watchedPurchases(url, dataDir)).requests.average);
   }
@@ -81,9 +83,6 @@ async function dashboardCost(url: string, dataDir: string): Promise<void> {
  * system calls per request), so a figure is read with the load it was measured under.
  */
 const loadAverage = (): number => loadavg()[0]!;
-
-/** Runs of the bare route and of purchases, in turn, for one figure of each: their medians. */
-const ALTERNATING_RUNS = 5;
 
 /**
  * The share of the bare route that purchases must reach, per back end (issue 12: Redis + Kafka at 0.3 or more).
