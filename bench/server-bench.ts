@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { preparePlayers } from '../src/load/players.js';
-import { benchDir, fmt, startGamepipe } from './bench-process.js';
+import { benchDir, fmt, median, startGamepipe } from './bench-process.js';
 import { figure, note, suite, type Target } from './figures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,12 +50,6 @@ async function watchedPurchases(url: string, dataDir: string): Promise<autocanno
     await exited;
     if (!(Number(snapshots) > 0)) throw new Error('the dashboard worker took no snapshot');
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 
 /**
