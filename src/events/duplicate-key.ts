@@ -10,7 +10,7 @@ const CLOSE_BRACKET = 0x5d;
  * The first key a JSON object's text names twice at its top level, if any. JSON.parse keeps a
  * duplicate's last value and DuckDB's json_transform its first, so such a record would be validated
  * on one value and stored with another. `text` must be valid JSON (it parsed); keys are compared
- * decoded (`"pri\u0063e"` is `"price"`).
+ * decoded (`"pri\u0063e"` is `"price"`). A string left open (text that is not JSON) ends the scan, never hangs it.
  */
 export function duplicateTopLevelKey(text: string): string | undefined {
   const seen = new Set<string>();
@@ -20,7 +20,8 @@ export function duplicateTopLevelKey(text: string): string | undefined {
     const char = text.charCodeAt(at);
     if (char === QUOTE) {
       let end = at + 1;
-      while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      while (end < text.length && text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      if (end >= text.length) return undefined;
       if (depth === 1 && keyNext) {
         const key = JSON.parse(text.slice(at, end + 1)) as string;
         if (seen.has(key)) return key;
