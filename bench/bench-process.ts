@@ -16,7 +16,11 @@ export interface RunningCommand {
 
 /** Starts `gamepipe <args>` and waits for its "listening on <url>" line. */
 export async function startGamepipe(args: string[], cwd: string): Promise<RunningCommand> {
-  const child = spawn(process.execPath, [GAMEPIPE_BIN, ...args, '--port', '0'], { cwd, env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [GAMEPIPE_BIN, ...args, '--port', '0'], {
+    cwd,
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -37,7 +41,8 @@ export async function startGamepipe(args: string[], cwd: string): Promise<Runnin
   };
 }
 
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The middle value; for an even count, the mean of the two middle ones (`percentile(…, 0.5)` takes the lower). */
 export function median(values: number[]): number {

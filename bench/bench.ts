@@ -22,14 +22,31 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
   const at = args.indexOf('--json');
   if (at < 0) return { names: args };
   const file = args[at + 1]?.endsWith('.json') ? args[at + 1] : undefined;
-  return { names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)), jsonPath: file ?? 'bench-figures.json' };
+  return {
+    names: args.filter((_, i) => i !== at && !(file !== undefined && i === at + 1)),
+    jsonPath: file ?? 'bench-figures.json',
+  };
 }
 
 /**
  * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `trino`
  * needs Trino, `kafka` needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
-const suites = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report', 'stream-hdfs', 'trino', 'kafka', 'scale', 'stream-5m', 'soak'] as const;
+const suites = [
+  'server',
+  'stream',
+  'query',
+  'cli',
+  'verify',
+  'freshness',
+  'report',
+  'stream-hdfs',
+  'trino',
+  'kafka',
+  'scale',
+  'stream-5m',
+  'soak',
+] as const;
 const defaults = ['server', 'stream', 'query', 'cli', 'verify', 'freshness', 'report'] as const;
 const { names: asked, jsonPath } = parseArgs(process.argv.slice(2));
 const unknown = asked.filter((a) => !(suites as readonly string[]).includes(a));
@@ -39,7 +56,12 @@ if (unknown.length > 0) {
 }
 const chosen: readonly string[] = asked.length === 0 ? defaults : asked;
 
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'cpu', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? 'cpu',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
 console.log(`gamepipe benchmarks on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 console.log('Figures are for this machine only: compare runs on one machine, not across machines.\n');
 
@@ -49,7 +71,9 @@ if (chosen.includes('stream')) await streamBench(lakeDir);
 if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli') || chosen.includes('verify')) {
   if (!chosen.includes('stream')) {
     await fillLog(lakeDir, BACKLOG);
-    spawnSync(process.execPath, [fileURLToPath(new URL('./stream-worker.js', import.meta.url)), lakeDir], { stdio: 'ignore' });
+    spawnSync(process.execPath, [fileURLToPath(new URL('./stream-worker.js', import.meta.url)), lakeDir], {
+      stdio: 'ignore',
+    });
   }
   if (chosen.includes('query')) await queryBench(lakeDir);
   if (chosen.includes('cli')) await cliBench(lakeDir);

@@ -6,7 +6,11 @@ import { DuckdbQueryEngine } from '../src/sql/engines/duckdb-query-engine.js';
 /** What `gamepipe dashboard` does to a server, without a screen: polls it and its lake until killed. */
 const [url, dataDir] = process.argv.slice(2) as [string, string];
 const storage = new LocalLakeStorage(join(dataDir, 'lake'));
-const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url), storage, openEngine: () => DuckdbQueryEngine.open(storage) });
+const sampler = new PipelineSampler({
+  fetchMetrics: httpMetrics(url),
+  storage,
+  openEngine: () => DuckdbQueryEngine.open(storage),
+});
 let snapshots = 0;
 sampler.subscribe(() => snapshots++);
 sampler.start();

@@ -52,7 +52,9 @@ export function figure(input: FigureInput): Figure {
   let line = `  ${label.padEnd(34)} ${fmt(value, digits)} ${unit}`;
   if (baseline) line += ` = ${fmt(ratio!, 2)} of ${baseline.label} (${fmt(baseline.value, digits)} ${unit})`;
   if (target) {
-    line += baseline ? `  target ${target.op} ${target.value}` : `  target ${target.op} ${fmt(target.value, digits)} ${unit}  ratio ${fmt(ratio!, 2)}`;
+    line += baseline
+      ? `  target ${target.op} ${target.value}`
+      : `  target ${target.op} ${fmt(target.value, digits)} ${unit}  ratio ${fmt(ratio!, 2)}`;
     line += met ? '  met' : '  MISSED';
   }
   console.log(line);

@@ -30,7 +30,10 @@ async function purchaseLoad(serverUrl: string, perSecond: number): Promise<() =>
           if (r.ok) ok++;
           return r.arrayBuffer();
         })
-        .then(() => undefined, () => undefined);
+        .then(
+          () => undefined,
+          () => undefined,
+        );
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
     }
@@ -47,7 +50,10 @@ async function purchaseLoad(serverUrl: string, perSecond: number): Promise<() =>
  * lake's files and the log's tail), with `gamepipe up` defaults, under a steady load of purchases.
  */
 export async function freshnessBench(): Promise<void> {
-  suite('freshness', `gamepipe up with its defaults under ${LOAD_PER_SECOND} purchases/s; ${PROBES} probe purchases one after another, each polled for every 50 ms`);
+  suite(
+    'freshness',
+    `gamepipe up with its defaults under ${LOAD_PER_SECOND} purchases/s; ${PROBES} probe purchases one after another, each polled for every 50 ms`,
+  );
   const dataDir = benchDir('freshness');
   const up = await startGamepipe(['up', '--quiet', '--data-dir', dataDir], process.cwd());
   const config = loadConfig({ flags: { dataDir }, env: {} });
@@ -58,7 +64,9 @@ export async function freshnessBench(): Promise<void> {
     const delays = await probeFreshness(up.url, PROBES, async (quantity) => {
       const engine = await openQueryEngine(config, localLake(dataDir));
       try {
-        const [[visible]] = (await queryAll(engine, `select count(*) from events_buy where username = 'fresh' and quantity = ${quantity}`)).rows as number[][];
+        const [[visible]] = (
+          await queryAll(engine, `select count(*) from events_buy where username = 'fresh' and quantity = ${quantity}`)
+        ).rows as [[number]];
         return visible === 1;
       } catch (error) {
         // A query that listed a file the compactor has just merged away fails (see the README's known limitations): asked again.
@@ -70,10 +78,20 @@ export async function freshnessBench(): Promise<void> {
       }
     });
     const answered = await stopLoad();
-    note(`load: ${fmt(answered / ((Date.now() - started) / 1000))} purchases/s answered 2xx; p50 ${fmt(percentile(delays, 0.5), 2)} s, max ${fmt(Math.max(...delays), 2)} s`);
-    figure({ label: '2xx -> visible to query, p95', value: percentile(delays, 0.95), unit: 's', digits: 2, target: { op: '<=', value: 0.5 } });
+    note(
+      `load: ${fmt(answered / ((Date.now() - started) / 1000))} purchases/s answered 2xx; p50 ${fmt(percentile(delays, 0.5), 2)} s, max ${fmt(Math.max(...delays), 2)} s`,
+    );
+    figure({
+      label: '2xx -> visible to query, p95',
+      value: percentile(delays, 0.95),
+      unit: 's',
+      digits: 2,
+      target: { op: '<=', value: 0.5 },
+    });
     if (raced > 0) note(`${raced} probe queries met a file merged away while they ran, and were asked again`);
-    note(`events_buy held in ${(await committedFiles(localLake(dataDir), 'events_buy')).length} files after ${fmt((Date.now() - started) / 1000)} s`);
+    note(
+      `events_buy held in ${(await committedFiles(localLake(dataDir), 'events_buy')).length} files after ${fmt((Date.now() - started) / 1000)} s`,
+    );
   } finally {
     await up.stop();
   }

@@ -2,7 +2,11 @@
  * Seconds from each of `probes` purchases' 2xx (by one new player, one after another, each with its
  * own quantity) until `visible(quantity)` sees its row; polled every 50 ms.
  */
-export async function probeFreshness(serverUrl: string, probes: number, visible: (quantity: number) => Promise<boolean>): Promise<number[]> {
+export async function probeFreshness(
+  serverUrl: string,
+  probes: number,
+  visible: (quantity: number) => Promise<boolean>,
+): Promise<number[]> {
   const signup = await fetch(`${serverUrl}/signup?username=fresh&password=fresh-pw`);
   const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
   const delays: number[] = [];

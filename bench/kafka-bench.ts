@@ -37,7 +37,8 @@ export async function filledTopic(count: number, partitions = 1): Promise<{ topi
     if ((await admin.listTopics()).includes(topic)) {
       const offsets = await admin.fetchTopicOffsets(topic);
       const held = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
-      if (offsets.length === partitions && offsets.every((o) => Number(o.low) === 0) && held === count) return { topic, fillS: null };
+      if (offsets.length === partitions && offsets.every((o) => Number(o.low) === 0) && held === count)
+        return { topic, fillS: null };
       await admin.deleteTopics({ topics: [topic] });
     }
     await ensureTopic(admin, topic, partitions, 1);
@@ -45,7 +46,10 @@ export async function filledTopic(count: number, partitions = 1): Promise<{ topi
     await admin.disconnect();
   }
   const started = Date.now();
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const now = Date.now();
@@ -70,7 +74,19 @@ function timeStreamOnce(topic: string, expected: number): number {
   const started = process.hrtime.bigint();
   const run = spawnSync(
     process.execPath,
-    [GAMEPIPE_BIN, 'stream', 'buy', '--once', '--json', '--kafka-brokers', BROKERS.join(','), '--topic', topic, '--data-dir', benchDir('kafka')],
+    [
+      GAMEPIPE_BIN,
+      'stream',
+      'buy',
+      '--once',
+      '--json',
+      '--kafka-brokers',
+      BROKERS.join(','),
+      '--topic',
+      topic,
+      '--data-dir',
+      benchDir('kafka'),
+    ],
     { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' }, maxBuffer: 64 * 1024 * 1024 },
   );
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
@@ -86,11 +102,22 @@ function timeStreamOnce(topic: string, expected: number): number {
 
 /** `gamepipe stream buy --once` on real Kafka: a large single-partition backlog, and a tiny one (startup and shutdown). */
 export async function kafkaBench(): Promise<void> {
-  suite('kafka', `gamepipe stream buy --once over single-partition topics on Kafka at ${BROKERS.join(',')}, into an empty lake`);
+  suite(
+    'kafka',
+    `gamepipe stream buy --once over single-partition topics on Kafka at ${BROKERS.join(',')}, into an empty lake`,
+  );
   for (const { records, targetS, why } of cases) {
     const { topic, fillS } = await filledTopic(records);
     const wallS = timeStreamOnce(topic, records);
-    figure({ label: `stream buy --once, ${fmt(records)} records`, value: wallS, unit: 's wall', digits: 2, target: { op: '<=', value: targetS } });
-    note(`${fmt(records / wallS)} records/s; target: ${why}; ${fillS === null ? `topic ${topic} reused` : `topic ${topic} filled in ${fmt(fillS, 1)} s`}`);
+    figure({
+      label: `stream buy --once, ${fmt(records)} records`,
+      value: wallS,
+      unit: 's wall',
+      digits: 2,
+      target: { op: '<=', value: targetS },
+    });
+    note(
+      `${fmt(records / wallS)} records/s; target: ${why}; ${fillS === null ? `topic ${topic} reused` : `topic ${topic} filled in ${fmt(fillS, 1)} s`}`,
+    );
   }
 }

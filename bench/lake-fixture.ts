@@ -36,6 +36,7 @@ export function buyRecords(from: number, count: number, now = Date.now()): Appen
 export async function fillLog(dataDir: string, count: number): Promise<void> {
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
   const now = Date.now();
-  for (let start = 0; start < count; start += 20_000) await log.append(buyRecords(start, Math.min(20_000, count - start), now + start));
+  for (let start = 0; start < count; start += 20_000)
+    await log.append(buyRecords(start, Math.min(20_000, count - start), now + start));
   await log.close();
 }

@@ -27,9 +27,15 @@ export async function queryBench(dataDir: string): Promise<void> {
   const count = await DuckdbQueryEngine.open(localLake(dataDir));
   const rows = (await queryAll(count, 'select count(*) from events_buy')).rows[0]![0];
   await count.close();
-  suite('query', `DuckDB over ${fmt(Number(rows))} buy events, median of ${RUNS} runs each, opening the tables every time (as gamepipe query does)`);
+  suite(
+    'query',
+    `DuckDB over ${fmt(Number(rows))} buy events, median of ${RUNS} runs each, opening the tables every time (as gamepipe query does)`,
+  );
   const sword = await timeQuery(dataDir, "select count(*) from events_buy where item_type = 'sword'");
-  const groupBy = await timeQuery(dataDir, 'select item_type, item_quality, count(*), sum(total_price) from events_buy group by 1, 2 order by 1, 2');
+  const groupBy = await timeQuery(
+    dataDir,
+    'select item_type, item_quality, count(*), sum(total_price) from events_buy group by 1, 2 order by 1, 2',
+  );
   figure({ label: 'sword count p50', value: sword.p50, unit: 'ms', digits: 1 });
   figure({ label: `group-by (${groupBy.answer} groups) p50`, value: groupBy.p50, unit: 'ms', digits: 1 });
 }

@@ -21,13 +21,21 @@ const TARGET_MS = 2000;
 export async function reportBench(): Promise<void> {
   const dataDir = benchDir('report');
   const config = loadConfig({ flags: { dataDir }, env: {} });
-  suite('report', `gamepipe report on DuckDB over a simulated month (${DAYS} days x ${fmt(PLAYERS)} players), median of ${RUNS} runs`);
-  const simulation = await runSimulation(config, planSimulation({ days: DAYS, players: PLAYERS, seed: 1, catalog: Catalog.fromFile(undefined) }));
+  suite(
+    'report',
+    `gamepipe report on DuckDB over a simulated month (${DAYS} days x ${fmt(PLAYERS)} players), median of ${RUNS} runs`,
+  );
+  const simulation = await runSimulation(
+    config,
+    planSimulation({ days: DAYS, players: PLAYERS, seed: 1, catalog: Catalog.fromFile(undefined) }),
+  );
   const stream = runStreamWorker(dataDir);
   const storage = await openLakeStorage(config);
   await new LakeCatalogRegistry(storage).create(allTableSpecs);
   await storage.close();
-  note(`simulate: ${fmt(simulation.summary.events)} events in ${fmt(simulation.seconds, 1)} s; streamed to Parquet in ${fmt(stream.seconds, 1)} s`);
+  note(
+    `simulate: ${fmt(simulation.summary.events)} events in ${fmt(simulation.seconds, 1)} s; streamed to Parquet in ${fmt(stream.seconds, 1)} s`,
+  );
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = process.hrtime.bigint();
@@ -36,5 +44,10 @@ export async function reportBench(): Promise<void> {
     renderReportHtml(report);
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  figure({ label: 'whole report p50', value: percentile(samples, 0.5), unit: 'ms', target: { op: '<=', value: TARGET_MS } });
+  figure({
+    label: 'whole report p50',
+    value: percentile(samples, 0.5),
+    unit: 'ms',
+    target: { op: '<=', value: TARGET_MS },
+  });
 }

@@ -21,7 +21,16 @@ function cpuSeconds(pid: number): number {
 /** One `gamepipe serve` on Redis + Kafka under purchases: requests per second, and per core it used. */
 async function serverPerCore(): Promise<number> {
   const dataDir = benchDir('scale-server');
-  const flags = ['--redis-url', REDIS_URL, '--kafka-brokers', BROKERS, '--topic', `gamepipe-bench-scale-${Date.now()}`, '--data-dir', dataDir];
+  const flags = [
+    '--redis-url',
+    REDIS_URL,
+    '--kafka-brokers',
+    BROKERS,
+    '--topic',
+    `gamepipe-bench-scale-${Date.now()}`,
+    '--data-dir',
+    dataDir,
+  ];
   const server = await startGamepipe(['serve', ...flags], dataDir);
   try {
     const cpuBefore = cpuSeconds(server.child.pid!);
@@ -40,10 +49,26 @@ async function serverPerCore(): Promise<number> {
 async function writerPerCore(): Promise<number> {
   const { topic } = await filledTopic(BACKLOG, PARTITIONS);
   const started = Date.now();
-  const writer = spawn(process.execPath, [GAMEPIPE_BIN, 'stream', 'buy', '--once', '--json', '--kafka-brokers', BROKERS, '--topic', topic, '--data-dir', benchDir('scale-writer')], {
-    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const writer = spawn(
+    process.execPath,
+    [
+      GAMEPIPE_BIN,
+      'stream',
+      'buy',
+      '--once',
+      '--json',
+      '--kafka-brokers',
+      BROKERS,
+      '--topic',
+      topic,
+      '--data-dir',
+      benchDir('scale-writer'),
+    ],
+    {
+      env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let cpu = 0;
   const sampler = setInterval(() => {
     try {
@@ -56,7 +81,11 @@ async function writerPerCore(): Promise<number> {
   clearInterval(sampler);
   if (code !== 0) throw new Error(`stream buy --once over ${topic} exited ${code}`);
   const seconds = (Date.now() - started) / 1000;
-  figure({ label: `one writer: ${fmt(BACKLOG)} events, ${PARTITIONS} partitions`, value: BACKLOG / seconds, unit: 'events/s' });
+  figure({
+    label: `one writer: ${fmt(BACKLOG)} events, ${PARTITIONS} partitions`,
+    value: BACKLOG / seconds,
+    unit: 'events/s',
+  });
   figure({ label: 'cores the writer used', value: cpu / seconds, unit: 'cores', digits: 2 });
   return figure({ label: 'events per writer core', value: BACKLOG / cpu, unit: 'events/s' }).value;
 }
@@ -72,6 +101,8 @@ export async function scaleBench(): Promise<void> {
   for (const rate of [1_000, 10_000, 50_000]) {
     const servers = Math.ceil(rate / (0.7 * server));
     const writers = Math.ceil(rate / (0.7 * writer));
-    note(`${fmt(rate)} purchases/s: ${servers} server core(s), ${writers} writer core(s), at least ${Math.max(writers, 1) * 2} partitions`);
+    note(
+      `${fmt(rate)} purchases/s: ${servers} server core(s), ${writers} writer core(s), at least ${Math.max(writers, 1) * 2} partitions`,
+    );
   }
 }

@@ -13,12 +13,16 @@ const CONNECTIONS = 50;
 
 const reachable = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host, port }).once('connect', () => (socket.destroy(), resolve(true))).once('error', () => resolve(false));
+    const socket = createConnection({ host, port })
+      .once('connect', () => (socket.destroy(), resolve(true)))
+      .once('error', () => resolve(false));
   });
 
 const measure = (options: autocannon.Options) =>
   new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 
 /**
@@ -28,7 +32,11 @@ const measure = (options: autocannon.Options) =>
  */
 export async function purchases(url: string): Promise<autocannon.Result> {
   const { players } = await preparePlayers(new URL(url), `bench${Date.now()}_`, undefined, 100, 16, () => undefined);
-  const requests = players.map((p) => ({ method: 'GET' as const, path: '/buy/sword', headers: { cookie: p.cookie, host: `${p.name}.comcast.com` } }));
+  const requests = players.map((p) => ({
+    method: 'GET' as const,
+    path: '/buy/sword',
+    headers: { cookie: p.cookie, host: `${p.name}.comcast.com` },
+  }));
   return measure({ url, requests });
 }
 
@@ -38,7 +46,11 @@ const ALTERNATING_RUNS = 5;
 
 /** `purchases` while a dashboard's sampler watches the server, in a process of its own (as `gamepipe dashboard` runs). */
 async function watchedPurchases(url: string, dataDir: string): Promise<autocannon.Result> {
-  const dashboard = spawn(process.execPath, [fileURLToPath(new URL('./dashboard-worker.js', import.meta.url)), url, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dashboard = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./dashboard-worker.js', import.meta.url)), url, dataDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let snapshots = '';
   dashboard.stdout.on('data', (d: Buffer) => (snapshots += d.toString()));
   const exited = new Promise((resolve) => dashboard.once('exit', resolve));
@@ -96,13 +108,29 @@ async function benchMode(label: string, flags: string[], buyTarget?: Target): Pr
       else buyRuns.push(await purchases(server.url));
     }
     const rates = (runs: autocannon.Result[]) => runs.map((r) => fmt(r.requests.average)).join(', ');
-    const bareFigure = figure({ label: `bare route [${label}]`, value: median(bareRuns.map((r) => r.requests.average)), unit: 'req/s' });
-    note(`bare route (404 handler, same hooks), runs ${rates(bareRuns)} req/s; p50 ${bareRuns[0]!.latency.p50} ms, p99 ${bareRuns[0]!.latency.p99} ms`);
-    note(`machine load (1-minute average) ${fmt(loadBefore, 1)} before, ${fmt(loadAverage(), 1)} after, on ${cpus().length} cores`);
-    figure({ label: `/buy/sword [${label}]`, value: median(buyRuns.map((r) => r.requests.average)), unit: 'req/s', baseline: { label: 'the bare route', value: bareFigure.value }, target: buyTarget });
+    const bareFigure = figure({
+      label: `bare route [${label}]`,
+      value: median(bareRuns.map((r) => r.requests.average)),
+      unit: 'req/s',
+    });
+    note(
+      `bare route (404 handler, same hooks), runs ${rates(bareRuns)} req/s; p50 ${bareRuns[0]!.latency.p50} ms, p99 ${bareRuns[0]!.latency.p99} ms`,
+    );
+    note(
+      `machine load (1-minute average) ${fmt(loadBefore, 1)} before, ${fmt(loadAverage(), 1)} after, on ${cpus().length} cores`,
+    );
+    figure({
+      label: `/buy/sword [${label}]`,
+      value: median(buyRuns.map((r) => r.requests.average)),
+      unit: 'req/s',
+      baseline: { label: 'the bare route', value: bareFigure.value },
+      target: buyTarget,
+    });
     const latency = buyRuns.map((r) => `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`).join('; ');
     const answers = (key: '2xx' | 'non2xx' | 'errors') => buyRuns.reduce((n, r) => n + r[key], 0);
-    note(`/buy/sword with valid sessions, runs ${rates(buyRuns)} req/s: ${latency}; ${answers('2xx')} x 2xx, ${answers('non2xx')} non-2xx, ${answers('errors')} errors`);
+    note(
+      `/buy/sword with valid sessions, runs ${rates(buyRuns)} req/s: ${latency}; ${answers('2xx')} x 2xx, ${answers('non2xx')} non-2xx, ${answers('errors')} errors`,
+    );
     if (flags.length === 0) await dashboardCost(server.url, dataDir);
   } finally {
     await server.stop();
@@ -111,10 +139,24 @@ async function benchMode(label: string, flags: string[], buyTarget?: Target): Pr
 
 /** Requests/s and latency of purchases, beside a bare route of the same server, per back end. */
 export async function serverBench(): Promise<void> {
-  suite('server', `${CONNECTIONS} connections, ${SECONDS}s per measurement, autocannon in this process, server in another`);
+  suite(
+    'server',
+    `${CONNECTIONS} connections, ${SECONDS}s per measurement, autocannon in this process, server in another`,
+  );
   await benchMode('embedded state + embedded log', []);
   if ((await reachable('127.0.0.1', 6379)) && (await reachable('127.0.0.1', 9092))) {
-    await benchMode('Redis + Kafka', ['--redis-url', 'redis://127.0.0.1:6379/14', '--kafka-brokers', '127.0.0.1:9092', '--topic', `bench-${Date.now()}`], { op: '>=', value: 0.3 });
+    await benchMode(
+      'Redis + Kafka',
+      [
+        '--redis-url',
+        'redis://127.0.0.1:6379/14',
+        '--kafka-brokers',
+        '127.0.0.1:9092',
+        '--topic',
+        `bench-${Date.now()}`,
+      ],
+      { op: '>=', value: 0.3 },
+    );
   } else {
     console.log('server [Redis + Kafka]: skipped, start redis-server and test/services/kafka.sh start');
   }

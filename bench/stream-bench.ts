@@ -40,7 +40,10 @@ const workerEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GAM
 
 /** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own). */
 export function runStreamWorker(dataDir: string, lake?: string): StreamFigures {
-  const run = spawnSync(process.execPath, [worker, dataDir, ...(lake ? [lake] : [])], { encoding: 'utf8', env: workerEnv() });
+  const run = spawnSync(process.execPath, [worker, dataDir, ...(lake ? [lake] : [])], {
+    encoding: 'utf8',
+    env: workerEnv(),
+  });
   if (run.status !== 0) throw new Error(`stream worker failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as StreamFigures;
 }
@@ -48,7 +51,10 @@ export function runStreamWorker(dataDir: string, lake?: string): StreamFigures {
 /** `stream all` running for `seconds` while `TRICKLE_PER_SECOND` buy events a second are appended to the log. */
 async function runTrickle(dataDir: string, seconds: number): Promise<StreamFigures> {
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
-  const child = spawn(process.execPath, [worker, dataDir], { env: workerEnv({ BENCH_STREAM_SECONDS: String(seconds) }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [worker, dataDir], {
+    env: workerEnv({ BENCH_STREAM_SECONDS: String(seconds) }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -70,7 +76,9 @@ async function runTrickle(dataDir: string, seconds: number): Promise<StreamFigur
 
 function amplification(label: string, run: StreamFigures): void {
   figure({ label, value: run.bytesWritten / run.lakeBytes, unit: 'x', digits: 2, target: { op: '<=', value: 1.3 } });
-  note(`${fmt(run.bytesWritten / 2 ** 20, 1)} MB written for ${fmt(run.lakeBytes / 2 ** 20, 1)} MB held in ${run.lakeFiles} files, ${run.batches} batches`);
+  note(
+    `${fmt(run.bytesWritten / 2 ** 20, 1)} MB written for ${fmt(run.lakeBytes / 2 ** 20, 1)} MB held in ${run.lakeFiles} files, ${run.batches} batches`,
+  );
 }
 
 /** Log to committed Parquet, beside merely reading the same log; the writer's peak memory; bytes written per byte kept. */
@@ -88,7 +96,12 @@ export async function streamBench(dataDir: string): Promise<void> {
     baseline: { label: 'read ceiling', value: ceiling },
     target: { op: '>=', value: 0.6 },
   });
-  figure({ label: `writer peak RSS, ${fmt(BACKLOG)} backlog`, value: backlog.maxRssMb, unit: 'MB', target: { op: '<=', value: 300 } });
+  figure({
+    label: `writer peak RSS, ${fmt(BACKLOG)} backlog`,
+    value: backlog.maxRssMb,
+    unit: 'MB',
+    target: { op: '<=', value: 300 },
+  });
   amplification('write amplification, backlog', backlog);
   const trickle = await runTrickle(benchDir('trickle'), TRICKLE_SECONDS);
   note(`trickle: ${TRICKLE_PER_SECOND} buy events/s for ${TRICKLE_SECONDS} s into stream all with its defaults`);
@@ -103,6 +116,11 @@ export async function stream5mBench(): Promise<void> {
   await fillLog(dataDir, events);
   const run = runStreamWorker(dataDir);
   figure({ label: 'log -> committed Parquet', value: run.events / run.seconds, unit: 'events/s' });
-  figure({ label: `writer peak RSS, ${fmt(events)} backlog`, value: run.maxRssMb, unit: 'MB', target: { op: '<=', value: 300 } });
+  figure({
+    label: `writer peak RSS, ${fmt(events)} backlog`,
+    value: run.maxRssMb,
+    unit: 'MB',
+    target: { op: '<=', value: 300 },
+  });
   amplification('write amplification, backlog', run);
 }

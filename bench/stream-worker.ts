@@ -58,4 +58,14 @@ for (const dir of ownersOf('all').flatMap(ownerDirs)) {
   }
 }
 await writer.close();
-process.stdout.write(JSON.stringify({ events, batches, seconds: elapsed, maxRssMb: process.resourceUsage().maxRSS / 1024, bytesWritten, lakeBytes, lakeFiles }));
+process.stdout.write(
+  JSON.stringify({
+    events,
+    batches,
+    seconds: elapsed,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    bytesWritten,
+    lakeBytes,
+    lakeFiles,
+  }),
+);

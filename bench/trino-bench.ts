@@ -12,7 +12,8 @@ const TRINO_URL = process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
 const RUNS = 7;
 const PROBES = Number(process.env.BENCH_PROBES ?? 10);
 const SWORDS = "select count(*) from events_buy where item_type = 'sword'";
-const GROUP_BY = 'select item_type, item_quality, count(*), sum(total_price) from events_buy group by 1, 2 order by 1, 2';
+const GROUP_BY =
+  'select item_type, item_quality, count(*), sum(total_price) from events_buy group by 1, 2 order by 1, 2';
 
 async function time(engine: QueryEngine, sql: string): Promise<{ p50: number; max: number }> {
   const samples: number[] = [];
@@ -36,13 +37,25 @@ export async function trinoBench(lakeDataDir: string): Promise<void> {
   await new LakeCatalogRegistry(storage).create(allTableSpecs);
   const trino = await openQueryEngine(config, storage);
   const duckdb = await openQueryEngine({ ...config, engine: 'duckdb' }, storage);
-  const [[rows]] = (await queryAll(duckdb, 'select count(*) from events_buy')).rows as number[][];
-  suite('trino', `Trino (${TRINO_URL}) beside DuckDB over the same ${fmt(rows!)} buy events, median of ${RUNS} runs each on an open session`);
-  for (const [label, sql] of [['sword count', SWORDS], ['group-by', GROUP_BY]] as const) {
+  const [[rows]] = (await queryAll(duckdb, 'select count(*) from events_buy')).rows as [[number]];
+  suite(
+    'trino',
+    `Trino (${TRINO_URL}) beside DuckDB over the same ${fmt(rows!)} buy events, median of ${RUNS} runs each on an open session`,
+  );
+  for (const [label, sql] of [
+    ['sword count', SWORDS],
+    ['group-by', GROUP_BY],
+  ] as const) {
     const onTrino = await time(trino, sql);
     const onDuckdb = await time(duckdb, sql);
     const duckdbFigure = figure({ label: `${label} on DuckDB p50`, value: onDuckdb.p50, unit: 'ms', digits: 1 });
-    figure({ label: `${label} on Trino p50`, value: onTrino.p50, unit: 'ms', digits: 1, baseline: { label: 'DuckDB', value: duckdbFigure.value } });
+    figure({
+      label: `${label} on Trino p50`,
+      value: onTrino.p50,
+      unit: 'ms',
+      digits: 1,
+      baseline: { label: 'DuckDB', value: duckdbFigure.value },
+    });
   }
   await queryAll(trino, `drop schema hive.${schema} cascade`);
   await trino.close();
@@ -54,13 +67,31 @@ export async function trinoBench(lakeDataDir: string): Promise<void> {
 async function freshnessOnTrino(): Promise<void> {
   const dataDir = benchDir('trino-freshness');
   const schema = `bench_fresh_${Date.now()}`;
-  const up = await startGamepipe(['up', '--quiet', '--data-dir', dataDir, '--trino-url', TRINO_URL, '--schema', schema], process.cwd());
+  const up = await startGamepipe(
+    ['up', '--quiet', '--data-dir', dataDir, '--trino-url', TRINO_URL, '--schema', schema],
+    process.cwd(),
+  );
   const config = loadConfig({ flags: { dataDir, trinoUrl: TRINO_URL, schema }, env: {} });
   const trino = await openQueryEngine(config, new LocalLakeStorage(`${dataDir}/lake`));
   try {
-    const delays = await probeFreshness(up.url, PROBES, async (quantity) => (await queryAll(trino, `select count(*) from events_buy where quantity = ${quantity}`)).rows[0]![0] === 1);
-    figure({ label: `2xx -> visible in Trino p50 (${PROBES} buys)`, value: percentile(delays, 0.5), unit: 's', digits: 2 });
-    figure({ label: `2xx -> visible in Trino p95 (${PROBES} buys)`, value: percentile(delays, 0.95), unit: 's', digits: 2 });
+    const delays = await probeFreshness(
+      up.url,
+      PROBES,
+      async (quantity) =>
+        (await queryAll(trino, `select count(*) from events_buy where quantity = ${quantity}`)).rows[0]![0] === 1,
+    );
+    figure({
+      label: `2xx -> visible in Trino p50 (${PROBES} buys)`,
+      value: percentile(delays, 0.5),
+      unit: 's',
+      digits: 2,
+    });
+    figure({
+      label: `2xx -> visible in Trino p95 (${PROBES} buys)`,
+      value: percentile(delays, 0.95),
+      unit: 's',
+      digits: 2,
+    });
   } finally {
     await queryAll(trino, `drop schema if exists hive.${schema} cascade`).catch(() => undefined);
     await trino.close();

@@ -13,7 +13,11 @@ interface WorkerFigures {
 }
 
 function runWorker(script: string, dataDir: string): WorkerFigures {
-  const result = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), dataDir], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' }, maxBuffer: 16 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr}`);
   return JSON.parse(result.stdout) as WorkerFigures;
 }
@@ -24,9 +28,17 @@ export async function verifyBench(dataDir: string): Promise<void> {
   const scans = Array.from({ length: RUNS }, () => runWorker('./log-scan-worker.js', dataDir));
   const { events, files, discrepancies } = verifies[0]!;
   if (discrepancies !== 0) throw new Error(`verify found ${discrepancies} discrepancies in the bench lake`);
-  const p50 = (runs: WorkerFigures[]) => percentile(runs.map((r) => r.seconds), 0.5);
+  const p50 = (runs: WorkerFigures[]) =>
+    percentile(
+      runs.map((r) => r.seconds),
+      0.5,
+    );
   const rss = (runs: WorkerFigures[]) => Math.max(...runs.map((r) => r.maxRssMb));
   console.log(`# verify: ${fmt(events)} events, ${fmt(files!)} files, ${RUNS} runs each (clean)`);
-  console.log(`  verify (log + every file's positions + leases, intents, catalog): p50 ${fmt(p50(verifies), 2)} s (${fmt(events / p50(verifies))} events/s), peak RSS ${fmt(rss(verifies))} MB`);
-  console.log(`  baseline, reading and parsing the log alone:                       p50 ${fmt(p50(scans), 2)} s, peak RSS ${fmt(rss(scans))} MB`);
+  console.log(
+    `  verify (log + every file's positions + leases, intents, catalog): p50 ${fmt(p50(verifies), 2)} s (${fmt(events / p50(verifies))} events/s), peak RSS ${fmt(rss(verifies))} MB`,
+  );
+  console.log(
+    `  baseline, reading and parsing the log alone:                       p50 ${fmt(p50(scans), 2)} s, peak RSS ${fmt(rss(scans))} MB`,
+  );
 }

@@ -8,4 +8,12 @@ const started = process.hrtime.bigint();
 const report = await verifyLake(config, { window: {} });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const events = report.tallies.reduce((n, t) => n + t.log, 0);
-process.stdout.write(JSON.stringify({ events, files: report.files, discrepancies: discrepancies(report).length, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(
+  JSON.stringify({
+    events,
+    files: report.files,
+    discrepancies: discrepancies(report).length,
+    seconds,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -27,9 +27,26 @@ export type ConfigResolver = (command: Command) => Config;
  * Every command, in the order help lists them. Each module only declares its command (light imports);
  * its action, with what it needs (fastify, DuckDB, Kafka...), is imported when it runs.
  */
-export const commandSpecs: AnyCommandSpec[] = [upCommand, serveCommand, streamCommand, tablesCommand, queryCommand, loadCommand, simulateCommand, reportCommand, eventsCommand, topicCommand, statusCommand, dashboardCommand, verifyCommand, traceCommand];
+export const commandSpecs: AnyCommandSpec[] = [
+  upCommand,
+  serveCommand,
+  streamCommand,
+  tablesCommand,
+  queryCommand,
+  loadCommand,
+  simulateCommand,
+  reportCommand,
+  eventsCommand,
+  topicCommand,
+  statusCommand,
+  dashboardCommand,
+  verifyCommand,
+  traceCommand,
+];
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const resolveConfig: ConfigResolver = (command) => {
   const options = command.optsWithGlobals() as Record<string, string | undefined>;
@@ -54,7 +71,10 @@ export async function buildProgram(words: string[] = []): Promise<Command> {
         '(--config, GAMEPIPE_CONFIG or ./gamepipe.config.json), then defaults. With no Redis URL or\n' +
         'Kafka brokers everything runs embedded under --data-dir.',
     );
-  program.option('--config <file>', 'JSON config file with any of the settings below (keys as in gamepipe.config.json)');
+  program.option(
+    '--config <file>',
+    'JSON config file with any of the settings below (keys as in gamepipe.config.json)',
+  );
   for (const field of configFields) {
     const defaultText = field.defaultValue === undefined ? '' : ` (default: ${String(field.defaultValue)})`;
     program.addOption(new Option(field.flag, `${field.description}${defaultText} [env ${field.env}]`));
@@ -73,7 +93,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`gamepipe: ${describeError(error)}\n`);
       process.exit(1);
     }
-    process.stderr.write(`gamepipe: unexpected error (a bug, please report it):\n${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `gamepipe: unexpected error (a bug, please report it):\n${(error as Error).stack ?? String(error)}\n`,
+    );
     process.exit(70);
   }
 }

@@ -60,7 +60,16 @@ const statusByCode: Record<ErrorCode, number> = {
   DISK_FULL: 503,
 };
 
-const retriableCodes = new Set<ErrorCode>(['STATE_UNAVAILABLE', 'LOG_UNAVAILABLE', 'TOO_MANY_LOGIN_FAILURES', 'TOO_MANY_SIGNUPS', 'LAKE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', 'METASTORE_UNAVAILABLE', 'DISK_FULL']);
+const retriableCodes = new Set<ErrorCode>([
+  'STATE_UNAVAILABLE',
+  'LOG_UNAVAILABLE',
+  'TOO_MANY_LOGIN_FAILURES',
+  'TOO_MANY_SIGNUPS',
+  'LAKE_UNAVAILABLE',
+  'ENGINE_UNAVAILABLE',
+  'METASTORE_UNAVAILABLE',
+  'DISK_FULL',
+]);
 
 export interface GamepipeErrorOptions {
   hint?: string;

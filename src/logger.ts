@@ -30,7 +30,10 @@ export const logger: Logger = pino(
   {
     name: 'gamepipe',
     level: process.env.GAMEPIPE_LOG_LEVEL ?? 'info',
-    redact: { paths: ['password', '*.password', 'cookie', '*.cookie', 'session_id', '*.session_id'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'cookie', '*.cookie', 'session_id', '*.session_id'],
+      censor: '[redacted]',
+    },
   },
   destination,
 );

@@ -5,10 +5,22 @@ import { defaultCatalog } from './default-catalog.js';
 
 const catalogSchema = z.strictObject({
   qualities: z
-    .array(z.strictObject({ name: z.string().regex(/^[a-z0-9_]{1,32}$/), odds: z.number().positive(), priceMultiplier: z.number().positive() }))
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9_]{1,32}$/),
+        odds: z.number().positive(),
+        priceMultiplier: z.number().positive(),
+      }),
+    )
     .min(1),
   items: z
-    .array(z.strictObject({ name: z.string().regex(/^[a-z0-9_]{1,64}$/), category: z.string().min(1).max(64), price: z.number().nonnegative() }))
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9_]{1,64}$/),
+        category: z.string().min(1).max(64),
+        price: z.number().nonnegative(),
+      }),
+    )
     .min(1),
 });
 

@@ -30,7 +30,9 @@ export type OptionSpecs = Record<string, OptionSpec<unknown>>;
 export type ArgumentSpecs = Record<string, ArgumentSpec<unknown>>;
 
 export type OptionValues<O extends OptionSpecs> = { [K in keyof O]: O[K] extends OptionSpec<infer T> ? T : never };
-export type ArgumentValues<A extends ArgumentSpecs> = { [K in keyof A]: A[K] extends ArgumentSpec<infer T> ? T : never };
+export type ArgumentValues<A extends ArgumentSpecs> = {
+  [K in keyof A]: A[K] extends ArgumentSpec<infer T> ? T : never;
+};
 
 /** What a command's action receives: its arguments and options parsed and checked, and the settings. */
 export interface CommandInput<A extends ArgumentSpecs, O extends OptionSpecs> {
@@ -40,7 +42,9 @@ export interface CommandInput<A extends ArgumentSpecs, O extends OptionSpecs> {
   config(): Config;
 }
 
-export type CommandAction<A extends ArgumentSpecs, O extends OptionSpecs> = (input: CommandInput<A, O>) => Promise<void>;
+export type CommandAction<A extends ArgumentSpecs, O extends OptionSpecs> = (
+  input: CommandInput<A, O>,
+) => Promise<void>;
 
 /** A command, declared once: commander's command, its help and its typed input are derived from it. */
 export interface CommandSpec<A extends ArgumentSpecs = ArgumentSpecs, O extends OptionSpecs = OptionSpecs> {

@@ -7,20 +7,37 @@ import { dashboardFiles } from './dashboard-files.js';
 import type { dashboardOptions } from './dashboard.js';
 import { parseServerUrl } from './option-parsers.js';
 
-export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async ({ options, config: resolveConfig }) => {
+export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async ({
+  options,
+  config: resolveConfig,
+}) => {
   const config = resolveConfig();
   const url = parseServerUrl(options.url, config.port).href.replace(/\/+$/, '');
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new GamepipeError('BAD_REQUEST', 'the dashboard needs a terminal', { hint: 'for a one-shot report use: gamepipe status' });
+    throw new GamepipeError('BAD_REQUEST', 'the dashboard needs a terminal', {
+      hint: 'for a one-shot report use: gamepipe status',
+    });
   }
   // Ink and React load only when the dashboard draws, not for the error above.
-  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([import('../metrics/pipeline-sampler.js'), import('../ui/dashboard/start-dashboard.js')]);
+  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([
+    import('../metrics/pipeline-sampler.js'),
+    import('../ui/dashboard/start-dashboard.js'),
+  ]);
   const storage = await openLakeStorage(config);
   const openEngine = () => openQueryEngine(config, storage);
   const { metricsToken } = await import('../server/operator-token.js');
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, openEngine }, { intervalMs: options.refresh });
+  const sampler = new PipelineSampler(
+    { fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, openEngine },
+    { intervalMs: options.refresh },
+  );
   try {
-    await startDashboard({ sampler, serverUrl: url, logTail: queriesReadLogTail(config), shellEngine: openEngine, ...dashboardFiles(config.dataDir) });
+    await startDashboard({
+      sampler,
+      serverUrl: url,
+      logTail: queriesReadLogTail(config),
+      shellEngine: openEngine,
+      ...dashboardFiles(config.dataDir),
+    });
   } finally {
     await storage.close();
   }

@@ -8,7 +8,8 @@ export const dashboardOptions = {
 
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
-  description: 'watch a running pipeline live: requests, events, writers, freshness, the lake; `/` opens the query shell, `q` quits',
+  description:
+    'watch a running pipeline live: requests, events, writers, freshness, the lake; `/` opens the query shell, `q` quits',
   options: dashboardOptions,
   action: async () => (await import('./dashboard-action.js')).dashboardAction,
 });

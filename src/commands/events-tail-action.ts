@@ -17,9 +17,12 @@ export const eventsTailAction: CommandAction<{}, typeof tailOptions> = async ({ 
   while (!stopping) {
     if (options.exit && caughtUp(position, end)) break;
     const records = await reader.poll(5000, 200);
-    const lines = records.filter((r) => typeMarker === undefined || r.value.includes(typeMarker)).map((r) => `${r.value}\n`);
+    const lines = records
+      .filter((r) => typeMarker === undefined || r.value.includes(typeMarker))
+      .map((r) => `${r.value}\n`);
     for (const r of records) position.set(r.partition, r.offset + 1);
-    if (lines.length > 0 && !process.stdout.write(lines.join(''))) await new Promise((r) => process.stdout.once('drain', r));
+    if (lines.length > 0 && !process.stdout.write(lines.join('')))
+      await new Promise((r) => process.stdout.once('drain', r));
   }
   await reader.close();
 };

@@ -9,13 +9,18 @@ const eventTypes = lazy(async () => (await import('../events/event-schemas.js'))
 
 async function eventType(raw: string): Promise<EventType> {
   const types = await eventTypes.get();
-  if (!(types as string[]).includes(raw)) throw new GamepipeError('BAD_REQUEST', `unknown event type "${raw}"`, { hint: `one of ${types.join(', ')}` });
+  if (!(types as string[]).includes(raw))
+    throw new GamepipeError('BAD_REQUEST', `unknown event type "${raw}"`, { hint: `one of ${types.join(', ')}` });
   return raw as EventType;
 }
 
 export const tailOptions = {
   fromBeginning: flag('--from-beginning', 'start at the oldest event instead of the newest'),
-  type: option('--type <event_type>', eventTypes.map((types) => `only this event type (${types.join(', ')})`), eventType),
+  type: option(
+    '--type <event_type>',
+    eventTypes.map((types) => `only this event type (${types.join(', ')})`),
+    eventType,
+  ),
   exit: flag('--exit', 'stop at the end of the log instead of waiting for more'),
 };
 

@@ -17,7 +17,8 @@ type LoadOptions = OptionValues<typeof loadOptions>;
 /** The plan from the options; what depends on the catalog or the configured port is checked here. */
 function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): LoadPlan {
   if (options.item && options.items) throw new GamepipeError('BAD_REQUEST', 'give --item or --items, not both');
-  if (options.requests !== undefined && options.duration !== undefined) throw new GamepipeError('BAD_REQUEST', 'give --requests or --duration, not both');
+  if (options.requests !== undefined && options.duration !== undefined)
+    throw new GamepipeError('BAD_REQUEST', 'give --requests or --duration, not both');
   const itemsText = options.item ?? options.items;
   const requests = options.duration === undefined ? (options.requests ?? 100) : undefined;
   const plan: LoadPlan = {
@@ -26,8 +27,14 @@ function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): Load
     playerPrefix: options.playerPrefix,
     password: options.password,
     hostTemplate: options.hostTemplate,
-    mix: parseWeights<LoadAction>(options.mix ?? (itemsText || options.players === 1 ? 'buy=100' : GAME_DAY_MIX), '--mix', loadActions),
-    items: itemsText ? parseWeights(itemsText, '--items', catalog.itemNames()) : catalog.itemNames().map((name) => [name, 1]),
+    mix: parseWeights<LoadAction>(
+      options.mix ?? (itemsText || options.players === 1 ? 'buy=100' : GAME_DAY_MIX),
+      '--mix',
+      loadActions,
+    ),
+    items: itemsText
+      ? parseWeights(itemsText, '--items', catalog.itemNames())
+      : catalog.itemNames().map((name) => [name, 1]),
     cycleItems: itemsText !== undefined && !itemsText.includes('='),
     qualities: options.qualities ? parseWeights(options.qualities, '--qualities', catalog.qualityNames()) : [],
     guilds: options.guilds,
@@ -54,7 +61,13 @@ export const loadAction: CommandAction<{}, typeof loadOptions> = async ({ option
         if (tty) process.stderr.write(`\rplayers ready: ${done}/${total}${done === total ? '\n' : ''}`);
       },
       onRoundStart: (round, instance) => {
-        if (tty) stopProgress = showLoadProgress(instance, round, { requests: plan.requests, durationMs: plan.durationMs }, process.stderr);
+        if (tty)
+          stopProgress = showLoadProgress(
+            instance,
+            round,
+            { requests: plan.requests, durationMs: plan.durationMs },
+            process.stderr,
+          );
         else if (options.loop) process.stderr.write(`round ${round}\n`);
       },
       onRoundEnd: () => stopProgress(),

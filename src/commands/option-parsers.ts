@@ -13,12 +13,14 @@ export function parseDuration(raw: string, what: string): number {
 
 export function parseCount(raw: string, what: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new GamepipeError('BAD_REQUEST', `${what} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new GamepipeError('BAD_REQUEST', `${what} must be a whole number from ${min} to ${max}, not "${raw}"`);
   return n;
 }
 
 export function parseChoice<T extends string>(raw: string, choices: readonly T[], what: string): T {
-  if (!(choices as readonly string[]).includes(raw)) throw new GamepipeError('BAD_REQUEST', `${what} must be one of ${choices.join(', ')}, not "${raw}"`);
+  if (!(choices as readonly string[]).includes(raw))
+    throw new GamepipeError('BAD_REQUEST', `${what} must be one of ${choices.join(', ')}, not "${raw}"`);
   return raw as T;
 }
 
@@ -31,6 +33,7 @@ export function parseServerUrl(raw: string | undefined, port: number): URL {
   } catch {
     throw new GamepipeError('BAD_REQUEST', `--url "${text}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GamepipeError('BAD_REQUEST', '--url must be http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new GamepipeError('BAD_REQUEST', '--url must be http:// or https://');
   return url;
 }

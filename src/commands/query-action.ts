@@ -32,14 +32,20 @@ async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat
   if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
 }
 
-export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({ args: { sql }, options: { format, queryTimeout: queryTimeoutMs, logTail }, config: resolveConfig }) => {
+export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({
+  args: { sql },
+  options: { format, queryTimeout: queryTimeoutMs, logTail },
+  config: resolveConfig,
+}) => {
   const config = resolveConfig();
   const storage = await openLakeStorage(config);
   if (sql === undefined) {
     // The shell opens a fresh engine per statement: DuckDB's views hold the files of the moment they open.
     const { runQueryShell } = await import('../ui/query-shell/run-query-shell.js');
     try {
-      return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs, logTail }), { historyFile: dashboardFiles(config.dataDir).historyFile });
+      return await runQueryShell(() => openQueryEngine(config, storage, { queryTimeoutMs, logTail }), {
+        historyFile: dashboardFiles(config.dataDir).historyFile,
+      });
     } finally {
       await storage.close();
     }

@@ -3,18 +3,25 @@ import { argument, choice, duration, flag } from './command-options.js';
 import { defineCommand } from './command-spec.js';
 
 export const queryArgs = {
-  sql: argument('[sql]', 'e.g. "select count(*) from events_buy where item_type = \'sword\'"; none on a terminal opens the query shell'),
+  sql: argument(
+    '[sql]',
+    'e.g. "select count(*) from events_buy where item_type = \'sword\'"; none on a terminal opens the query shell',
+  ),
 };
 
 export const queryOptions = {
   format: choice('--format <format>', `${resultFormats.join(', ')}`, resultFormats, { default: 'table' }),
   queryTimeout: duration('--query-timeout <duration>', 'cancel a query that runs longer than this (default: no limit)'),
-  logTail: flag('--no-log-tail', "the lake's files alone, without the embedded log's rows not landed yet (what other readers of the lake see)"),
+  logTail: flag(
+    '--no-log-tail',
+    "the lake's files alone, without the embedded log's rows not landed yet (what other readers of the lake see)",
+  ),
 };
 
 export const queryCommand = defineCommand({
   name: 'query',
-  description: 'run SQL on the lake: DuckDB embedded, or Trino/Presto with --trino-url/--presto-url (`show tables` and `describe events_buy` work as in the seed\'s Presto session)',
+  description:
+    "run SQL on the lake: DuckDB embedded, or Trino/Presto with --trino-url/--presto-url (`show tables` and `describe events_buy` work as in the seed's Presto session)",
   args: queryArgs,
   options: queryOptions,
   action: async () => (await import('./query-action.js')).queryAction,

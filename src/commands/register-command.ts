@@ -6,7 +6,8 @@ import { Lazy } from './lazy.js';
 
 /** A text for help: empty while it waits for its module (only the help of a prepared command shows it). */
 const helpText = (text: Text | undefined): string | undefined => (text instanceof Lazy ? text.peek() : text);
-const loadText = async (text: Text | undefined): Promise<string | undefined> => (text instanceof Lazy ? text.get() : text);
+const loadText = async (text: Text | undefined): Promise<string | undefined> =>
+  text instanceof Lazy ? text.get() : text;
 
 /**
  * Loads the lazy help texts and defaults of the commands named in `words` (the command line), so that
@@ -19,7 +20,10 @@ export async function prepareNamedCommands(specs: AnyCommandSpec[], words: strin
       .map(async (spec) => {
         if (isGroup(spec)) return prepareNamedCommands(spec.commands, words);
         const { args, options }: CommandSpec = spec;
-        const texts = [...Object.values(args).map((a) => a.description), ...Object.values(options).flatMap((o) => [o.description, o.defaultValue])];
+        const texts = [
+          ...Object.values(args).map((a) => a.description),
+          ...Object.values(options).flatMap((o) => [o.description, o.defaultValue]),
+        ];
         await Promise.all(texts.map(loadText));
       }),
   );
@@ -50,11 +54,15 @@ export function registerCommand(parent: Command, declared: AnyCommandSpec, resol
     const invoked = received[received.length - 1] as Command;
     const raw = invoked.opts();
     const args: Record<string, unknown> = {};
-    for (const [i, [key, arg]] of Object.entries(spec.args).entries()) args[key] = await arg.parse(received[i] as string | undefined);
+    for (const [i, [key, arg]] of Object.entries(spec.args).entries())
+      args[key] = await arg.parse(received[i] as string | undefined);
     const values: Record<string, unknown> = {};
     for (const { key, option, commanderOption } of options) {
       const given = raw[commanderOption.attributeName()] as string | boolean | undefined;
-      values[key] = await option.parse(given ?? (await loadText(option.defaultValue)), commanderOption.long ?? option.flag);
+      values[key] = await option.parse(
+        given ?? (await loadText(option.defaultValue)),
+        commanderOption.long ?? option.flag,
+      );
     }
     const action = await spec.action();
     let config: Config | undefined;

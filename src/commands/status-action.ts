@@ -13,14 +13,31 @@ function formatStatus(s: PipelineStatus): string {
     `engine   ${s.engine}`,
     '',
   ].join('\n');
-  const heldBy = (w: PipelineStatus['writers'][number]) => [...new Set(w.partitions.map((p) => p.heldBy ?? 'no writer'))].join('; ');
-  const writers = formatResult({ columns: ['writer', 'position', 'events behind', 'held by'], rows: s.writers.map((w) => [w.owner, formatPositions(w.position), w.lag ?? 'unknown', heldBy(w)]) }, 'table');
+  const heldBy = (w: PipelineStatus['writers'][number]) =>
+    [...new Set(w.partitions.map((p) => p.heldBy ?? 'no writer'))].join('; ');
+  const writers = formatResult(
+    {
+      columns: ['writer', 'position', 'events behind', 'held by'],
+      rows: s.writers.map((w) => [w.owner, formatPositions(w.position), w.lag ?? 'unknown', heldBy(w)]),
+    },
+    'table',
+  );
   // With a partitioned topic, who holds which partition and how far each is behind: writers of one table split them.
   const partitioned = s.writers.some((w) => w.partitions.length > 1);
   const partitions = partitioned
     ? `\n${formatResult({ columns: ['writer', 'partition', 'position', 'end', 'behind', 'held by'], rows: s.writers.flatMap((w) => w.partitions.map((p) => [w.owner, p.partition, p.position, p.end ?? 'unknown', p.lag ?? 'unknown', p.heldBy ?? 'no writer'])) }, 'table')}`
     : '';
-  const tables = formatResult({ columns: ['table', 'registered', 'files'], rows: s.tables.map((t) => [t.table, t.registered === null ? 'see gamepipe tables list' : t.registered ? 'yes' : 'no (gamepipe tables create)', t.files ?? 'unknown']) }, 'table');
+  const tables = formatResult(
+    {
+      columns: ['table', 'registered', 'files'],
+      rows: s.tables.map((t) => [
+        t.table,
+        t.registered === null ? 'see gamepipe tables list' : t.registered ? 'yes' : 'no (gamepipe tables create)',
+        t.files ?? 'unknown',
+      ]),
+    },
+    'table',
+  );
   return `${lines}\n${writers}${partitions}\n${tables}`;
 }
 

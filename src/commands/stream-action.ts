@@ -11,10 +11,17 @@ import type { streamArgs, streamOptions, writerOptions } from './stream.js';
 
 /** One line on stderr per retry: what does not answer, which try, when the next. */
 export const reportRetry = (writer: string) => (error: GamepipeError, attempt: number, delayMs: number) =>
-  process.stderr.write(`gamepipe stream ${writer}: ${describeError(error)}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)}s\n`);
+  process.stderr.write(
+    `gamepipe stream ${writer}: ${describeError(error)}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)}s\n`,
+  );
 
 /** StreamWriter's options from the command line's. */
-export function streamWriterOptions(config: Config, target: WriterTarget, options: OptionValues<typeof writerOptions> & { once: boolean }, onProgress: (p: BatchProgress) => void) {
+export function streamWriterOptions(
+  config: Config,
+  target: WriterTarget,
+  options: OptionValues<typeof writerOptions> & { once: boolean },
+  onProgress: (p: BatchProgress) => void,
+) {
   const defaults = defaultBatching(config);
   return {
     target,
@@ -29,13 +36,22 @@ export function streamWriterOptions(config: Config, target: WriterTarget, option
   };
 }
 
-export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions> = async ({ args: { table: target }, options, config: resolveConfig }) => {
+export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions> = async ({
+  args: { table: target },
+  options,
+  config: resolveConfig,
+}) => {
   const config = resolveConfig();
-  const report = (p: BatchProgress) => process.stdout.write(`${options.json ? JSON.stringify(p) : formatProgress(p)}\n`);
+  const report = (p: BatchProgress) =>
+    process.stdout.write(`${options.json ? JSON.stringify(p) : formatProgress(p)}\n`);
   const storage = await openLakeStorage(config);
   const registry = await openTableRegistry(config, storage);
   try {
-    const writer = await StreamWriter.open(config, { ...streamWriterOptions(config, target, options, report), storage, registry });
+    const writer = await StreamWriter.open(config, {
+      ...streamWriterOptions(config, target, options, report),
+      storage,
+      registry,
+    });
     if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${writer.lakeUri}\n`);
     void shutdownSignal().then(() => writer.stop());
     try {

@@ -19,13 +19,28 @@ export const writerOptions = {
         `${d.lakeOnly}ms on Kafka or under Trino/Presto)`,
     ),
   ),
-  maxBatch: count('--max-batch <n>', 'most events in one batch (a backlog fills each batch to it: larger files, fewer commits)', { default: streamDefaults.map((d) => String(d.maxBatchRecords)) }),
-  maxFileRows: count('--max-file-rows <n>', 'most rows in one Parquet file', { default: streamDefaults.map((d) => String(d.maxFileRows)) }),
-  parquetWriter: choice('--parquet-writer <name>', 'auto (DuckDB, else parquetjs-lite), duckdb or parquetjs', parquetWriters, { default: 'auto' }),
+  maxBatch: count(
+    '--max-batch <n>',
+    'most events in one batch (a backlog fills each batch to it: larger files, fewer commits)',
+    { default: streamDefaults.map((d) => String(d.maxBatchRecords)) },
+  ),
+  maxFileRows: count('--max-file-rows <n>', 'most rows in one Parquet file', {
+    default: streamDefaults.map((d) => String(d.maxFileRows)),
+  }),
+  parquetWriter: choice(
+    '--parquet-writer <name>',
+    'auto (DuckDB, else parquetjs-lite), duckdb or parquetjs',
+    parquetWriters,
+    { default: 'auto' },
+  ),
 };
 
 export const streamArgs = {
-  table: argument('<table>', writerTargets.map((targets) => `which events to land: ${targets.join(', ')}`), oneOf(writerTargets, 'the table')),
+  table: argument(
+    '<table>',
+    writerTargets.map((targets) => `which events to land: ${targets.join(', ')}`),
+    oneOf(writerTargets, 'the table'),
+  ),
 };
 
 export const streamOptions = {

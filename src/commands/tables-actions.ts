@@ -17,12 +17,18 @@ import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, 
 
 function specNamed(table: string, among: TableSpec[] = allTableSpecs): TableSpec {
   const spec = among.includes(tableSpecNamed(table)!) ? tableSpecNamed(table) : undefined;
-  if (!spec) throw new GamepipeError('NOT_FOUND', `no table "${table}"`, { hint: `tables: ${among.map((s) => s.table).join(', ')}` });
+  if (!spec)
+    throw new GamepipeError('NOT_FOUND', `no table "${table}"`, {
+      hint: `tables: ${among.map((s) => s.table).join(', ')}`,
+    });
   return spec;
 }
 
 /** Opens the lake and the configured registry, runs `body`, closes both. */
-async function withRegistry<T>(config: Config, body: (registry: TableRegistry, storage: LakeStorage) => Promise<T>): Promise<T> {
+async function withRegistry<T>(
+  config: Config,
+  body: (registry: TableRegistry, storage: LakeStorage) => Promise<T>,
+): Promise<T> {
   const storage = await openLakeStorage(config);
   try {
     const registry = await openTableRegistry(config, storage);
@@ -37,34 +43,60 @@ async function withRegistry<T>(config: Config, body: (registry: TableRegistry, s
 }
 
 const specsOf = (target: (typeof createTargets)[number]): TableSpec[] =>
-  target === 'all' ? allTableSpecs : target === 'dead_letter' ? [deadLetterSpec] : tableSpecs.filter((t) => t.name === target);
+  target === 'all'
+    ? allTableSpecs
+    : target === 'dead_letter'
+      ? [deadLetterSpec]
+      : tableSpecs.filter((t) => t.name === target);
 
-export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({ args: { which: target }, config: resolveConfig }) => {
+export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
+  args: { which: target },
+  config: resolveConfig,
+}) => {
   const specs = specsOf(target);
   const config = resolveConfig();
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
-    for (const { table, outcome } of await declareTables(registry, specs)) process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
-    if (engineChoice(config) !== 'duckdb') process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
+    for (const { table, outcome } of await declareTables(registry, specs))
+      process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
+    if (engineChoice(config) !== 'duckdb')
+      process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
   });
 };
 
-export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tablesCompactOptions> = async ({ args: { which }, options, config: resolveConfig }) => {
+export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tablesCompactOptions> = async ({
+  args: { which },
+  options,
+  config: resolveConfig,
+}) => {
   const config = resolveConfig();
   if (!switchesPartitionsAtomically(config)) {
-    throw new GamepipeError('CONFIG_INVALID', `compacting closed partitions under ${engineChoice(config)} needs the Hive metastore behind it (--metastore-url): nothing was compacted`, {
-      hint: 'e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition\'s location atomically',
-    });
+    throw new GamepipeError(
+      'CONFIG_INVALID',
+      `compacting closed partitions under ${engineChoice(config)} needs the Hive metastore behind it (--metastore-url): nothing was compacted`,
+      {
+        hint: "e.g. --metastore-url thrift://metastore:9083; a file metastore cannot switch a partition's location atomically",
+      },
+    );
   }
   // Loaded here, not with the other `tables` actions: the compactor brings the Parquet encoders.
-  const { compactClosedPartitions, defaultClosedPartitionPolicy } = await import('../lake/commit/closed-partition-compactor.js');
+  const { compactClosedPartitions, defaultClosedPartitionPolicy } = await import(
+    '../lake/commit/closed-partition-compactor.js'
+  );
   const { createParquetWriter } = await import('../lake/parquet/create-parquet-writer.js');
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
     const parquet = await createParquetWriter();
     try {
-      const compaction = { storage, parquet, scratch: scratchDirFor(config, 'compact'), locations: registry, policy: { ...defaultClosedPartitionPolicy, latenessMs: options.lateness, graceMs: options.grace } };
-      for (const outcome of await compactClosedPartitions(compaction, specsOf(which), tableDirs)) process.stdout.write(`${describeOutcome(outcome)}\n`);
+      const compaction = {
+        storage,
+        parquet,
+        scratch: scratchDirFor(config, 'compact'),
+        locations: registry,
+        policy: { ...defaultClosedPartitionPolicy, latenessMs: options.lateness, graceMs: options.grace },
+      };
+      for (const outcome of await compactClosedPartitions(compaction, specsOf(which), tableDirs))
+        process.stdout.write(`${describeOutcome(outcome)}\n`);
     } finally {
       await parquet.close();
     }
@@ -72,7 +104,10 @@ export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tables
 };
 
 function describeOutcome(o: ClosedPartitionOutcome): string {
-  const done = o.generation === undefined ? [] : [`${o.filesBefore} files merged into ${o.filesAfter} (${o.rows} rows) in generation ${o.generation}`];
+  const done =
+    o.generation === undefined
+      ? []
+      : [`${o.filesBefore} files merged into ${o.filesAfter} (${o.rows} rows) in generation ${o.generation}`];
   if (o.switched) done.push('readers switched to it');
   if (o.deleted > 0) done.push(`${o.deleted} older files deleted`);
   return `${o.dateDir}: ${done.join(', ')}`;
@@ -82,13 +117,22 @@ export const listTables: CommandAction<{}, {}> = async ({ config }) => {
   await withRegistry(config(), async (registry, storage) => {
     const rows: unknown[][] = [];
     for (const spec of await registry.declared(allTableSpecs)) {
-      rows.push([spec.table, spec.eventTypes.join(', ') || 'refused records', spec.columns.length, (await tableFiles(storage, spec)).length]);
+      rows.push([
+        spec.table,
+        spec.eventTypes.join(', ') || 'refused records',
+        spec.columns.length,
+        (await tableFiles(storage, spec)).length,
+      ]);
     }
     process.stdout.write(formatResult({ columns: ['table', 'event types', 'columns', 'files'], rows }, 'table'));
   });
 };
 
-export const printTableDdl: CommandAction<typeof tableArgs, typeof tablesDdlOptions> = async ({ args, options, config }) => {
+export const printTableDdl: CommandAction<typeof tableArgs, typeof tablesDdlOptions> = async ({
+  args,
+  options,
+  config,
+}) => {
   const spec = specNamed(args.table, tableSpecs);
   const storage = await openLakeStorage(config());
   process.stdout.write(hiveDdl(spec, options.location ?? `${storage.uri}/${spec.table}`, options.database));
@@ -97,7 +141,13 @@ export const printTableDdl: CommandAction<typeof tableArgs, typeof tablesDdlOpti
 
 export const describeTable: CommandAction<typeof tableArgs, {}> = async ({ args }) => {
   const spec = specNamed(args.table);
-  const rows = spec.columns.map((c) => [c.name, duckdbType[c.type], hiveType[c.type], c.required ? 'no' : 'yes', c.doc]);
+  const rows = spec.columns.map((c) => [
+    c.name,
+    duckdbType[c.type],
+    hiveType[c.type],
+    c.required ? 'no' : 'yes',
+    c.doc,
+  ]);
   rows.push(['dt', 'DATE', 'STRING (partition)', 'no', 'UTC date partition, from the directory name']);
   process.stdout.write(formatResult({ columns: ['column', 'duckdb', 'hive', 'nullable', 'meaning'], rows }, 'table'));
 };

@@ -3,33 +3,43 @@ import { defineCommand, defineGroup } from './command-spec.js';
 
 export const createTargets = ['all', 'buy', 'guild', 'user', 'dead_letter'] as const;
 
-export const tablesCreateArgs = { which: argument('[which]', `${createTargets.join(', ')}`, oneOf(createTargets, 'the table'), { default: 'all' }) };
+export const tablesCreateArgs = {
+  which: argument('[which]', `${createTargets.join(', ')}`, oneOf(createTargets, 'the table'), { default: 'all' }),
+};
 export const tableArgs = { table: argument('<table>', 'e.g. events_buy') };
 export const tablesDdlOptions = {
-  location: text('--location <uri>', 'where the table\'s directory is (default: in the configured lake)'),
+  location: text('--location <uri>', "where the table's directory is (default: in the configured lake)"),
   database: text('--database <name>', 'Hive database', { default: 'default' }),
 };
 
 export const tablesCompactOptions = {
-  lateness: duration('--lateness <duration>', 'a UTC day\'s partition is closed this long after the day ended', { default: '1h' }),
-  grace: duration('--grace <duration>', 'older files stay this long after readers moved off them, for queries already planned', { default: '5m' }),
+  lateness: duration('--lateness <duration>', "a UTC day's partition is closed this long after the day ended", {
+    default: '1h',
+  }),
+  grace: duration(
+    '--grace <duration>',
+    'older files stay this long after readers moved off them, for queries already planned',
+    { default: '5m' },
+  ),
 };
 
 const actions = () => import('./tables-actions.js');
 
 export const tablesCommand = defineGroup({
   name: 'tables',
-  description: 'the lake\'s tables: DuckDB views over its Parquet files, or Hive tables through Trino/Presto',
+  description: "the lake's tables: DuckDB views over its Parquet files, or Hive tables through Trino/Presto",
   commands: [
     defineCommand({
       name: 'create',
-      description: 'declare tables over the lake (in the Hive metastore when --trino-url or --presto-url is set) and their partitions; safe to repeat',
+      description:
+        'declare tables over the lake (in the Hive metastore when --trino-url or --presto-url is set) and their partitions; safe to repeat',
       args: tablesCreateArgs,
       action: async () => (await actions()).createTables,
     }),
     defineCommand({
       name: 'compact',
-      description: 'merge the small files of closed date partitions into a new generation and switch readers to it atomically (in the Hive metastore with --metastore-url); safe to repeat',
+      description:
+        'merge the small files of closed date partitions into a new generation and switch readers to it atomically (in the Hive metastore with --metastore-url); safe to repeat',
       args: tablesCreateArgs,
       options: tablesCompactOptions,
       action: async () => (await actions()).compactTables,
@@ -41,7 +51,8 @@ export const tablesCommand = defineGroup({
     }),
     defineCommand({
       name: 'ddl',
-      description: 'print the Hive CREATE EXTERNAL TABLE statement for an event table (for HiveServer2 users), derived from the event schemas',
+      description:
+        'print the Hive CREATE EXTERNAL TABLE statement for an event table (for HiveServer2 users), derived from the event schemas',
       args: tableArgs,
       options: tablesDdlOptions,
       action: async () => (await actions()).printTableDdl,

@@ -4,13 +4,16 @@ import { defineCommand, defineGroup } from './command-spec.js';
 
 const positiveInt = (raw: string, flagName: string): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new GamepipeError('BAD_REQUEST', `${flagName} must be a whole number of at least 1, not "${raw}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new GamepipeError('BAD_REQUEST', `${flagName} must be a whole number of at least 1, not "${raw}"`);
   return n;
 };
 
 export const topicCreateOptions = {
   partitions: option('--partitions <n>', 'number of partitions', positiveInt, { default: '1' }),
-  replicationFactor: option('--replication-factor <n>', 'copies of each partition (Kafka)', positiveInt, { default: '1' }),
+  replicationFactor: option('--replication-factor <n>', 'copies of each partition (Kafka)', positiveInt, {
+    default: '1',
+  }),
 };
 
 export const topicCommand = defineGroup({

@@ -11,7 +11,9 @@ const BAD_ID_EXIT = 2;
 export const traceAction: CommandAction<typeof traceArgs, typeof traceOptions> = async ({ args, options, config }) => {
   const eventId = args.eventId.trim().toLowerCase();
   if (!UUID.test(eventId)) {
-    process.stderr.write(`gamepipe trace: "${args.eventId.slice(0, 64)}" is not an event id (a UUID like 0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b)\n`);
+    process.stderr.write(
+      `gamepipe trace: "${args.eventId.slice(0, 64)}" is not an event id (a UUID like 0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b)\n`,
+    );
     process.exitCode = BAD_ID_EXIT;
     return;
   }

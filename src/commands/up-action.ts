@@ -18,8 +18,11 @@ import type { upOptions } from './up.js';
 
 function banner(config: Config, server: RunningServer, storage: LakeStorage, triggerMs: number): string {
   const engine = engineChoice(config);
-  const queryHint = engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
-  const landing = queriesReadLogTail(config) ? `landed as Parquet every ${triggerMs / 1000}s, queried at once` : `landed as Parquet every ${triggerMs} ms`;
+  const queryHint =
+    engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
+  const landing = queriesReadLogTail(config)
+    ? `landed as Parquet every ${triggerMs / 1000}s, queried at once`
+    : `landed as Parquet every ${triggerMs} ms`;
   return [
     `gamepipe up: listening on ${server.url}`,
     `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
@@ -34,15 +37,34 @@ function banner(config: Config, server: RunningServer, storage: LakeStorage, tri
 }
 
 /** The live dashboard over this very pipeline, until `q`, Ctrl-C, SIGTERM or the writer's end. */
-async function watch(config: Config, server: RunningServer, storage: LakeStorage, writerDone: Promise<void>): Promise<void> {
-  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([import('../metrics/pipeline-sampler.js'), import('../ui/dashboard/start-dashboard.js')]);
+async function watch(
+  config: Config,
+  server: RunningServer,
+  storage: LakeStorage,
+  writerDone: Promise<void>,
+): Promise<void> {
+  const [{ PipelineSampler, httpMetrics }, { startDashboard }] = await Promise.all([
+    import('../metrics/pipeline-sampler.js'),
+    import('../ui/dashboard/start-dashboard.js'),
+  ]);
   const openEngine = () => openQueryEngine(config, storage);
   const stop = new AbortController();
   void shutdownSignal().then(() => stop.abort());
   void writerDone.finally(() => stop.abort());
   const { metricsToken } = await import('../server/operator-token.js');
-  const sampler = new PipelineSampler({ fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1'), undefined, metricsToken(config)), storage, openEngine });
-  await startDashboard({ sampler, serverUrl: server.url, logTail: queriesReadLogTail(config), shellEngine: openEngine, ...dashboardFiles(config.dataDir), signal: stop.signal });
+  const sampler = new PipelineSampler({
+    fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1'), undefined, metricsToken(config)),
+    storage,
+    openEngine,
+  });
+  await startDashboard({
+    sampler,
+    serverUrl: server.url,
+    logTail: queriesReadLogTail(config),
+    shellEngine: openEngine,
+    ...dashboardFiles(config.dataDir),
+    signal: stop.signal,
+  });
 }
 
 export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, config: resolveConfig }) => {

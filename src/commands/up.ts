@@ -10,7 +10,8 @@ export const upOptions = {
 
 export const upCommand = defineCommand({
   name: 'up',
-  description: 'run the whole pipeline: game server, stream writers for every table, tables; on a terminal, the live dashboard; Ctrl-C stops it',
+  description:
+    'run the whole pipeline: game server, stream writers for every table, tables; on a terminal, the live dashboard; Ctrl-C stops it',
   options: upOptions,
   action: async () => (await import('./up-action.js')).upAction,
 });

@@ -9,7 +9,9 @@ import { kafkaUnavailable } from './kafka/kafka-errors.js';
 export async function createTopic(config: Config, partitions: number, replicationFactor: number): Promise<boolean> {
   if (!config.kafkaBrokers) {
     if (partitions !== 1 || replicationFactor !== 1) {
-      throw new GamepipeError('BAD_REQUEST', 'the embedded event log has exactly one partition and one copy', { hint: 'use --kafka-brokers for more' });
+      throw new GamepipeError('BAD_REQUEST', 'the embedded event log has exactly one partition and one copy', {
+        hint: 'use --kafka-brokers for more',
+      });
     }
     const dir = topicDir(config.dataDir, config.topic);
     if (existsSync(dir)) return false;
@@ -25,7 +27,11 @@ export async function createTopic(config: Config, partitions: number, replicatio
   try {
     return await ensureTopic(admin, config.topic, partitions, replicationFactor);
   } catch (error) {
-    throw new GamepipeError('BAD_REQUEST', `Kafka refused to create topic "${config.topic}": ${(error as Error).message}`, { cause: error });
+    throw new GamepipeError(
+      'BAD_REQUEST',
+      `Kafka refused to create topic "${config.topic}": ${(error as Error).message}`,
+      { cause: error },
+    );
   } finally {
     await admin.disconnect();
   }

@@ -33,23 +33,30 @@ const valuePattern: Record<FieldType, string> = {
   boolean: 'true|false',
 };
 
-const member = (field: FieldSpec, value: string) => `${JSON.stringify(field.name)}:${field.required ? value : `(?:${value}|null)`}`;
+const member = (field: FieldSpec, value: string) =>
+  `${JSON.stringify(field.name)}:${field.required ? value : `(?:${value}|null)`}`;
 
 /** From the event type on: the type's name, then its fields, its time captured (the pattern's only group). */
 function afterIdPattern(type: EventType): string {
   const [id, eventType, ...rest] = eventFields(type);
-  if (id?.name !== 'event_id' || eventType?.name !== 'event_type') throw new Error('the envelope starts with event_id, event_type');
-  const members = rest.map((field) => member(field, field.name === 'event_ts' ? `(${valuePattern[field.type]})` : `(?:${valuePattern[field.type]})`));
+  if (id?.name !== 'event_id' || eventType?.name !== 'event_type')
+    throw new Error('the envelope starts with event_id, event_type');
+  const members = rest.map((field) =>
+    member(field, field.name === 'event_ts' ? `(${valuePattern[field.type]})` : `(?:${valuePattern[field.type]})`),
+  );
   return [member(eventType, JSON.stringify(type)), ...members].join(',');
 }
 
 /** Every type in one pattern: the event id, then one alternative per type; the group set says which type matched. */
-const canonical = new RegExp(`^\\{${member(envelopeFields[0], `(?:${STRING})`)},(?:${eventTypes.map(afterIdPattern).join('|')})\\}$`);
+const canonical = new RegExp(
+  `^\\{${member(envelopeFields[0], `(?:${STRING})`)},(?:${eventTypes.map(afterIdPattern).join('|')})\\}$`,
+);
 
 /** The type and time of a record in canonical form; undefined when it is not in that form (it may still be valid). */
 export function matchCanonicalEvent(raw: string): { eventType: EventType; eventTs: number } | undefined {
   const match = canonical.exec(raw);
   if (!match) return undefined;
-  for (let i = 1; i < match.length; i++) if (match[i] !== undefined) return { eventType: eventTypes[i - 1]!, eventTs: Number(match[i]) };
+  for (let i = 1; i < match.length; i++)
+    if (match[i] !== undefined) return { eventType: eventTypes[i - 1]!, eventTs: Number(match[i]) };
   return undefined;
 }

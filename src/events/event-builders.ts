@@ -24,7 +24,9 @@ export type TypeFields<T extends EventType> = FieldValues<(typeof eventTypeField
 export type GameEvent<T extends EventType> = Omit<Envelope, 'event_type'> & { event_type: T } & TypeFields<T>;
 
 /** What a builder takes: the envelope but its type (and its id, drawn when not given), and the type's fields. */
-export type EventInput<T extends EventType> = Omit<Envelope, 'event_id' | 'event_type'> & { event_id?: string } & TypeFields<T>;
+export type EventInput<T extends EventType> = Omit<Envelope, 'event_id' | 'event_type'> & {
+  event_id?: string;
+} & TypeFields<T>;
 
 export type EventBuilders = { [T in EventType]: (input: EventInput<T>) => GameEvent<T> };
 
@@ -42,7 +44,8 @@ const builder = <T extends EventType>(type: T) => {
       if (value !== undefined) event[name] = value;
     }
     // A key no schema has (only untyped code can pass one) stays, after the schema's: validation refuses the event.
-    for (const name of Object.keys(given)) if (!Object.hasOwn(event, name) && given[name] !== undefined) event[name] = given[name];
+    for (const name of Object.keys(given))
+      if (!Object.hasOwn(event, name) && given[name] !== undefined) event[name] = given[name];
     return event as GameEvent<T>;
   };
 };

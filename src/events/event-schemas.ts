@@ -10,10 +10,15 @@ const fieldList = <const T extends FieldSpec[]>(fields: T): T => fields;
 export const envelopeFields = fieldList([
   { name: 'event_id', type: 'string', required: true, doc: 'unique, time-ordered id (UUIDv7)' },
   { name: 'event_type', type: 'string', required: true, doc: 'one of the event types below' },
-  { name: 'event_ts', type: 'timestamp_ms', required: true, doc: 'when the server accepted the request, UTC milliseconds' },
-  { name: 'accept', type: 'string', required: false, doc: 'the request\'s Accept header' },
-  { name: 'host', type: 'string', required: false, doc: 'the request\'s Host header' },
-  { name: 'user_agent', type: 'string', required: false, doc: 'the request\'s User-Agent header' },
+  {
+    name: 'event_ts',
+    type: 'timestamp_ms',
+    required: true,
+    doc: 'when the server accepted the request, UTC milliseconds',
+  },
+  { name: 'accept', type: 'string', required: false, doc: "the request's Accept header" },
+  { name: 'host', type: 'string', required: false, doc: "the request's Host header" },
+  { name: 'user_agent', type: 'string', required: false, doc: "the request's User-Agent header" },
   { name: 'username', type: 'string', required: false, doc: 'the player, where known' },
 ]);
 
@@ -28,7 +33,12 @@ export const eventTypeFields = {
     { name: 'quantity', type: 'int32', required: true, doc: 'how many were bought' },
     { name: 'price', type: 'double', required: true, doc: 'unit price at this quality' },
     { name: 'total_price', type: 'double', required: true, doc: 'price times quantity' },
-    { name: 'item_count', type: 'int64', required: true, doc: 'items of this type the player holds after the purchase' },
+    {
+      name: 'item_count',
+      type: 'int64',
+      required: true,
+      doc: 'items of this type the player holds after the purchase',
+    },
     { name: 'inventory_count', type: 'int64', required: true, doc: 'items the player holds after the purchase' },
   ]),
   join_guild: fieldList([

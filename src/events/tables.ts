@@ -44,7 +44,9 @@ export const deadLetterSpec: TableSpec = {
   table: 'events_dead_letter',
   eventTypes: [],
   columns: [
-    ...logColumns.map((c) => (c.name === 'raw_event' ? { ...c, doc: 'the record as read, secret-looking fields redacted' } : c)),
+    ...logColumns.map((c) =>
+      c.name === 'raw_event' ? { ...c, doc: 'the record as read, secret-looking fields redacted' } : c,
+    ),
     { name: 'reason', type: 'string', required: true, doc: 'why the record was refused' },
     { name: 'writer', type: 'string', required: true, doc: 'the stream writer that refused it' },
   ],

@@ -18,7 +18,12 @@ const NOT_WELL_FORMED = 'not well-formed Unicode (a lone surrogate)';
 /** In JSON events, a timestamp_ms field is a number of UTC milliseconds since the epoch. */
 const zodType = (z: typeof Zod): Record<FieldType, () => Zod.ZodType> => ({
   string: () => z.string().refine(wellFormed, NOT_WELL_FORMED),
-  int32: () => z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1),
+  int32: () =>
+    z
+      .number()
+      .int()
+      .min(-(2 ** 31))
+      .max(2 ** 31 - 1),
   int64: () => z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
   double: () => z.number().finite(),
   timestamp_ms: () => z.number().int().nonnegative(),
@@ -42,7 +47,10 @@ let validators: Record<EventType, Zod.ZodType<Record<string, unknown>>> | undefi
 function zodValidators(): Record<EventType, Zod.ZodType<Record<string, unknown>>> {
   if (!validators) {
     const { z } = createRequire(import.meta.url)('zod') as { z: typeof Zod };
-    validators = Object.fromEntries(eventTypes.map((t) => [t, validatorFor(z, eventFields(t), t)])) as Record<EventType, Zod.ZodType<Record<string, unknown>>>;
+    validators = Object.fromEntries(eventTypes.map((t) => [t, validatorFor(z, eventFields(t), t)])) as Record<
+      EventType,
+      Zod.ZodType<Record<string, unknown>>
+    >;
   }
   return validators;
 }
@@ -77,11 +85,14 @@ function plainValidatorFor(fields: FieldSpec[], eventType: EventType): (value: R
   };
 }
 
-const plainValidators = Object.fromEntries(
-  eventTypes.map((t) => [t, plainValidatorFor(eventFields(t), t)]),
-) as Record<EventType, (value: Record<string, unknown>) => boolean>;
+const plainValidators = Object.fromEntries(eventTypes.map((t) => [t, plainValidatorFor(eventFields(t), t)])) as Record<
+  EventType,
+  (value: Record<string, unknown>) => boolean
+>;
 
-export type EventValidation = { ok: true; event: Record<string, unknown>; eventType: EventType } | { ok: false; reason: string; eventType?: string };
+export type EventValidation =
+  | { ok: true; event: Record<string, unknown>; eventType: EventType }
+  | { ok: false; reason: string; eventType?: string };
 
 /** Checks a parsed JSON value against its type's schema; the reason is one line. */
 export function validateEvent(value: unknown): EventValidation {
@@ -94,11 +105,17 @@ export function validateEventBySchema(value: unknown): EventValidation {
 }
 
 function validateEventWith(value: unknown, plainFirst: boolean): EventValidation {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'event is not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'event is not a JSON object' };
   const eventType = (value as { event_type?: unknown }).event_type;
   if (typeof eventType !== 'string') return { ok: false, reason: 'event has no string event_type' };
-  if (!knownEventTypes.has(eventType)) return { ok: false, reason: `unknown event_type "${eventType.slice(0, 64)}"`, eventType };
-  if (plainFirst && Object.getPrototypeOf(value) === Object.prototype && plainValidators[eventType as EventType](value as Record<string, unknown>)) {
+  if (!knownEventTypes.has(eventType))
+    return { ok: false, reason: `unknown event_type "${eventType.slice(0, 64)}"`, eventType };
+  if (
+    plainFirst &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    plainValidators[eventType as EventType](value as Record<string, unknown>)
+  ) {
     return { ok: true, event: value as Record<string, unknown>, eventType: eventType as EventType };
   }
   const result = zodValidators()[eventType as EventType].safeParse(value);

@@ -1,7 +1,8 @@
 import { parseDataFileName, type CommittedFile } from './lake-paths.js';
 import type { LakeStorage } from './storage/lake-storage.js';
 
-const byPosition = (a: CommittedFile, b: CommittedFile) => a.partition - b.partition || a.firstOffset - b.firstOffset || b.lastOffset - a.lastOffset;
+const byPosition = (a: CommittedFile, b: CommittedFile) =>
+  a.partition - b.partition || a.firstOffset - b.firstOffset || b.lastOffset - a.lastOffset;
 
 /** Every committed data file directly in one directory (a lake path), by position. */
 export async function filesIn(storage: LakeStorage, dir: string): Promise<CommittedFile[]> {
@@ -23,7 +24,8 @@ export async function datePartitionDirs(storage: Pick<LakeStorage, 'list'>, tabl
 
 /** A closed date partition's compacted files live in `<dt dir>/_gen-<n>/`; its first files (generation 0) in the dt dir itself. */
 export const GENERATION_PREFIX = '_gen-';
-export const generationDir = (dateDir: string, generation: number): string => (generation === 0 ? dateDir : `${dateDir}/${GENERATION_PREFIX}${generation}`);
+export const generationDir = (dateDir: string, generation: number): string =>
+  generation === 0 ? dateDir : `${dateDir}/${GENERATION_PREFIX}${generation}`;
 
 export interface Generation {
   generation: number;
@@ -34,7 +36,10 @@ export interface Generation {
 export async function generationsOf(storage: Pick<LakeStorage, 'list'>, dateDir: string): Promise<Generation[]> {
   const found: Generation[] = [{ generation: 0, dir: dateDir }];
   for (const entry of await storage.list(dateDir)) {
-    const generation = entry.isDirectory && entry.name.startsWith(GENERATION_PREFIX) ? Number(entry.name.slice(GENERATION_PREFIX.length)) : NaN;
+    const generation =
+      entry.isDirectory && entry.name.startsWith(GENERATION_PREFIX)
+        ? Number(entry.name.slice(GENERATION_PREFIX.length))
+        : NaN;
     if (Number.isInteger(generation) && generation > 0) found.push({ generation, dir: entry.path });
   }
   return found.sort((a, b) => a.generation - b.generation);
@@ -72,7 +77,10 @@ export async function committedFiles(storage: LakeStorage, tableDir: string): Pr
  * Splits files (sorted as `filesIn` sorts them) into those a query reads and those whose offsets
  * all lie inside another file's range: compaction merged them into it.
  */
-export function splitMerged(files: CommittedFile[]): { visible: CommittedFile[]; merged: { file: CommittedFile; into: CommittedFile }[] } {
+export function splitMerged(files: CommittedFile[]): {
+  visible: CommittedFile[];
+  merged: { file: CommittedFile; into: CommittedFile }[];
+} {
   const visible: CommittedFile[] = [];
   const merged: { file: CommittedFile; into: CommittedFile }[] = [];
   let widest: CommittedFile | undefined;

@@ -24,7 +24,9 @@ const FILE_NAME = /^events\+(\d+)\+(\d+)\+(\d+)\.parquet$/;
 export const dataFileName = (partition: number, firstOffset: number, lastOffset: number): string =>
   `events+${partition}+${firstOffset}+${lastOffset}.parquet`;
 
-export function parseDataFileName(name: string): Pick<CommittedFile, 'partition' | 'firstOffset' | 'lastOffset'> | null {
+export function parseDataFileName(
+  name: string,
+): Pick<CommittedFile, 'partition' | 'firstOffset' | 'lastOffset'> | null {
   const match = FILE_NAME.exec(name);
   if (!match) return null;
   return { partition: Number(match[1]), firstOffset: Number(match[2]), lastOffset: Number(match[3]) };

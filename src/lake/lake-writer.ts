@@ -2,7 +2,11 @@ import type { Config } from '../config/config-fields.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { deadLetterSpec } from '../events/tables.js';
 import { engineChoice } from '../sql/open-query-engine.js';
-import { ClosedPartitionSchedule, writerMaySwapCompact, type PartitionLocations } from './commit/closed-partition-compactor.js';
+import {
+  ClosedPartitionSchedule,
+  writerMaySwapCompact,
+  type PartitionLocations,
+} from './commit/closed-partition-compactor.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
 import { deleteReplaceLeftovers, LakeCommitter, type FileMove } from './commit/lake-committer.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
@@ -28,7 +32,8 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
 const partitionOf = (move: FileMove) => parseDataFileName(move.to.slice(move.to.lastIndexOf('/') + 1))!.partition;
 
 /** The writers whose intents and staged files a writer of `target` may finish: those sharing an owner with it. */
-const sharingOwners = (target: WriterTarget) => writerTargets.filter((t) => ownersOf(t).some((o) => ownersOf(target).includes(o)));
+const sharingOwners = (target: WriterTarget) =>
+  writerTargets.filter((t) => ownersOf(t).some((o) => ownersOf(target).includes(o)));
 
 /**
  * A stream writer's side of the lake. Ownership is per owner (table) and log partition: the writer
@@ -65,7 +70,16 @@ export class LakeWriter {
     const parquet = await createParquetWriter(options.parquetWriter);
     const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
     const leases = OwnerLeases.start(storage, `a stream writer for ${options.target}`);
-    return new LakeWriter(storage, parquet, scratch, committer, compactor, leases, options.target, writerMaySwapCompact(engineChoice(config)));
+    return new LakeWriter(
+      storage,
+      parquet,
+      scratch,
+      committer,
+      compactor,
+      leases,
+      options.target,
+      writerMaySwapCompact(engineChoice(config)),
+    );
   }
 
   get uri(): string {
@@ -93,7 +107,11 @@ export class LakeWriter {
     await this.resync(added);
     await this.recordStartPositions(added);
     // Only after recovery: an intent rolled forward may still move files of these partitions into `_merged/`.
-    const dateDirs = await Promise.all(ownersOf(this.target).flatMap(ownerDirs).map((dir) => datePartitionDirs(this.storage, dir)));
+    const dateDirs = await Promise.all(
+      ownersOf(this.target)
+        .flatMap(ownerDirs)
+        .map((dir) => datePartitionDirs(this.storage, dir)),
+    );
     await this.compactor.sweep(dateDirs.flat(), new Set(added));
   }
 
@@ -167,10 +185,17 @@ export class LakeWriter {
    */
   async compactClosedDays(locations: PartitionLocations): Promise<void> {
     if (!this.claimed.has(0)) return;
-    this.closedDays ??= new ClosedPartitionSchedule({ storage: this.storage, parquet: this.parquet, scratch: new ScratchDir(this.scratch.dir, `compact-${this.target}`), locations });
+    this.closedDays ??= new ClosedPartitionSchedule({
+      storage: this.storage,
+      parquet: this.parquet,
+      scratch: new ScratchDir(this.scratch.dir, `compact-${this.target}`),
+      locations,
+    });
     const owners = ownersOf(this.target);
     const specs = [...owners.flatMap((o) => tableSpecOf(o) ?? []), deadLetterSpec];
-    await this.closedDays.runIfDue(specs, (spec) => (spec === deadLetterSpec ? owners.map(deadLetterDir) : [spec.table]));
+    await this.closedDays.runIfDue(specs, (spec) =>
+      spec === deadLetterSpec ? owners.map(deadLetterDir) : [spec.table],
+    );
   }
 
   async close(): Promise<void> {

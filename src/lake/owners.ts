@@ -18,4 +18,7 @@ export function ownersOf(target: WriterTarget): string[] {
 export const tableSpecOf = (owner: string): TableSpec | undefined => tableSpecs.find((t) => t.name === owner);
 
 /** The table directories an owner writes, relative to the lake root: its table and its dead letters. */
-export const ownerDirs = (owner: string): string[] => [...(tableSpecOf(owner) ? [tableSpecOf(owner)!.table] : []), deadLetterDir(owner)];
+export const ownerDirs = (owner: string): string[] => [
+  ...(tableSpecOf(owner) ? [tableSpecOf(owner)!.table] : []),
+  deadLetterDir(owner),
+];

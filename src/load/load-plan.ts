@@ -31,15 +31,21 @@ export interface LoadPlan {
 export function parseWeights<T extends string>(raw: string, what: string, allowed: readonly string[]): Weights<T> {
   const weights = raw.split(',').map((part) => {
     const [key, weight] = part.split('=').map((s) => s.trim()) as [string, string | undefined];
-    if (!allowed.includes(key)) throw new GamepipeError('BAD_REQUEST', `${what}: unknown "${key}"`, { hint: `choose from ${allowed.join(', ')}` });
+    if (!allowed.includes(key))
+      throw new GamepipeError('BAD_REQUEST', `${what}: unknown "${key}"`, {
+        hint: `choose from ${allowed.join(', ')}`,
+      });
     const value = weight === undefined ? 1 : Number(weight);
-    if (!Number.isFinite(value) || value < 0) throw new GamepipeError('BAD_REQUEST', `${what}: weight of "${key}" must be a number of at least 0`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new GamepipeError('BAD_REQUEST', `${what}: weight of "${key}" must be a number of at least 0`);
     return [key as T, value] as [T, number];
   });
-  if (weights.every(([, w]) => w === 0)) throw new GamepipeError('BAD_REQUEST', `${what}: at least one weight must be above 0`);
+  if (weights.every(([, w]) => w === 0))
+    throw new GamepipeError('BAD_REQUEST', `${what}: at least one weight must be above 0`);
   return weights;
 }
 
 export function checkCatalogChoices(plan: LoadPlan, catalog: Catalog): void {
-  for (const [item] of plan.items) if (!catalog.item(item)) throw new GamepipeError('BAD_REQUEST', `--items: "${item}" is not in the catalog`);
+  for (const [item] of plan.items)
+    if (!catalog.item(item)) throw new GamepipeError('BAD_REQUEST', `--items: "${item}" is not in the catalog`);
 }

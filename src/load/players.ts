@@ -30,9 +30,16 @@ async function enter(base: URL, name: string, password: string, tally: SignupTal
       return { name, password, cookie };
     }
     if (route === 'signup' && response.status === 409) continue;
-    throw new GamepipeError('BAD_REQUEST', `could not ${route} player ${name} at ${base.origin}: HTTP ${response.status}`, {
-      hint: response.status === 401 ? 'the player exists with another password: give it with --password, or use another --player-prefix' : undefined,
-    });
+    throw new GamepipeError(
+      'BAD_REQUEST',
+      `could not ${route} player ${name} at ${base.origin}: HTTP ${response.status}`,
+      {
+        hint:
+          response.status === 401
+            ? 'the player exists with another password: give it with --password, or use another --player-prefix'
+            : undefined,
+      },
+    );
   }
   throw new GamepipeError('BAD_REQUEST', `could not sign up or log in player ${name}`);
 }
@@ -62,7 +69,10 @@ export async function preparePlayers(
     await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
   } catch (error) {
     if (error instanceof GamepipeError) throw error;
-    throw new GamepipeError('BAD_REQUEST', `the game server at ${base.origin} does not answer`, { hint: 'start it with: gamepipe up (or gamepipe serve)', cause: error });
+    throw new GamepipeError('BAD_REQUEST', `the game server at ${base.origin} does not answer`, {
+      hint: 'start it with: gamepipe up (or gamepipe serve)',
+      cause: error,
+    });
   }
   return { players, tally };
 }

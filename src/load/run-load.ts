@@ -28,7 +28,14 @@ const sleep = (ms: number, stop: Promise<unknown>) => Promise.race([new Promise(
 export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHooks): Promise<LoadSummary> {
   const started = Date.now();
   const random = seededRandom(plan.seed);
-  const { players, tally: entries } = await preparePlayers(plan.url, plan.playerPrefix, plan.password, plan.players, 16, (done) => hooks.onPlayersReady(done, plan.players));
+  const { players, tally: entries } = await preparePlayers(
+    plan.url,
+    plan.playerPrefix,
+    plan.password,
+    plan.players,
+    16,
+    (done) => hooks.onPlayersReady(done, plan.players),
+  );
   const tally = new LoadTally();
   for (const [event, n] of Object.entries(entries)) for (let i = 0; i < n; i++) tally.recordAccepted(event);
 
@@ -49,15 +56,28 @@ export async function runLoad(plan: LoadPlan, loop: LoopOptions, hooks: LoadHook
     timeouts += traffic.result.timeouts;
     unanswered += traffic.unanswered;
     hooks.onRoundEnd(rounds);
-    if (loop.intervalMs === undefined || stopping || Date.now() - trafficStart + loop.intervalMs >= loop.maxDurationMs) break;
+    if (loop.intervalMs === undefined || stopping || Date.now() - trafficStart + loop.intervalMs >= loop.maxDurationMs)
+      break;
     await sleep(loop.intervalMs, hooks.stopRequested);
   } while (!stopping);
 
   if (Object.keys(tally.routes).length === 0 && errors > 0) {
-    throw new GamepipeError('BAD_REQUEST', `no answer from ${plan.url.origin}: ${errors} connection errors`, { hint: 'is the game server running? gamepipe up' });
+    throw new GamepipeError('BAD_REQUEST', `no answer from ${plan.url.origin}: ${errors} connection errors`, {
+      hint: 'is the game server running? gamepipe up',
+    });
   }
   return summarize(
-    { url: plan.url.origin, seed: plan.seed, players: plan.players, rounds, started_at: new Date(started).toISOString(), duration_s: Math.round((Date.now() - trafficStart) / 10) / 100, errors, timeouts, unanswered },
+    {
+      url: plan.url.origin,
+      seed: plan.seed,
+      players: plan.players,
+      rounds,
+      started_at: new Date(started).toISOString(),
+      duration_s: Math.round((Date.now() - trafficStart) / 10) / 100,
+      errors,
+      timeouts,
+      unanswered,
+    },
     tally,
   );
 }

@@ -48,7 +48,8 @@ export async function runTraffic(
   let drained = false;
   let stopWhenDrained = () => undefined as void;
   const deadline = requests === undefined ? Date.now() + (plan.durationMs ?? 10_000) : Number.POSITIVE_INFINITY;
-  const nextItem = () => (plan.cycleItems ? plan.items[itemCursor++ % plan.items.length]![0] : pickWeighted(plan.items, random));
+  const nextItem = () =>
+    plan.cycleItems ? plan.items[itemCursor++ % plan.items.length]![0] : pickWeighted(plan.items, random);
 
   const setupRequest = (request: autocannon.Request, context: { pending?: Pending }): autocannon.Request => {
     if (Date.now() >= deadline) {
@@ -75,10 +76,20 @@ export async function runTraffic(
     }
     pending.startedAt = performance.now();
     context.pending = pending;
-    return { ...request, method: 'GET', path, headers: { ...request.headers, cookie: player.cookie, host: hostFor(plan.hostTemplate, player) } };
+    return {
+      ...request,
+      method: 'GET',
+      path,
+      headers: { ...request.headers, cookie: player.cookie, host: hostFor(plan.hostTemplate, player) },
+    };
   };
 
-  const onResponse = (status: number, _body: string, context: { pending?: Pending }, headers: Record<string, string>) => {
+  const onResponse = (
+    status: number,
+    _body: string,
+    context: { pending?: Pending },
+    headers: Record<string, string>,
+  ) => {
     const pending = context.pending;
     if (!pending) return;
     inFlight--;
@@ -87,7 +98,8 @@ export async function runTraffic(
     if (status === 504) undecided++;
     if (status < 200 || status >= 300) return;
     const event = eventOfAction[pending.action];
-    if (event) tally.recordAccepted(event, { item: pending.item, quality: headers['x-item-quality'], guild: pending.guild });
+    if (event)
+      tally.recordAccepted(event, { item: pending.item, quality: headers['x-item-quality'], guild: pending.guild });
     const cookie = headers['set-cookie']?.split(';')[0];
     if (pending.action === 'login' && cookie?.startsWith('session_id=')) pending.player.cookie = cookie;
   };
@@ -95,7 +107,9 @@ export async function runTraffic(
   const options: autocannon.Options = {
     url: plan.url.origin,
     connections: plan.connections,
-    ...(requests === undefined ? { duration: Math.ceil((plan.durationMs ?? 10_000) / 1000) + ANSWER_TIMEOUT_S + 1 } : { amount: requests }),
+    ...(requests === undefined
+      ? { duration: Math.ceil((plan.durationMs ?? 10_000) / 1000) + ANSWER_TIMEOUT_S + 1 }
+      : { amount: requests }),
     ...(plan.rate === undefined ? {} : { overallRate: plan.rate }),
     timeout: ANSWER_TIMEOUT_S,
     requests: [{ method: 'GET', path: '/', setupRequest: setupRequest as never, onResponse: onResponse as never }],

@@ -30,15 +30,18 @@ export interface PipelineSamplerOptions {
 
 export type SnapshotListener = (snapshot: PipelineSnapshot) => void;
 
-const oneLine = (error: unknown) => (isGamepipeError(error) ? error.message : String((error as Error)?.message ?? error)).split('\n')[0]!;
+const oneLine = (error: unknown) =>
+  (isGamepipeError(error) ? error.message : String((error as Error)?.message ?? error)).split('\n')[0]!;
 
 /** `/metrics` of a server at `url`, with a timeout shorter than a poll; with the operator token when the server protects it. */
-export const httpMetrics = (url: string, timeoutMs = 900, operatorToken?: string) => async (): Promise<string> => {
-  const headers: Record<string, string> = operatorToken ? { authorization: `Bearer ${operatorToken}` } : {};
-  const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) throw new Error(`${url}/metrics answered ${response.status}`);
-  return response.text();
-};
+export const httpMetrics =
+  (url: string, timeoutMs = 900, operatorToken?: string) =>
+  async (): Promise<string> => {
+    const headers: Record<string, string> = operatorToken ? { authorization: `Bearer ${operatorToken}` } : {};
+    const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`${url}/metrics answered ${response.status}`);
+    return response.text();
+  };
 
 /**
  * Polls the server's metrics and the lake every second or so and hands each listener a typed
@@ -84,10 +87,12 @@ export class PipelineSampler {
   /** Polls every source once and publishes the snapshot. Never rejects: what fails is in `errors`. */
   async sample(): Promise<PipelineSnapshot> {
     const errors: string[] = [];
-    const noted = <T>(what: string, fallback: T) => (error: unknown): T => {
-      errors.push(`${what}: ${oneLine(error)}`);
-      return fallback;
-    };
+    const noted =
+      <T>(what: string, fallback: T) =>
+      (error: unknown): T => {
+        errors.push(`${what}: ${oneLine(error)}`);
+        return fallback;
+      };
     this.refreshLeaderboard();
     const [server, writers, lake] = await Promise.all([
       this.sources.fetchMetrics().then(serverFiguresFrom, noted<ServerFigures | null>('server', null)),
@@ -129,7 +134,13 @@ export class PipelineSampler {
         engine = await open();
         this.leaderboard = await readLakeLeaderboard(engine, 5, this.now);
       } catch (error) {
-        const stale = this.leaderboard ?? { at: this.now(), engine: engine?.name ?? '', topItems: [], topGuilds: [], rows: {} };
+        const stale = this.leaderboard ?? {
+          at: this.now(),
+          engine: engine?.name ?? '',
+          topItems: [],
+          topGuilds: [],
+          rows: {},
+        };
         this.leaderboard = { ...stale, error: oneLine(error) };
       } finally {
         await engine?.close().catch(() => undefined);

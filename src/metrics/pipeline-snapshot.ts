@@ -59,10 +59,12 @@ const RATE_WINDOW_MS = 10_000;
 
 const gameRequests = (s: ServerFigures) => s.requests.filter((r) => !opsRoutes.has(r.route));
 const total = (s: ServerFigures | null) => (s ? gameRequests(s).reduce((sum, r) => sum + r.count, 0) : 0);
-const gameBuckets = (s: ServerFigures | null) => sumBuckets((s?.latency ?? []).filter((l) => !opsRoutes.has(l.route)).map((l) => l.buckets));
+const gameBuckets = (s: ServerFigures | null) =>
+  sumBuckets((s?.latency ?? []).filter((l) => !opsRoutes.has(l.route)).map((l) => l.buckets));
 
 /** A counter's increase; a counter that went down was reset (server restarted), so all of it is new. */
-const increase = (now: number, before: number | undefined) => (before === undefined ? 0 : now >= before ? now - before : now);
+const increase = (now: number, before: number | undefined) =>
+  before === undefined ? 0 : now >= before ? now - before : now;
 
 function serverPart(current: PipelineReading, previous: PipelineReading | null): PipelineSnapshot['server'] {
   const s = current.server;
@@ -78,9 +80,16 @@ function serverPart(current: PipelineReading, previous: PipelineReading | null):
     reachable: s !== null,
     requestsPerSecond: s && before ? increase(total(s), total(before)) / seconds : 0,
     requestsTotal: total(s),
-    latencyMs: before ? { p50: toMs(histogramQuantile(0.5, recent)), p99: toMs(histogramQuantile(0.99, recent)) } : { p50: null, p99: null },
+    latencyMs: before
+      ? { p50: toMs(histogramQuantile(0.5, recent)), p99: toMs(histogramQuantile(0.99, recent)) }
+      : { p50: null, p99: null },
     byStatus: [...byStatus].map(([status, count]) => ({ status, count })).sort((a, b) => a.status - b.status),
-    eventsPerSecond: Object.fromEntries(Object.entries(eventsTotal).map(([type, n]) => [type, before ? increase(n, before.eventsAppended[type] ?? 0) / seconds : 0])),
+    eventsPerSecond: Object.fromEntries(
+      Object.entries(eventsTotal).map(([type, n]) => [
+        type,
+        before ? increase(n, before.eventsAppended[type] ?? 0) / seconds : 0,
+      ]),
+    ),
     eventsTotal,
     appendErrors: s?.appendErrors ?? 0,
   };
@@ -95,7 +104,11 @@ function writerPart(w: WriterStatus, now: number): WriterFigures {
     batches: w.batches,
     rowsWritten: w.totals.rowsWritten,
     deadLetters: w.totals.deadLetters,
-    lastBatch: w.lastBatch && { rows: w.lastBatch.inputRows, files: w.lastBatch.files, durationMs: w.lastBatch.durationMs.total },
+    lastBatch: w.lastBatch && {
+      rows: w.lastBatch.inputRows,
+      files: w.lastBatch.files,
+      durationMs: w.lastBatch.durationMs.total,
+    },
     lastCommitAgeMs: w.lastBatch ? Math.max(0, now - w.lastBatch.at) : null,
   };
 }
@@ -107,7 +120,12 @@ function freshnessPart(writers: WriterStatus[]): PipelineSnapshot['freshnessMs']
 }
 
 /** The snapshot of `current`, with rates against `previous` and histories extended from `previousSnapshot`. */
-export function pipelineSnapshot(current: PipelineReading, previous: PipelineReading | null, previousSnapshot: PipelineSnapshot | null, historyLength = 60): PipelineSnapshot {
+export function pipelineSnapshot(
+  current: PipelineReading,
+  previous: PipelineReading | null,
+  previousSnapshot: PipelineSnapshot | null,
+  historyLength = 60,
+): PipelineSnapshot {
   const server = serverPart(current, previous);
   const freshnessP50Ms = current.writers
     .flatMap((w) => w.freshness)
@@ -121,7 +139,12 @@ export function pipelineSnapshot(current: PipelineReading, previous: PipelineRea
     freshnessMs: freshnessPart(current.writers),
     lake: current.lake,
     leaderboard: current.leaderboard,
-    history: { requestsPerSecond: [...(previousSnapshot?.history.requestsPerSecond ?? []), server.requestsPerSecond].slice(-historyLength), freshnessP50Ms },
+    history: {
+      requestsPerSecond: [...(previousSnapshot?.history.requestsPerSecond ?? []), server.requestsPerSecond].slice(
+        -historyLength,
+      ),
+      freshnessP50Ms,
+    },
     errors: current.errors,
   };
 }

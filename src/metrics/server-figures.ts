@@ -37,7 +37,8 @@ export function serverFiguresFrom(text: string): ServerFigures {
   let appendErrors = 0;
   const requests: ServerFigures['requests'] = [];
   for (const s of samples) {
-    if (s.name === serverMetricNames.requests) requests.push({ route: s.labels.route ?? '', status: Number(s.labels.status), count: s.value });
+    if (s.name === serverMetricNames.requests)
+      requests.push({ route: s.labels.route ?? '', status: Number(s.labels.status), count: s.value });
     else if (s.name === serverMetricNames.eventsAppended) eventsAppended[s.labels.event_type ?? ''] = s.value;
     else if (s.name === serverMetricNames.appendErrors) appendErrors += s.value;
   }

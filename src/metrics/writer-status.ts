@@ -11,7 +11,13 @@ const writerStatusSchema = z.object({
   /** When this record was written, UTC ms. */
   updatedAt: z.number(),
   batches: z.number(),
-  totals: z.object({ inputRows: z.number(), rowsWritten: z.number(), deadLetters: z.number(), files: z.number(), mergedFiles: z.number() }),
+  totals: z.object({
+    inputRows: z.number(),
+    rowsWritten: z.number(),
+    deadLetters: z.number(),
+    files: z.number(),
+    mergedFiles: z.number(),
+  }),
   /** Input rows per second over the minute before `updatedAt`. */
   rowsPerSecond: z.number(),
   /** Events in the log the writer has not committed yet, as it last knew; null when it could not tell. */
@@ -139,7 +145,9 @@ export class WriterStatusRecorder {
     const s = this.status;
     s.updatedAt = this.lastWriteAt;
     s.recentBatches = s.recentBatches.filter((b) => b.at > s.updatedAt - MINUTE_MS);
-    s.rowsPerSecond = s.recentBatches.reduce((sum, b) => sum + b.rows, 0) / (Math.min(MINUTE_MS, Math.max(1, s.updatedAt - s.startedAt)) / 1000);
+    s.rowsPerSecond =
+      s.recentBatches.reduce((sum, b) => sum + b.rows, 0) /
+      (Math.min(MINUTE_MS, Math.max(1, s.updatedAt - s.startedAt)) / 1000);
     const data = Buffer.from(JSON.stringify(s));
     const path = writerStatusPath(s.writer);
     // One write at a time, in order; a failed one does not stop the next.
@@ -158,7 +166,9 @@ export class WriterStatusRecorder {
     if (wait <= 0) return this.flush();
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch((error: unknown) => logger.warn({ writer: this.status.writer, error: String(error) }, 'could not write the writer status'));
+      this.flush().catch((error: unknown) =>
+        logger.warn({ writer: this.status.writer, error: String(error) }, 'could not write the writer status'),
+      );
     }, wait).unref();
     return Promise.resolve();
   }
@@ -166,7 +176,9 @@ export class WriterStatusRecorder {
 
 /** Every writer's status record in the lake, by writer name; a record that does not parse is skipped. */
 export async function readWriterStatuses(storage: LakeStorage): Promise<WriterStatus[]> {
-  const entries = (await storage.list(STATUS_DIR)).filter((e) => !e.isDirectory && e.name.endsWith('.json') && !isHiddenName(e.name));
+  const entries = (await storage.list(STATUS_DIR)).filter(
+    (e) => !e.isDirectory && e.name.endsWith('.json') && !isHiddenName(e.name),
+  );
   const statuses = await Promise.all(
     entries.map(async (e) => {
       const data = await storage.read(e.path);

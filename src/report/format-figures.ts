@@ -1,7 +1,8 @@
 /** Figures as the report prints them: en-US digits, so output is the same on every machine. */
 export const count = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
-export const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const money = (n: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const percent = (ratio: number | null): string => (ratio === null ? '-' : `${(ratio * 100).toFixed(1)}%`);
 

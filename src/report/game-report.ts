@@ -83,22 +83,41 @@ export interface GameReport {
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const cents = (value: unknown): number => num(value) / 100;
-const byDay = <T>(rows: unknown[][], pick: (row: unknown[]) => T): Map<string, T> => new Map(rows.map((row) => [String(row[0]), pick(row)]));
+const byDay = <T>(rows: unknown[][], pick: (row: unknown[]) => T): Map<string, T> =>
+  new Map(rows.map((row) => [String(row[0]), pick(row)]));
 
 function dayFigures(rows: ReportRows, days: string[]): DayFigures[] {
   const active = byDay(rows['active-players'], (r) => ({ dau: num(r[1]), wau: num(r[2]), mau: num(r[3]) }));
   const signups = byDay(rows['new-players'], (r) => num(r[1]));
-  const sales = byDay(rows.purchases, (r) => ({ purchases: num(r[1]), quantity: num(r[2]), revenue: cents(r[3]), payingPlayers: num(r[4]) }));
+  const sales = byDay(rows.purchases, (r) => ({
+    purchases: num(r[1]),
+    quantity: num(r[2]),
+    revenue: cents(r[3]),
+    payingPlayers: num(r[4]),
+  }));
   return days.map((day) => {
     const a = active.get(day);
     const s = sales.get(day) ?? { purchases: 0, quantity: 0, revenue: 0, payingPlayers: 0 };
     const dau = a?.dau ?? 0;
-    return { day, dau, wau: a?.wau ?? null, mau: a?.mau ?? null, stickiness: a ? ratio(a.dau, a.mau) : null, newPlayers: signups.get(day) ?? 0, ...s, arpdau: ratio(s.revenue, dau) };
+    return {
+      day,
+      dau,
+      wau: a?.wau ?? null,
+      mau: a?.mau ?? null,
+      stickiness: a ? ratio(a.dau, a.mau) : null,
+      newPlayers: signups.get(day) ?? 0,
+      ...s,
+      arpdau: ratio(s.revenue, dau),
+    };
   });
 }
 
 function guildFigures(rows: ReportRows, days: string[]): Pick<GameReport, 'guilds' | 'guildGrowth'> {
-  const moves = rows['guild-growth'].map((r) => ({ day: String(r[0]), guild: String(r[1]), net: num(r[2]) - num(r[3]) }));
+  const moves = rows['guild-growth'].map((r) => ({
+    day: String(r[0]),
+    guild: String(r[1]),
+    net: num(r[2]) - num(r[3]),
+  }));
   const guilds = rows['guild-sizes'].map((r) => {
     const guild = String(r[0]);
     const members = num(r[1]);
@@ -107,7 +126,12 @@ function guildFigures(rows: ReportRows, days: string[]): Pick<GameReport, 'guild
   });
   const guildGrowth = days.map((day) => ({
     day,
-    members: Object.fromEntries(guilds.map((g) => [g.guild, g.membersBefore + moves.filter((m) => m.guild === g.guild && m.day <= day).reduce((sum, m) => sum + m.net, 0)])),
+    members: Object.fromEntries(
+      guilds.map((g) => [
+        g.guild,
+        g.membersBefore + moves.filter((m) => m.guild === g.guild && m.day <= day).reduce((sum, m) => sum + m.net, 0),
+      ]),
+    ),
   }));
   return { guilds, guildGrowth };
 }
@@ -123,12 +147,23 @@ export function assembleReport(rows: ReportRows, engine: string, since: string, 
   const revenue = figures.reduce((sum, d) => sum + d.revenue, 0);
   const sumDau = figures.reduce((sum, d) => sum + d.dau, 0);
   const last = figures.at(-1);
-  const observed = (cohort: string, n: number, value: unknown) => (asOf !== null && dayMs(cohort) + n * DAY_MS <= dayMs(asOf) ? num(value) : null);
-  const sales = (r: unknown[], from: number) => ({ purchases: num(r[from]), quantity: num(r[from + 1]), revenue: cents(r[from + 2]), share: ratio(cents(r[from + 2]), revenue) });
-  const rank = (quality: string) => (qualityOrder.includes(quality) ? qualityOrder.indexOf(quality) : qualityOrder.length);
+  const observed = (cohort: string, n: number, value: unknown) =>
+    asOf !== null && dayMs(cohort) + n * DAY_MS <= dayMs(asOf) ? num(value) : null;
+  const sales = (r: unknown[], from: number) => ({
+    purchases: num(r[from]),
+    quantity: num(r[from + 1]),
+    revenue: cents(r[from + 2]),
+    share: ratio(cents(r[from + 2]), revenue),
+  });
+  const rank = (quality: string) =>
+    qualityOrder.includes(quality) ? qualityOrder.indexOf(quality) : qualityOrder.length;
   const funnelRow = (rows['first-purchase-funnel'][0] ?? []) as unknown[];
   const signedUp = num(funnelRow[0]);
-  const step = (name: string, players: unknown) => ({ step: name, players: num(players), share: ratio(num(players), signedUp) });
+  const step = (name: string, players: unknown) => ({
+    step: name,
+    players: num(players),
+    share: ratio(num(players), signedUp),
+  });
   return {
     engine,
     since,
@@ -152,10 +187,18 @@ export function assembleReport(rows: ReportRows, engine: string, since: string, 
     days: figures,
     retention: rows.retention.map((r) => {
       const cohort = String(r[0]);
-      return { cohort, players: num(r[1]), d1: observed(cohort, 1, r[2]), d7: observed(cohort, 7, r[3]), d30: observed(cohort, 30, r[4]) };
+      return {
+        cohort,
+        players: num(r[1]),
+        d1: observed(cohort, 1, r[2]),
+        d7: observed(cohort, 7, r[3]),
+        d30: observed(cohort, 30, r[4]),
+      };
     }),
     revenueByItem: rows['revenue-by-item'].map((r) => ({ item: String(r[0]), category: String(r[1]), ...sales(r, 2) })),
-    revenueByQuality: rows['revenue-by-quality'].map((r) => ({ quality: String(r[0]), ...sales(r, 1) })).sort((a, b) => rank(a.quality) - rank(b.quality)),
+    revenueByQuality: rows['revenue-by-quality']
+      .map((r) => ({ quality: String(r[0]), ...sales(r, 1) }))
+      .sort((a, b) => rank(a.quality) - rank(b.quality)),
     funnel: {
       steps: [
         step('signed up', funnelRow[0]),
@@ -179,5 +222,10 @@ export interface ReportOptions {
 
 /** Runs the report's SQL on the engine and assembles the report. */
 export async function buildReport(engine: QueryEngine, options: ReportOptions): Promise<GameReport> {
-  return assembleReport(await runReportQueries(engine, options.since), engine.name, options.since, options.qualityOrder);
+  return assembleReport(
+    await runReportQueries(engine, options.since),
+    engine.name,
+    options.since,
+    options.qualityOrder,
+  );
 }

@@ -22,12 +22,15 @@ interface NumbersTable {
 
 function table({ columns, rows }: NumbersTable): string {
   const head = columns.map((c, i) => `<th${i > 0 ? ' class="n"' : ''}>${escape(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((v, i) => `<td${i > 0 ? ' class="n"' : ''}>${escape(v)}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((r) => `<tr>${r.map((v, i) => `<td${i > 0 ? ' class="n"' : ''}>${escape(v)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 const optional = (n: number | null) => (n === null ? '-' : count(n));
-const rate = (retained: number | null, players: number) => (retained === null ? '-' : percent(ratio(retained, players)));
+const rate = (retained: number | null, players: number) =>
+  retained === null ? '-' : percent(ratio(retained, players));
 
 /** Per chart: its heading, a line saying what it counts, and the numbers beside it. */
 function sections(report: GameReport): Record<string, { title: string; about: string; numbers: NumbersTable }> {
@@ -35,50 +38,118 @@ function sections(report: GameReport): Record<string, { title: string; about: st
   return {
     'active-players': {
       title: 'Active players',
-      about: 'Players with any event that day (DAU), in the 7 days (WAU) and 30 days (MAU) ending that day; DAU/MAU is stickiness.',
-      numbers: { columns: ['day', 'DAU', 'WAU', 'MAU', 'DAU/MAU'], rows: report.days.map((d) => [d.day, count(d.dau), optional(d.wau), optional(d.mau), percent(d.stickiness)]) },
+      about:
+        'Players with any event that day (DAU), in the 7 days (WAU) and 30 days (MAU) ending that day; DAU/MAU is stickiness.',
+      numbers: {
+        columns: ['day', 'DAU', 'WAU', 'MAU', 'DAU/MAU'],
+        rows: report.days.map((d) => [d.day, count(d.dau), optional(d.wau), optional(d.mau), percent(d.stickiness)]),
+      },
     },
-    'new-players': { title: 'New players', about: 'Players whose first sign-up was that day.', numbers: { columns: ['day', 'new players'], rows: report.days.map((d) => [d.day, count(d.newPlayers)]) } },
+    'new-players': {
+      title: 'New players',
+      about: 'Players whose first sign-up was that day.',
+      numbers: { columns: ['day', 'new players'], rows: report.days.map((d) => [d.day, count(d.newPlayers)]) },
+    },
     retention: {
       title: 'Retention by sign-up cohort',
-      about: 'Of the players who signed up on a day, the share active exactly 1, 7 and 30 days later (blank until that day has come).',
-      numbers: { columns: ['cohort', 'players', 'D1', 'D7', 'D30'], rows: report.retention.map((c) => [c.cohort, count(c.players), rate(c.d1, c.players), rate(c.d7, c.players), rate(c.d30, c.players)]) },
+      about:
+        'Of the players who signed up on a day, the share active exactly 1, 7 and 30 days later (blank until that day has come).',
+      numbers: {
+        columns: ['cohort', 'players', 'D1', 'D7', 'D30'],
+        rows: report.retention.map((c) => [
+          c.cohort,
+          count(c.players),
+          rate(c.d1, c.players),
+          rate(c.d7, c.players),
+          rate(c.d30, c.players),
+        ]),
+      },
     },
     'revenue-per-day': {
       title: 'Purchases and revenue',
       about: 'Purchases and the sum of their total prices per day, with the players who paid.',
-      numbers: { columns: ['day', 'purchases', 'revenue', 'payers'], rows: report.days.map((d) => [d.day, count(d.purchases), money(d.revenue), count(d.payingPlayers)]) },
+      numbers: {
+        columns: ['day', 'purchases', 'revenue', 'payers'],
+        rows: report.days.map((d) => [d.day, count(d.purchases), money(d.revenue), count(d.payingPlayers)]),
+      },
     },
-    arpdau: { title: 'ARPDAU', about: 'Revenue per daily active player.', numbers: { columns: ['day', 'ARPDAU'], rows: report.days.map((d) => [d.day, d.arpdau === null ? '-' : money(d.arpdau)]) } },
+    arpdau: {
+      title: 'ARPDAU',
+      about: 'Revenue per daily active player.',
+      numbers: {
+        columns: ['day', 'ARPDAU'],
+        rows: report.days.map((d) => [d.day, d.arpdau === null ? '-' : money(d.arpdau)]),
+      },
+    },
     'revenue-by-item': {
       title: 'Revenue by item',
-      about: 'Revenue of each catalog item over the report\'s days.',
-      numbers: { columns: ['item', 'purchases', 'quantity', 'revenue', 'share'], rows: report.revenueByItem.map((i) => [i.item, count(i.purchases), count(i.quantity), money(i.revenue), percent(i.share)]) },
+      about: "Revenue of each catalog item over the report's days.",
+      numbers: {
+        columns: ['item', 'purchases', 'quantity', 'revenue', 'share'],
+        rows: report.revenueByItem.map((i) => [
+          i.item,
+          count(i.purchases),
+          count(i.quantity),
+          money(i.revenue),
+          percent(i.share),
+        ]),
+      },
     },
     'revenue-by-quality': {
       title: 'Revenue by quality',
       about: 'Revenue of each item quality: rare qualities cost more and drop less.',
-      numbers: { columns: ['quality', 'purchases', 'quantity', 'revenue', 'share'], rows: report.revenueByQuality.map((q) => [q.quality, count(q.purchases), count(q.quantity), money(q.revenue), percent(q.share)]) },
+      numbers: {
+        columns: ['quality', 'purchases', 'quantity', 'revenue', 'share'],
+        rows: report.revenueByQuality.map((q) => [
+          q.quality,
+          count(q.purchases),
+          count(q.quantity),
+          money(q.revenue),
+          percent(q.share),
+        ]),
+      },
     },
     'paying-players': {
       title: 'Paying players',
-      about: 'Players active in the report\'s days who bought anything.',
-      numbers: { columns: ['players', 'count'], rows: [['active', count(s.activePlayers)], ['paying', count(s.payingPlayers)], ['share paying', percent(s.payingShare)]] },
+      about: "Players active in the report's days who bought anything.",
+      numbers: {
+        columns: ['players', 'count'],
+        rows: [
+          ['active', count(s.activePlayers)],
+          ['paying', count(s.payingPlayers)],
+          ['share paying', percent(s.payingShare)],
+        ],
+      },
     },
     'first-purchase-funnel': {
       title: 'From sign-up to first purchase',
       about: `Players who signed up in the report's days, by how soon they first bought; median time to a first purchase: ${duration(report.funnel.medianMsToFirstPurchase)}.`,
-      numbers: { columns: ['step', 'players', 'of sign-ups'], rows: report.funnel.steps.map((f) => [f.step, count(f.players), percent(f.share)]) },
+      numbers: {
+        columns: ['step', 'players', 'of sign-ups'],
+        rows: report.funnel.steps.map((f) => [f.step, count(f.players), percent(f.share)]),
+      },
     },
     'guild-sizes': {
       title: 'Guild sizes',
       about: `Members now, and their change since ${report.firstDay ?? report.since}.`,
-      numbers: { columns: ['guild', 'members', 'growth', 'joins', 'leaves'], rows: report.guilds.map((g) => [g.guild, count(g.members), count(g.members - g.membersBefore), count(g.joins), count(g.leaves)]) },
+      numbers: {
+        columns: ['guild', 'members', 'growth', 'joins', 'leaves'],
+        rows: report.guilds.map((g) => [
+          g.guild,
+          count(g.members),
+          count(g.members - g.membersBefore),
+          count(g.joins),
+          count(g.leaves),
+        ]),
+      },
     },
     'guild-growth': {
       title: 'Guild growth',
       about: 'Members of each guild at the end of each day.',
-      numbers: { columns: ['day', ...report.guilds.map((g) => g.guild)], rows: report.guildGrowth.map((d) => [d.day, ...report.guilds.map((g) => count(d.members[g.guild] ?? 0))]) },
+      numbers: {
+        columns: ['day', ...report.guilds.map((g) => g.guild)],
+        rows: report.guildGrowth.map((d) => [d.day, ...report.guilds.map((g) => count(d.members[g.guild] ?? 0))]),
+      },
     },
   };
 }
@@ -113,7 +184,9 @@ for (const { id, config, percentScales } of charts) {
 /** The report as one self-contained HTML page: Chart.js and the data inline, no request leaves it. */
 export function renderReportHtml(report: GameReport, generatedAt: Date = new Date()): string {
   const s = report.summary;
-  const period = report.firstDay ? `${report.firstDay} to ${report.asOf} (${s.days} day${s.days === 1 ? '' : 's'})` : `no player activity since ${report.since}`;
+  const period = report.firstDay
+    ? `${report.firstDay} to ${report.asOf} (${s.days} day${s.days === 1 ? '' : 's'})`
+    : `no player activity since ${report.since}`;
   const kpis: [string, string][] = [
     ['DAU, average', s.dauAverage === null ? '-' : count(s.dauAverage)],
     ['MAU', optional(s.mau)],

@@ -13,8 +13,11 @@ function keyValues(left: [string, string][], right: [string, string][], width: n
   };
   const [a, b] = [list(left), list(right)];
   const aWidth = Math.max(...a.map((l) => l.length));
-  if (2 + aWidth + 6 + Math.max(...b.map((l) => l.length)) > width) return [...a, ...b].map((l) => fitLine(`  ${l}`, width));
-  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => `  ${(a[i] ?? '').padEnd(aWidth)}      ${b[i] ?? ''}`.trimEnd());
+  if (2 + aWidth + 6 + Math.max(...b.map((l) => l.length)) > width)
+    return [...a, ...b].map((l) => fitLine(`  ${l}`, width));
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) =>
+    `  ${(a[i] ?? '').padEnd(aWidth)}      ${b[i] ?? ''}`.trimEnd(),
+  );
 }
 
 function section(title: string, lines: string[]): string[] {
@@ -29,7 +32,13 @@ export function renderReportText(report: GameReport, width: number): string {
   if (report.firstDay === null || report.asOf === null) {
     return `${fitLine(`No player activity since ${report.since} (engine ${report.engine}).`, width)}\n${fitLine('Simulate a month with: gamepipe simulate, then gamepipe stream all --once', width)}\n`;
   }
-  const lines = [fitLine(`Game report, ${report.firstDay} to ${report.asOf} (${s.days} day${s.days === 1 ? '' : 's'}), on ${report.engine}`, width), ''];
+  const lines = [
+    fitLine(
+      `Game report, ${report.firstDay} to ${report.asOf} (${s.days} day${s.days === 1 ? '' : 's'}), on ${report.engine}`,
+      width,
+    ),
+    '',
+  ];
   lines.push(
     ...keyValues(
       [
@@ -60,7 +69,14 @@ export function renderReportText(report: GameReport, width: number): string {
       'Active players per day',
       textTable(
         [left('day'), right('DAU'), right('WAU'), right('MAU'), right('DAU/MAU'), right('new')],
-        report.days.map((d) => [d.day, count(d.dau), optional(d.wau), optional(d.mau), percent(d.stickiness), count(d.newPlayers)]),
+        report.days.map((d) => [
+          d.day,
+          count(d.dau),
+          optional(d.wau),
+          optional(d.mau),
+          percent(d.stickiness),
+          count(d.newPlayers),
+        ]),
         width,
         { header: 'DAU', values: report.days.map((d) => d.dau) },
       ),
@@ -69,19 +85,32 @@ export function renderReportText(report: GameReport, width: number): string {
       'Purchases and revenue per day',
       textTable(
         [left('day'), right('purchases'), right('revenue'), right('ARPDAU'), right('payers')],
-        report.days.map((d) => [d.day, count(d.purchases), money(d.revenue), d.arpdau === null ? '-' : money(d.arpdau), count(d.payingPlayers)]),
+        report.days.map((d) => [
+          d.day,
+          count(d.purchases),
+          money(d.revenue),
+          d.arpdau === null ? '-' : money(d.arpdau),
+          count(d.payingPlayers),
+        ]),
         width,
         { header: 'revenue', values: report.days.map((d) => d.revenue) },
       ),
     ),
   );
-  const rate = (retained: number | null, players: number) => (retained === null ? '-' : percent(ratio(retained, players)));
+  const rate = (retained: number | null, players: number) =>
+    retained === null ? '-' : percent(ratio(retained, players));
   lines.push(
     ...section(
       'Retention by sign-up cohort (players active exactly 1, 7 and 30 days later)',
       textTable(
         [left('cohort'), right('players'), right('D1'), right('D7'), right('D30')],
-        report.retention.map((c) => [c.cohort, count(c.players), rate(c.d1, c.players), rate(c.d7, c.players), rate(c.d30, c.players)]),
+        report.retention.map((c) => [
+          c.cohort,
+          count(c.players),
+          rate(c.d1, c.players),
+          rate(c.d7, c.players),
+          rate(c.d30, c.players),
+        ]),
         width,
         { header: 'D1', values: report.retention.map((c) => ratio(c.d1 ?? 0, c.players) ?? 0), max: 1 },
       ),
@@ -90,7 +119,14 @@ export function renderReportText(report: GameReport, width: number): string {
       'Revenue by item',
       textTable(
         [left('item'), left('category'), right('purchases'), right('quantity'), right('revenue'), right('share')],
-        report.revenueByItem.map((i) => [i.item, i.category, count(i.purchases), count(i.quantity), money(i.revenue), percent(i.share)]),
+        report.revenueByItem.map((i) => [
+          i.item,
+          i.category,
+          count(i.purchases),
+          count(i.quantity),
+          money(i.revenue),
+          percent(i.share),
+        ]),
         width,
         { header: 'revenue', values: report.revenueByItem.map((i) => i.revenue) },
       ),
@@ -99,14 +135,24 @@ export function renderReportText(report: GameReport, width: number): string {
       'Revenue by quality',
       textTable(
         [left('quality'), right('purchases'), right('quantity'), right('revenue'), right('share')],
-        report.revenueByQuality.map((q) => [q.quality, count(q.purchases), count(q.quantity), money(q.revenue), percent(q.share)]),
+        report.revenueByQuality.map((q) => [
+          q.quality,
+          count(q.purchases),
+          count(q.quantity),
+          money(q.revenue),
+          percent(q.share),
+        ]),
         width,
         { header: 'revenue', values: report.revenueByQuality.map((q) => q.revenue) },
       ),
     ),
   );
   const paying = `  ${count(s.payingPlayers)} of ${count(s.activePlayers)} active players paid (${percent(s.payingShare)}) `;
-  lines.push(...section('Paying players', [fitLine(`${paying}${textBar(s.payingShare ?? 0, 1, Math.min(40, width - paying.length))}`, width)]));
+  lines.push(
+    ...section('Paying players', [
+      fitLine(`${paying}${textBar(s.payingShare ?? 0, 1, Math.min(40, width - paying.length))}`, width),
+    ]),
+  );
   lines.push(
     ...section('From sign-up to first purchase', [
       ...textTable(
@@ -115,13 +161,22 @@ export function renderReportText(report: GameReport, width: number): string {
         width,
         { header: 'players', values: report.funnel.steps.map((f) => f.players) },
       ),
-      fitLine(`  median time from sign-up to first purchase: ${duration(report.funnel.medianMsToFirstPurchase)}`, width),
+      fitLine(
+        `  median time from sign-up to first purchase: ${duration(report.funnel.medianMsToFirstPurchase)}`,
+        width,
+      ),
     ]),
     ...section(
       `Guilds (members now; growth since ${report.firstDay})`,
       textTable(
         [left('guild'), right('members'), right('growth'), right('joins'), right('leaves')],
-        report.guilds.map((g) => [g.guild, count(g.members), signed(g.members - g.membersBefore), count(g.joins), count(g.leaves)]),
+        report.guilds.map((g) => [
+          g.guild,
+          count(g.members),
+          signed(g.members - g.membersBefore),
+          count(g.joins),
+          count(g.leaves),
+        ]),
         width,
         { header: 'members', values: report.guilds.map((g) => g.members) },
       ),

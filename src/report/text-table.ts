@@ -20,10 +20,12 @@ export function textBar(value: number, max: number, width: number): string {
   return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]!;
 }
 
-const center = (text: string, width: number) => text.padStart(text.length + Math.floor((width - text.length) / 2)).padEnd(width);
+const center = (text: string, width: number) =>
+  text.padStart(text.length + Math.floor((width - text.length) / 2)).padEnd(width);
 
 /** Cuts a line to `width` columns (every character here is one column wide). */
-export const fitLine = (line: string, width: number): string => ([...line].length <= width ? line : `${[...line].slice(0, width - 1).join('')}…`);
+export const fitLine = (line: string, width: number): string =>
+  [...line].length <= width ? line : `${[...line].slice(0, width - 1).join('')}…`;
 
 /**
  * An aligned table in the style of `gamepipe query` (centred headers, `|` between columns, a
@@ -43,7 +45,10 @@ export function textTable(columns: TextColumn[], rows: string[][], width: number
     columns.map((c, i) => center(c.header, widths[i]!)),
     showBars ? bars.header : undefined,
   );
-  const rule = fitLine(widths.map((w) => '-'.repeat(w + 2)).join('+') + (showBars ? `+${'-'.repeat(barWidth + 1)}` : ''), width);
+  const rule = fitLine(
+    widths.map((w) => '-'.repeat(w + 2)).join('+') + (showBars ? `+${'-'.repeat(barWidth + 1)}` : ''),
+    width,
+  );
   const body = rows.map((row, r) =>
     cells(
       row.map((text, i) => (columns[i]!.align === 'left' ? text.padEnd(widths[i]!) : text.padStart(widths[i]!))),

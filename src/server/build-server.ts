@@ -38,12 +38,17 @@ export interface ServerDeps {
 }
 
 const requestLog = logger.child({ component: 'http' });
-const text = (reply: FastifyReply, status: number, line: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${oneLine(line)}\n`);
+const text = (reply: FastifyReply, status: number, line: string) =>
+  reply
+    .code(status)
+    .type('text/plain; charset=utf-8')
+    .send(`${oneLine(line)}\n`);
 
 /** The one line of a deliberate error: a 503 changed nothing; a 504 may have done the action. */
 function answerOf(error: GamepipeError): string {
   if (error.httpStatus === 503) return `Service unavailable: ${error.message}; nothing was changed, try again.`;
-  if (error.httpStatus === 504) return `Gateway timeout: ${error.message}; the action may have been done, check before trying again.`;
+  if (error.httpStatus === 504)
+    return `Gateway timeout: ${error.message}; the action may have been done, check before trying again.`;
   return error.message;
 }
 
@@ -67,7 +72,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // A URL the router refuses (bad percent-encoding, an over-long parameter): one line, without echoing the URL,
     // which may hold a password in its query string.
     frameworkErrors: (error, _request, reply) => {
-      void text(reply, error.statusCode ?? 400, error.statusCode === 414 ? 'Bad request: the URL is too long.' : 'Bad request: the URL is not valid.');
+      void text(
+        reply,
+        error.statusCode ?? 400,
+        error.statusCode === 414 ? 'Bad request: the URL is too long.' : 'Bad request: the URL is not valid.',
+      );
     },
   });
 
@@ -79,18 +88,29 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     metrics.requests.inc({ route, status: String(reply.statusCode) });
     metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
     if (!requestLog.isLevelEnabled('debug')) return;
-    const line = { method: request.method, route, status: reply.statusCode, response_ms: Math.round(reply.elapsedTime * 10) / 10, event_id: eventIdOf(reply) };
+    const line = {
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      response_ms: Math.round(reply.elapsedTime * 10) / 10,
+      event_id: eventIdOf(reply),
+    };
     requestLog.debug(line, 'request');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isGamepipeError(error)) {
-      if (error.httpStatus >= 500) requestLog.warn({ code: error.code, route: request.routeOptions.url, cause: String(error.cause ?? '') }, error.message);
+      if (error.httpStatus >= 500)
+        requestLog.warn(
+          { code: error.code, route: request.routeOptions.url, cause: String(error.cause ?? '') },
+          error.message,
+        );
       if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
       return text(reply, error.httpStatus, answerOf(error));
     }
     if (error.validation) return text(reply, 400, `Bad request: ${error.message}.`);
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return text(reply, error.statusCode, error.message);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+      return text(reply, error.statusCode, error.message);
     requestLog.error({ err: error, route: request.routeOptions.url }, 'unexpected error');
     return text(reply, 500, 'Internal error.');
   });
@@ -98,7 +118,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => text(reply, 404, 'Not found.'));
 
   const { protectMetrics } = deps.security;
-  await app.register(opsRoutes({ game, store: deps.store, log: deps.log, metrics, operatorToken: deps.statusToken, protectMetrics, backends: deps.backends }));
+  await app.register(
+    opsRoutes({
+      game,
+      store: deps.store,
+      log: deps.log,
+      metrics,
+      operatorToken: deps.statusToken,
+      protectMetrics,
+      backends: deps.backends,
+    }),
+  );
   await app.register(accountRoutes(game));
   await app.register(shopRoutes(game));
   await app.register(guildRoutes(game));

@@ -57,11 +57,19 @@ export class GameService {
   }
 
   /** `clientAddress` is what the signup limit counts per; it never reaches the event. */
-  async signup(username: string, password: string, meta: RequestMeta, clientAddress: string): Promise<{ token: string; eventId: EventId }> {
+  async signup(
+    username: string,
+    password: string,
+    meta: RequestMeta,
+    clientAddress: string,
+  ): Promise<{ token: string; eventId: EventId }> {
     await this.signupLimit.admit(clientAddress);
     const hash = await hashPassword(password);
     const token = newSessionToken();
-    const created = await this.deps.store.createUser(username, hash, { tokenHash: hashSessionToken(token), ttlMs: SESSION_IDLE_MS });
+    const created = await this.deps.store.createUser(username, hash, {
+      tokenHash: hashSessionToken(token),
+      ttlMs: SESSION_IDLE_MS,
+    });
     if (!created) throw new GamepipeError('USERNAME_TAKEN', 'Signup Failed! This username already exists.');
     const eventId = await this.emit('signup', meta, username, {}, () => this.deps.store.deleteUser(username));
     return { token, eventId };
@@ -70,7 +78,8 @@ export class GameService {
   async login(username: string, password: string, meta: RequestMeta): Promise<{ token: string; eventId: EventId }> {
     await this.loginThrottle.admit(username);
     const stored = await this.deps.store.passwordHash(username);
-    if (!(await verifyPassword(password, stored))) throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
+    if (!(await verifyPassword(password, stored)))
+      throw new GamepipeError('BAD_CREDENTIALS', 'Login Failed! Wrong username or password.');
     await this.loginThrottle.clear(username);
     const token = newSessionToken();
     const tokenHash = hashSessionToken(token);
@@ -92,9 +101,13 @@ export class GameService {
 
   /** Validates the purchase against the catalog; draws the quality from the odds when not given. */
   resolvePurchase(itemType: string, quality: string | undefined, quantity: number): Purchase {
-    if (!this.deps.catalog.item(itemType)) throw new GamepipeError('UNKNOWN_ITEM', 'The store does not have that item in stock.');
+    if (!this.deps.catalog.item(itemType))
+      throw new GamepipeError('UNKNOWN_ITEM', 'The store does not have that item in stock.');
     if (quality !== undefined && !this.deps.catalog.quality(quality)) {
-      throw new GamepipeError('BAD_REQUEST', `Unknown quality "${quality.slice(0, 32)}"; one of: ${this.deps.catalog.qualityNames().join(', ')}.`);
+      throw new GamepipeError(
+        'BAD_REQUEST',
+        `Unknown quality "${quality.slice(0, 32)}"; one of: ${this.deps.catalog.qualityNames().join(', ')}.`,
+      );
     }
     // The route's schema bounds it too, but its coercion lets "Infinity" and "-1e400" through as infinities.
     if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
@@ -121,14 +134,20 @@ export class GameService {
       item_count: result.itemCount,
       inventory_count: result.inventoryCount,
     };
-    return this.emit('buy_item', meta, result.username, fields, () => this.deps.store.removeItems(result.username, key, purchase.quantity));
+    return this.emit('buy_item', meta, result.username, fields, () =>
+      this.deps.store.removeItems(result.username, key, purchase.quantity),
+    );
   }
 
   async joinGuild(token: string | undefined, guild: string, meta: RequestMeta): Promise<EventId> {
     const change = await this.deps.store.joinGuild(this.tokenHash(token), SESSION_IDLE_MS, guild);
     if (!change) throw staleSession();
-    return this.emit('join_guild', meta, change.username, { guild_name: guild, previous_guild: change.previousGuild }, () =>
-      this.deps.store.restoreGuild(change.username, guild, change.previousGuild),
+    return this.emit(
+      'join_guild',
+      meta,
+      change.username,
+      { guild_name: guild, previous_guild: change.previousGuild },
+      () => this.deps.store.restoreGuild(change.username, guild, change.previousGuild),
     );
   }
 
@@ -144,15 +163,30 @@ export class GameService {
     return hashSessionToken(token);
   }
 
-  private async emit<T extends EventType>(type: T, meta: RequestMeta, username: string | null, fields: TypeFields<T>, undo: () => Promise<void>): Promise<EventId> {
-    const event = eventBuilders[type]({ event_ts: Date.now(), accept: meta.accept, host: meta.host, user_agent: meta.userAgent, username, ...fields });
+  private async emit<T extends EventType>(
+    type: T,
+    meta: RequestMeta,
+    username: string | null,
+    fields: TypeFields<T>,
+    undo: () => Promise<void>,
+  ): Promise<EventId> {
+    const event = eventBuilders[type]({
+      event_ts: Date.now(),
+      accept: meta.accept,
+      host: meta.host,
+      user_agent: meta.userAgent,
+      username,
+      ...fields,
+    });
     try {
       await this.deps.log.append([{ key: username, value: JSON.stringify(event) }]);
     } catch (error) {
       this.deps.metrics.appendErrors.inc();
       // An event in doubt may be in the log: its state change stays, as the event may describe it.
       if (error instanceof GamepipeError && error.code === 'LOG_IN_DOUBT') throw error;
-      await undo().catch((undoError: unknown) => logger.error({ err: undoError, event_type: type }, 'could not undo a state change whose event was refused'));
+      await undo().catch((undoError: unknown) =>
+        logger.error({ err: undoError, event_type: type }, 'could not undo a state change whose event was refused'),
+      );
       if (error instanceof GamepipeError) throw error;
       throw new GamepipeError('LOG_UNAVAILABLE', 'the event log refused the event', { cause: error });
     }

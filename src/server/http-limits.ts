@@ -8,7 +8,11 @@ export const HEADER_LIMIT_BYTES = 8 * 1024;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Any text as one line of at most `max` characters: control characters (CR, LF...) become spaces. */
-export const oneLine = (text: string, max = 300): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+export const oneLine = (text: string, max = 300): string =>
+  text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, max);
 
 /**
  * Answers a request that Node's HTTP parser refused before any route saw it (headers too large, a
@@ -25,7 +29,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
         : [400, 'Bad Request', 'Bad request: malformed HTTP.'];
   const body = `${text}\n`;
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

@@ -10,7 +10,11 @@ const LOGIN_FAILURE_WINDOW_MS = 60_000;
  * and a cheap way to starve the server. Every attempt counts until one succeeds, which clears the
  * count; the counters live in the state store, so servers sharing a Redis throttle together.
  */
-export const loginThrottle = (counters: ExpiringCounters, max = LOGIN_MAX_FAILURES, windowMs = LOGIN_FAILURE_WINDOW_MS): AttemptLimit =>
+export const loginThrottle = (
+  counters: ExpiringCounters,
+  max = LOGIN_MAX_FAILURES,
+  windowMs = LOGIN_FAILURE_WINDOW_MS,
+): AttemptLimit =>
   new AttemptLimit(counters, {
     name: 'login-fail',
     max,

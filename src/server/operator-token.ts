@@ -22,7 +22,8 @@ export function metricsToken(config: Config): string | undefined {
 }
 
 export function operatorToken(config: Config): OperatorToken {
-  if (config.statusToken) return { token: config.statusToken, source: 'the configured status token (GAMEPIPE_STATUS_TOKEN or statusToken)' };
+  if (config.statusToken)
+    return { token: config.statusToken, source: 'the configured status token (GAMEPIPE_STATUS_TOKEN or statusToken)' };
   const path = join(config.dataDir, 'status-token');
   if (!existsSync(path)) {
     mkdirSync(config.dataDir, { recursive: true });

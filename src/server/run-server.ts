@@ -33,7 +33,14 @@ export async function runServer(config: Config): Promise<RunningServer> {
     store = await createStateStore(config);
     log = await createEventLog(config);
     const { token, source } = operatorToken(config);
-    const app = await buildServer({ store, log, catalog, statusToken: token, security: serverSecurity(config), backends });
+    const app = await buildServer({
+      store,
+      log,
+      catalog,
+      statusToken: token,
+      security: serverSecurity(config),
+      backends,
+    });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -41,7 +48,10 @@ export async function runServer(config: Config): Promise<RunningServer> {
     const openLog = log;
     return {
       url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-      statusTokenSource: backends.state === 'redis' && !config.statusToken ? `${source} (this server's own: set GAMEPIPE_STATUS_TOKEN so that every server shares one)` : source,
+      statusTokenSource:
+        backends.state === 'redis' && !config.statusToken
+          ? `${source} (this server's own: set GAMEPIPE_STATUS_TOKEN so that every server shares one)`
+          : source,
       backends,
       stop: async () => {
         await app.close();

@@ -88,7 +88,10 @@ export function poisson(mean: number, random: () => number): number {
 }
 
 /** Players online by UTC hour: quiet at night, busiest in the evening. */
-const hourWeights: Weights<string> = [2, 1.5, 1, 1, 1, 1.5, 2, 3, 3.5, 4, 4, 4.5, 5, 5, 5, 5.5, 6, 7, 8, 9, 9, 8, 6, 4].map((w, h) => [String(h), w]);
+const hourWeights: Weights<string> = [
+  2, 1.5, 1, 1, 1, 1.5, 2, 3, 3.5, 4, 4, 4.5, 5, 5, 5, 5.5, 6, 7, 8, 9, 9, 8, 6, 4,
+].map((w, h) => [String(h), w]);
 
 /** A time of day in milliseconds after midnight, drawn from the hourly curve. */
-export const timeOfDay = (random: () => number): number => Number(pickWeighted(hourWeights, random)) * 3_600_000 + Math.floor(random() * 3_600_000);
+export const timeOfDay = (random: () => number): number =>
+  Number(pickWeighted(hourWeights, random)) * 3_600_000 + Math.floor(random() * 3_600_000);

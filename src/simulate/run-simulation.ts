@@ -63,9 +63,16 @@ class BatchAppender {
  * past days. The embedded log has one writer: a running `gamepipe serve` or `up` on the same data
  * dir makes this refuse, as a second server would be.
  */
-export async function runSimulation(config: Config, plan: SimulationPlan, onDay?: (day: string, events: number) => void): Promise<SimulationResult> {
+export async function runSimulation(
+  config: Config,
+  plan: SimulationPlan,
+  onDay?: (day: string, events: number) => void,
+): Promise<SimulationResult> {
   const kind = eventLogKind(config);
-  const release = kind === 'embedded' ? acquireDirLock(config.dataDir, 'serve', 'a writer of the embedded event log (gamepipe serve, up or simulate)') : () => undefined;
+  const release =
+    kind === 'embedded'
+      ? acquireDirLock(config.dataDir, 'serve', 'a writer of the embedded event log (gamepipe serve, up or simulate)')
+      : () => undefined;
   const started = process.hrtime.bigint();
   const tally = new SimulationTally();
   try {

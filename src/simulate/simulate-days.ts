@@ -39,7 +39,11 @@ const LATEST_SESSION_START = DAY_MS - 60 * 60_000;
 const GUILD_SWITCH_ODDS = 0.02;
 
 const quantityFor = (item: Item, random: () => number): number =>
-  item.category === 'consumable' ? 1 + Math.floor(random() * 5) : item.category === 'ammunition' ? [10, 20, 50][Math.floor(random() * 3)]! : 1;
+  item.category === 'consumable'
+    ? 1 + Math.floor(random() * 5)
+    : item.category === 'ammunition'
+      ? [10, 20, 50][Math.floor(random() * 3)]!
+      : 1;
 
 /**
  * A month of play, one day at a time, deterministic for the plan's seed. Each active player plays
@@ -53,10 +57,18 @@ export function* simulateDays(plan: SimulationPlan): Generator<SimulatedDay> {
   const { catalog } = plan;
   const items = catalog.data.items;
   const itemWeights = Object.fromEntries(
-    (Object.keys(priceTaste) as Spender[]).map((s) => [s, items.map((item): [string, number] => [item.name, Math.max(item.price, 1) ** priceTaste[s]])]),
+    (Object.keys(priceTaste) as Spender[]).map((s) => [
+      s,
+      items.map((item): [string, number] => [item.name, Math.max(item.price, 1) ** priceTaste[s]]),
+    ]),
   ) as Record<Spender, Weights<string>>;
   const guildWeights: Weights<string> = plan.guilds.map((g, i) => [g, 1 / (i + 1) ** 0.8]);
-  const players: PlayerState[] = drawPlayers(plan, random).map((profile) => ({ profile, itemCounts: new Map(), inventory: 0, guild: null }));
+  const players: PlayerState[] = drawPlayers(plan, random).map((profile) => ({
+    profile,
+    itemCounts: new Map(),
+    inventory: 0,
+    guild: null,
+  }));
 
   for (let d = 0; d < plan.days; d++) {
     const dayStart = plan.firstDayMs + d * DAY_MS;
@@ -65,10 +77,17 @@ export function* simulateDays(plan: SimulationPlan): Generator<SimulatedDay> {
       const { profile } = player;
       if (profile.signupDay > d) break;
       if (!playsOnDay(profile, d - profile.signupDay, random)) continue;
-      const envelope = { accept: 'application/json', host: 'game.example.com', user_agent: `gamepipe-simulate/1 (${profile.client})`, username: profile.username };
+      const envelope = {
+        accept: 'application/json',
+        host: 'game.example.com',
+        user_agent: `gamepipe-simulate/1 (${profile.client})`,
+        username: profile.username,
+      };
       const at = (ts: number) => ({ ...envelope, event_id: simulatedEventId(ts, idRandom), event_ts: ts });
       const sessions = Math.min(MAX_SESSIONS, 1 + poisson(extraSessions[profile.engagement], random));
-      const starts = Array.from({ length: sessions }, () => Math.min(timeOfDay(random), LATEST_SESSION_START)).sort((a, b) => a - b);
+      const starts = Array.from({ length: sessions }, () => Math.min(timeOfDay(random), LATEST_SESSION_START)).sort(
+        (a, b) => a - b,
+      );
       let cursor = 0;
       for (let s = 0; s < sessions; s++) {
         const start = Math.max(starts[s]!, cursor);
@@ -76,7 +95,10 @@ export function* simulateDays(plan: SimulationPlan): Generator<SimulatedDay> {
         let ts = dayStart + start;
         const firstEver = d === profile.signupDay && s === 0;
         events.push(firstEver ? eventBuilders.signup(at(ts)) : eventBuilders.login(at(ts)));
-        const purchases = Math.min(MAX_PURCHASES_PER_SESSION, poisson(purchasesPerSession[profile.spender] * spendingRamp(d - profile.signupDay), random));
+        const purchases = Math.min(
+          MAX_PURCHASES_PER_SESSION,
+          poisson(purchasesPerSession[profile.spender] * spendingRamp(d - profile.signupDay), random),
+        );
         const joinOdds = player.guild === null ? guildJoinOdds[profile.engagement] : GUILD_SWITCH_ODDS;
         const joinAfter = random() < joinOdds ? Math.floor(random() * (purchases + 1)) : -1;
         for (let step = 0; step <= purchases; step++) {

@@ -10,7 +10,14 @@ export interface SimulationSummary {
   revenueByItem: { item: string; category: string; purchases: number; quantity: number; revenue: number }[];
   revenueByQuality: { quality: string; purchases: number; quantity: number; revenue: number }[];
   totals: { players: number; activePlayers: number; payingPlayers: number; purchases: number; revenue: number };
-  funnel: { signedUp: number; within1Day: number; within7Days: number; purchased: number; repeatPurchasers: number; medianMsToFirstPurchase: number | null };
+  funnel: {
+    signedUp: number;
+    within1Day: number;
+    within7Days: number;
+    purchased: number;
+    repeatPurchasers: number;
+    medianMsToFirstPurchase: number | null;
+  };
   guilds: { guild: string; members: number; joins: number; leaves: number }[];
 }
 
@@ -67,7 +74,10 @@ function median(values: number[]): number | null {
  */
 export class SimulationTally {
   private readonly byType: SimulationSummary['byType'] = { signup: 0, login: 0, buy_item: 0, join_guild: 0 };
-  private readonly days = new Map<number, Omit<DailyTally, 'day' | 'dau' | 'wau' | 'mau' | 'revenue'> & { cents: number }>();
+  private readonly days = new Map<
+    number,
+    Omit<DailyTally, 'day' | 'dau' | 'wau' | 'mau' | 'revenue'> & { cents: number }
+  >();
   private readonly players = new Map<string, PlayerTally>();
   private readonly items = new Map<string, Sales & { category: string }>();
   private readonly qualities = new Map<string, Sales>();
@@ -80,7 +90,11 @@ export class SimulationTally {
     if (!day) this.days.set(dayNo, (day = { events: 0, signups: 0, logins: 0, purchases: 0, cents: 0, guildJoins: 0 }));
     day.events++;
     let player = this.players.get(event.username!);
-    if (!player) this.players.set(event.username!, (player = { signupTs: null, days: new Set(), firstBuyTs: null, buys: 0, guild: null }));
+    if (!player)
+      this.players.set(
+        event.username!,
+        (player = { signupTs: null, days: new Set(), firstBuyTs: null, buys: 0, guild: null }),
+      );
     player.days.add(dayNo);
     switch (event.event_type) {
       case 'signup':
@@ -95,13 +109,20 @@ export class SimulationTally {
         day.cents += cents(event.total_price);
         player.firstBuyTs ??= event.event_ts;
         player.buys++;
-        this.items.set(event.item_type, { ...addSale(this.items.get(event.item_type), event.quantity, event.total_price), category: event.item_category });
-        this.qualities.set(event.item_quality, addSale(this.qualities.get(event.item_quality), event.quantity, event.total_price));
+        this.items.set(event.item_type, {
+          ...addSale(this.items.get(event.item_type), event.quantity, event.total_price),
+          category: event.item_category,
+        });
+        this.qualities.set(
+          event.item_quality,
+          addSale(this.qualities.get(event.item_quality), event.quantity, event.total_price),
+        );
         break;
       case 'join_guild': {
         day.guildJoins++;
         player.guild = event.guild_name;
-        const moves = (guild: string) => this.guildMoves.get(guild) ?? this.guildMoves.set(guild, { joins: 0, leaves: 0 }).get(guild)!;
+        const moves = (guild: string) =>
+          this.guildMoves.get(guild) ?? this.guildMoves.set(guild, { joins: 0, leaves: 0 }).get(guild)!;
         moves(event.guild_name).joins++;
         if (event.previous_guild) moves(event.previous_guild).leaves++;
         break;
@@ -113,10 +134,18 @@ export class SimulationTally {
     const dayNos = [...this.days.keys()].sort((a, b) => a - b);
     const lastDay = dayNos.at(-1) ?? 0;
     const players = [...this.players.values()];
-    const activeWithin = (dayNo: number, span: number) => players.filter((p) => [...p.days].some((d) => d <= dayNo && d > dayNo - span)).length;
+    const activeWithin = (dayNo: number, span: number) =>
+      players.filter((p) => [...p.days].some((d) => d <= dayNo && d > dayNo - span)).length;
     const daily = dayNos.map((dayNo) => {
       const { cents: dayCents, ...counts } = this.days.get(dayNo)!;
-      return { day: utcDay(dayNo * DAY_MS), ...counts, revenue: dayCents / 100, dau: activeWithin(dayNo, 1), wau: activeWithin(dayNo, 7), mau: activeWithin(dayNo, 30) };
+      return {
+        day: utcDay(dayNo * DAY_MS),
+        ...counts,
+        revenue: dayCents / 100,
+        dau: activeWithin(dayNo, 1),
+        wau: activeWithin(dayNo, 7),
+        mau: activeWithin(dayNo, 30),
+      };
     });
     const signedUp = players.filter((p) => p.signupTs !== null);
     const cohorts = new Map<number, PlayerTally[]>();
@@ -125,9 +154,16 @@ export class SimulationTally {
       if (!cohorts.has(cohort)) cohorts.set(cohort, []);
       cohorts.get(cohort)!.push(p);
     }
-    const retained = (members: PlayerTally[], cohort: number, n: number) => (cohort + n > lastDay ? null : members.filter((p) => p.days.has(cohort + n)).length);
+    const retained = (members: PlayerTally[], cohort: number, n: number) =>
+      cohort + n > lastDay ? null : members.filter((p) => p.days.has(cohort + n)).length;
     const toFirstBuy = signedUp.filter((p) => p.firstBuyTs !== null).map((p) => p.firstBuyTs! - p.signupTs!);
-    const sales = [...this.items.entries()].map(([item, s]) => ({ item, category: s.category, purchases: s.purchases, quantity: s.quantity, revenue: s.cents / 100 }));
+    const sales = [...this.items.entries()].map(([item, s]) => ({
+      item,
+      category: s.category,
+      purchases: s.purchases,
+      quantity: s.quantity,
+      revenue: s.cents / 100,
+    }));
     const totalCents = [...this.items.values()].reduce((sum, s) => sum + s.cents, 0);
     return {
       events: Object.values(this.byType).reduce((a, b) => a + b, 0),
@@ -135,12 +171,20 @@ export class SimulationTally {
       daily,
       cohorts: [...cohorts.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([cohort, members]) => ({ cohort: utcDay(cohort * DAY_MS), players: members.length, d1: retained(members, cohort, 1), d7: retained(members, cohort, 7), d30: retained(members, cohort, 30) })),
+        .map(([cohort, members]) => ({
+          cohort: utcDay(cohort * DAY_MS),
+          players: members.length,
+          d1: retained(members, cohort, 1),
+          d7: retained(members, cohort, 7),
+          d30: retained(members, cohort, 30),
+        })),
       revenueByItem: sales.sort((a, b) => b.revenue - a.revenue || byName(a.item, b.item)),
-      revenueByQuality: qualityOrder.filter((q) => this.qualities.has(q)).map((quality) => {
-        const s = this.qualities.get(quality)!;
-        return { quality, purchases: s.purchases, quantity: s.quantity, revenue: s.cents / 100 };
-      }),
+      revenueByQuality: qualityOrder
+        .filter((q) => this.qualities.has(q))
+        .map((quality) => {
+          const s = this.qualities.get(quality)!;
+          return { quality, purchases: s.purchases, quantity: s.quantity, revenue: s.cents / 100 };
+        }),
       totals: {
         players: signedUp.length,
         activePlayers: players.length,

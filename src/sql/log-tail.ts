@@ -11,7 +11,8 @@ import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { engineChoice } from './open-query-engine.js';
 
 /** Whether `gamepipe query` reads the log's tail beside the lake: on the embedded log, under DuckDB. */
-export const queriesReadLogTail = (config: Config): boolean => eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
+export const queriesReadLogTail = (config: Config): boolean =>
+  eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
 
 /** A row of the tail and the table it belongs to (an event table, or the dead letters). */
 export interface TailRow {
@@ -101,12 +102,23 @@ export class LogTail {
           const routed = routeRecord(record);
           const landedTo = routed.kind === 'skip' ? undefined : landed.get(routed.owner)?.get(record.partition);
           if (routed.kind === 'skip' || landedTo === undefined || record.offset < landedTo) continue;
-          const row: LakeRow = { raw: record.value, timestamp: record.timestamp, partition: record.partition, offset: record.offset };
+          const row: LakeRow = {
+            raw: record.value,
+            timestamp: record.timestamp,
+            partition: record.partition,
+            offset: record.offset,
+          };
           if (routed.kind === 'row') {
             const table = tableSpecOf(routed.owner)!.table;
-            if (!isCovered(table, datePartition(routed.eventTs), record.partition, record.offset)) rows.push({ table, row });
-          } else if (!isCovered(deadLetterDir(routed.owner), datePartition(record.timestamp), record.partition, record.offset)) {
-            rows.push({ table: deadLetterSpec.table, row: { ...row, raw: routed.raw, reason: routed.reason, writer: routed.owner } satisfies DeadLetterRow });
+            if (!isCovered(table, datePartition(routed.eventTs), record.partition, record.offset))
+              rows.push({ table, row });
+          } else if (
+            !isCovered(deadLetterDir(routed.owner), datePartition(record.timestamp), record.partition, record.offset)
+          ) {
+            rows.push({
+              table: deadLetterSpec.table,
+              row: { ...row, raw: routed.raw, reason: routed.reason, writer: routed.owner } satisfies DeadLetterRow,
+            });
           }
         }
         yield rows;

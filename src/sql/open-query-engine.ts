@@ -16,11 +16,15 @@ export function engineChoice(config: Config): QueryEngineChoice {
  * Whether the engine's readers can be switched to a compacted date partition in one step: DuckDB's
  * views (gamepipe's own catalog), or a Hive metastore gamepipe reaches (`--metastore-url`).
  */
-export const switchesPartitionsAtomically = (config: Config): boolean => engineChoice(config) === 'duckdb' || config.metastoreUrl !== undefined;
+export const switchesPartitionsAtomically = (config: Config): boolean =>
+  engineChoice(config) === 'duckdb' || config.metastoreUrl !== undefined;
 
 function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
   const url = engine === 'trino' ? config.trinoUrl : config.prestoUrl;
-  if (!url) throw new GamepipeError('CONFIG_INVALID', `--engine ${engine} needs --${engine}-url`, { hint: `e.g. --${engine}-url http://127.0.0.1:8080` });
+  if (!url)
+    throw new GamepipeError('CONFIG_INVALID', `--engine ${engine} needs --${engine}-url`, {
+      hint: `e.g. --${engine}-url http://127.0.0.1:8080`,
+    });
   return url;
 }
 
@@ -32,14 +36,30 @@ export interface EngineOptions {
 }
 
 /** The configured engine over the lake's tables. DuckDB reads the local lake through `storage`. */
-export async function openQueryEngine(config: Config, storage: LakeStorage, options: EngineOptions = {}): Promise<QueryEngine> {
+export async function openQueryEngine(
+  config: Config,
+  storage: LakeStorage,
+  options: EngineOptions = {},
+): Promise<QueryEngine> {
   const engine = engineChoice(config);
   if (engine === 'duckdb') {
-    const [{ DuckdbQueryEngine }, { LogTail }] = await Promise.all([import('./engines/duckdb-query-engine.js'), import('./log-tail.js')]);
-    return DuckdbQueryEngine.open(storage, { queryTimeoutMs: options.queryTimeoutMs, tail: options.logTail === false ? undefined : LogTail.of(config, storage) });
+    const [{ DuckdbQueryEngine }, { LogTail }] = await Promise.all([
+      import('./engines/duckdb-query-engine.js'),
+      import('./log-tail.js'),
+    ]);
+    return DuckdbQueryEngine.open(storage, {
+      queryTimeoutMs: options.queryTimeoutMs,
+      tail: options.logTail === false ? undefined : LogTail.of(config, storage),
+    });
   }
   const { PrestoQueryEngine } = await import('./engines/presto-query-engine.js');
-  return new PrestoQueryEngine({ engine, url: coordinatorUrl(config, engine), catalog: config.catalog, schema: config.schema, queryTimeoutMs: options.queryTimeoutMs });
+  return new PrestoQueryEngine({
+    engine,
+    url: coordinatorUrl(config, engine),
+    catalog: config.catalog,
+    schema: config.schema,
+    queryTimeoutMs: options.queryTimeoutMs,
+  });
 }
 
 /** Where the configured engine's tables are declared: the lake's catalog file for DuckDB, the Hive metastore behind Trino/Presto. */
@@ -51,5 +71,12 @@ export async function openTableRegistry(config: Config, storage: LakeStorage): P
   }
   const { HiveTableRegistry } = await import('./engines/hive-table-registry.js');
   const query = await openQueryEngine(config, storage);
-  return new HiveTableRegistry({ engine: query, catalog: config.catalog, schema: config.schema, lakeUri: storage.uri, storage, metastoreUrl: config.metastoreUrl });
+  return new HiveTableRegistry({
+    engine: query,
+    catalog: config.catalog,
+    schema: config.schema,
+    lakeUri: storage.uri,
+    storage,
+    metastoreUrl: config.metastoreUrl,
+  });
 }

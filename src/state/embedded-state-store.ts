@@ -5,7 +5,15 @@ import { GamepipeError } from '../errors.js';
 import { GroupCommitFile } from '../util/group-commit-file.js';
 import { MemoryExpiringCounters } from './memory-expiring-counters.js';
 import { itemField, StateImage, type JournalOp } from './journal-ops.js';
-import type { GuildChange, InventoryEntry, ItemKey, PurchaseResult, SessionGrant, StateStore, StoreStatus } from './state-store.js';
+import type {
+  GuildChange,
+  InventoryEntry,
+  ItemKey,
+  PurchaseResult,
+  SessionGrant,
+  StateStore,
+  StoreStatus,
+} from './state-store.js';
 
 /**
  * Durability of the journal: every change is written before its call resolves (a killed server
@@ -69,10 +77,13 @@ export class EmbeddedStateStore implements StateStore {
 
   async createUser(username: string, passwordHash: string, session: SessionGrant): Promise<boolean> {
     if (this.image.accounts.has(username)) return false;
-    await this.change([
-      { o: 'user', u: username, h: passwordHash },
-      { o: 'open', u: username, t: session.tokenHash, e: Date.now() + session.ttlMs },
-    ], [{ o: 'deluser', u: username }]);
+    await this.change(
+      [
+        { o: 'user', u: username, h: passwordHash },
+        { o: 'open', u: username, t: session.tokenHash, e: Date.now() + session.ttlMs },
+      ],
+      [{ o: 'deluser', u: username }],
+    );
     return true;
   }
 
@@ -95,7 +106,9 @@ export class EmbeddedStateStore implements StateStore {
     const undo: JournalOp[] = [{ o: 'close', t: session.tokenHash }];
     if (previousHash && previous) undo.push({ o: 'open', u: username, t: previousHash, e: previous.expiresAt });
     await this.change([{ o: 'open', u: username, t: session.tokenHash, e: now + session.ttlMs }], undo);
-    return previousHash && previous && previous.expiresAt > now ? { tokenHash: previousHash, ttlMs: previous.expiresAt - now } : null;
+    return previousHash && previous && previous.expiresAt > now
+      ? { tokenHash: previousHash, ttlMs: previous.expiresAt - now }
+      : null;
   }
 
   async closeSession(tokenHash: string): Promise<void> {
@@ -111,7 +124,10 @@ export class EmbeddedStateStore implements StateStore {
     const username = this.liveSession(tokenHash, ttlMs);
     if (username === null) return null;
     const k = itemField(item.itemType, item.quality);
-    const durable = this.change([{ o: 'items', u: username, k, q: quantity }], [{ o: 'items', u: username, k, q: -quantity }]);
+    const durable = this.change(
+      [{ o: 'items', u: username, k, q: quantity }],
+      [{ o: 'items', u: username, k, q: -quantity }],
+    );
     const account = this.image.accounts.get(username)!;
     const result = { username, itemCount: account.typeCounts.get(item.itemType) ?? 0, inventoryCount: account.total };
     await durable;

@@ -34,7 +34,14 @@ export class StateImage {
   apply(op: JournalOp): void {
     switch (op.o) {
       case 'user':
-        this.accounts.set(op.u, { passwordHash: op.h, guild: null, items: new Map(), typeCounts: new Map(), total: 0, session: null });
+        this.accounts.set(op.u, {
+          passwordHash: op.h,
+          guild: null,
+          items: new Map(),
+          typeCounts: new Map(),
+          total: 0,
+          session: null,
+        });
         return;
       case 'deluser': {
         const account = this.accounts.get(op.u);
@@ -88,7 +95,8 @@ export class StateImage {
       for (const [k, q] of account.items) if (q !== 0) ops.push({ o: 'items', u, k, q });
       if (account.guild !== null) ops.push({ o: 'guild', u, g: account.guild });
       const session = account.session ? this.sessions.get(account.session) : undefined;
-      if (account.session && session && session.expiresAt > now) ops.push({ o: 'open', u, t: account.session, e: session.expiresAt });
+      if (account.session && session && session.expiresAt > now)
+        ops.push({ o: 'open', u, t: account.session, e: session.expiresAt });
     }
     return ops;
   }

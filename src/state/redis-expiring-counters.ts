@@ -26,7 +26,9 @@ export class RedisExpiringCounters implements ExpiringCounters {
 
   async hit(key: string, windowMs: number): Promise<CounterReading> {
     const script = (this.redis as unknown as Record<'gpCounterHit', Script>).gpCounterHit;
-    const [count, expiresInMs] = await this.call(() => script.call(this.redis, this.keyOf(key), Math.max(1, Math.round(windowMs))));
+    const [count, expiresInMs] = await this.call(() =>
+      script.call(this.redis, this.keyOf(key), Math.max(1, Math.round(windowMs))),
+    );
     return { count: Number(count), expiresInMs: Number(expiresInMs) };
   }
 

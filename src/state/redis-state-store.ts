@@ -3,7 +3,15 @@ import { GamepipeError, isGamepipeError } from '../errors.js';
 import type { ExpiringCounters } from './expiring-counters.js';
 import { RedisExpiringCounters } from './redis-expiring-counters.js';
 import { redisScripts, type RedisScriptName } from './redis-scripts.js';
-import type { GuildChange, InventoryEntry, ItemKey, PurchaseResult, SessionGrant, StateStore, StoreStatus } from './state-store.js';
+import type {
+  GuildChange,
+  InventoryEntry,
+  ItemKey,
+  PurchaseResult,
+  SessionGrant,
+  StateStore,
+  StoreStatus,
+} from './state-store.js';
 
 type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -58,7 +66,9 @@ export class RedisStateStore implements StateStore {
   }
 
   async openSession(username: string, session: SessionGrant): Promise<SessionGrant | null> {
-    const replaced = (await this.run('gpOpenSession', username, session.tokenHash, session.ttlMs, Date.now())) as [string, number] | [];
+    const replaced = (await this.run('gpOpenSession', username, session.tokenHash, session.ttlMs, Date.now())) as
+      | [string, number]
+      | [];
     return replaced.length === 2 ? { tokenHash: replaced[0], ttlMs: Number(replaced[1]) } : null;
   }
 
@@ -71,7 +81,15 @@ export class RedisStateStore implements StateStore {
   }
 
   async addItems(tokenHash: string, ttlMs: number, item: ItemKey, quantity: number): Promise<PurchaseResult | null> {
-    const result = (await this.run('gpAddItems', tokenHash, ttlMs, Date.now(), item.itemType, item.quality, quantity)) as [string, number, number] | null;
+    const result = (await this.run(
+      'gpAddItems',
+      tokenHash,
+      ttlMs,
+      Date.now(),
+      item.itemType,
+      item.quality,
+      quantity,
+    )) as [string, number, number] | null;
     if (!result) return null;
     return { username: result[0], itemCount: Number(result[1]), inventoryCount: Number(result[2]) };
   }
@@ -81,7 +99,9 @@ export class RedisStateStore implements StateStore {
   }
 
   async joinGuild(tokenHash: string, ttlMs: number, guild: string): Promise<GuildChange | null> {
-    const result = (await this.run('gpJoinGuild', tokenHash, ttlMs, Date.now(), guild)) as [string, number, string] | null;
+    const result = (await this.run('gpJoinGuild', tokenHash, ttlMs, Date.now(), guild)) as
+      | [string, number, string]
+      | null;
     if (!result) return null;
     return { username: result[0], previousGuild: Number(result[1]) === 1 ? result[2] : null };
   }
@@ -112,7 +132,10 @@ export class RedisStateStore implements StateStore {
       ]);
       const players = await Promise.all(
         names.map(async (username) => {
-          const [guild, items] = await Promise.all([this.redis.get(`${P}guild:${username}`), this.redis.hget(`${P}invsum:${username}`, '*')]);
+          const [guild, items] = await Promise.all([
+            this.redis.get(`${P}guild:${username}`),
+            this.redis.hget(`${P}invsum:${username}`, '*'),
+          ]);
           return { username, guild, items: Number(items ?? 0) };
         }),
       );

@@ -83,7 +83,14 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
   } catch (error) {
     logReachable = reason(error);
   }
-  const leases = new Map((lakeUp ? await listLeases(storage) : []).map((l) => [l.key, l.holder === 'torn' ? 'a writer (its lease is being written)' : `${l.holder.what} on ${l.holder.host}, pid ${l.holder.pid}`]));
+  const leases = new Map(
+    (lakeUp ? await listLeases(storage) : []).map((l) => [
+      l.key,
+      l.holder === 'torn'
+        ? 'a writer (its lease is being written)'
+        : `${l.holder.what} on ${l.holder.host}, pid ${l.holder.pid}`,
+    ]),
+  );
   const logUp = logReachable === 'ok';
   const writers = [];
   for (const owner of ownersOf('all')) {
@@ -92,23 +99,45 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
     const partitions = partitionIds.map((partition) => {
       const end = logUp ? (endOffsets.get(partition) ?? 0) : null;
       const at = position.get(partition) ?? 0;
-      return { partition, position: at, end, lag: end === null || !lakeUp ? null : Math.max(0, end - at), heldBy: leases.get(leaseKey(owner, partition)) ?? null };
+      return {
+        partition,
+        position: at,
+        end,
+        lag: end === null || !lakeUp ? null : Math.max(0, end - at),
+        heldBy: leases.get(leaseKey(owner, partition)) ?? null,
+      };
     });
     const lag = logUp && lakeUp ? partitions.reduce((sum, p) => sum + p.lag!, 0) : null;
     writers.push({ owner, position: positionsRecord(position), lag, partitions });
   }
   // Tables declared in a metastore are Trino's to tell (`gamepipe tables list`); the embedded catalog is in the lake.
   const embedded = engineChoice(config) === 'duckdb';
-  const registered = new Set(embedded && lakeUp ? (await new LakeCatalogRegistry(storage).declared()).map((t) => t.table) : []);
+  const registered = new Set(
+    embedded && lakeUp ? (await new LakeCatalogRegistry(storage).declared()).map((t) => t.table) : [],
+  );
   const tables = [];
   for (const spec of allTableSpecs) {
-    tables.push({ table: spec.table, registered: embedded && lakeUp ? registered.has(spec.table) : null, files: lakeUp ? (await tableFiles(storage, spec)).length : null });
+    tables.push({
+      table: spec.table,
+      registered: embedded && lakeUp ? registered.has(spec.table) : null,
+      files: lakeUp ? (await tableFiles(storage, spec)).length : null,
+    });
   }
   return {
     dataDir: config.dataDir,
     server: { url, health: await serverHealth(url) },
-    state: { backend: stateStoreKind(config), where: config.redisUrl ? maskPassword(config.redisUrl) : `${config.dataDir}/state`, reachable: stateReachable },
-    log: { backend: eventLogKind(config), where: config.kafkaBrokers?.join(',') ?? `${config.dataDir}/log`, topic: config.topic, reachable: logReachable, endOffsets: positionsRecord(endOffsets) },
+    state: {
+      backend: stateStoreKind(config),
+      where: config.redisUrl ? maskPassword(config.redisUrl) : `${config.dataDir}/state`,
+      reachable: stateReachable,
+    },
+    log: {
+      backend: eventLogKind(config),
+      where: config.kafkaBrokers?.join(',') ?? `${config.dataDir}/log`,
+      topic: config.topic,
+      reachable: logReachable,
+      endOffsets: positionsRecord(endOffsets),
+    },
     lake: { uri: storage.uri, reachable: lakeReachable },
     engine: engineChoice(config),
     writers,

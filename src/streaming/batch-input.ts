@@ -70,13 +70,24 @@ export class BatchInput {
       if (routed.kind === 'skip') continue;
       const position = this.options.committed.get(routed.owner);
       if (position === undefined || record.offset < (position.get(record.partition) ?? 0)) continue;
-      const row: LakeRow = { raw: record.value, timestamp: record.timestamp, partition: record.partition, offset: record.offset };
+      const row: LakeRow = {
+        raw: record.value,
+        timestamp: record.timestamp,
+        partition: record.partition,
+        offset: record.offset,
+      };
       if (routed.kind === 'row') {
-        this.addRow(this.fileFor(routed.owner, tableSpecOf(routed.owner)!.table, datePartition(routed.eventTs), row, true), row);
+        this.addRow(
+          this.fileFor(routed.owner, tableSpecOf(routed.owner)!.table, datePartition(routed.eventTs), row, true),
+          row,
+        );
         this.eventTimes.push(routed.eventTs);
       } else {
         const dead: DeadLetterRow = { ...row, raw: routed.raw, reason: routed.reason, writer: routed.owner };
-        this.addRow(this.fileFor(routed.owner, deadLetterDir(routed.owner), datePartition(record.timestamp), row, false), dead);
+        this.addRow(
+          this.fileFor(routed.owner, deadLetterDir(routed.owner), datePartition(record.timestamp), row, false),
+          dead,
+        );
       }
     }
   }
@@ -109,11 +120,27 @@ export class BatchInput {
 
   private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {
     const last = this.last;
-    if (last && last.dir === dir && last.dt === dt && last.partition === row.partition && last.rows < this.options.maxFileRows) return last;
+    if (
+      last &&
+      last.dir === dir &&
+      last.dt === dt &&
+      last.partition === row.partition &&
+      last.rows < this.options.maxFileRows
+    )
+      return last;
     const key = `${dir}|${dt}|${row.partition}`;
     const open = this.open.get(key);
     if (open && open.rows < this.options.maxFileRows) return (this.last = open);
-    const file: RowFile = { owner, dir, dt, partition: row.partition, firstOffset: row.offset, lastOffset: row.offset, rows: 0, held: [] };
+    const file: RowFile = {
+      owner,
+      dir,
+      dt,
+      partition: row.partition,
+      firstOffset: row.offset,
+      lastOffset: row.offset,
+      rows: 0,
+      held: [],
+    };
     const { textDir, writer } = this.options;
     if (asText && textDir !== undefined) {
       file.textPath = join(textDir, `${textPrefix(writer)}${process.pid}-${randomUUID()}.tsv`);

@@ -14,7 +14,10 @@ export function eventTimeStats(eventTimes: number[]): EventTimeStats | undefined
 }
 
 /** How long rows took from their event time to `visibleAt`: p50, p95 and the worst; none for no rows. */
-export function freshness(times: EventTimeStats | undefined, visibleAt: number): { p50: number; p95: number; max: number } | undefined {
+export function freshness(
+  times: EventTimeStats | undefined,
+  visibleAt: number,
+): { p50: number; p95: number; max: number } | undefined {
   if (times === undefined) return undefined;
   return { p50: visibleAt - times.p50, p95: visibleAt - times.p05, max: visibleAt - times.oldest };
 }

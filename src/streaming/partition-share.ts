@@ -24,13 +24,22 @@ export class PartitionShare {
     private readonly target: string,
   ) {}
 
-  static async open(lake: LakeWriter, reader: EventLogReader, target: string, grouped: boolean): Promise<PartitionShare> {
+  static async open(
+    lake: LakeWriter,
+    reader: EventLogReader,
+    target: string,
+    grouped: boolean,
+  ): Promise<PartitionShare> {
     if (!grouped) {
       await lake.claim([...(await reader.endOffsets()).keys()]);
       return new PartitionShare(lake, reader, undefined, target);
     }
     const statusOf = (id: string) => writerStatusPath(`${target}+${id}`);
-    const group = await WriterGroup.join(lake.storage, target, async (id) => void (await lake.storage.delete(statusOf(id))));
+    const group = await WriterGroup.join(
+      lake.storage,
+      target,
+      async (id) => void (await lake.storage.delete(statusOf(id))),
+    );
     const share = new PartitionShare(lake, reader, group, target);
     await share.rebalance();
     return share;

@@ -17,7 +17,9 @@ const secretAssignment = /((?:pass(?:word)?|cookie|session(?:_id)?|token|secret)
 /** A refused record as kept in the dead-letter table: secret-looking fields blanked, size capped. */
 function redactForDeadLetter(value: string, parsed: unknown): string {
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-    const cleaned = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, secretFieldPattern.test(k) ? '[redacted]' : v]));
+    const cleaned = Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [k, secretFieldPattern.test(k) ? '[redacted]' : v]),
+    );
     return JSON.stringify(cleaned).slice(0, MAX_DEAD_LETTER_CHARS);
   }
   return value.replace(secretAssignment, '$1[redacted]').slice(0, MAX_DEAD_LETTER_CHARS);
@@ -40,14 +42,25 @@ export function routeRecord(record: Pick<LogRecord, 'value'>): Routed {
   try {
     parsed = JSON.parse(record.value);
   } catch (error) {
-    return { kind: 'dead', owner: UNROUTED, reason: `not JSON: ${(error as Error).message}`, raw: redactForDeadLetter(record.value, undefined) };
+    return {
+      kind: 'dead',
+      owner: UNROUTED,
+      reason: `not JSON: ${(error as Error).message}`,
+      raw: redactForDeadLetter(record.value, undefined),
+    };
   }
   const validation = validateEvent(parsed);
   const table = validation.eventType === undefined ? undefined : tableForEventType(validation.eventType);
-  const dead = (reason: string): Routed => ({ kind: 'dead', owner: table?.name ?? UNROUTED, reason, raw: redactForDeadLetter(record.value, parsed) });
+  const dead = (reason: string): Routed => ({
+    kind: 'dead',
+    owner: table?.name ?? UNROUTED,
+    reason,
+    raw: redactForDeadLetter(record.value, parsed),
+  });
   if (!validation.ok) return dead(validation.reason);
   // JSON.parse kept the last of a key's values; the lake's typed columns would take the first.
   const duplicate = duplicateTopLevelKey(record.value);
-  if (duplicate !== undefined) return dead(`duplicate key ${JSON.stringify(duplicate)}: readers disagree on which of its values counts`);
+  if (duplicate !== undefined)
+    return dead(`duplicate key ${JSON.stringify(duplicate)}: readers disagree on which of its values counts`);
   return rowOf(validation.eventType, validation.event.event_ts as number);
 }

@@ -74,7 +74,9 @@ const TAIL_BATCH_RECORDS = 50_000;
 
 /** The trigger, and the tail's bound, of a writer under this config when none is given. */
 export function defaultBatching(config: Config): Pick<StreamWriterOptions, 'triggerMs' | 'tailBatchRecords'> {
-  return queriesReadLogTail(config) ? { triggerMs: defaultTriggers.withLogTail, tailBatchRecords: TAIL_BATCH_RECORDS } : { triggerMs: defaultTriggers.lakeOnly };
+  return queriesReadLogTail(config)
+    ? { triggerMs: defaultTriggers.withLogTail, tailBatchRecords: TAIL_BATCH_RECORDS }
+    : { triggerMs: defaultTriggers.lakeOnly };
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -107,7 +109,10 @@ function startPositions(committed: Map<string, Positions>): Positions {
  */
 function closedDaysRegistry(config: Config, registry: TableRegistry | undefined): TableRegistry | undefined {
   if (switchesPartitionsAtomically(config)) return registry;
-  logger.warn({ engine: engineChoice(config) }, 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice');
+  logger.warn(
+    { engine: engineChoice(config) },
+    'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice',
+  );
   return undefined;
 }
 
@@ -143,7 +148,12 @@ export class StreamWriter {
     try {
       BatchInput.clearLeftovers(lake.scratch.dir, options.target);
       reader = await createEventLogReader(config, { group: `gamepipe-stream-${options.target}` });
-      const share = await PartitionShare.open(lake, reader, options.target, eventLogKind(config) === 'kafka' && !options.once);
+      const share = await PartitionShare.open(
+        lake,
+        reader,
+        options.target,
+        eventLogKind(config) === 'kafka' && !options.once,
+      );
       await deleteReplaceLeftovers(lake.storage, STATUS_DIR, `${options.target}.json`);
       return new StreamWriter(options, reader, lake, share, closedDaysRegistry(config, options.registry));
     } catch (error) {
@@ -214,7 +224,12 @@ export class StreamWriter {
    * caught up (`--once`) or the writer stops. So a backlog makes full batches (files sized right at
    * first write, never merged), and a trickle one batch per trigger.
    */
-  private async collect(consumed: Positions, pollStart: number, caughtUp: () => boolean, landed: () => boolean): Promise<BatchInput> {
+  private async collect(
+    consumed: Positions,
+    pollStart: number,
+    caughtUp: () => boolean,
+    landed: () => boolean,
+  ): Promise<BatchInput> {
     const batch = new BatchInput({
       committed: this.lake.committed,
       maxFileRows: this.options.maxFileRows,
@@ -257,10 +272,15 @@ export class StreamWriter {
   private async keepStatus(write: (lag: number | null) => Promise<void>, consumed: Positions): Promise<void> {
     try {
       const end = await this.reader.endOffsets();
-      await write([...end].filter(([p]) => this.share.holds(p)).reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0));
+      await write(
+        [...end]
+          .filter(([p]) => this.share.holds(p))
+          .reduce((sum, [p, o]) => sum + Math.max(0, o - (consumed.get(p) ?? 0)), 0),
+      );
     } catch (error) {
       // A lake or log that does not answer is already reported by the batch's retries.
-      if (!isGamepipeError(error) || !error.retriable) logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');
+      if (!isGamepipeError(error) || !error.retriable)
+        logger.warn({ err: error, writer: this.options.target }, 'could not record the writer status');
     }
   }
 
@@ -310,7 +330,12 @@ export class StreamWriter {
       deadLetters: files.deadLetters,
       inputRowsPerSecond: batch.count / seconds(done - this.lastBatchEnd),
       processedRowsPerSecond: batch.count / seconds(done - writeStart),
-      durationMs: { poll: writeStart - pollStart, write: commitStart - writeStart, commit: done - commitStart, total: done - pollStart },
+      durationMs: {
+        poll: writeStart - pollStart,
+        write: commitStart - writeStart,
+        commit: done - commitStart,
+        total: done - pollStart,
+      },
       startOffset: positionsRecord(batch.startOffset),
       endOffset: positionsRecord(consumed),
       files: files.moves.map((m) => m.to),

@@ -34,13 +34,19 @@ function encode(parquet: ParquetWriter, file: RowFile, local: string): Promise<v
  * directory, date partition and log partition, already routed as the records were read) as
  * Parquet, and stages it in the lake.
  */
-export async function writeBatchFiles(batch: BatchInput, { parquet, scratch, committer }: BatchFileWriters): Promise<BatchFiles> {
+export async function writeBatchFiles(
+  batch: BatchInput,
+  { parquet, scratch, committer }: BatchFileWriters,
+): Promise<BatchFiles> {
   const moves: FileMove[] = [];
   let rowsWritten = 0;
   let deadLetters = 0;
   for (const file of batch.files) {
     const local = await scratch.write((path) => encode(parquet, file, path));
-    moves.push({ from: await committer.stage(local, file.partition), to: `${file.dir}/${file.dt}/${dataFileName(file.partition, file.firstOffset, file.lastOffset)}` });
+    moves.push({
+      from: await committer.stage(local, file.partition),
+      to: `${file.dir}/${file.dt}/${dataFileName(file.partition, file.firstOffset, file.lastOffset)}`,
+    });
     if (file.dir === tableSpecOf(file.owner)?.table) rowsWritten += file.rows;
     else deadLetters += file.rows;
   }

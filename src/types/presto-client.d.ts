@@ -62,6 +62,10 @@ declare module 'presto-client' {
     execute(options: ExecuteOptions): void;
     kill(queryId: string, callback?: (error: unknown) => void): void;
     /** Every HTTP exchange goes through this; returns the request (null when it could not be made). */
-    request(options: unknown, callback: (error: unknown, code?: number, data?: unknown) => void, authorization?: string): ClientRequest | null;
+    request(
+      options: unknown,
+      callback: (error: unknown, code?: number, data?: unknown) => void,
+      authorization?: string,
+    ): ClientRequest | null;
   }
 }

@@ -9,7 +9,12 @@ export interface ProgressTarget {
  * One self-rewriting line on a terminal while a load round runs: elapsed time against the plan,
  * requests so far, the last second's rate, and answers by class. Returns the function that stops it.
  */
-export function showLoadProgress(instance: autocannon.Instance, round: number, target: ProgressTarget, out: NodeJS.WriteStream): () => void {
+export function showLoadProgress(
+  instance: autocannon.Instance,
+  round: number,
+  target: ProgressTarget,
+  out: NodeJS.WriteStream,
+): () => void {
   const started = Date.now();
   let answered = 0;
   let ok = 0;
@@ -21,8 +26,13 @@ export function showLoadProgress(instance: autocannon.Instance, round: number, t
   });
   const render = () => {
     const elapsed = (Date.now() - started) / 1000;
-    const planned = target.requests !== undefined ? `${answered}/${target.requests} requests` : `${elapsed.toFixed(0)}s/${((target.durationMs ?? 0) / 1000).toFixed(0)}s, ${answered} requests`;
-    out.write(`\r\x1b[2Kround ${round}: ${planned}, ${rate.toLocaleString('en-US')} req/s, 2xx ${ok}, other ${answered - ok}`);
+    const planned =
+      target.requests !== undefined
+        ? `${answered}/${target.requests} requests`
+        : `${elapsed.toFixed(0)}s/${((target.durationMs ?? 0) / 1000).toFixed(0)}s, ${answered} requests`;
+    out.write(
+      `\r\x1b[2Kround ${round}: ${planned}, ${rate.toLocaleString('en-US')} req/s, 2xx ${ok}, other ${answered - ok}`,
+    );
   };
   const timer = setInterval(() => {
     rate = answered - lastSecond;

@@ -3,7 +3,14 @@ import { formatBytes } from './format-figures.js';
 
 const BAR_WIDTH = 30;
 
-const compact = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(Math.round(n)));
+const compact = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(1)}B`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)}M`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)}K`
+        : String(Math.round(n));
 
 /** One status line as the Trino CLI shows it while a query runs: state, splits and a bar capped at 99%, rows and bytes with rates, elapsed. */
 export function formatQueryProgress(p: QueryProgress): string {
@@ -13,7 +20,10 @@ export function formatQueryProgress(p: QueryProgress): string {
     const done = p.splitsDone ?? 0;
     const ratio = Math.min(0.99, done / p.splitsTotal);
     const filled = Math.round(ratio * BAR_WIDTH);
-    parts.push(`[${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled)}] ${Math.floor(ratio * 100)}%`, `splits ${done}/${p.splitsTotal}`);
+    parts.push(
+      `[${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled)}] ${Math.floor(ratio * 100)}%`,
+      `splits ${done}/${p.splitsTotal}`,
+    );
   }
   parts.push(`${compact(p.rows)} rows (${compact(p.rows / seconds)}/s)`);
   if (p.bytes !== undefined) parts.push(`${formatBytes(p.bytes)} (${formatBytes(Math.round(p.bytes / seconds))}/s)`);
@@ -26,7 +36,10 @@ export function formatQueryProgress(p: QueryProgress): string {
  * the elapsed time moves even when the engine reports nothing), with the engine's latest progress.
  * `erase` clears it before output is written (the next tick redraws it); `stop` clears it for good.
  */
-export function queryProgressLine(out: Pick<NodeJS.WriteStream, 'write' | 'columns'>, started = Date.now()): { update(p: QueryProgress): void; erase(): void; stop(): void } {
+export function queryProgressLine(
+  out: Pick<NodeJS.WriteStream, 'write' | 'columns'>,
+  started = Date.now(),
+): { update(p: QueryProgress): void; erase(): void; stop(): void } {
   let latest: QueryProgress | undefined;
   let shown = false;
   const erase = () => {

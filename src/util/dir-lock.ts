@@ -52,14 +52,22 @@ function claim(path: string, draft: string, me: LockHolder, dir: string, what: s
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(path);
       if (holder && holder.host !== me.host) {
-        throw new GamepipeError('DATA_DIR_LOCKED', `${dir} belongs to ${holder.what ?? 'a gamepipe process'} on host ${holder.host} (pid ${holder.pid}); the embedded mode runs on one host only`, {
-          hint: `to serve from several hosts use Redis and Kafka (--redis-url, --kafka-brokers); if ${holder.host} is gone for good, remove ${path}`,
-        });
+        throw new GamepipeError(
+          'DATA_DIR_LOCKED',
+          `${dir} belongs to ${holder.what ?? 'a gamepipe process'} on host ${holder.host} (pid ${holder.pid}); the embedded mode runs on one host only`,
+          {
+            hint: `to serve from several hosts use Redis and Kafka (--redis-url, --kafka-brokers); if ${holder.host} is gone for good, remove ${path}`,
+          },
+        );
       }
       if (holder && holder.pid > 0 && (holder.pid === process.pid || isProcessAlive(holder.pid))) {
-        throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what ?? what} is already running on ${dir} (pid ${holder.pid})`, {
-          hint: 'stop it first, or give this one another --data-dir',
-        });
+        throw new GamepipeError(
+          'DATA_DIR_LOCKED',
+          `${holder.what ?? what} is already running on ${dir} (pid ${holder.pid})`,
+          {
+            hint: 'stop it first, or give this one another --data-dir',
+          },
+        );
       }
       rmSync(path, { force: true });
     }

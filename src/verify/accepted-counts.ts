@@ -21,12 +21,28 @@ export function readRunSummary(path: string): AcceptedCounts {
   try {
     summary = JSON.parse(readFileSync(path, 'utf8')) as typeof summary;
   } catch (error) {
-    throw new GamepipeError('BAD_REQUEST', `--against ${path}: not a readable JSON file (${(error as Error).message.split('\n')[0]})`);
+    throw new GamepipeError(
+      'BAD_REQUEST',
+      `--against ${path}: not a readable JSON file (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   const events = summary?.accepted?.events;
-  const valid = typeof events === 'object' && events !== null && Object.values(events).every((n) => Number.isInteger(n) && (n as number) >= 0);
-  if (!valid) throw new GamepipeError('BAD_REQUEST', `--against ${path}: not a gamepipe load summary (no accepted.events counts)`, { hint: 'write one with gamepipe load --out run.json' });
-  return { from: path, events: events as Record<string, number>, unanswered: (Number(summary.unanswered) || 0) + (Number(summary.errors) || 0), sinceServerStart: false };
+  const valid =
+    typeof events === 'object' &&
+    events !== null &&
+    Object.values(events).every((n) => Number.isInteger(n) && (n as number) >= 0);
+  if (!valid)
+    throw new GamepipeError(
+      'BAD_REQUEST',
+      `--against ${path}: not a gamepipe load summary (no accepted.events counts)`,
+      { hint: 'write one with gamepipe load --out run.json' },
+    );
+  return {
+    from: path,
+    events: events as Record<string, number>,
+    unanswered: (Number(summary.unanswered) || 0) + (Number(summary.errors) || 0),
+    sinceServerStart: false,
+  };
 }
 
 /** The body of a 200 answer, or null; the connection is closed after it (a kept-alive one would hold the process for seconds). */
@@ -38,7 +54,11 @@ function getText(url: string): Promise<string | null> {
         return resolve(null);
       }
       let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body)).on('error', () => resolve(null));
+      response
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (body += chunk))
+        .on('end', () => resolve(body))
+        .on('error', () => resolve(null));
     });
     request.on('timeout', () => request.destroy()).on('error', () => resolve(null));
   });
@@ -57,21 +77,47 @@ export async function fetchServerAccepted(url: string): Promise<AcceptedCounts |
  * except for events of requests whose answer never came; a server's metrics count since it started,
  * so the log may hold more (earlier runs), never fewer.
  */
-export function acceptedFindings(tallies: Map<string, TypeTally>, accepted: AcceptedCounts, windowed: boolean): Finding[] {
-  for (const type of Object.keys(accepted.events)) if (!tallies.has(type)) tallies.set(type, { eventType: type, accepted: null, log: 0, committed: 0, lake: 0, pending: 0, deadLetters: 0 });
+export function acceptedFindings(
+  tallies: Map<string, TypeTally>,
+  accepted: AcceptedCounts,
+  windowed: boolean,
+): Finding[] {
+  for (const type of Object.keys(accepted.events))
+    if (!tallies.has(type))
+      tallies.set(type, { eventType: type, accepted: null, log: 0, committed: 0, lake: 0, pending: 0, deadLetters: 0 });
   for (const tally of tallies.values()) tally.accepted = accepted.events[tally.eventType] ?? 0;
-  if (accepted.sinceServerStart && windowed) return [{ kind: 'note', where: accepted.from, what: 'the server counts since it started, not per window: not compared with the log' }];
+  if (accepted.sinceServerStart && windowed)
+    return [
+      {
+        kind: 'note',
+        where: accepted.from,
+        what: 'the server counts since it started, not per window: not compared with the log',
+      },
+    ];
   const findings: Finding[] = [];
   let extra = 0;
   for (const tally of tallies.values()) {
     const missing = tally.accepted! - tally.log;
-    if (missing > 0) findings.push({ kind: 'accepted', where: `${tally.eventType} events`, what: `${accepted.from} says the server accepted ${tally.accepted}; the log holds ${tally.log}: ${plural(missing, 'accepted event')} not in the log` });
+    if (missing > 0)
+      findings.push({
+        kind: 'accepted',
+        where: `${tally.eventType} events`,
+        what: `${accepted.from} says the server accepted ${tally.accepted}; the log holds ${tally.log}: ${plural(missing, 'accepted event')} not in the log`,
+      });
     else if (!accepted.sinceServerStart) extra -= missing;
   }
   if (extra > accepted.unanswered) {
-    findings.push({ kind: 'accepted', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} accepted${accepted.unanswered ? ` (${accepted.unanswered} requests got no answer)` : ''}: events of another run (narrow with --since/--until) or appended twice` });
+    findings.push({
+      kind: 'accepted',
+      where: 'the event log',
+      what: `${plural(extra, 'event')} more than ${accepted.from} accepted${accepted.unanswered ? ` (${accepted.unanswered} requests got no answer)` : ''}: events of another run (narrow with --since/--until) or appended twice`,
+    });
   } else if (extra > 0) {
-    findings.push({ kind: 'note', where: 'the event log', what: `${plural(extra, 'event')} more than ${accepted.from} counted, within its ${accepted.unanswered} requests that got no answer (accepted, the answer lost)` });
+    findings.push({
+      kind: 'note',
+      where: 'the event log',
+      what: `${plural(extra, 'event')} more than ${accepted.from} counted, within its ${accepted.unanswered} requests that got no answer (accepted, the answer lost)`,
+    });
   }
   return findings;
 }

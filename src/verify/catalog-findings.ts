@@ -48,36 +48,70 @@ export async function catalogFindings(config: Config, storage: LakeStorage): Pro
     const registry = await openTableRegistry(config, storage);
     const declared = await registry.declared(allTableSpecs).finally(() => registry.close());
     const where = engine === 'duckdb' ? '_catalog.json' : `${config.catalog}.${config.schema} (${engine})`;
-    if (declared.length === 0) return [{ kind: 'note', where, what: 'no table is declared yet: queries see nothing until `gamepipe tables create all`' }];
+    if (declared.length === 0)
+      return [
+        {
+          kind: 'note',
+          where,
+          what: 'no table is declared yet: queries see nothing until `gamepipe tables create all`',
+        },
+      ];
     const findings: Finding[] = [];
     for (const [spec, partitions] of withFiles) {
       if (!declared.includes(spec)) {
-        findings.push({ kind: 'catalog', where, what: `does not declare ${spec.table}, whose ${plural(fileTotal(partitions), 'file')} queries do not see (gamepipe tables create all)` });
+        findings.push({
+          kind: 'catalog',
+          where,
+          what: `does not declare ${spec.table}, whose ${plural(fileTotal(partitions), 'file')} queries do not see (gamepipe tables create all)`,
+        });
       }
     }
     if (engine !== 'duckdb') findings.push(...(await metastorePartitionFindings(config, storage, declared, withFiles)));
     return findings;
   } catch (error) {
     if (!isGamepipeError(error)) throw error;
-    return [{ kind: 'catalog', where: engine, what: `could not compare the tables with the files: ${describeError(error)}` }];
+    return [
+      { kind: 'catalog', where: engine, what: `could not compare the tables with the files: ${describeError(error)}` },
+    ];
   }
 }
 
-async function metastorePartitionFindings(config: Config, storage: LakeStorage, declared: TableSpec[], withFiles: Map<TableSpec, Map<string, number>>): Promise<Finding[]> {
+async function metastorePartitionFindings(
+  config: Config,
+  storage: LakeStorage,
+  declared: TableSpec[],
+  withFiles: Map<TableSpec, Map<string, number>>,
+): Promise<Finding[]> {
   const engine = await openQueryEngine(config, storage);
   const findings: Finding[] = [];
   try {
     for (const spec of declared) {
       const table = trinoName(config.catalog, config.schema, `${spec.table}$partitions`);
-      const registered = new Set((await queryAll(engine, `SELECT * FROM ${table}`)).rows.map((row) => row.map(String).join('/')));
+      const registered = new Set(
+        (await queryAll(engine, `SELECT * FROM ${table}`)).rows.map((row) => row.map(String).join('/')),
+      );
       const inLake = withFiles.get(spec) ?? new Map<string, number>();
       const where = `${config.catalog}.${config.schema}.${spec.table}`;
       for (const [partition, files] of inLake) {
-        if (!registered.has(partition)) findings.push({ kind: 'catalog', where, what: `partition ${partition} is not registered: queries do not see its ${plural(files, 'file')} (gamepipe tables create all)` });
+        if (!registered.has(partition))
+          findings.push({
+            kind: 'catalog',
+            where,
+            what: `partition ${partition} is not registered: queries do not see its ${plural(files, 'file')} (gamepipe tables create all)`,
+          });
       }
-      const dirs = new Set((await Promise.all(tableDirs(spec).map((d) => datePartitionDirs(storage, d)))).flat().map((d) => partitionName(spec, d)));
+      const dirs = new Set(
+        (await Promise.all(tableDirs(spec).map((d) => datePartitionDirs(storage, d))))
+          .flat()
+          .map((d) => partitionName(spec, d)),
+      );
       for (const partition of registered) {
-        if (!dirs.has(partition)) findings.push({ kind: 'catalog', where, what: `partition ${partition} is registered but its directory is not in the lake` });
+        if (!dirs.has(partition))
+          findings.push({
+            kind: 'catalog',
+            where,
+            what: `partition ${partition} is registered but its directory is not in the lake`,
+          });
       }
     }
   } finally {

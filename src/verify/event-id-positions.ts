@@ -64,7 +64,10 @@ export class EventIdPositions {
   /** The slot of `words` holding `parsed`, or the empty one where it belongs (linear probing). */
   private slotOf(words: Uint32Array, positions: Float64Array): number {
     const id = this.parsed;
-    const a = id[0]!, b = id[1]!, c = id[2]!, d = id[3]!;
+    const a = id[0]!,
+      b = id[1]!,
+      c = id[2]!,
+      d = id[3]!;
     let h = mix(mix(mix(mix(this.seed, a), b), c), d);
     h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
     const mask = positions.length - 1;

@@ -23,7 +23,11 @@ export class FindingGroups {
 
   /** The groups as findings, `describe` saying what a group's records are (`3 events in no file`). */
   findings(describe: Record<string, (count: number) => string>): Finding[] {
-    return [...this.groups.values()].map((g) => ({ kind: g.kind, where: g.where, what: `${describe[g.kind]!(g.count)}, e.g. ${g.example}` }));
+    return [...this.groups.values()].map((g) => ({
+      kind: g.kind,
+      where: g.where,
+      what: `${describe[g.kind]!(g.count)}, e.g. ${g.example}`,
+    }));
   }
 }
 

@@ -3,7 +3,8 @@ import { formatResult } from '../sql/format-result.js';
 import { plural } from './finding-groups.js';
 import { discrepancies, type VerifyReport } from './verify-report.js';
 
-const windowText = ({ since, until }: VerifyReport['window']) => (since === null && until === null ? 'everything' : `${since ?? 'the start'} to ${until ?? 'now'}`);
+const windowText = ({ since, until }: VerifyReport['window']) =>
+  since === null && until === null ? 'everything' : `${since ?? 'the start'} to ${until ?? 'now'}`;
 
 /** The report for a person: where, the counts per event type, then each discrepancy and note with the place to look. */
 export function formatVerifyReport(report: VerifyReport): string {
@@ -12,7 +13,9 @@ export function formatVerifyReport(report: VerifyReport): string {
     `log       ${report.log}`,
     `window    ${windowText(report.window)} (by event time)`,
     `accepted  ${report.acceptedFrom ?? 'unknown (give --against run.json, or run verify where the server answers)'}`,
-    `positions ${Object.entries(report.positions).map(([owner, p]) => `${owner} ${formatPositions(p)}`).join('  ')}`,
+    `positions ${Object.entries(report.positions)
+      .map(([owner, p]) => `${owner} ${formatPositions(p)}`)
+      .join('  ')}`,
     '',
   ].join('\n');
   const counts = formatResult(
@@ -24,7 +27,8 @@ export function formatVerifyReport(report: VerifyReport): string {
   );
   const found = discrepancies(report);
   const notes = report.findings.filter((f) => f.kind === 'note');
-  const findingTable = (rows: VerifyReport['findings']) => formatResult({ columns: ['check', 'where', 'what'], rows: rows.map((f) => [f.kind, f.where, f.what]) }, 'table');
+  const findingTable = (rows: VerifyReport['findings']) =>
+    formatResult({ columns: ['check', 'where', 'what'], rows: rows.map((f) => [f.kind, f.where, f.what]) }, 'table');
   const verdict =
     found.length === 0
       ? `clean: ${plural(report.files, 'file')} checked in ${(report.elapsedMs / 1000).toFixed(1)} s\n`

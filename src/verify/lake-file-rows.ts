@@ -15,7 +15,10 @@ const POSITION_COLUMNS = ['log_partition', 'log_offset'];
 
 /** A local file is read by ranges (footer, then the two small columns); a remote one whole, in one request. */
 async function openFile(storage: LakeStorage, path: string): Promise<AsyncBuffer | null> {
-  if (storage instanceof LocalLakeStorage) return asyncBufferFromFile(storage.localPath(path)).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+  if (storage instanceof LocalLakeStorage)
+    return asyncBufferFromFile(storage.localPath(path)).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? null : Promise.reject(error),
+    );
   const bytes = await storage.read(path);
   if (bytes === null) return null;
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -50,11 +53,13 @@ export async function readFileRows(storage: LakeStorage, path: string): Promise<
       columns: POSITION_COLUMNS,
       onChunk: ({ columnName, columnData, rowStart, rowEnd }) => {
         const target = columnName === 'log_offset' ? offsets : partitions;
-        for (let i = 0; i < rowEnd - rowStart && rowStart + i < footerRows; i++) target[rowStart + i] = Number(columnData[i]);
+        for (let i = 0; i < rowEnd - rowStart && rowStart + i < footerRows; i++)
+          target[rowStart + i] = Number(columnData[i]);
         if (columnName === 'log_offset') decoded += rowEnd - rowStart;
       },
     });
-    if (decoded !== footerRows) return { unreadable: `its footer declares ${footerRows} rows but ${decoded} could be read` };
+    if (decoded !== footerRows)
+      return { unreadable: `its footer declares ${footerRows} rows but ${decoded} could be read` };
     return { rows: { footerRows, partitions, offsets } };
   } catch (error) {
     if (isGone(error)) return { gone: true };

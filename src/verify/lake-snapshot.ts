@@ -30,7 +30,9 @@ const leaseIsLive = (holder: LeaseRecord | 'torn', renewedMs: number, now: numbe
 export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): Promise<LakeSnapshot> {
   const positions = new Map<string, Positions>();
   const committedAtMs = new Map<string, number>();
-  const liveLeases = new Set((await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key));
+  const liveLeases = new Set(
+    (await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key),
+  );
   for (const [owner, recorded] of await recordedPositionsOf(storage, ownersOf('all'))) {
     positions.set(owner, recorded.positions);
     for (const [partition, ms] of recorded.at) committedAtMs.set(leaseKey(owner, partition), ms);
@@ -52,4 +54,5 @@ export const writerIsLive = (snapshot: LakeSnapshot, writer: WriterTarget, parti
   ownersOf(writer).every((o) => snapshot.liveLeases.has(leaseKey(o, partition)));
 
 /** Whether some running writer holds a lease of this owner. */
-export const ownerIsLive = (snapshot: LakeSnapshot, owner: string): boolean => [...snapshot.liveLeases].some((key) => key.startsWith(`${owner}+`));
+export const ownerIsLive = (snapshot: LakeSnapshot, owner: string): boolean =>
+  [...snapshot.liveLeases].some((key) => key.startsWith(`${owner}+`));

@@ -76,12 +76,14 @@ export class LogReconciler {
     tally.log++;
     if (id !== undefined) {
       const seen = this.ids.add(id, encode(p, o));
-      if (seen !== undefined) this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
+      if (seen !== undefined)
+        this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
     }
     const count = this.index.count(p, o);
     const routed = this.routeOf(record, type, eventTs, count);
     if (routed.kind === 'skip') {
-      for (const file of this.index.files(p, o)) this.groups.add('misplaced', this.files[file]!.path, `${label}, a ${type} event, which no table holds`);
+      for (const file of this.index.files(p, o))
+        this.groups.add('misplaced', this.files[file]!.path, `${label}, a ${type} event, which no table holds`);
       return;
     }
     if (o >= (this.positions.get(routed.owner)?.get(p) ?? 0)) {
@@ -98,7 +100,9 @@ export class LogReconciler {
     const holders = this.index.files(p, o).map((i) => this.files[i]!);
     if (count > 1) this.groups.add('duplicate', holders.map((f) => f.path).join(' and '), label);
     const dt = this.dateDir(routed.kind === 'row' ? routed.eventTs : record.timestamp);
-    for (const file of holders) if (file.dir !== dir || file.dt !== dt) this.groups.add('misplaced', file.path, `${label} belongs in ${dir}/${dt}`);
+    for (const file of holders)
+      if (file.dir !== dir || file.dt !== dt)
+        this.groups.add('misplaced', file.path, `${label} belongs in ${dir}/${dt}`);
     if (dead) this.groups.add('dead-letter', holders[0]!.path, `${label}: ${routed.reason}`);
   }
 
@@ -110,7 +114,8 @@ export class LogReconciler {
   private routeOf(record: LogRecord, type: string, eventTs: number, count: number): Routed {
     const owner = tableForEventType(type)?.name;
     const holder = count > 0 ? this.files[this.index.files(record.partition, record.offset)[0]!] : undefined;
-    if (owner && holder && !holder.dead && !Number.isNaN(eventTs)) return { kind: 'row', owner, eventType: type, eventTs };
+    if (owner && holder && !holder.dead && !Number.isNaN(eventTs))
+      return { kind: 'row', owner, eventType: type, eventTs };
     return routeRecord(record);
   }
 
@@ -120,7 +125,12 @@ export class LogReconciler {
     const notes: Finding[] = [];
     for (const [partition, first] of this.firstOffsets) {
       const below = this.index.rowsBelow(partition, first);
-      if (below > 0) notes.push({ kind: 'note', where: `log partition ${partition}`, what: `the log keeps offsets from ${first} on (older ones expired): ${plural(below, 'lake row')} below it checked by file names only` });
+      if (below > 0)
+        notes.push({
+          kind: 'note',
+          where: `log partition ${partition}`,
+          what: `the log keeps offsets from ${first} on (older ones expired): ${plural(below, 'lake row')} below it checked by file names only`,
+        });
     }
     return [...this.gaps.map((g) => this.gapFinding(g)), ...this.groups.findings(describe), ...notes];
   }

@@ -50,10 +50,26 @@ function fileRowFindings(file: CommittedFile, rows: FileRows): Finding[] {
   const span = file.lastOffset - file.firstOffset + 1;
   const named = `its name gives partition ${file.partition}, offsets ${file.firstOffset}-${file.lastOffset}`;
   if (rows.footerRows === 0) findings.push({ kind: 'row-count', where: file.path, what: `holds no rows; ${named}` });
-  else if (otherPartition > 0) findings.push({ kind: 'row-count', where: file.path, what: `${otherPartition} rows of another log partition; ${named}` });
-  else if (outside > 0) findings.push({ kind: 'row-count', where: file.path, what: `${outside} of ${rows.footerRows} rows lie outside its offsets (rows run ${min}-${max}); ${named}` });
-  else if (rows.footerRows > span) findings.push({ kind: 'row-count', where: file.path, what: `${rows.footerRows} rows for ${span} offsets; ${named}` });
-  else if (min !== file.firstOffset || max !== file.lastOffset) findings.push({ kind: 'row-count', where: file.path, what: `rows run ${min}-${max}; ${named}` });
+  else if (otherPartition > 0)
+    findings.push({
+      kind: 'row-count',
+      where: file.path,
+      what: `${otherPartition} rows of another log partition; ${named}`,
+    });
+  else if (outside > 0)
+    findings.push({
+      kind: 'row-count',
+      where: file.path,
+      what: `${outside} of ${rows.footerRows} rows lie outside its offsets (rows run ${min}-${max}); ${named}`,
+    });
+  else if (rows.footerRows > span)
+    findings.push({
+      kind: 'row-count',
+      where: file.path,
+      what: `${rows.footerRows} rows for ${span} offsets; ${named}`,
+    });
+  else if (min !== file.firstOffset || max !== file.lastOffset)
+    findings.push({ kind: 'row-count', where: file.path, what: `rows run ${min}-${max}; ${named}` });
   return findings;
 }
 
@@ -63,14 +79,21 @@ function overlapFindings(files: CommittedFile[]): Finding[] {
   for (let i = 1; i < files.length; i++) {
     const [before, file] = [files[i - 1]!, files[i]!];
     if (before.partition === file.partition && file.firstOffset <= before.lastOffset) {
-      findings.push({ kind: 'overlap', where: `${before.path} and ${file.path}`, what: `both hold partition ${file.partition} offsets ${file.firstOffset}-${Math.min(before.lastOffset, file.lastOffset)}` });
+      findings.push({
+        kind: 'overlap',
+        where: `${before.path} and ${file.path}`,
+        what: `both hold partition ${file.partition} offsets ${file.firstOffset}-${Math.min(before.lastOffset, file.lastOffset)}`,
+      });
     }
   }
   return findings;
 }
 
 /** One date directory read whole, or `gone` when a file moved away while reading (compaction): then it is listed again. */
-async function readDateDir(storage: LakeStorage, dir: string): Promise<{ files: CommittedFile[]; results: FileRowsResult[] } | 'gone'> {
+async function readDateDir(
+  storage: LakeStorage,
+  dir: string,
+): Promise<{ files: CommittedFile[]; results: FileRowsResult[] } | 'gone'> {
   const files = splitMerged(await filesIn(storage, dir)).visible;
   const results = await mapLimit(files, READS_AT_ONCE, (f) => readFileRows(storage, f.path));
   return results.some((r) => 'gone' in r) ? 'gone' : { files, results };
@@ -81,7 +104,12 @@ async function readDateDir(storage: LakeStorage, dir: string): Promise<{ files: 
  * window skipped), into `index`; reports unreadable files, rows that disagree with their file's
  * name and overlapping files. Returns the files, indexed as `index` refers to them.
  */
-export async function readLakeFiles(storage: LakeStorage, index: LakePositionIndex, window: TimeWindow, findings: Finding[]): Promise<LakeFile[]> {
+export async function readLakeFiles(
+  storage: LakeStorage,
+  index: LakePositionIndex,
+  window: TimeWindow,
+  findings: Finding[],
+): Promise<LakeFile[]> {
   const lakeFiles: LakeFile[] = [];
   for (const owner of ownersOf('all')) {
     for (const dir of ownerDirs(owner)) {
@@ -90,9 +118,14 @@ export async function readLakeFiles(storage: LakeStorage, index: LakePositionInd
         const dt = dateDir.slice(dateDir.lastIndexOf('/') + 1);
         if (!dead && !dayInWindow(dt, window)) continue;
         let read: Awaited<ReturnType<typeof readDateDir>> = 'gone';
-        for (let attempt = 0; attempt < ATTEMPTS_PER_DIR && read === 'gone'; attempt++) read = await readDateDir(storage, dateDir);
+        for (let attempt = 0; attempt < ATTEMPTS_PER_DIR && read === 'gone'; attempt++)
+          read = await readDateDir(storage, dateDir);
         if (read === 'gone') {
-          findings.push({ kind: 'note', where: dateDir, what: 'its files kept moving while verify read them (compaction): not checked, run verify again' });
+          findings.push({
+            kind: 'note',
+            where: dateDir,
+            what: 'its files kept moving while verify read them (compaction): not checked, run verify again',
+          });
           continue;
         }
         findings.push(...overlapFindings(read.files));
@@ -100,12 +133,17 @@ export async function readLakeFiles(storage: LakeStorage, index: LakePositionInd
           const result = read.results[i]!;
           const fileIndex = lakeFiles.push({ ...file, dir, dt, owner, dead }) - 1;
           if ('unreadable' in result) {
-            findings.push({ kind: 'row-count', where: file.path, what: `not a readable Parquet file (truncated or damaged): ${result.unreadable}` });
+            findings.push({
+              kind: 'row-count',
+              where: file.path,
+              what: `not a readable Parquet file (truncated or damaged): ${result.unreadable}`,
+            });
             return;
           }
           if ('gone' in result) return;
           findings.push(...fileRowFindings(file, result.rows));
-          for (let r = 0; r < result.rows.offsets.length; r++) index.add(result.rows.partitions[r]!, result.rows.offsets[r]!, fileIndex);
+          for (let r = 0; r < result.rows.offsets.length; r++)
+            index.add(result.rows.partitions[r]!, result.rows.offsets[r]!, fileIndex);
         });
       }
     }

@@ -20,7 +20,10 @@ export async function* scanLog(reader: EventLogReader, end: Positions): AsyncGen
     for (const r of records) consumed.set(r.partition, Math.max(consumed.get(r.partition) ?? 0, r.offset + 1));
     if (records.length > 0) lastProgress = Date.now();
     else if (Date.now() - lastProgress > GIVE_UP_AFTER_MS) {
-      throw new GamepipeError('LOG_UNAVAILABLE', `the event log stopped answering before its end (read up to ${[...consumed].map(([p, o]) => `${p}:${o}`).join(',') || 'nothing'})`);
+      throw new GamepipeError(
+        'LOG_UNAVAILABLE',
+        `the event log stopped answering before its end (read up to ${[...consumed].map(([p, o]) => `${p}:${o}`).join(',') || 'nothing'})`,
+      );
     }
     if (wanted.length > 0) yield wanted;
   }

@@ -50,12 +50,20 @@ async function findRecord(reader: EventLogReader, eventId: string): Promise<LogR
 }
 
 /** The row at this log position in the visible files of one date directory. */
-async function findRow(storage: LakeStorage, dateDir: string, record: LogRecord): Promise<{ path: string; row: number } | null> {
-  const candidates = splitMerged(await filesIn(storage, dateDir)).visible.filter((f) => f.partition === record.partition && f.firstOffset <= record.offset && record.offset <= f.lastOffset);
+async function findRow(
+  storage: LakeStorage,
+  dateDir: string,
+  record: LogRecord,
+): Promise<{ path: string; row: number } | null> {
+  const candidates = splitMerged(await filesIn(storage, dateDir)).visible.filter(
+    (f) => f.partition === record.partition && f.firstOffset <= record.offset && record.offset <= f.lastOffset,
+  );
   for (const file of candidates) {
     const read = await readFileRows(storage, file.path);
     if (!('rows' in read)) continue;
-    const row = read.rows.offsets.findIndex((offset, i) => offset === record.offset && read.rows.partitions[i] === record.partition);
+    const row = read.rows.offsets.findIndex(
+      (offset, i) => offset === record.offset && read.rows.partitions[i] === record.partition,
+    );
     if (row >= 0) return { path: file.path, row };
   }
   return null;
@@ -69,7 +77,14 @@ export async function traceEvent(config: Config, eventId: string, serverLog?: st
   const base = { eventId, file: null, writerPosition: null, lag: null };
   if (!record) {
     const request = { route: null, acceptedAt: new Date(uuidV7Time(eventId)).toISOString(), status };
-    return { ...base, eventType: null, request, log: null, stage: 'not-in-log', detail: 'not in the event log: never appended (the request failed), or expired from the log' };
+    return {
+      ...base,
+      eventType: null,
+      request,
+      log: null,
+      stage: 'not-in-log',
+      detail: 'not in the event log: never appended (the request failed), or expired from the log',
+    };
   }
   const event = JSON.parse(record.value) as Record<string, unknown>;
   const eventTs = typeof event.event_ts === 'number' ? event.event_ts : uuidV7Time(eventId);
@@ -80,21 +95,42 @@ export async function traceEvent(config: Config, eventId: string, serverLog?: st
     log: { partition: record.partition, offset: record.offset, appendedAt: new Date(record.timestamp).toISOString() },
   };
   const routed = routeRecord(record);
-  if (routed.kind === 'skip') return { ...trace, stage: 'log-only', detail: `a ${trace.eventType} event: kept in the log only, no table holds it` };
+  if (routed.kind === 'skip')
+    return {
+      ...trace,
+      stage: 'log-only',
+      detail: `a ${trace.eventType} event: kept in the log only, no table holds it`,
+    };
   const storage = await openLakeStorage(config);
   try {
     const position = (await recordedPositions(storage, routed.owner)).positions.get(record.partition) ?? 0;
     if (record.offset >= position) {
       const lag = record.offset - position + 1;
-      return { ...trace, stage: 'pending', writerPosition: position, lag, detail: `in the log, beyond the ${routed.owner} writer's committed position ${position}: ${lag} events to go` };
+      return {
+        ...trace,
+        stage: 'pending',
+        writerPosition: position,
+        lag,
+        detail: `in the log, beyond the ${routed.owner} writer's committed position ${position}: ${lag} events to go`,
+      };
     }
     const dead = routed.kind === 'dead';
     const dateDir = `${dead ? deadLetterDir(routed.owner) : tableSpecOf(routed.owner)!.table}/${datePartition(dead ? record.timestamp : routed.eventTs)}`;
     const file = await findRow(storage, dateDir, record);
     const found = { ...trace, writerPosition: position, file };
-    if (!file) return { ...found, stage: 'lost', detail: `committed by the ${routed.owner} writer (position ${position}) but in no file of ${dateDir}: run gamepipe verify` };
-    if (dead) return { ...found, stage: 'dead-letter', detail: `refused by the ${routed.owner} writer: ${routed.reason}` };
-    return { ...found, stage: 'lake', detail: `in ${tableSpecOf(routed.owner)!.table}, row ${file.row} of ${file.path}` };
+    if (!file)
+      return {
+        ...found,
+        stage: 'lost',
+        detail: `committed by the ${routed.owner} writer (position ${position}) but in no file of ${dateDir}: run gamepipe verify`,
+      };
+    if (dead)
+      return { ...found, stage: 'dead-letter', detail: `refused by the ${routed.owner} writer: ${routed.reason}` };
+    return {
+      ...found,
+      stage: 'lake',
+      detail: `in ${tableSpecOf(routed.owner)!.table}, row ${file.row} of ${file.path}`,
+    };
   } finally {
     await storage.close();
   }

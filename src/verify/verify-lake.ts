@@ -24,8 +24,13 @@ function positionsFromFileNames(snapshot: LakeSnapshot, files: LakeFile[]): Find
   for (const [owner, positions] of snapshot.positions) {
     const own = files.filter((f) => f.owner === owner);
     if (positions.size > 0 || ownerIsLive(snapshot, owner) || own.length === 0) continue;
-    for (const file of own) positions.set(file.partition, Math.max(positions.get(file.partition) ?? 0, file.lastOffset + 1));
-    notes.push({ kind: 'note', where: `${POSITIONS_DIR}/${owner}+*.json`, what: `missing: the ${owner} writer's position is taken from its file names, as the writer itself would` });
+    for (const file of own)
+      positions.set(file.partition, Math.max(positions.get(file.partition) ?? 0, file.lastOffset + 1));
+    notes.push({
+      kind: 'note',
+      where: `${POSITIONS_DIR}/${owner}+*.json`,
+      what: `missing: the ${owner} writer's position is taken from its file names, as the writer itself would`,
+    });
   }
   return notes;
 }
@@ -58,7 +63,11 @@ export async function verifyLake(config: Config, options: VerifyOptions): Promis
       findings.push(...positionsFromFileNames(snapshot, files));
       const reconciler = new LogReconciler(index, files, snapshot.positions, options.window);
       for await (const records of scanLog(reader, end)) for (const record of records) reconciler.add(record);
-      findings.push(...reconciler.findings(), ...hygieneFindings(snapshot), ...(await catalogFindings(config, storage)));
+      findings.push(
+        ...reconciler.findings(),
+        ...hygieneFindings(snapshot),
+        ...(await catalogFindings(config, storage)),
+      );
       const windowed = options.window.since !== undefined || options.window.until !== undefined;
       if (options.accepted) findings.push(...acceptedFindings(reconciler.tallies, options.accepted, windowed));
       if (options.acceptedNote) findings.push(options.acceptedNote);

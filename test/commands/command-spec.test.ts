@@ -67,10 +67,42 @@ describe('a command declared once', () => {
   it('gives its action typed values: defaults parsed like given values, switches as booleans', async () => {
     const { input } = await runDemo(['demo', 'a']);
     assert.deepEqual(input!.args, { target: 'a', extra: undefined });
-    assert.deepEqual(input!.options, { every: 2000, limit: undefined, mode: 'safe', dry: false, color: true, name: undefined, tags: ['red', 'blue'] });
-    const given = await runDemo(['demo', 'b', 'more', '--every', '500ms', '--limit', '3', '--mode', 'fast', '--dry', '--no-color', '--name', 'ann', '--tags', 'x']);
+    assert.deepEqual(input!.options, {
+      every: 2000,
+      limit: undefined,
+      mode: 'safe',
+      dry: false,
+      color: true,
+      name: undefined,
+      tags: ['red', 'blue'],
+    });
+    const given = await runDemo([
+      'demo',
+      'b',
+      'more',
+      '--every',
+      '500ms',
+      '--limit',
+      '3',
+      '--mode',
+      'fast',
+      '--dry',
+      '--no-color',
+      '--name',
+      'ann',
+      '--tags',
+      'x',
+    ]);
     assert.deepEqual(given.input!.args, { target: 'b', extra: 'more' });
-    assert.deepEqual(given.input!.options, { every: 500, limit: 3, mode: 'fast', dry: true, color: false, name: 'ann', tags: ['x'] });
+    assert.deepEqual(given.input!.options, {
+      every: 500,
+      limit: 3,
+      mode: 'fast',
+      dry: true,
+      color: false,
+      name: 'ann',
+      tags: ['x'],
+    });
   });
 
   it('refuses a bad value with one BAD_REQUEST line before its action is even imported', async () => {
@@ -101,9 +133,27 @@ describe('a command declared once', () => {
 
   it('derives its help from the declarations', async () => {
     const program = new Command('gamepipe');
-    registerCommand(program, defineCommand({ name: 'demo', description: 'a command declared once', args: demoArgs, options: demoOptions, action: async () => async () => {} }), () => ({}) as Config);
+    registerCommand(
+      program,
+      defineCommand({
+        name: 'demo',
+        description: 'a command declared once',
+        args: demoArgs,
+        options: demoOptions,
+        action: async () => async () => {},
+      }),
+      () => ({}) as Config,
+    );
     const help = program.commands[0]!.helpInformation();
-    for (const line of ['Usage: gamepipe demo [options] <target> [extra]', 'target', 'what to act on', '--every <duration>', '(default: "2s")', '--no-color', 'plain output']) {
+    for (const line of [
+      'Usage: gamepipe demo [options] <target> [extra]',
+      'target',
+      'what to act on',
+      '--every <duration>',
+      '(default: "2s")',
+      '--no-color',
+      'plain output',
+    ]) {
       assert.ok(help.includes(line), `${line} in:\n${help}`);
     }
   });
@@ -117,7 +167,13 @@ describe('a command declared once', () => {
     const spec = defineCommand({
       name: 'pick',
       description: 'choose a kind',
-      options: { kind: choice('--kind <name>', kinds.map((k) => `one of ${k.join(', ')}`), kinds) },
+      options: {
+        kind: choice(
+          '--kind <name>',
+          kinds.map((k) => `one of ${k.join(', ')}`),
+          kinds,
+        ),
+      },
       action: async () => async () => {},
     });
     await prepareNamedCommands([spec], ['status', '--json']);

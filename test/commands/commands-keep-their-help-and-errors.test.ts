@@ -25,11 +25,24 @@ async function refusal(words: string[]): Promise<GamepipeError> {
 
 it("each command's help shows its options with the defaults declared where they live, and the global settings", async () => {
   const stream = await helpOf(['stream']);
-  assert.ok(stream.includes(`(default: ${defaultTriggers.withLogTail / 1000}s on the embedded log, whose rows queries read before they land; ${defaultTriggers.lakeOnly}ms on Kafka or under`), stream);
-  assert.ok(stream.includes(`--max-batch <n> most events in one batch (a backlog fills each batch to it: larger files, fewer commits) (default: "${streamDefaults.maxBatchRecords}")`), stream);
+  assert.ok(
+    stream.includes(
+      `(default: ${defaultTriggers.withLogTail / 1000}s on the embedded log, whose rows queries read before they land; ${defaultTriggers.lakeOnly}ms on Kafka or under`,
+    ),
+    stream,
+  );
+  assert.ok(
+    stream.includes(
+      `--max-batch <n> most events in one batch (a backlog fills each batch to it: larger files, fewer commits) (default: "${streamDefaults.maxBatchRecords}")`,
+    ),
+    stream,
+  );
   assert.match(stream, new RegExp(`which events to land: ${writerTargets.join(', ')}`));
   const up = await helpOf(['up']);
-  assert.ok(up.includes(`--max-file-rows <n> most rows in one Parquet file (default: "${streamDefaults.maxFileRows}")`), up);
+  assert.ok(
+    up.includes(`--max-file-rows <n> most rows in one Parquet file (default: "${streamDefaults.maxFileRows}")`),
+    up,
+  );
   assert.match(up, /--no-tui/);
   assert.match(await helpOf(['events', 'tail']), new RegExp(`only this event type \\(${eventTypes.join(', ')}\\)`));
   for (const path of [['stream'], ['query'], ['tables', 'create'], ['events', 'tail'], ['load']]) {

@@ -10,7 +10,20 @@ import { tempDir } from '../helpers/temp-dir.js';
 const HOOK = fileURLToPath(new URL('./record-imports-hook.js', import.meta.url));
 
 /** Every engine, server and UI package: what a command that does not use one must not pay for at start. */
-const HEAVY = ['fastify', 'kafkajs', 'ioredis', '@duckdb', 'ink', 'react', 'undici', 'presto-client', 'prom-client', 'hyparquet', 'parquetjs-lite', 'autocannon'];
+const HEAVY = [
+  'fastify',
+  'kafkajs',
+  'ioredis',
+  '@duckdb',
+  'ink',
+  'react',
+  'undici',
+  'presto-client',
+  'prom-client',
+  'hyparquet',
+  'parquetjs-lite',
+  'autocannon',
+];
 
 /** The packages `gamepipe <args>` loaded, ESM and CommonJS, as the record-imports hook saw them. */
 function packagesLoadedBy(args: string[], expectedStatus = 0): Set<string> {
@@ -32,10 +45,21 @@ function packagesLoadedBy(args: string[], expectedStatus = 0): Set<string> {
   return packages;
 }
 
-const loadedAmong = (packages: Set<string>, names: string[]) => [...packages].filter((p) => names.some((n) => p === n || p.startsWith(`${n}/`)));
+const loadedAmong = (packages: Set<string>, names: string[]) =>
+  [...packages].filter((p) => names.some((n) => p === n || p.startsWith(`${n}/`)));
 
 it('--version, --help and the help of light commands load no engine, server, UI, schema or logging package', () => {
-  for (const args of [['--version'], ['--help'], ['help'], ['query', '--help'], ['load', '--help'], ['status', '--help'], ['tables', '--help'], ['verify', '--help'], ['trace', '--help']]) {
+  for (const args of [
+    ['--version'],
+    ['--help'],
+    ['help'],
+    ['query', '--help'],
+    ['load', '--help'],
+    ['status', '--help'],
+    ['tables', '--help'],
+    ['verify', '--help'],
+    ['trace', '--help'],
+  ]) {
     assert.deepEqual(loadedAmong(packagesLoadedBy(args), [...HEAVY, 'zod', 'pino']), [], `gamepipe ${args.join(' ')}`);
   }
 });
@@ -57,10 +81,22 @@ it('status on the embedded default loads neither the Kafka nor the Redis client,
 it('verify on the embedded default reads Parquet footers with hyparquet, and loads no engine, server, broker or UI package', () => {
   const packages = packagesLoadedBy(['verify', '--data-dir', tempDir(), '--port', '9']);
   assert.ok(packages.has('hyparquet'));
-  assert.deepEqual(loadedAmong(packages, HEAVY.filter((p) => p !== 'hyparquet')), []);
+  assert.deepEqual(
+    loadedAmong(
+      packages,
+      HEAVY.filter((p) => p !== 'hyparquet'),
+    ),
+    [],
+  );
 });
 
 it('trace on the embedded default loads no engine, server, broker or UI package (hyparquet reads the row)', () => {
   const eventId = '01a227e2-262a-7000-a508-ab3652dc5bba';
-  assert.deepEqual(loadedAmong(packagesLoadedBy(['trace', eventId, '--data-dir', tempDir()], 3), HEAVY.filter((p) => p !== 'hyparquet')), []);
+  assert.deepEqual(
+    loadedAmong(
+      packagesLoadedBy(['trace', eventId, '--data-dir', tempDir()], 3),
+      HEAVY.filter((p) => p !== 'hyparquet'),
+    ),
+    [],
+  );
 });

@@ -24,5 +24,12 @@ export async function resolve(specifier: string, context: unknown, nextResolve: 
 if (recordFile && isMainThread) {
   register(import.meta.url);
   const cjsCache = createRequire(import.meta.url).cache;
-  process.on('exit', () => appendFileSync(recordFile, Object.keys(cjsCache).map((path) => `${path}\n`).join('')));
+  process.on('exit', () =>
+    appendFileSync(
+      recordFile,
+      Object.keys(cjsCache)
+        .map((path) => `${path}\n`)
+        .join(''),
+    ),
+  );
 }

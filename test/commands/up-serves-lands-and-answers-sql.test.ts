@@ -8,20 +8,35 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 it('gamepipe up serves the game, lands purchases in the lake within seconds, answers SQL, and stops on Ctrl-C', async () => {
   const cwd = tempDir();
-  const up = await gamepipeInBackground(['up', '--port', '0', '--trigger', '200ms'], 'Ctrl-C stops everything', { cwd });
+  const up = await gamepipeInBackground(['up', '--port', '0', '--trigger', '200ms'], 'Ctrl-C stops everything', {
+    cwd,
+  });
   const url = /listening on (\S+)/.exec(up.output())![1]!;
   assert.match(up.output(), /lake: .*events_buy/);
   assert.match(up.output(), /gamepipe query/);
 
   sh(`curl -s -c cookies -b cookies '${url}/signup?username=ann&password=pw1'`, cwd);
   for (let i = 0; i < 5; i++) assert.equal(sh(`curl -s -b cookies ${url}/buy/sword`, cwd), 'Bought a sword!\n');
-  const swordsInLake = () => gamepipe(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv'], { cwd }).stdout === 'count_star()\n5\n';
+  const swordsInLake = () =>
+    gamepipe(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv'], { cwd })
+      .stdout === 'count_star()\n5\n';
   assert.ok(await eventually(swordsInLake, 15_000), 'the purchases reached the lake');
 
   const port = new URL(url).port;
-  const status = JSON.parse(gamepipe(['status', '--json', '--port', port], { cwd }).stdout) as { server: { health: string }; writers: { lag: number }[] };
+  const status = JSON.parse(gamepipe(['status', '--json', '--port', port], { cwd }).stdout) as {
+    server: { health: string };
+    writers: { lag: number }[];
+  };
   assert.equal(status.server.health, 'ok');
-  assert.ok(await eventually(() => (JSON.parse(gamepipe(['status', '--json', '--port', port], { cwd }).stdout) as typeof status).writers.every((w) => w.lag === 0), 10_000));
+  assert.ok(
+    await eventually(
+      () =>
+        (JSON.parse(gamepipe(['status', '--json', '--port', port], { cwd }).stdout) as typeof status).writers.every(
+          (w) => w.lag === 0,
+        ),
+      10_000,
+    ),
+  );
 
   assert.equal(await up.stop('SIGINT'), 0);
   assert.match(up.output(), /gamepipe up: stopped/);
@@ -34,9 +49,13 @@ it('with its defaults, up answers SQL with a purchase at once, lands it as Parqu
   const url = /listening on (\S+)/.exec(up.output())![1]!;
   sh(`curl -s -c cookies -b cookies '${url}/signup?username=ann&password=pw1'`, cwd);
   for (let i = 0; i < 3; i++) assert.equal(sh(`curl -s -b cookies ${url}/buy/sword`, cwd), 'Bought a sword!\n');
-  const swords = () => gamepipe(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv'], { cwd }).stdout;
+  const swords = () =>
+    gamepipe(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv'], { cwd }).stdout;
   assert.equal(swords(), 'count_star()\n3\n', 'visible at once, read from the log');
-  const parquetFiles = () => readdirSync(join(cwd, '.gamepipe', 'lake'), { recursive: true }).filter((f) => String(f).startsWith('events_buy') && String(f).endsWith('.parquet'));
+  const parquetFiles = () =>
+    readdirSync(join(cwd, '.gamepipe', 'lake'), { recursive: true }).filter(
+      (f) => String(f).startsWith('events_buy') && String(f).endsWith('.parquet'),
+    );
   assert.deepEqual(parquetFiles(), [], 'not landed yet: the writers land every 30 s');
 
   const stopping = Date.now();
@@ -51,7 +70,10 @@ it('a second gamepipe on the same data dir is refused with one clear line', asyn
   const first = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const second = gamepipe(['serve', '--port', '0'], { cwd });
   assert.equal(second.status, 1);
-  assert.match(second.stderr, /^gamepipe: gamepipe serve is already running on \.\/\.gamepipe \(pid \d+\) \(stop it first, or give this one another --data-dir\)\n$/);
+  assert.match(
+    second.stderr,
+    /^gamepipe: gamepipe serve is already running on \.\/\.gamepipe \(pid \d+\) \(stop it first, or give this one another --data-dir\)\n$/,
+  );
   assert.equal(await first.stop(), 0);
 });
 

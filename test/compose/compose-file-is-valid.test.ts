@@ -14,7 +14,8 @@ const CLUSTER_CONFIG = 'compose/gamepipe.cluster.json';
 function serviceBlocks(compose: string): Map<string, string> {
   const services = compose.slice(compose.indexOf('\nservices:\n'), compose.indexOf('\nvolumes:\n'));
   const blocks = new Map<string, string>();
-  for (const block of services.split(/\n(?=  [a-z][\w-]*:\n)/).slice(1)) blocks.set(/^ {2}([\w-]+):/.exec(block)![1]!, block);
+  for (const block of services.split(/\n(?=  [a-z][\w-]*:\n)/).slice(1))
+    blocks.set(/^ {2}([\w-]+):/.exec(block)![1]!, block);
   return blocks;
 }
 
@@ -48,7 +49,10 @@ describe('compose/', () => {
     assert.equal(images.get('datanode'), hadoop);
     const trinoVersion = /^version=(\d+)$/m.exec(read('test/services/trino.sh'))?.[1];
     assert.equal(images.get('trino'), `trinodb/trino:${trinoVersion}`);
-    assert.deepEqual([images.get('kafka'), images.get('namenode'), images.get('trino')], ['apache/kafka:3.9.1', 'apache/hadoop:3.4.1', 'trinodb/trino:476']);
+    assert.deepEqual(
+      [images.get('kafka'), images.get('namenode'), images.get('trino')],
+      ['apache/kafka:3.9.1', 'apache/hadoop:3.4.1', 'trinodb/trino:476'],
+    );
     assert.equal(images.get('redis'), 'redis:7');
     assert.equal(images.get('hive-metastore'), 'apache/hive:4.0.1');
   });
@@ -62,14 +66,28 @@ describe('compose/', () => {
       for (const dependency of needs.match(/^ {6}[\w-]+(?=:)/gm) ?? []) {
         assert.ok(blocks.has(dependency.trim()), `${name} depends on an unknown ${dependency.trim()}`);
       }
-      assert.equal((needs.match(/condition: /g) ?? []).length, (needs.match(/condition: service_healthy/g) ?? []).length, `${name} waits for less than health`);
+      assert.equal(
+        (needs.match(/condition: /g) ?? []).length,
+        (needs.match(/condition: service_healthy/g) ?? []).length,
+        `${name} waits for less than health`,
+      );
     }
-    assert.match(read('compose/trino/catalog/hive.properties'), /^hive\.metastore\.uri=thrift:\/\/hive-metastore:9083$/m);
+    assert.match(
+      read('compose/trino/catalog/hive.properties'),
+      /^hive\.metastore\.uri=thrift:\/\/hive-metastore:9083$/m,
+    );
   });
 
   it('holds the settings that point gamepipe at the stack', () => {
     const settings = JSON.parse(read(CLUSTER_CONFIG)) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(settings).sort(), ['hdfsUser', 'kafkaBrokers', 'lake', 'redisUrl', 'trinoUrl', 'webhdfsUrl']);
+    assert.deepEqual(Object.keys(settings).sort(), [
+      'hdfsUser',
+      'kafkaBrokers',
+      'lake',
+      'redisUrl',
+      'trinoUrl',
+      'webhdfsUrl',
+    ]);
     const config = loadConfig({ flags: {}, env: {}, configFile: repo(CLUSTER_CONFIG) });
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
     assert.deepEqual(config.kafkaBrokers, ['127.0.0.1:9092']);

@@ -41,11 +41,16 @@ const adapters: Adapter[] = [
     name: 'embedded',
     open: async () => {
       const dataDir = tempDir();
-      return { log: await EmbeddedEventLog.open({ dataDir, topic: 'events' }), reader: async (group) => SegmentReader.forTopic(dataDir, 'events', { group }) };
+      return {
+        log: await EmbeddedEventLog.open({ dataDir, topic: 'events' }),
+        reader: async (group) => SegmentReader.forTopic(dataDir, 'events', { group }),
+      };
     },
   },
   kafkaAdapter('kafka', (connection) => KafkaEventLog.connect(connection)),
-  kafkaAdapter('kafka, producer on a thread of its own (as the server runs it)', (connection) => ThreadedKafkaEventLog.connect(connection)),
+  kafkaAdapter('kafka, producer on a thread of its own (as the server runs it)', (connection) =>
+    ThreadedKafkaEventLog.connect(connection),
+  ),
 ];
 
 async function readAll(reader: EventLogReader, count: number, timeoutMs = 30_000): Promise<LogRecord[]> {
@@ -63,7 +68,8 @@ async function readEmbedded(dataDir: string, count: number): Promise<LogRecord[]
   return records;
 }
 
-const values = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ key: `user${(from + i) % 3}`, value: JSON.stringify({ n: from + i }) }));
+const values = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ key: `user${(from + i) % 3}`, value: JSON.stringify({ n: from + i }) }));
 
 for (const adapter of adapters) {
   describe(`event log contract: ${adapter.name}`, () => {
@@ -76,8 +82,14 @@ for (const adapter of adapters) {
       const records = await readAll(reader, 300);
       await reader.close();
       await pair.log.close();
-      assert.deepEqual(records.map((r) => JSON.parse(r.value).n), Array.from({ length: 300 }, (_, i) => i));
-      assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
+      assert.deepEqual(
+        records.map((r) => JSON.parse(r.value).n),
+        Array.from({ length: 300 }, (_, i) => i),
+      );
+      assert.deepEqual(
+        records.map((r) => r.offset),
+        Array.from({ length: 300 }, (_, i) => i),
+      );
       assert.equal(records[4]!.key, 'user1');
       assert.ok(records.every((r) => r.timestamp >= before - 1000 && r.timestamp <= Date.now()));
     });
@@ -90,7 +102,10 @@ for (const adapter of adapters) {
       assert.deepEqual(await reader.endOffsets(), new Map([[0, 20]]));
       await reader.seek(new Map([[0, 15]]));
       const records = await readAll(reader, 5);
-      assert.deepEqual(records.map((r) => r.offset), [15, 16, 17, 18, 19]);
+      assert.deepEqual(
+        records.map((r) => r.offset),
+        [15, 16, 17, 18, 19],
+      );
       assert.deepEqual(await reader.poll(10, 300), [], 'nothing past the end');
       await reader.close();
       await pair.log.close();
@@ -109,7 +124,10 @@ for (const adapter of adapters) {
       await writing;
       await reader.close();
       await pair.log.close();
-      assert.deepEqual([...first, ...rest].map((r) => JSON.parse(r.value).n), Array.from({ length: 200 }, (_, i) => i));
+      assert.deepEqual(
+        [...first, ...rest].map((r) => JSON.parse(r.value).n),
+        Array.from({ length: 200 }, (_, i) => i),
+      );
     });
   });
 }
@@ -126,7 +144,10 @@ describe('embedded event log files', () => {
     await reopened.append(values(1, 10));
     await reopened.close();
     const records = await readEmbedded(dataDir, 11);
-    assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 11 }, (_, i) => i));
+    assert.deepEqual(
+      records.map((r) => r.offset),
+      Array.from({ length: 11 }, (_, i) => i),
+    );
   });
 
   it('rolls segments by size and reads and seeks across them', async () => {
@@ -138,7 +159,10 @@ describe('embedded event log files', () => {
     const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
     assert.equal((await readAll(reader, 1000, 2000)).length, 1000);
     await reader.seek(new Map([[0, 777]]));
-    assert.deepEqual((await reader.poll(3, 0)).map((r) => r.offset), [777, 778, 779]);
+    assert.deepEqual(
+      (await reader.poll(3, 0)).map((r) => r.offset),
+      [777, 778, 779],
+    );
     assert.deepEqual(await reader.endOffsets(), new Map([[0, 1000]]));
     // Seek steps over frames by their headers: it must land on the very record asked, on either side of each segment's start.
     const bases = listSegmentBases(topicDir(dataDir, 'events'));
@@ -160,13 +184,21 @@ describe('embedded event log files', () => {
     for (let i = 0; i < 600; i += 5) await log.append(values(5, i));
     await log.close();
     const indexes = readdirSync(dir).filter((n) => n.endsWith('.index'));
-    assert.ok(indexes.length >= 3 && indexes.every((n) => statSync(join(dir, n)).size % 16 === 0 && statSync(join(dir, n)).size >= 32), `an index per segment, entries of 16 bytes: ${indexes}`);
+    assert.ok(
+      indexes.length >= 3 &&
+        indexes.every((n) => statSync(join(dir, n)).size % 16 === 0 && statSync(join(dir, n)).size >= 32),
+      `an index per segment, entries of 16 bytes: ${indexes}`,
+    );
     const seekEach = async (label: string, count: number) => {
       const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
       for (let target = 0; target < count; target += 7) {
         await reader.seek(new Map([[0, target]]));
         const [first] = await reader.poll(1, 0);
-        assert.deepEqual([first?.offset, first && JSON.parse(first.value)], [target, { n: target }], `${label}: seek to ${target}`);
+        assert.deepEqual(
+          [first?.offset, first && JSON.parse(first.value)],
+          [target, { n: target }],
+          `${label}: seek to ${target}`,
+        );
       }
       await reader.close();
     };
@@ -181,7 +213,10 @@ describe('embedded event log files', () => {
     };
     for (const name of indexes) {
       const written = readFileSync(join(dir, name));
-      const [offset, byte] = [Number(written.readBigUInt64BE(written.length - 16)), Number(written.readBigUInt64BE(written.length - 8))];
+      const [offset, byte] = [
+        Number(written.readBigUInt64BE(written.length - 16)),
+        Number(written.readBigUInt64BE(written.length - 8)),
+      ];
       writeFileSync(join(dir, name), Buffer.concat([written, entry(offset + 3, byte), entry(offset + 5, byte + 5)]));
     }
     await seekEach('index with wrong entries', 600);
@@ -200,15 +235,25 @@ describe('embedded event log files', () => {
     const dataDir = tempDir();
     const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
     const sizes = [10, 5 * 2 ** 20, 3, 9 * 2 ** 20, 4 * 2 ** 20 - 30, 7, 12 * 2 ** 20, 1];
-    const written = sizes.map((size, i) => ({ key: `k${i}`, value: `${i}:`.padEnd(size, String.fromCharCode(97 + i)) + 'é' }));
+    const written = sizes.map((size, i) => ({
+      key: `k${i}`,
+      value: `${i}:`.padEnd(size, String.fromCharCode(97 + i)) + 'é',
+    }));
     for (const record of written) await log.append([record]);
     await log.close();
     const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
     const read: LogRecord[] = [];
-    for (let polls = 0; read.length < written.length && polls < 100; polls++) read.push(...(await reader.poll(1 + (polls % 3), 100)));
+    for (let polls = 0; read.length < written.length && polls < 100; polls++)
+      read.push(...(await reader.poll(1 + (polls % 3), 100)));
     await reader.close();
-    assert.deepEqual(read.map((r) => r.offset), written.map((_, i) => i));
-    assert.ok(read.every((r, i) => r.key === written[i]!.key && r.value === written[i]!.value), 'a value came back changed');
+    assert.deepEqual(
+      read.map((r) => r.offset),
+      written.map((_, i) => i),
+    );
+    assert.ok(
+      read.every((r, i) => r.key === written[i]!.key && r.value === written[i]!.value),
+      'a value came back changed',
+    );
     const seeker = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
     for (const target of [6, 3, 1, 7, 0]) {
       await seeker.seek(new Map([[0, target]]));
@@ -227,17 +272,32 @@ describe('embedded event log files', () => {
     const durableSize = statSync(segment).size;
     const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
     // Whole frames written but never durable, then a torn one: what a failed append leaves until it rolls back.
-    for (const leftover of [Buffer.concat([encodeFrame(3, 1, 'k', 'rolled-back-3'), encodeFrame(4, 1, 'k', 'rolled-back-4')]), encodeFrame(3, 1, 'k', 'torn').subarray(0, 20)]) {
+    for (const leftover of [
+      Buffer.concat([encodeFrame(3, 1, 'k', 'rolled-back-3'), encodeFrame(4, 1, 'k', 'rolled-back-4')]),
+      encodeFrame(3, 1, 'k', 'torn').subarray(0, 20),
+    ]) {
       appendFileSync(segment, leftover);
-      assert.deepEqual((await reader.poll(100, 0)).map((r) => r.offset), statSync(segment).size > durableSize + 20 ? [0, 1, 2] : []);
+      assert.deepEqual(
+        (await reader.poll(100, 0)).map((r) => r.offset),
+        statSync(segment).size > durableSize + 20 ? [0, 1, 2] : [],
+      );
       truncateSync(segment, durableSize);
     }
     const reopened = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
-    await reopened.append([{ key: 'k', value: 'accepted-3' }, { key: 'k', value: 'accepted-4' }]);
+    await reopened.append([
+      { key: 'k', value: 'accepted-3' },
+      { key: 'k', value: 'accepted-4' },
+    ]);
     await reopened.close();
     const after = await reader.poll(100, 0);
     await reader.close();
-    assert.deepEqual(after.map((r) => [r.offset, r.value]), [[3, 'accepted-3'], [4, 'accepted-4']]);
+    assert.deepEqual(
+      after.map((r) => [r.offset, r.value]),
+      [
+        [3, 'accepted-3'],
+        [4, 'accepted-4'],
+      ],
+    );
   });
 
   it('readers never see a record that is written but not yet durable', async () => {
@@ -246,7 +306,10 @@ describe('embedded event log files', () => {
     await log.append(values(3));
     appendFileSync(segmentPath(topicDir(dataDir, 'events'), 0), encodeFrame(3, Date.now(), null, '{"n":3}'));
     const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'g' });
-    assert.deepEqual((await reader.poll(10, 100)).map((r) => r.offset), [0, 1, 2]);
+    assert.deepEqual(
+      (await reader.poll(10, 100)).map((r) => r.offset),
+      [0, 1, 2],
+    );
     assert.deepEqual(await reader.endOffsets(), new Map([[0, 3]]));
     await reader.close();
     await log.close();
@@ -269,6 +332,9 @@ describe('embedded event log files', () => {
     await log.append(values(1, 3));
     await log.close();
     const records = await readEmbedded(dataDir, 3);
-    assert.deepEqual(records.map((r) => JSON.parse(r.value).n), [0, 1, 3]);
+    assert.deepEqual(
+      records.map((r) => JSON.parse(r.value).n),
+      [0, 1, 3],
+    );
   });
 });

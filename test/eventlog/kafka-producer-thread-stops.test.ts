@@ -24,9 +24,19 @@ it('when the producer thread stops mid-load, every append settles: acknowledged 
   // What a crash inside the thread comes to: the thread is gone with appends in its hands.
   setTimeout(() => void (log as unknown as { worker: Worker }).worker.terminate(), 20);
   const settled = await Promise.all(outcomes);
-  assert.ok(settled.every((o) => o === 'ok' || o === 'LOG_IN_DOUBT' || o === 'LOG_UNAVAILABLE'), `unexpected outcomes: ${[...new Set(settled)].join(', ')}`);
-  assert.ok(settled.includes('LOG_IN_DOUBT') || settled.includes('LOG_UNAVAILABLE'), 'the thread stopped before all 3000 were acknowledged');
-  assert.equal((await rejection(log.append([{ key: null, value: '{}' }]))).code, 'LOG_UNAVAILABLE', 'a later append is refused at once');
+  assert.ok(
+    settled.every((o) => o === 'ok' || o === 'LOG_IN_DOUBT' || o === 'LOG_UNAVAILABLE'),
+    `unexpected outcomes: ${[...new Set(settled)].join(', ')}`,
+  );
+  assert.ok(
+    settled.includes('LOG_IN_DOUBT') || settled.includes('LOG_UNAVAILABLE'),
+    'the thread stopped before all 3000 were acknowledged',
+  );
+  assert.equal(
+    (await rejection(log.append([{ key: null, value: '{}' }]))).code,
+    'LOG_UNAVAILABLE',
+    'a later append is refused at once',
+  );
   await log.close();
 
   const reader = await KafkaReader.connect(connection, { group: uniqueName('g') });
@@ -38,9 +48,17 @@ it('when the producer thread stops mid-load, every append settles: acknowledged 
       for (const r of records) written.add((JSON.parse(r.value) as { n: number }).n);
     }
     const acknowledged = settled.flatMap((o, n) => (o === 'ok' ? [n] : []));
-    assert.deepEqual(acknowledged.filter((n) => !written.has(n)), [], 'no acknowledged append is missing from the topic');
+    assert.deepEqual(
+      acknowledged.filter((n) => !written.has(n)),
+      [],
+      'no acknowledged append is missing from the topic',
+    );
     const refused = settled.flatMap((o, n) => (o === 'LOG_UNAVAILABLE' ? [n] : []));
-    assert.deepEqual(refused.filter((n) => written.has(n)), [], 'no refused append is in the topic');
+    assert.deepEqual(
+      refused.filter((n) => written.has(n)),
+      [],
+      'no refused append is in the topic',
+    );
   } finally {
     await reader.close();
   }
@@ -71,7 +89,11 @@ it("the producer thread's log lines go where the server thread's go: to the file
   `,
   );
   // At debug level kafkajs's own lines (here: the refused connections) are logged, from the producer's thread.
-  const run = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'debug' }, timeout: 60_000 });
+  const run = spawnSync(process.execPath, [script], {
+    encoding: 'utf8',
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'debug' },
+    timeout: 60_000,
+  });
   assert.equal(run.stdout, 'LOG_UNAVAILABLE', run.stderr);
   assert.match(readFileSync(file, 'utf8'), /"component":"kafkajs".*ECONNREFUSED/);
   assert.equal(run.stderr, '', 'nothing on the terminal');

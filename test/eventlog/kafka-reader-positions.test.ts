@@ -7,7 +7,8 @@ import type { EventLogReader, LogRecord } from '../../src/eventlog/event-log.js'
 import { KAFKA_BROKERS, requireKafka } from '../helpers/services.js';
 import { uniqueName } from '../helpers/temp-dir.js';
 
-const records = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `player${i % 4}`, value: JSON.stringify({ n: i }) }));
+const records = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ key: `player${i % 4}`, value: JSON.stringify({ n: i }) }));
 
 async function readUntil(reader: EventLogReader, count: number): Promise<LogRecord[]> {
   const read: LogRecord[] = [];
@@ -30,7 +31,10 @@ it("a Kafka reader's committed positions show in Kafka's own group offsets", asy
     assert.equal((await readUntil(reader, 12)).length, 12);
     await reader.commit(new Map([[0, 12]]));
     const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [connection.topic] });
-    assert.deepEqual(offsets?.partitions.map((p) => [p.partition, p.offset]), [[0, '12']]);
+    assert.deepEqual(
+      offsets?.partitions.map((p) => [p.partition, p.offset]),
+      [[0, '12']],
+    );
   } finally {
     await admin.disconnect();
     await reader.close();
@@ -55,12 +59,23 @@ it('a Kafka reader whose position was deleted from the log goes on from the earl
   const unnamed = await KafkaReader.connect(connection, { group: uniqueName('g') });
   const fromEarliest = await readUntil(unnamed, 10);
   await unnamed.close();
-  assert.deepEqual(fromEarliest.map((r) => r.offset), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19], 'a partition not named starts at its earliest record left');
+  assert.deepEqual(
+    fromEarliest.map((r) => r.offset),
+    [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    'a partition not named starts at its earliest record left',
+  );
 
   const deleted = await KafkaReader.connect(connection, { group: uniqueName('g') });
   await deleted.seek(new Map([[0, 4]]));
   const afterReset = await readUntil(deleted, 10);
   await deleted.close();
-  assert.deepEqual(afterReset.map((r) => r.offset), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19], 'a position before the earliest record goes on from there');
-  assert.deepEqual(afterReset.map((r) => JSON.parse(r.value).n), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  assert.deepEqual(
+    afterReset.map((r) => r.offset),
+    [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    'a position before the earliest record goes on from there',
+  );
+  assert.deepEqual(
+    afterReset.map((r) => JSON.parse(r.value).n),
+    [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+  );
 });

@@ -20,7 +20,10 @@ it('a batch Kafka refuses outright (a record over the broker limit) fails at onc
   } finally {
     await log.close();
   }
-  const tail = gamepipe(['events', 'tail', '--from-beginning', '--exit', '--kafka-brokers', KAFKA_BROKERS.join(','), '--topic', topic], { cwd: tempDir() });
+  const tail = gamepipe(
+    ['events', 'tail', '--from-beginning', '--exit', '--kafka-brokers', KAFKA_BROKERS.join(','), '--topic', topic],
+    { cwd: tempDir() },
+  );
   assert.equal(tail.status, 0, tail.stderr);
   assert.equal(tail.stdout.trim().split('\n').length, 2, 'the two accepted records, not the refused one');
 });

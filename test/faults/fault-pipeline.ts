@@ -38,7 +38,9 @@ export const serve = (port: number, flags: string[], env?: NodeJS.ProcessEnv): P
 
 /** The writers of every table, batching often so that faults land mid-batch. */
 export const writers = (flags: string[], env?: NodeJS.ProcessEnv): Promise<Background> =>
-  gamepipeInBackground(['stream', 'all', '--trigger', '200ms', '--max-batch', '500', ...flags], 'started, writing to', { env });
+  gamepipeInBackground(['stream', 'all', '--trigger', '200ms', '--max-batch', '500', ...flags], 'started, writing to', {
+    env,
+  });
 
 export interface LoadRun {
   /** Asks the run to end (Ctrl-C): it waits for nothing more and writes its run.json. */
@@ -56,7 +58,9 @@ export function loadInBackground(url: string, runFile: string, args: string[]): 
   after(() => killIfRunning(child));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stderr })),
+  );
   return {
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
@@ -69,7 +73,9 @@ export function loadInBackground(url: string, runFile: string, args: string[]): 
 export async function appendedSinceStart(url: string, eventType: string): Promise<number> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`gamepipe_events_appended_total{event_type="${eventType}"}`));
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`gamepipe_events_appended_total{event_type="${eventType}"}`));
     return line ? Number(line.split(' ').at(-1)) : 0;
   } catch {
     return 0;

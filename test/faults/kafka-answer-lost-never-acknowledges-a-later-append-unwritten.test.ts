@@ -19,7 +19,10 @@ function follow(append: Promise<void>): { outcome: Outcome; done: Promise<void> 
   followed.done = append.then(
     () => void (followed.outcome = 'resolved'),
     (error: unknown) => {
-      assert.ok(error instanceof GamepipeError && error.code === 'LOG_UNAVAILABLE', `a refused append says LOG_UNAVAILABLE: ${String(error)}`);
+      assert.ok(
+        error instanceof GamepipeError && error.code === 'LOG_UNAVAILABLE',
+        `a refused append says LOG_UNAVAILABLE: ${String(error)}`,
+      );
       followed.outcome = 'rejected';
     },
   );
@@ -55,7 +58,10 @@ it('Kafka wrote a batch whose answer was lost: the append waits and succeeds onc
       if (probe.outcome === 'rejected') break;
     }
     assert.equal(inDoubt.outcome, 'pending', 'the append whose answer was lost waits for Kafka to answer');
-    assert.ok(probes.some((p) => p.outcome() === 'rejected'), `while a batch is in doubt, appends are refused (${probes.length} tried)`);
+    assert.ok(
+      probes.some((p) => p.outcome() === 'rejected'),
+      `while a batch is in doubt, appends are refused (${probes.length} tried)`,
+    );
     proxy.pass();
     await inDoubt.done;
     assert.equal(inDoubt.outcome, 'resolved', 'once Kafka answers, the append in doubt succeeds');
@@ -83,14 +89,27 @@ it('Kafka wrote a batch whose answer was lost: the append waits and succeeds onc
     proxy.pass();
 
     // kcat runs beside the proxy, which forwards from this process: not spawnSync.
-    const { stdout } = await promisify(execFile)('kcat', ['-C', '-b', kafka.brokers, '-t', topic, '-e', '-q', '-f', '%s\n'], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      'kcat',
+      ['-C', '-b', kafka.brokers, '-t', topic, '-e', '-q', '-f', '%s\n'],
+      { timeout: 60_000 },
+    );
     const counts = new Map<string, number>();
     for (const value of stdout.trim().split('\n')) counts.set(value, (counts.get(value) ?? 0) + 1);
     assert.equal(counts.get(lost!.value), 1, 'the batch whose answer was lost is in the topic once');
     assert.equal(counts.get(next!.value), 1, 'the append after it is in the topic once');
     assert.equal(counts.get(last!.value), 1, 'and so is the one after that');
-    for (const probe of probes) assert.equal(counts.get(probe.value) ?? 0, probe.outcome() === 'resolved' ? 1 : 0, `an append ${probe.outcome()} while in doubt`);
-    assert.equal(counts.get(givenUp!.value), 1, 'the append given up in doubt was written (the broker took it, its answer was lost)');
+    for (const probe of probes)
+      assert.equal(
+        counts.get(probe.value) ?? 0,
+        probe.outcome() === 'resolved' ? 1 : 0,
+        `an append ${probe.outcome()} while in doubt`,
+      );
+    assert.equal(
+      counts.get(givenUp!.value),
+      1,
+      'the append given up in doubt was written (the broker took it, its answer was lost)',
+    );
     assert.equal(counts.get(afterGivingUp!.value), 1, 'the append after giving up is in the topic once');
     assert.equal(counts.get(atClose!.value), 1, 'the append given up at close was written too');
   } finally {

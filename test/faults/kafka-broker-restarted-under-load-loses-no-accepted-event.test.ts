@@ -7,8 +7,16 @@ import { eventuallyLakeEqualsRun, readRun } from '../helpers/lake-equals-run.js'
 import { privateKafka } from '../helpers/private-kafka.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { assertEventsBackedByState } from './events-backed-by-state.js';
-import { appendedSinceStart, freePort, freePortPair, loadInBackground, serve, sleep, untilBuying, writers } from './fault-pipeline.js';
-
+import {
+  appendedSinceStart,
+  freePort,
+  freePortPair,
+  loadInBackground,
+  serve,
+  sleep,
+  untilBuying,
+  writers,
+} from './fault-pipeline.js';
 
 it('the Kafka broker stopped and restarted while server and writers run: 503s meanwhile, then service again, and the lake equals what was accepted', async (t) => {
   const kafka = privateKafka(t, await freePortPair());
@@ -22,7 +30,16 @@ it('the Kafka broker stopped and restarted while server and writers run: 503s me
   const server = await serve(port, flags);
   const writer = await writers(flags);
   const runFile = join(dataDir, 'run.json');
-  const load = loadInBackground(url, runFile, ['--players', '8', '--duration', '5m', '--connections', '4', '--seed', '51']);
+  const load = loadInBackground(url, runFile, [
+    '--players',
+    '8',
+    '--duration',
+    '5m',
+    '--connections',
+    '4',
+    '--seed',
+    '51',
+  ]);
   await untilBuying(url, 20);
   kafka.stop();
   await sleep(2000);
@@ -36,7 +53,9 @@ it('the Kafka broker stopped and restarted while server and writers run: 503s me
   assert.equal(code, 0, stderr);
   assert.equal(await server.stop(), 0);
   const run = readRun(runFile);
-  t.diagnostic(`2xx ${run.status['2xx']}, 5xx ${run.status['5xx']}, errors ${run.errors}, timeouts ${run.timeouts}, unanswered ${run.unanswered}`);
+  t.diagnostic(
+    `2xx ${run.status['2xx']}, 5xx ${run.status['5xx']}, errors ${run.errors}, timeouts ${run.timeouts}, unanswered ${run.unanswered}`,
+  );
 
   assert.equal(writer.child.exitCode, null, `the writers outlived the broker's restart: ${writer.output()}`);
   await eventuallyLakeEqualsRun(runFile, { flags }, 120_000);

@@ -23,7 +23,7 @@ function takeEveryInode(dir: string): string[] {
   }
 }
 
-it("a segment roll the full disk refuses fails those appends with one line, and the log rolls once space returns", async (t) => {
+it('a segment roll the full disk refuses fails those appends with one line, and the log rolls once space returns', async (t) => {
   const disk = smallDisk(t, '8m', 'data', { inodes: 64 });
   if (disk === null) return;
   const log = await EmbeddedEventLog.open({ dataDir: disk.dir, topic: 'events', segmentBytes: 2000 });
@@ -45,5 +45,9 @@ it("a segment roll the full disk refuses fails those appends with one line, and 
   const reader = SegmentReader.forTopic(disk.dir, 'events', { group: 'test' });
   const records = await reader.poll(100, 0);
   await reader.close();
-  assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 15 }, (_, i) => i), 'every accepted record, once, in order, across the segments');
+  assert.deepEqual(
+    records.map((r) => r.offset),
+    Array.from({ length: 15 }, (_, i) => i),
+    'every accepted record, once, in order, across the segments',
+  );
 });

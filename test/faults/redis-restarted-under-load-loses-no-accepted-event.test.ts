@@ -6,7 +6,15 @@ import { eventuallyLakeEqualsRun, readRun } from '../helpers/lake-equals-run.js'
 import { privateRedis } from '../helpers/private-redis.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { assertEventsBackedByState } from './events-backed-by-state.js';
-import { appendedSinceStart, freePort, loadInBackground, serve, sleep, untilBuying, writers } from './fault-pipeline.js';
+import {
+  appendedSinceStart,
+  freePort,
+  loadInBackground,
+  serve,
+  sleep,
+  untilBuying,
+  writers,
+} from './fault-pipeline.js';
 
 it('Redis stopped and restarted while server and writers run: 503s meanwhile, then service again, and the lake equals what was accepted', async (t) => {
   const redis = await privateRedis(t, await freePort());
@@ -18,7 +26,16 @@ it('Redis stopped and restarted while server and writers run: 503s meanwhile, th
   const server = await serve(port, [...flags, '--redis-url', redis.url]);
   const writer = await writers(flags);
   const runFile = join(dataDir, 'run.json');
-  const load = loadInBackground(url, runFile, ['--players', '8', '--duration', '10s', '--connections', '4', '--seed', '41']);
+  const load = loadInBackground(url, runFile, [
+    '--players',
+    '8',
+    '--duration',
+    '10s',
+    '--connections',
+    '4',
+    '--seed',
+    '41',
+  ]);
   await untilBuying(url);
   await redis.stop();
   await sleep(2000);

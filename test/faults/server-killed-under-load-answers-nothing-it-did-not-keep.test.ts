@@ -19,7 +19,10 @@ interface StoreChoice {
 }
 
 const stores: StoreChoice[] = [
-  { name: 'embedded store', setUp: async (_t, dataDir) => ({ flags: [], open: () => EmbeddedStateStore.open(dataDir) }) },
+  {
+    name: 'embedded store',
+    setUp: async (_t, dataDir) => ({ flags: [], open: () => EmbeddedStateStore.open(dataDir) }),
+  },
   {
     name: 'Redis store',
     setUp: async (t) => {
@@ -41,7 +44,16 @@ for (const choice of stores) {
       let server = await serve(port, flags);
       const writer = await writers(lakeFlags);
       const runFile = join(dataDir, 'run.json');
-      const load = loadInBackground(`http://127.0.0.1:${port}`, runFile, ['--players', '10', '--duration', '5m', '--connections', '4', '--seed', '21']);
+      const load = loadInBackground(`http://127.0.0.1:${port}`, runFile, [
+        '--players',
+        '10',
+        '--duration',
+        '5m',
+        '--connections',
+        '4',
+        '--seed',
+        '21',
+      ]);
       await untilBuying(`http://127.0.0.1:${port}`);
       for (let kill = 0; kill < KILLS; kill++) {
         await sleep(500 + Math.random() * 1000);
@@ -55,7 +67,9 @@ for (const choice of stores) {
       assert.equal(await server.stop(), 0);
       const run = readRun(runFile);
       assert.ok(run.errors > 0, 'the load saw the kills');
-      t.diagnostic(`accepted ${run.status['2xx']} answers, ${run.errors} connection errors, ${run.unanswered} requests without an answer`);
+      t.diagnostic(
+        `accepted ${run.status['2xx']} answers, ${run.errors} connection errors, ${run.unanswered} requests without an answer`,
+      );
 
       await eventuallyLakeEqualsRun(runFile, { flags: lakeFlags });
       assert.equal(await writer.stop(), 0);

@@ -6,10 +6,15 @@ export const GAMEPIPE_BIN = fileURLToPath(new URL('../../../bin/gamepipe.js', im
 
 /** The command line of `gamepipe <args>`, inside network namespace `netns` when one is named (`ip netns exec` execs it: same pid). */
 const commandLine = (args: string[], netns?: string): [string, string[]] =>
-  netns ? ['ip', ['netns', 'exec', netns, process.execPath, GAMEPIPE_BIN, ...args]] : [process.execPath, [GAMEPIPE_BIN, ...args]];
+  netns
+    ? ['ip', ['netns', 'exec', netns, process.execPath, GAMEPIPE_BIN, ...args]]
+    : [process.execPath, [GAMEPIPE_BIN, ...args]];
 
 /** Runs `gamepipe <args>` to completion. */
-export function gamepipe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; netns?: string } = {}): SpawnSyncReturns<string> {
+export function gamepipe(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; netns?: string } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(...commandLine(args, options.netns), {
     cwd: options.cwd,
     env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },
@@ -21,7 +26,12 @@ export function gamepipe(args: string[], options: { cwd?: string; env?: NodeJS.P
 
 /** Runs a shell command (curl, ab, kcat...) to completion and returns its stdout; throws on a non-zero exit. */
 export function sh(command: string, cwd?: string): string {
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`"${command}" exited ${result.status}: ${result.stderr}`);
   return result.stdout;
 }
@@ -38,7 +48,11 @@ export interface Background {
  * process is SIGKILLed when the test file ends if it is still running (a failed assertion before
  * `stop` must not leave a server alive that keeps the test run from ending).
  */
-export async function gamepipeInBackground(args: string[], ready: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; netns?: string } = {}): Promise<Background> {
+export async function gamepipeInBackground(
+  args: string[],
+  ready: string,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; netns?: string } = {},
+): Promise<Background> {
   const child = spawn(...commandLine(args, options.netns), {
     cwd: options.cwd,
     env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn', ...options.env },

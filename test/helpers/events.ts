@@ -4,7 +4,13 @@ const items = ['sword', 'potion', 'shield'] as const;
 
 /** A valid event of the i-th kind in a repeating buy, buy, buy, join, login mix, built as the server builds events (fields in schema order). */
 export function sampleEvent(i: number): Record<string, unknown> {
-  const base = { event_ts: Date.now(), accept: '*/*', host: 'user1.comcast.com', user_agent: 'test', username: `user${i % 7}` };
+  const base = {
+    event_ts: Date.now(),
+    accept: '*/*',
+    host: 'user1.comcast.com',
+    user_agent: 'test',
+    username: `user${i % 7}`,
+  };
   switch (i % 5) {
     case 3:
       return eventBuilders.join_guild({ ...base, guild_name: `guild${i % 4}`, previous_guild: null });

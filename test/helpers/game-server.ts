@@ -27,7 +27,9 @@ export interface TestServer {
 }
 
 /** A server on the embedded log, with the embedded store unless another is given, driven by inject(). */
-export async function testServer(options: { store?: StateStore; random?: () => number; security?: Partial<ServerSecurity> } = {}): Promise<TestServer> {
+export async function testServer(
+  options: { store?: StateStore; random?: () => number; security?: Partial<ServerSecurity> } = {},
+): Promise<TestServer> {
   const dataDir = tempDir();
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
   const store = options.store ?? (await EmbeddedStateStore.open(dataDir));

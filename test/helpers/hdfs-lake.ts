@@ -11,7 +11,8 @@ import { uniqueName } from './temp-dir.js';
 /** A fresh lake on the test HDFS, deleted when the test file ends. */
 export function hdfsLake(label: string): { uri: string; flags: string[]; open(): Promise<LakeStorage> } {
   const uri = `${HDFS_URI}/gamepipe-test/${uniqueName(label)}`;
-  const open = () => openLakeStorage(loadConfig({ flags: { lake: uri, webhdfsUrl: WEBHDFS_URL, hdfsUser: 'gamepipe' }, env: {} }));
+  const open = () =>
+    openLakeStorage(loadConfig({ flags: { lake: uri, webhdfsUrl: WEBHDFS_URL, hdfsUser: 'gamepipe' }, env: {} }));
   after(async () => {
     const storage = await open();
     await storage.delete('', { recursive: true }).catch(() => false);

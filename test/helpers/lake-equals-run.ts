@@ -25,7 +25,8 @@ export interface LakeTotals {
 }
 
 /** `default` events have no table (as in the seed): the lake holds every other accepted event. */
-const landed = (events: Record<string, number>) => Object.fromEntries(Object.entries(events).filter(([type]) => type !== 'default'));
+const landed = (events: Record<string, number>) =>
+  Object.fromEntries(Object.entries(events).filter(([type]) => type !== 'default'));
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((n, v) => n + v, 0);
 
 export const readRun = (path: string): LoadSummary => JSON.parse(readFileSync(path, 'utf8')) as LoadSummary;
@@ -40,7 +41,8 @@ export function writeCombinedRun(paths: string[], out: string): string {
     add(combined.accepted.events, run.accepted.events);
     add(combined.accepted.items, run.accepted.items);
     add(combined.accepted.guilds, run.accepted.guilds);
-    for (const [item, qualities] of Object.entries(run.accepted.itemQualities)) add((combined.accepted.itemQualities[item] ??= {}), qualities);
+    for (const [item, qualities] of Object.entries(run.accepted.itemQualities))
+      add((combined.accepted.itemQualities[item] ??= {}), qualities);
     combined.unanswered += run.unanswered;
   }
   writeFileSync(out, `${JSON.stringify(combined, null, 2)}\n`);
@@ -51,7 +53,8 @@ export function writeCombinedRun(paths: string[], out: string): string {
 export function lakeTotals(place: LakePlace): LakeTotals {
   const created = gamepipe(['tables', 'create', 'all', ...place.flags], { cwd: place.cwd, env: place.env });
   assert.equal(created.status, 0, `gamepipe tables create failed: ${created.stderr}`);
-  const all = 'select event_type, event_id from events_buy union all select event_type, event_id from events_guild union all select event_type, event_id from events_user';
+  const all =
+    'select event_type, event_id from events_buy union all select event_type, event_id from events_guild union all select event_type, event_id from events_user';
   const rows = queryRows(
     `select 'event', event_type, count(*) from (${all}) group by 2
      union all select 'item', item_type, count(*) from events_buy group by 2
@@ -74,30 +77,51 @@ export function assertLakeEqualsRun(runFile: string, place: LakePlace, { runCove
   const lake = lakeTotals(place);
   if (runCoversTheLog) {
     const verified = gamepipe(['verify', '--against', runFile, ...place.flags], { cwd: place.cwd, env: place.env });
-    assert.equal(verified.status, 0, `gamepipe verify --against ${runFile} found discrepancies:\n${verified.stdout}${verified.stderr}`);
+    assert.equal(
+      verified.status,
+      0,
+      `gamepipe verify --against ${runFile} found discrepancies:\n${verified.stdout}${verified.stderr}`,
+    );
   }
   assert.equal(lake.duplicates, 0, 'no event_id is in the lake twice');
   assert.equal(lake.deadLetters, 0, 'no event went to the dead letters');
   const expected = { events: landed(run.accepted.events), items: run.accepted.items };
   assert.ok(total(expected.events) > 0, `${runFile} says nothing was accepted: the check would prove nothing`);
   if (run.unanswered === 0) {
-    assert.deepEqual({ events: lake.events, items: lake.items }, expected, 'the lake holds exactly what the server accepted');
+    assert.deepEqual(
+      { events: lake.events, items: lake.items },
+      expected,
+      'the lake holds exactly what the server accepted',
+    );
     return lake;
   }
   for (const kind of ['events', 'items'] as const) {
     for (const key of new Set([...Object.keys(expected[kind]), ...Object.keys(lake[kind])])) {
       const accepted = expected[kind][key] ?? 0;
       const held = lake[kind][key] ?? 0;
-      assert.ok(held >= accepted, `${kind} ${key}: the server accepted ${accepted} but the lake holds ${held} (a 2xx without its event)`);
-      assert.ok(held <= accepted + run.unanswered, `${kind} ${key}: the lake holds ${held}, more than ${accepted} accepted + ${run.unanswered} unanswered`);
+      assert.ok(
+        held >= accepted,
+        `${kind} ${key}: the server accepted ${accepted} but the lake holds ${held} (a 2xx without its event)`,
+      );
+      assert.ok(
+        held <= accepted + run.unanswered,
+        `${kind} ${key}: the lake holds ${held}, more than ${accepted} accepted + ${run.unanswered} unanswered`,
+      );
     }
   }
-  assert.ok(total(lake.events) - total(expected.events) <= run.unanswered, 'the surplus is no more than the unanswered requests');
+  assert.ok(
+    total(lake.events) - total(expected.events) <= run.unanswered,
+    'the surplus is no more than the unanswered requests',
+  );
   return lake;
 }
 
 /** Waits (while writers run) until the lake holds at least what the run accepted, then checks it. */
-export async function eventuallyLakeEqualsRun(runFile: string, place: LakePlace, timeoutMs = 60_000): Promise<LakeTotals> {
+export async function eventuallyLakeEqualsRun(
+  runFile: string,
+  place: LakePlace,
+  timeoutMs = 60_000,
+): Promise<LakeTotals> {
   const wanted = total(landed(readRun(runFile).accepted.events));
   await eventually(() => total(lakeTotals(place).events) >= wanted, timeoutMs, 1000);
   return assertLakeEqualsRun(runFile, place);

@@ -23,7 +23,12 @@ export interface PrivateKafka {
  */
 export function privateKafka(t: TestContext, port: number, { advertisedPort = port } = {}): PrivateKafka | null {
   const dir = tempDir('gamepipe-kafka-');
-  const env = { ...process.env, GAMEPIPE_TEST_KAFKA_PORT: String(port), GAMEPIPE_TEST_KAFKA_ADVERTISED_PORT: String(advertisedPort), GAMEPIPE_TEST_KAFKA_DIR: dir };
+  const env = {
+    ...process.env,
+    GAMEPIPE_TEST_KAFKA_PORT: String(port),
+    GAMEPIPE_TEST_KAFKA_ADVERTISED_PORT: String(advertisedPort),
+    GAMEPIPE_TEST_KAFKA_DIR: dir,
+  };
   const run = (command: 'start' | 'resume' | 'stop') => {
     const result = spawnSync('bash', [KAFKA_SH, command], { env, encoding: 'utf8', timeout: 180_000 });
     if (result.status !== 0) throw new Error(`kafka.sh ${command} on port ${port}: ${result.stdout}${result.stderr}`);

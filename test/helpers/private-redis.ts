@@ -12,7 +12,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-const answers = (port: number) => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
+const answers = (port: number) =>
+  spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
 
 /**
  * A redis-server of this test alone, on its own port and files (appendonly, fsync always), so the
@@ -28,9 +29,27 @@ export async function privateRedis(t: TestContext, port: number): Promise<Privat
   const dir = tempDir('gamepipe-redis-');
   let child: ChildProcess | undefined;
   const start = async () => {
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+    const server = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+      ],
+      { stdio: 'ignore' },
+    );
     child = server;
-    if (!(await eventually(() => answers(port), 15_000, 100))) throw new Error(`private redis-server on port ${port} did not answer`);
+    if (!(await eventually(() => answers(port), 15_000, 100)))
+      throw new Error(`private redis-server on port ${port} did not answer`);
   };
   after(() => child && killIfRunning(child));
   await start();

@@ -17,7 +17,8 @@ export function filesUnder(dir: string): string[] {
   });
 }
 
-const findIn = (text: string, secrets: string[], where: string): SecretFinding[] => secrets.filter((s) => text.includes(s)).map((secret) => ({ secret, where }));
+const findIn = (text: string, secrets: string[], where: string): SecretFinding[] =>
+  secrets.filter((s) => text.includes(s)).map((secret) => ({ secret, where }));
 
 /** Every row of a Parquet file as text: pages are compressed, so the raw bytes would hide a secret. */
 async function parquetText(path: string): Promise<string> {
@@ -37,7 +38,10 @@ async function parquetText(path: string): Promise<string> {
  * Looks for each secret in every file under `dirs` (raw bytes as text, and for Parquet files the
  * decoded rows too) and in the given texts (a process's output). Returns where each was found.
  */
-export async function scanForSecrets(secrets: string[], sources: { dirs?: string[]; texts?: Record<string, string> }): Promise<{ findings: SecretFinding[]; filesScanned: number; parquetFiles: number }> {
+export async function scanForSecrets(
+  secrets: string[],
+  sources: { dirs?: string[]; texts?: Record<string, string> },
+): Promise<{ findings: SecretFinding[]; filesScanned: number; parquetFiles: number }> {
   const findings: SecretFinding[] = [];
   let filesScanned = 0;
   let parquetFiles = 0;
@@ -58,9 +62,16 @@ export async function scanForSecrets(secrets: string[], sources: { dirs?: string
 }
 
 /** Every record of a topic (keys, values, headers) as text, read from the beginning by a fresh consumer. */
-export async function kafkaTopicText(brokers: string[], topic: string, expectedRecords: number, timeoutMs = 30_000): Promise<{ text: string; records: number }> {
+export async function kafkaTopicText(
+  brokers: string[],
+  topic: string,
+  expectedRecords: number,
+  timeoutMs = 30_000,
+): Promise<{ text: string; records: number }> {
   const kafka = new Kafka({ clientId: 'gamepipe-secret-scan', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `gamepipe-secret-scan-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const consumer = kafka.consumer({
+    groupId: `gamepipe-secret-scan-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  });
   const parts: string[] = [];
   await consumer.connect();
   try {
@@ -69,7 +80,11 @@ export async function kafkaTopicText(brokers: string[], topic: string, expectedR
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ message }) => {
-          parts.push(message.key?.toString('latin1') ?? '', message.value?.toString('latin1') ?? '', JSON.stringify(message.headers ?? {}));
+          parts.push(
+            message.key?.toString('latin1') ?? '',
+            message.value?.toString('latin1') ?? '',
+            JSON.stringify(message.headers ?? {}),
+          );
           if (parts.length / 3 >= expectedRecords) {
             clearTimeout(timer);
             resolve();

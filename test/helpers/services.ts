@@ -40,14 +40,22 @@ async function requireService(t: TestContext, name: string, address: string, how
 }
 
 export const requireRedis = (t: TestContext) => requireService(t, 'Redis', REDIS_URL, 'redis-server --daemonize yes');
-export const requireKafka = (t: TestContext) => requireService(t, 'Kafka', KAFKA_BROKERS[0]!, 'test/services/kafka.sh start');
-export const requireHdfs = (t: TestContext) => requireService(t, 'HDFS (WebHDFS)', WEBHDFS_URL, 'test/services/hdfs.sh start');
+export const requireKafka = (t: TestContext) =>
+  requireService(t, 'Kafka', KAFKA_BROKERS[0]!, 'test/services/kafka.sh start');
+export const requireHdfs = (t: TestContext) =>
+  requireService(t, 'HDFS (WebHDFS)', WEBHDFS_URL, 'test/services/hdfs.sh start');
 export const requireTrino = (t: TestContext) => requireService(t, 'Trino', TRINO_URL, 'test/services/trino.sh start');
-export const requireHiveMetastore = (t: TestContext) => requireService(t, 'Hive metastore', HIVE_METASTORE_URL, 'test/services/hive-metastore.sh start');
+export const requireHiveMetastore = (t: TestContext) =>
+  requireService(t, 'Hive metastore', HIVE_METASTORE_URL, 'test/services/hive-metastore.sh start');
 /**
  * A Trino whose `hive` catalog uses the test Hive metastore, for the tests that switch partition
  * locations in it. Opt-in (GAMEPIPE_TEST_TRINO_HMS_URL) while the shared test Trino keeps its file metastore.
  */
 export const TRINO_ON_HIVE_METASTORE_URL = process.env.GAMEPIPE_TEST_TRINO_HMS_URL;
 export const requireTrinoOnHiveMetastore = (t: TestContext) =>
-  requireService(t, 'Trino on the Hive metastore', TRINO_ON_HIVE_METASTORE_URL ?? 'http://127.0.0.1:8081', `GAMEPIPE_TEST_TRINO_PORT=8081 GAMEPIPE_TEST_TRINO_METASTORE_URI=${HIVE_METASTORE_URL} test/services/trino.sh start`);
+  requireService(
+    t,
+    'Trino on the Hive metastore',
+    TRINO_ON_HIVE_METASTORE_URL ?? 'http://127.0.0.1:8081',
+    `GAMEPIPE_TEST_TRINO_PORT=8081 GAMEPIPE_TEST_TRINO_METASTORE_URI=${HIVE_METASTORE_URL} test/services/trino.sh start`,
+  );

@@ -10,4 +10,5 @@ export function tempDir(label = 'gamepipe-test-'): string {
   return dir;
 }
 
-export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -22,11 +22,20 @@ export interface SmallDisk {
  * unmounted and removed when the test file ends, failed or not. Needs root (the tests run as root
  * in CI: there a mount that fails fails the test; elsewhere the test is skipped).
  */
-export function smallDisk(t: TestContext, size: string, name = 'disk', options: { inodes?: number } = {}): SmallDisk | null {
+export function smallDisk(
+  t: TestContext,
+  size: string,
+  name = 'disk',
+  options: { inodes?: number } = {},
+): SmallDisk | null {
   const parent = mkdtempSync(join(tmpdir(), 'gamepipe-small-disk-'));
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${options.inodes ? `,nr_inodes=${options.inodes}` : ''}`, 'tmpfs', dir], { encoding: 'utf8' });
+  const mount = spawnSync(
+    'mount',
+    ['-t', 'tmpfs', '-o', `size=${size}${options.inodes ? `,nr_inodes=${options.inodes}` : ''}`, 'tmpfs', dir],
+    { encoding: 'utf8' },
+  );
   if (mount.status !== 0) {
     rmSync(parent, { recursive: true, force: true });
     const message = `cannot mount a tmpfs (root needed): ${mount.stderr.trim()}`;

@@ -37,10 +37,20 @@ async function logWith(events: number): Promise<string> {
   return dataDir;
 }
 
-async function stream(dataDir: string, storage: MemoryLakeStorage, retries: { count: number } = { count: 0 }): Promise<void> {
+async function stream(
+  dataDir: string,
+  storage: MemoryLakeStorage,
+  retries: { count: number } = { count: 0 },
+): Promise<void> {
   const config = loadConfig({ flags: { dataDir }, env: {} });
   const writer = await StreamWriter.open(config, {
-    target: 'all', triggerMs: 50, once: true, maxBatchRecords: 40, maxFileRows: 4, parquetWriter: 'duckdb', storage,
+    target: 'all',
+    triggerMs: 50,
+    once: true,
+    maxBatchRecords: 40,
+    maxFileRows: 4,
+    parquetWriter: 'duckdb',
+    storage,
     compaction: { smallFileBytes: 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 3, graceMs: 0 },
     onProgress: () => undefined,
     onRetry: () => retries.count++,
@@ -55,10 +65,16 @@ async function stream(dataDir: string, storage: MemoryLakeStorage, retries: { co
 /** The log offsets of every row a reader of the table directory would count. */
 async function offsetsIn(storage: MemoryLakeStorage, table: string): Promise<number[]> {
   const offsets: number[] = [];
-  const files = table === 'events_dead_letter' ? await committedFiles(storage, 'events_dead_letter/buy') : await committedFiles(storage, table);
+  const files =
+    table === 'events_dead_letter'
+      ? await committedFiles(storage, 'events_dead_letter/buy')
+      : await committedFiles(storage, table);
   for (const file of files) {
     const bytes = (await storage.read(file.path))!;
-    const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, columns: ['log_offset'] });
+    const rows = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+      columns: ['log_offset'],
+    });
     offsets.push(...rows.map((r) => Number(r.log_offset)));
   }
   return offsets.sort((a, b) => a - b);
@@ -67,10 +83,19 @@ async function offsetsIn(storage: MemoryLakeStorage, table: string): Promise<num
 const expected = (kind: (i: number) => boolean) => Array.from({ length: EVENTS }, (_, i) => i).filter(kind);
 
 async function assertEachRowOnce(storage: MemoryLakeStorage): Promise<void> {
-  assert.deepEqual(await offsetsIn(storage, 'events_buy'), expected((i) => i % 5 < 3 && !refused(i)));
+  assert.deepEqual(
+    await offsetsIn(storage, 'events_buy'),
+    expected((i) => i % 5 < 3 && !refused(i)),
+  );
   assert.deepEqual(await offsetsIn(storage, 'events_dead_letter'), expected(refused));
-  assert.deepEqual(await offsetsIn(storage, 'events_guild'), expected((i) => i % 5 === 3));
-  assert.deepEqual(await offsetsIn(storage, 'events_user'), expected((i) => i % 5 === 4));
+  assert.deepEqual(
+    await offsetsIn(storage, 'events_guild'),
+    expected((i) => i % 5 === 3),
+  );
+  assert.deepEqual(
+    await offsetsIn(storage, 'events_user'),
+    expected((i) => i % 5 === 4),
+  );
   assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
   assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
 }
@@ -84,14 +109,18 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     // Leases are left out (a crash while releasing one changes no data), and so is the writer's status
     // record: it is information, and failing to write it never stops the writer.
     const informational = (path: string) => path.startsWith('_locks') || path.startsWith('_status');
-    const isStep = (call: string) => (MUTATING as readonly string[]).includes(call.split(' ')[0]!) && !informational(call.split(' ')[1]!);
+    const isStep = (call: string) =>
+      (MUTATING as readonly string[]).includes(call.split(' ')[0]!) && !informational(call.split(' ')[1]!);
     const steps = clean.calls.filter(isStep).length;
     assert.ok(steps > 50, `a run makes ${steps} changes to the lake`);
 
     for (let step = 1; step <= steps; step += 3) {
       const storage = new MemoryLakeStorage();
       let seen = 0;
-      storage.failNext([...MUTATING], { when: (path) => !informational(path) && ++seen === step, error: () => new GamepipeError('LAKE_ERROR', `crash at change ${step}`) });
+      storage.failNext([...MUTATING], {
+        when: (path) => !informational(path) && ++seen === step,
+        error: () => new GamepipeError('LAKE_ERROR', `crash at change ${step}`),
+      });
       await assert.rejects(stream(dataDir, storage), /crash at change/);
       await stream(dataDir, storage);
       await assertEachRowOnce(storage);
@@ -102,7 +131,10 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     const dataDir = await logWith(EVENTS);
     const storage = new MemoryLakeStorage();
     let renames = 0;
-    storage.failNext(['rename', 'replace', 'upload'], { times: 3, when: (path) => path.startsWith('_tmp') && ++renames > 4 });
+    storage.failNext(['rename', 'replace', 'upload'], {
+      times: 3,
+      when: (path) => path.startsWith('_tmp') && ++renames > 4,
+    });
     const retries = { count: 0 };
     await stream(dataDir, storage, retries);
     // A fault met while resyncing is not reported: the retry after it is.
@@ -116,11 +148,18 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     const stageAndCommit = async (committer: LakeCommitter, rows: string) => {
       const local = scratch.newPath();
       writeFileSync(local, rows);
-      await committer.commit(0, [{ from: await committer.stage(local, 0), to: 'events_buy/dt=2026-11-29/events+0+0+9.parquet' }], new Map());
+      await committer.commit(
+        0,
+        [{ from: await committer.stage(local, 0), to: 'events_buy/dt=2026-11-29/events+0+0+9.parquet' }],
+        new Map(),
+      );
     };
     await stageAndCommit(new LakeCommitter(storage, 'buy', scratch), 'rows 0 to 9, first writer');
     await stageAndCommit(new LakeCommitter(storage, 'buy', scratch), 'rows 0 to 9, second writer');
-    assert.equal((await storage.read('events_buy/dt=2026-11-29/events+0+0+9.parquet'))!.toString(), 'rows 0 to 9, first writer');
+    assert.equal(
+      (await storage.read('events_buy/dt=2026-11-29/events+0+0+9.parquet'))!.toString(),
+      'rows 0 to 9, first writer',
+    );
     assert.deepEqual(await storage.list('_tmp'), [], 'the loser discarded its staged file');
     assert.equal((await storage.list('events_buy/dt=2026-11-29')).length, 1);
   });
@@ -130,7 +169,10 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     const first = await OwnerLeases.acquire(storage, ['buy+0'], 'writer one', 50);
     await new Promise((r) => setTimeout(r, 120));
     // writer one was paused past its lease (its renewal timer did not run): another host takes over
-    await storage.replace('_locks/buy+0.lock', Buffer.from(JSON.stringify({ host: 'elsewhere', pid: 1, token: 'other', what: 'writer two' })));
+    await storage.replace(
+      '_locks/buy+0.lock',
+      Buffer.from(JSON.stringify({ host: 'elsewhere', pid: 1, token: 'other', what: 'writer two' })),
+    );
     await assert.rejects(first.verify(), { code: 'LAKE_FENCED' });
     await first.release();
     assert.ok(await storage.read('_locks/buy+0.lock'), 'the new owner keeps its lease');

@@ -18,7 +18,11 @@ const names = async (storage: LakeStorage, dir: string) => (await storage.list(d
  * The rules of the LakeStorage port (src/lake/storage/lake-storage.ts), run against every adapter.
  * `open` gives a store on an empty lake root; `ready` (optional) decides whether the suite can run.
  */
-export function runLakeStorageContract(name: string, open: () => Promise<LakeStorage>, ready: () => Promise<boolean> = async () => true): void {
+export function runLakeStorageContract(
+  name: string,
+  open: () => Promise<LakeStorage>,
+  ready: () => Promise<boolean> = async () => true,
+): void {
   describe(`LakeStorage contract: ${name}`, () => {
     let storage: LakeStorage;
     let skip = false;
@@ -29,7 +33,8 @@ export function runLakeStorageContract(name: string, open: () => Promise<LakeSto
     after(async () => {
       if (!skip) await storage.close();
     });
-    const test = (title: string, body: () => Promise<void>) => it(title, async (t) => (skip ? t.skip('service not available') : body()));
+    const test = (title: string, body: () => Promise<void>) =>
+      it(title, async (t) => (skip ? t.skip('service not available') : body()));
 
     test('answers ping, lists a missing directory as empty, and stats or reads a missing path as null', async () => {
       await storage.ping();
@@ -67,7 +72,11 @@ export function runLakeStorageContract(name: string, open: () => Promise<LakeSto
 
       await storage.create('_tmp/y.parquet', bytes('y'));
       await rejectsWith(storage.rename('_tmp/y.parquet', 'events_buy/dt=2026-11-29/x.parquet'), 'LAKE_EXISTS');
-      assert.equal((await storage.read('events_buy/dt=2026-11-29/x.parquet'))!.toString(), 'x', 'the destination is untouched');
+      assert.equal(
+        (await storage.read('events_buy/dt=2026-11-29/x.parquet'))!.toString(),
+        'x',
+        'the destination is untouched',
+      );
       assert.equal((await storage.read('_tmp/y.parquet'))!.toString(), 'y', 'the source is untouched');
     });
 
@@ -109,7 +118,13 @@ export function runLakeStorageContract(name: string, open: () => Promise<LakeSto
       await storage.create('l/f.txt', bytes('12345'));
       await storage.mkdirs('l/d');
       const entries = (await storage.list('l')).sort((a, b) => a.name.localeCompare(b.name));
-      assert.deepEqual(entries.map((e) => [e.path, e.name, e.isDirectory, e.size]), [['l/d', 'd', true, 0], ['l/f.txt', 'f.txt', false, 5]]);
+      assert.deepEqual(
+        entries.map((e) => [e.path, e.name, e.isDirectory, e.size]),
+        [
+          ['l/d', 'd', true, 0],
+          ['l/f.txt', 'f.txt', false, 5],
+        ],
+      );
       assert.ok(entries[1]!.modifiedMs > 0);
     });
 

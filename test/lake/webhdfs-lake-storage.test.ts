@@ -17,7 +17,13 @@ const runRoot = `${TEST_ROOT}/${uniqueName('lake')}`;
 let rootsMade = 0;
 
 const open = (root: string, webhdfsUrl = WEBHDFS_URL, requestTimeoutMs?: number) =>
-  new WebHdfsLakeStorage({ webhdfsUrl, root, user: 'gamepipe', uri: `${HDFS_URI}${root}`, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+  new WebHdfsLakeStorage({
+    webhdfsUrl,
+    root,
+    user: 'gamepipe',
+    uri: `${HDFS_URI}${root}`,
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+  });
 
 /** A fresh, empty lake root under this run's directory. */
 const freshLake = () => open(`${runRoot}/${++rootsMade}`);
@@ -27,10 +33,14 @@ const hdfsReady = () => requireHdfs({ skip: () => undefined } as unknown as Test
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<GamepipeError> {
   let caught: unknown;
-  await assert.rejects(promise, (error: unknown) => {
-    caught = error;
-    return isGamepipeError(error) && error.code === code;
-  }, `expected ${code}`);
+  await assert.rejects(
+    promise,
+    (error: unknown) => {
+      caught = error;
+      return isGamepipeError(error) && error.code === code;
+    },
+    `expected ${code}`,
+  );
   return caught as GamepipeError;
 }
 
@@ -63,7 +73,9 @@ describe('WebHDFS lake storage on a real HDFS', () => {
     if (!(await requireHdfs(t))) return;
     const lake = freshLake();
     const path = `${runRoot}/${rootsMade}/_tmp/two-step.bin`;
-    const redirect = await request(`${WEBHDFS_URL}/webhdfs/v1${path}?op=CREATE&overwrite=false&user.name=gamepipe`, { method: 'PUT' });
+    const redirect = await request(`${WEBHDFS_URL}/webhdfs/v1${path}?op=CREATE&overwrite=false&user.name=gamepipe`, {
+      method: 'PUT',
+    });
     await redirect.body.dump();
     assert.equal(redirect.statusCode, 307);
     const location = new URL(String(redirect.headers.location));
@@ -95,12 +107,18 @@ describe('WebHDFS lake storage on a real HDFS', () => {
     await lake.create('events_buy/dt=2026-11-29/dir/inside.parquet', Buffer.from('inside'));
 
     await rejectsWith(lake.rename('_tmp/source.parquet', 'events_buy/dt=2026-11-29/taken.parquet'), 'LAKE_EXISTS');
-    const ontoDir = await rejectsWith(lake.rename('_tmp/source.parquet', 'events_buy/dt=2026-11-29/dir'), 'LAKE_EXISTS');
+    const ontoDir = await rejectsWith(
+      lake.rename('_tmp/source.parquet', 'events_buy/dt=2026-11-29/dir'),
+      'LAKE_EXISTS',
+    );
     assert.match(ontoDir.message, /dir already exists/);
 
     assert.equal((await lake.read('_tmp/source.parquet'))!.toString(), 'source');
     assert.equal((await lake.read('events_buy/dt=2026-11-29/taken.parquet'))!.toString(), 'taken');
-    assert.deepEqual((await lake.list('events_buy/dt=2026-11-29/dir')).map((e) => e.name), ['inside.parquet']);
+    assert.deepEqual(
+      (await lake.list('events_buy/dt=2026-11-29/dir')).map((e) => e.name),
+      ['inside.parquet'],
+    );
     await lake.close();
   });
 
@@ -154,7 +172,12 @@ describe('WebHDFS lake storage when HDFS is not there', () => {
   it('answers a refused connection with one retriable line naming the WebHDFS URL', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const lake = open('/lake', url);
-    for (const call of [() => lake.ping(), () => lake.list('a'), () => lake.create('_tmp/x', Buffer.from('x')), () => lake.rename('_tmp/x', 'y')]) {
+    for (const call of [
+      () => lake.ping(),
+      () => lake.list('a'),
+      () => lake.create('_tmp/x', Buffer.from('x')),
+      () => lake.rename('_tmp/x', 'y'),
+    ]) {
       const error = await rejectsWith(call(), 'LAKE_UNAVAILABLE');
       assert.equal(error.retriable, true);
       assert.ok(error.message.includes(url), error.message);
@@ -174,7 +197,9 @@ describe('WebHDFS lake storage when HDFS is not there', () => {
   });
 
   it('does not take a server that is not WebHDFS for an empty lake', async () => {
-    const other = createHttpServer((_, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    const other = createHttpServer((_, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+    );
     const lake = open('/lake', `http://127.0.0.1:${await listening(other as unknown as Server)}`);
     await rejectsWith(lake.list('a'), 'LAKE_ERROR');
     await rejectsWith(lake.ping(), 'LAKE_ERROR');
@@ -184,28 +209,58 @@ describe('WebHDFS lake storage when HDFS is not there', () => {
 });
 
 describe('WebHDFS RemoteException bodies (recorded from Hadoop 3.4.1)', () => {
-  const remote = (exception: string, message: string) => JSON.stringify({ RemoteException: { exception, javaClassName: `org.apache.hadoop.${exception}`, message } });
+  const remote = (exception: string, message: string) =>
+    JSON.stringify({ RemoteException: { exception, javaClassName: `org.apache.hadoop.${exception}`, message } });
 
   it('maps exceptions to the port codes', () => {
     const cases: Array<[number, string, string]> = [
       [403, remote('FileAlreadyExistsException', 'rename destination /lake/x already exists'), 'LAKE_EXISTS'],
       [404, remote('FileNotFoundException', 'File does not exist: /lake/x'), 'LAKE_NOT_FOUND'],
-      [403, remote('SafeModeException', 'Cannot create file/lake/x. Name node is in safe mode.\nThe reported blocks 0 needs additional 1 blocks.'), 'LAKE_UNAVAILABLE'],
+      [
+        403,
+        remote(
+          'SafeModeException',
+          'Cannot create file/lake/x. Name node is in safe mode.\nThe reported blocks 0 needs additional 1 blocks.',
+        ),
+        'LAKE_UNAVAILABLE',
+      ],
       [403, remote('RetriableException', 'NameNode still not started'), 'LAKE_UNAVAILABLE'],
-      [403, remote('StandbyException', 'Operation category WRITE is not supported in state standby'), 'LAKE_UNAVAILABLE'],
-      [403, remote('IOException', 'Failed to find datanode, suggest to check cluster health. excludeDatanodes=null'), 'LAKE_UNAVAILABLE'],
-      [403, remote('IOException', 'File /lake/x could only be written to 0 of the 1 minReplication nodes. There are 0 datanode(s) running'), 'LAKE_UNAVAILABLE'],
+      [
+        403,
+        remote('StandbyException', 'Operation category WRITE is not supported in state standby'),
+        'LAKE_UNAVAILABLE',
+      ],
+      [
+        403,
+        remote('IOException', 'Failed to find datanode, suggest to check cluster health. excludeDatanodes=null'),
+        'LAKE_UNAVAILABLE',
+      ],
+      [
+        403,
+        remote(
+          'IOException',
+          'File /lake/x could only be written to 0 of the 1 minReplication nodes. There are 0 datanode(s) running',
+        ),
+        'LAKE_UNAVAILABLE',
+      ],
       [403, remote('IOException', 'Input/output error'), 'LAKE_ERROR'],
       [403, remote('ParentNotDirectoryException', '/lake/f (is not a directory)'), 'LAKE_ERROR'],
       [503, 'Service Unavailable', 'LAKE_UNAVAILABLE'],
     ];
-    for (const [status, body, code] of cases) assert.equal(webHdfsError(status, body, 'create', 'hdfs://nn:8020/lake/x').code, code, body);
+    for (const [status, body, code] of cases)
+      assert.equal(webHdfsError(status, body, 'create', 'hdfs://nn:8020/lake/x').code, code, body);
     assert.equal(webHdfsError(403, remote('SafeModeException', 'x'), 'create', 'p').retriable, true);
   });
 
   it('keeps the first line of a DataNode message that carries a Java stack trace', () => {
-    const body = remote('ParentNotDirectoryException', '/lake/f (is not a directory)\n\tat org.apache.hadoop.hdfs.server.namenode.FSPermissionChecker.checkIsDirectory(FSPermissionChecker.java:903)\n');
+    const body = remote(
+      'ParentNotDirectoryException',
+      '/lake/f (is not a directory)\n\tat org.apache.hadoop.hdfs.server.namenode.FSPermissionChecker.checkIsDirectory(FSPermissionChecker.java:903)\n',
+    );
     const error = webHdfsError(403, body, 'create', 'hdfs://nn:8020/lake/f/x');
-    assert.equal(error.message, 'could not create hdfs://nn:8020/lake/f/x: ParentNotDirectoryException: /lake/f (is not a directory)');
+    assert.equal(
+      error.message,
+      'could not create hdfs://nn:8020/lake/f/x: ParentNotDirectoryException: /lake/f (is not a directory)',
+    );
   });
 });

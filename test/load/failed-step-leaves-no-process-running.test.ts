@@ -20,7 +20,11 @@ it('a test whose ab step fails ends, failed, and leaves no server running', () =
   const fixture = fileURLToPath(new URL('./failing-step-fixture.js', import.meta.url));
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT; // a test run of its own, not a subtest of this one
-  const run = spawnSync(process.execPath, ['--test', fixture], { env: { ...env, GAMEPIPE_FAILING_STEP_PID_FILE: pidFile }, encoding: 'utf8', timeout: 90_000 });
+  const run = spawnSync(process.execPath, ['--test', fixture], {
+    env: { ...env, GAMEPIPE_FAILING_STEP_PID_FILE: pidFile },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   assert.equal(run.signal, null, `the test run ended by itself instead of hanging: ${run.stdout}`);
   assert.equal(run.status, 1, 'the failed step failed its test');
   assert.match(run.stdout, /ab -n 1 .* exited/);

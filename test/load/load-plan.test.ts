@@ -6,8 +6,14 @@ import { pickWeighted, seededRandom } from '../../src/load/seeded-random.js';
 
 describe('load plans', () => {
   it('parses weights and equal-weight lists, and refuses unknown keys and bad weights', () => {
-    assert.deepEqual(parseWeights('buy=70,login=5', '--mix', ['buy', 'login']), [['buy', 70], ['login', 5]]);
-    assert.deepEqual(parseWeights('sword,potion', '--items', ['sword', 'potion']), [['sword', 1], ['potion', 1]]);
+    assert.deepEqual(parseWeights('buy=70,login=5', '--mix', ['buy', 'login']), [
+      ['buy', 70],
+      ['login', 5],
+    ]);
+    assert.deepEqual(parseWeights('sword,potion', '--items', ['sword', 'potion']), [
+      ['sword', 1],
+      ['potion', 1],
+    ]);
     assert.throws(() => parseWeights('buy=70,fly=3', '--mix', ['buy']), /unknown "fly"/);
     assert.throws(() => parseWeights('buy=-1', '--mix', ['buy']), /at least 0/);
     assert.throws(() => parseWeights('buy=0', '--mix', ['buy']), /above 0/);
@@ -16,7 +22,15 @@ describe('load plans', () => {
   it('draws the same sequence from the same seed, in proportion to the weights', () => {
     const draw = (seed: number) => {
       const random = seededRandom(seed);
-      return Array.from({ length: 10_000 }, () => pickWeighted([['a', 70], ['b', 30]], random));
+      return Array.from({ length: 10_000 }, () =>
+        pickWeighted(
+          [
+            ['a', 70],
+            ['b', 30],
+          ],
+          random,
+        ),
+      );
     };
     assert.deepEqual(draw(42), draw(42));
     assert.notDeepEqual(draw(42), draw(43));

@@ -15,7 +15,24 @@ it("a mixed game day's accepted totals equal the lake's counts exactly", async (
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
-  const load = gamepipe(['load', '--url', url.replace('localhost', '127.0.0.1'), '--players', '300', '--requests', '4000', '--connections', '20', '--seed', '11', '--out', 'run.json'], { cwd, timeoutMs: 300_000 });
+  const load = gamepipe(
+    [
+      'load',
+      '--url',
+      url.replace('localhost', '127.0.0.1'),
+      '--players',
+      '300',
+      '--requests',
+      '4000',
+      '--connections',
+      '20',
+      '--seed',
+      '11',
+      '--out',
+      'run.json',
+    ],
+    { cwd, timeoutMs: 300_000 },
+  );
   assert.equal(await server.stop(), 0);
   assert.equal(load.status, 0, load.stderr);
   assert.match(load.stdout, /4000 requests in .* \(300 players, seed 11\)/);
@@ -28,9 +45,16 @@ it("a mixed game day's accepted totals equal the lake's counts exactly", async (
   assert.equal(gamepipe(['tables', 'create', 'all'], { cwd }).status, 0);
   assert.deepEqual(asCounts(sql(cwd, 'select item_type, count(*) from events_buy group by 1')), summary.accepted.items);
   const byQuality = sql(cwd, 'select item_type, item_quality, count(*) from events_buy group by 1, 2');
-  for (const [item, quality, n] of byQuality) assert.equal(summary.accepted.itemQualities[item!]![quality!], Number(n), `${item} ${quality}`);
-  assert.deepEqual(asCounts(sql(cwd, 'select guild_name, count(*) from events_guild group by 1')), summary.accepted.guilds);
-  assert.deepEqual(asCounts(sql(cwd, 'select event_type, count(*) from events_user group by 1')), { signup: summary.accepted.events.signup, login: summary.accepted.events.login });
+  for (const [item, quality, n] of byQuality)
+    assert.equal(summary.accepted.itemQualities[item!]![quality!], Number(n), `${item} ${quality}`);
+  assert.deepEqual(
+    asCounts(sql(cwd, 'select guild_name, count(*) from events_guild group by 1')),
+    summary.accepted.guilds,
+  );
+  assert.deepEqual(asCounts(sql(cwd, 'select event_type, count(*) from events_user group by 1')), {
+    signup: summary.accepted.events.signup,
+    login: summary.accepted.events.login,
+  });
   assert.deepEqual(sql(cwd, "select count(*) from events_buy where host not like 'player%.comcast.com'"), [['0']]);
 });
 
@@ -38,7 +62,10 @@ it('a timed run waits for the answers in flight when time is up, so its totals a
   const cwd = tempDir();
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
-  const load = gamepipe(['load', '--url', url, '--players', '20', '--duration', '3s', '--connections', '30', '--seed', '3', '--json'], { cwd });
+  const load = gamepipe(
+    ['load', '--url', url, '--players', '20', '--duration', '3s', '--connections', '30', '--seed', '3', '--json'],
+    { cwd },
+  );
   assert.equal(await server.stop(), 0);
   assert.equal(load.status, 0, load.stderr);
   const summary = JSON.parse(load.stdout) as LoadSummary;
@@ -56,9 +83,28 @@ it("the seed's exact ab command and gamepipe load give the same results for the 
   sh(`curl -s -c cookies -b cookies '${url}/signup?username=user1&password=pw1'`, cwd);
   const session = sessionFromJar(join(cwd, 'cookies'));
   for (const item of ['sword', 'potion', 'shield']) {
-    assert.deepEqual(abSummary(sh(`ab -n 2 -C "session_id=${session}" -H "Host: user1.comcast.com" ${url}/buy/${item}`)), { complete: 2, failed: 0, non2xx: 0 });
+    assert.deepEqual(
+      abSummary(sh(`ab -n 2 -C "session_id=${session}" -H "Host: user1.comcast.com" ${url}/buy/${item}`)),
+      { complete: 2, failed: 0, non2xx: 0 },
+    );
   }
-  const load = gamepipe(['load', '--url', url, '--items', 'sword,potion,shield', '--requests', '6', '--connections', '1', '--player-prefix', 'loader', '--json'], { cwd });
+  const load = gamepipe(
+    [
+      'load',
+      '--url',
+      url,
+      '--items',
+      'sword,potion,shield',
+      '--requests',
+      '6',
+      '--connections',
+      '1',
+      '--player-prefix',
+      'loader',
+      '--json',
+    ],
+    { cwd },
+  );
   assert.equal(await server.stop(), 0);
   assert.equal(load.status, 0, load.stderr);
   const summary = JSON.parse(load.stdout) as LoadSummary;
@@ -83,10 +129,31 @@ it("gamepipe load can play the seed's own user1, logging it in with its password
   const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!;
   sh(`curl -s '${url}/signup?username=user1&password=pw1'`, cwd);
-  const wrong = gamepipe(['load', '--url', url, '--player-prefix', 'user', '--item', 'sword', '--requests', '2'], { cwd });
+  const wrong = gamepipe(['load', '--url', url, '--player-prefix', 'user', '--item', 'sword', '--requests', '2'], {
+    cwd,
+  });
   assert.equal(wrong.status, 1);
-  assert.match(wrong.stderr, /^gamepipe: could not login player user1 .*HTTP 401 \(the player exists with another password: give it with --password/);
-  const load = gamepipe(['load', '--url', url, '--player-prefix', 'user', '--password', 'pw1', '--item', 'sword', '--requests', '2', '--json'], { cwd });
+  assert.match(
+    wrong.stderr,
+    /^gamepipe: could not login player user1 .*HTTP 401 \(the player exists with another password: give it with --password/,
+  );
+  const load = gamepipe(
+    [
+      'load',
+      '--url',
+      url,
+      '--player-prefix',
+      'user',
+      '--password',
+      'pw1',
+      '--item',
+      'sword',
+      '--requests',
+      '2',
+      '--json',
+    ],
+    { cwd },
+  );
   await server.stop();
   assert.equal(load.status, 0, load.stderr);
   assert.deepEqual((JSON.parse(load.stdout) as LoadSummary).accepted.events, { login: 1, buy_item: 2 });
@@ -98,7 +165,25 @@ it('one seed gives one run: the same accepted totals twice', async () => {
     const cwd = tempDir();
     const server = await gamepipeInBackground(['serve', '--port', '0'], 'listening on', { cwd });
     const url = /listening on (\S+)/.exec(server.output())![1]!;
-    const load = gamepipe(['load', '--url', url, '--players', '20', '--requests', '300', '--connections', '1', '--seed', '5', '--qualities', 'common=3,rare=1', '--json'], { cwd });
+    const load = gamepipe(
+      [
+        'load',
+        '--url',
+        url,
+        '--players',
+        '20',
+        '--requests',
+        '300',
+        '--connections',
+        '1',
+        '--seed',
+        '5',
+        '--qualities',
+        'common=3,rare=1',
+        '--json',
+      ],
+      { cwd },
+    );
     await server.stop();
     assert.equal(load.status, 0, load.stderr);
     totals.push((JSON.parse(load.stdout) as LoadSummary).accepted);
@@ -107,7 +192,13 @@ it('one seed gives one run: the same accepted totals twice', async () => {
 });
 
 it('bad load options get one clear line and exit 1', () => {
-  for (const args of [['--mix', 'fly=3'], ['--items', 'laser'], ['--requests', '0'], ['--url', 'ftp://x'], ['--item', 'sword', '--items', 'potion']]) {
+  for (const args of [
+    ['--mix', 'fly=3'],
+    ['--items', 'laser'],
+    ['--requests', '0'],
+    ['--url', 'ftp://x'],
+    ['--item', 'sword', '--items', 'potion'],
+  ]) {
     const result = gamepipe(['load', ...args]);
     assert.equal(result.status, 1, args.join(' '));
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

@@ -15,7 +15,11 @@ function fakeEngineFactory(answers: { items: unknown[][]; guilds?: unknown[][] |
     return {
       name: 'fake',
       async stream(sql: string, sink: QuerySink = {}) {
-        const rows = sql.includes('item_type') ? answers.items : sql.includes('guild_name') ? answers.guilds ?? [] : answers.rows;
+        const rows = sql.includes('item_type')
+          ? answers.items
+          : sql.includes('guild_name')
+            ? (answers.guilds ?? [])
+            : answers.rows;
         if (rows instanceof Error) throw rows;
         sink.onColumns?.(['a', 'b']);
         sink.onRows?.(rows);
@@ -54,7 +58,10 @@ test('rates are differences between two polls over the time between them; ops ro
   const second = await sampler.sample();
   assert.equal(second.server.requestsPerSecond, 200);
   assert.equal(second.server.requestsTotal, 500);
-  assert.deepEqual(second.server.byStatus, [{ status: 200, count: 400 }, { status: 404, count: 100 }]);
+  assert.deepEqual(second.server.byStatus, [
+    { status: 200, count: 400 },
+    { status: 404, count: 100 },
+  ]);
   assert.deepEqual(second.server.eventsPerSecond, { buy_item: 150, join_guild: 5 });
   assert.ok(second.server.latencyMs.p99! <= 5, `p99 ${second.server.latencyMs.p99} ms counts only game routes`);
   assert.deepEqual(second.history.requestsPerSecond, [0, 200]);
@@ -63,7 +70,10 @@ test('rates are differences between two polls over the time between them; ops ro
 test('a restarted server (counters back near zero) does not give a negative rate', async () => {
   let metrics = new ServerMetrics();
   let now = 0;
-  const sampler = new PipelineSampler({ fetchMetrics: () => metrics.registry.metrics(), storage: new MemoryLakeStorage() }, { now: () => now });
+  const sampler = new PipelineSampler(
+    { fetchMetrics: () => metrics.registry.metrics(), storage: new MemoryLakeStorage() },
+    { now: () => now },
+  );
   metrics.requests.inc({ route: '/', status: '200' }, 1000);
   await sampler.sample();
   metrics = new ServerMetrics();
@@ -75,7 +85,10 @@ test('a restarted server (counters back near zero) does not give a negative rate
 test('a server that does not answer is shown down, with the reason, and the lake still read', async () => {
   const storage = new MemoryLakeStorage();
   await storage.create('events_buy/dt=2026-01-01/events+0+0+9.parquet', Buffer.alloc(10));
-  const sampler = new PipelineSampler({ fetchMetrics: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5999')), storage });
+  const sampler = new PipelineSampler({
+    fetchMetrics: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5999')),
+    storage,
+  });
   const snapshot = await sampler.sample();
   assert.equal(snapshot.server.reachable, false);
   assert.match(snapshot.errors.join('\n'), /server: connect ECONNREFUSED/);
@@ -87,9 +100,20 @@ test('writers: lag, rows per second over the last ten seconds, last batch and it
   const now = Date.now();
   const buy = new WriterStatusRecorder(storage, 'buy', { minIntervalMs: 0 });
   const batch = (id: number, at: number, rows: number, p50: number) => ({
-    writer: 'buy', batchId: id, timestamp: new Date(at).toISOString(), numInputRows: rows, rowsWritten: rows, deadLetters: 0,
-    inputRowsPerSecond: 0, processedRowsPerSecond: 0, durationMs: { poll: 1, write: 2, commit: 3, total: 40 },
-    startOffset: {}, endOffset: { '0': rows }, files: [], mergedFiles: 0, freshnessMs: { p50, p95: p50 * 2, max: p50 * 3 },
+    writer: 'buy',
+    batchId: id,
+    timestamp: new Date(at).toISOString(),
+    numInputRows: rows,
+    rowsWritten: rows,
+    deadLetters: 0,
+    inputRowsPerSecond: 0,
+    processedRowsPerSecond: 0,
+    durationMs: { poll: 1, write: 2, commit: 3, total: 40 },
+    startOffset: {},
+    endOffset: { '0': rows },
+    files: [],
+    mergedFiles: 0,
+    freshnessMs: { p50, p95: p50 * 2, max: p50 * 3 },
   });
   await buy.record(batch(0, now - 30_000, 1000, 500), 50);
   await buy.record(batch(1, now - 3000, 200, 700), 7);
@@ -110,16 +134,31 @@ test('writers: lag, rows per second over the last ten seconds, last batch and it
 
 test('the leaderboard runs on a fresh engine every refresh, closes it, and a failing query is one line', async () => {
   const { open, opened } = fakeEngineFactory({
-    items: [['sword', 7], ['potion', 3]],
-    guilds: new GamepipeError('SQL_ERROR', 'Catalog Error: Table with name events_guild does not exist!\nDid you mean...'),
-    rows: [['events_buy', 10], ['events_user', 2]],
+    items: [
+      ['sword', 7],
+      ['potion', 3],
+    ],
+    guilds: new GamepipeError(
+      'SQL_ERROR',
+      'Catalog Error: Table with name events_guild does not exist!\nDid you mean...',
+    ),
+    rows: [
+      ['events_buy', 10],
+      ['events_user', 2],
+    ],
   });
   let now = 0;
-  const sampler = new PipelineSampler({ fetchMetrics: async () => '', storage: new MemoryLakeStorage(), openEngine: open }, { now: () => now, leaderboardEveryMs: 5000 });
+  const sampler = new PipelineSampler(
+    { fetchMetrics: async () => '', storage: new MemoryLakeStorage(), openEngine: open },
+    { now: () => now, leaderboardEveryMs: 5000 },
+  );
   await sampler.sample();
   await sampler.stop(); // waits for the refresh in flight
   const board = (await sampler.sample()).leaderboard!;
-  assert.deepEqual(board.topItems, [{ name: 'sword', count: 7 }, { name: 'potion', count: 3 }]);
+  assert.deepEqual(board.topItems, [
+    { name: 'sword', count: 7 },
+    { name: 'potion', count: 3 },
+  ]);
   assert.deepEqual(board.topGuilds, []);
   assert.deepEqual(board.rows, { events_buy: 10, events_user: 2 });
   assert.equal(board.error, 'Catalog Error: Table with name events_guild does not exist!');
@@ -132,12 +171,16 @@ test('the leaderboard runs on a fresh engine every refresh, closes it, and a fai
 
 test('start polls on its own until stop, and subscribers get every snapshot', async () => {
   let fetches = 0;
-  const sampler = new PipelineSampler({ fetchMetrics: async () => (fetches++, ''), storage: new MemoryLakeStorage() }, { intervalMs: 20 });
+  const sampler = new PipelineSampler(
+    { fetchMetrics: async () => (fetches++, ''), storage: new MemoryLakeStorage() },
+    { intervalMs: 20 },
+  );
   const seen: number[] = [];
   const unsubscribe = sampler.subscribe((s) => seen.push(s.at));
   sampler.start();
   // Waits for three snapshots rather than a fixed time: a loaded machine may run the timer late.
-  for (const deadline = Date.now() + 10_000; seen.length < 3 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+  for (const deadline = Date.now() + 10_000; seen.length < 3 && Date.now() < deadline; )
+    await new Promise((r) => setTimeout(r, 10));
   await sampler.stop();
   unsubscribe();
   const after = fetches;

@@ -47,8 +47,16 @@ test('latency quantiles from the histogram buckets land in the bucket of the obs
 });
 
 test('quantiles of the observations between two scrapes ignore what came before', () => {
-  const before = [{ le: 0.001, count: 100 }, { le: 0.01, count: 100 }, { le: Infinity, count: 100 }];
-  const after = [{ le: 0.001, count: 100 }, { le: 0.01, count: 110 }, { le: Infinity, count: 110 }];
+  const before = [
+    { le: 0.001, count: 100 },
+    { le: 0.01, count: 100 },
+    { le: Infinity, count: 100 },
+  ];
+  const after = [
+    { le: 0.001, count: 100 },
+    { le: 0.01, count: 110 },
+    { le: Infinity, count: 110 },
+  ];
   const recent = subtractBuckets(after, before);
   const p50 = histogramQuantile(0.5, recent)!;
   assert.ok(p50 > 0.001 && p50 <= 0.01, `p50 ${p50}`);
@@ -56,7 +64,14 @@ test('quantiles of the observations between two scrapes ignore what came before'
 });
 
 test('a quantile past the last finite bucket is that bound, as Prometheus answers', () => {
-  assert.equal(histogramQuantile(0.99, [{ le: 0.5, count: 1 }, { le: 1, count: 1 }, { le: Infinity, count: 10 }]), 1);
+  assert.equal(
+    histogramQuantile(0.99, [
+      { le: 0.5, count: 1 },
+      { le: 1, count: 1 },
+      { le: Infinity, count: 10 },
+    ]),
+    1,
+  );
 });
 
 test('label values with escaped quotes, backslashes and newlines are read back; malformed lines skipped', () => {

@@ -23,7 +23,8 @@ function progress(batchId: number, at: number, rows: number, extra: Partial<Batc
   };
 }
 
-const statusIn = async (storage: MemoryLakeStorage, writer = 'all') => JSON.parse((await storage.read(writerStatusPath(writer)))!.toString()) as Record<string, any>;
+const statusIn = async (storage: MemoryLakeStorage, writer = 'all') =>
+  JSON.parse((await storage.read(writerStatusPath(writer)))!.toString()) as Record<string, any>;
 
 test('the first batch is written at once with totals, positions, lag and freshness', async () => {
   const storage = new MemoryLakeStorage();
@@ -89,7 +90,10 @@ test('readWriterStatuses returns every writer by name and skips what does not pa
   await storage.replace('_status/broken.json', Buffer.from('{"writer":'));
   await storage.replace('_status/other.json', Buffer.from('{"writer":"x"}'));
   const statuses = await readWriterStatuses(storage);
-  assert.deepEqual(statuses.map((s) => s.writer), ['buy', 'user']);
+  assert.deepEqual(
+    statuses.map((s) => s.writer),
+    ['buy', 'user'],
+  );
   assert.equal(statuses[0]!.totals.inputRows, 3);
   assert.deepEqual(await readWriterStatuses(new MemoryLakeStorage()), []);
 });

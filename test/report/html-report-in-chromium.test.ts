@@ -10,7 +10,15 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { createTables, simulate, streamOnce, testConfig } from './simulated-lake.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Like requireTrino: under CI a missing browser fails the test; elsewhere the test is skipped with a note. */
 function requireChromium(t: TestContext): boolean {
@@ -53,14 +61,32 @@ describe('the HTML report in headless Chromium', () => {
           const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
           let painted = 0;
           for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
-          return { id: canvas.id, width: canvas.width, height: canvas.height, painted, numbers: canvas.closest('.row')?.querySelectorAll('.numbers td').length ?? 0 };
+          return {
+            id: canvas.id,
+            width: canvas.width,
+            height: canvas.height,
+            painted,
+            numbers: canvas.closest('.row')?.querySelectorAll('.numbers td').length ?? 0,
+          };
         }),
       );
       assert.deepEqual(errors, [], 'no script error');
       assert.deepEqual(requests, [pageUrl], 'no request leaves the page');
       assert.deepEqual(
         charts.map((c) => c.id),
-        ['active-players', 'new-players', 'retention', 'revenue-per-day', 'arpdau', 'revenue-by-item', 'revenue-by-quality', 'paying-players', 'first-purchase-funnel', 'guild-sizes', 'guild-growth'],
+        [
+          'active-players',
+          'new-players',
+          'retention',
+          'revenue-per-day',
+          'arpdau',
+          'revenue-by-item',
+          'revenue-by-quality',
+          'paying-players',
+          'first-purchase-funnel',
+          'guild-sizes',
+          'guild-growth',
+        ],
       );
       for (const chart of charts) {
         assert.ok(chart.width > 200 && chart.height > 200, `${chart.id} has a size`);
@@ -68,7 +94,10 @@ describe('the HTML report in headless Chromium', () => {
         assert.ok(chart.numbers > 0, `${chart.id} has its numbers beside it`);
       }
       const text = await tab.textContent('body');
-      assert.ok(text?.includes(report.summary.revenue.toLocaleString('en-US', { minimumFractionDigits: 2 })), 'the revenue figure is on the page');
+      assert.ok(
+        text?.includes(report.summary.revenue.toLocaleString('en-US', { minimumFractionDigits: 2 })),
+        'the revenue figure is on the page',
+      );
     } finally {
       await browser.close();
     }

@@ -14,7 +14,7 @@ after(async () => {
   for (const drop of dropped) await drop();
 });
 
-describe('the report\'s SQL runs unchanged on Trino', () => {
+describe("the report's SQL runs unchanged on Trino", () => {
   it('gives the same report on Trino over the Hive tables as on DuckDB, equal to what simulate wrote', async (t) => {
     if (!(await requireTrino(t))) return;
     const dataDir = tempDir();
@@ -35,6 +35,10 @@ describe('the report\'s SQL runs unchanged on Trino', () => {
     assert.equal(onTrino.engine, 'trino');
     assertReportMatchesSimulation(onTrino, simulation);
     const onDuckdb = await generateReport(testConfig(dataDir), simulation.firstDay);
-    assert.deepEqual({ ...onTrino, engine: 'duckdb' }, onDuckdb, 'every figure, ratio and share the same on both engines');
+    assert.deepEqual(
+      { ...onTrino, engine: 'duckdb' },
+      onDuckdb,
+      'every figure, ratio and share the same on both engines',
+    );
   });
 });

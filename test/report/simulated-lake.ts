@@ -9,17 +9,31 @@ import { openTableRegistry } from '../../src/sql/open-query-engine.js';
 import { StreamWriter, streamDefaults } from '../../src/streaming/stream-writer.js';
 
 /** The settings of a test: a data dir, and any other flag (`trinoUrl`, `schema`...). */
-export const testConfig = (dataDir: string, flags: Record<string, string> = {}): Config => loadConfig({ flags: { dataDir, ...flags }, env: {} });
+export const testConfig = (dataDir: string, flags: Record<string, string> = {}): Config =>
+  loadConfig({ flags: { dataDir, ...flags }, env: {} });
 
 /** A simulation (its last day yesterday) written to the data dir's embedded log. */
-export async function simulate(dataDir: string, days: number, players: number, seed: number, flags: Record<string, string> = {}): Promise<SimulationResult> {
+export async function simulate(
+  dataDir: string,
+  days: number,
+  players: number,
+  seed: number,
+  flags: Record<string, string> = {},
+): Promise<SimulationResult> {
   const plan = planSimulation({ days, players, seed, catalog: Catalog.fromFile(undefined) });
   return runSimulation(testConfig(dataDir, flags), plan);
 }
 
 /** Lands the log in the lake as `gamepipe stream all --once` does. */
 export async function streamOnce(dataDir: string, flags: Record<string, string> = {}): Promise<void> {
-  const writer = await StreamWriter.open(testConfig(dataDir, flags), { ...streamDefaults, triggerMs: 250, target: 'all', once: true, parquetWriter: 'duckdb', onProgress: () => undefined });
+  const writer = await StreamWriter.open(testConfig(dataDir, flags), {
+    ...streamDefaults,
+    triggerMs: 250,
+    target: 'all',
+    once: true,
+    parquetWriter: 'duckdb',
+    onProgress: () => undefined,
+  });
   try {
     await writer.run();
   } finally {

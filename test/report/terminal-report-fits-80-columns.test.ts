@@ -22,9 +22,26 @@ const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...
 describe('gamepipe report in a terminal', () => {
   it('prints every metric as aligned tables with bar charts, no line longer than 80 columns, and the same figures as --format json and simulate --json', async () => {
     const dataDir = tempDir();
-    const simulation = JSON.parse(gamepipe(['simulate', '--days', '7', '--players', '300', '--seed', '42', '--json', '--data-dir', dataDir]).stdout) as SimulationResult;
-    const simulateText = gamepipe(['simulate', '--days', '2', '--players', '50', '--seed', '1', '--player-prefix', 'other', '--data-dir', tempDir()]).stdout;
-    assert.match(simulateText, /wrote [\d,]+ events in [\d.]+ s to the embedded log \(topic events\):\n {2}signup 50, login [\d,]+, buy_item [\d,]+, join_guild [\d,]+\n/);
+    const simulation = JSON.parse(
+      gamepipe(['simulate', '--days', '7', '--players', '300', '--seed', '42', '--json', '--data-dir', dataDir]).stdout,
+    ) as SimulationResult;
+    const simulateText = gamepipe([
+      'simulate',
+      '--days',
+      '2',
+      '--players',
+      '50',
+      '--seed',
+      '1',
+      '--player-prefix',
+      'other',
+      '--data-dir',
+      tempDir(),
+    ]).stdout;
+    assert.match(
+      simulateText,
+      /wrote [\d,]+ events in [\d.]+ s to the embedded log \(topic events\):\n {2}signup 50, login [\d,]+, buy_item [\d,]+, join_guild [\d,]+\n/,
+    );
     assert.ok(widest(simulateText) <= 80, simulateText);
     await streamOnce(dataDir);
     await createTables(testConfig(dataDir));
@@ -32,19 +49,31 @@ describe('gamepipe report in a terminal', () => {
     const html = join(dataDir, 'report.html');
     const text = gamepipe(['report', '--data-dir', dataDir, '--html', html]);
     assert.ok(widest(text.stdout) <= 80, `a line is ${widest(text.stdout)} columns:\n${text.stdout}`);
-    for (const title of ['Active players per day', 'Purchases and revenue per day', 'Retention by sign-up cohort', 'Revenue by item', 'Revenue by quality', 'Paying players', 'From sign-up to first purchase', 'Guilds']) {
+    for (const title of [
+      'Active players per day',
+      'Purchases and revenue per day',
+      'Retention by sign-up cohort',
+      'Revenue by item',
+      'Revenue by quality',
+      'Paying players',
+      'From sign-up to first purchase',
+      'Guilds',
+    ]) {
       assert.ok(text.stdout.includes(`\n${title}`), `section "${title}"`);
     }
     assert.match(text.stdout, /█/, 'bar charts');
     assert.match(text.stderr, /HTML report written to/);
     assert.ok(existsSync(html) && readFileSync(html, 'utf8').includes('new Chart('));
 
-    const report = JSON.parse(gamepipe(['report', '--format', 'json', '--since', '30d', '--data-dir', dataDir]).stdout) as GameReport;
+    const report = JSON.parse(
+      gamepipe(['report', '--format', 'json', '--since', '30d', '--data-dir', dataDir]).stdout,
+    ) as GameReport;
     assertReportMatchesSimulation(report, simulation);
     const totalRevenue = report.summary.revenue.toLocaleString('en-US', { minimumFractionDigits: 2 });
     assert.match(text.stdout, new RegExp(`revenue +${totalRevenue}\n`), 'the total revenue in the summary');
 
-    for (const width of [60, 100, 200]) assert.ok(widest(renderReportText(report, width)) <= width, `fits ${width} columns`);
+    for (const width of [60, 100, 200])
+      assert.ok(widest(renderReportText(report, width)) <= width, `fits ${width} columns`);
   });
 
   it('says in one line what is missing: the tables, or any activity since --since', async () => {
@@ -57,12 +86,26 @@ describe('gamepipe report in a terminal', () => {
     await streamOnce(dataDir);
     await createTables(testConfig(dataDir));
     const later = gamepipe(['report', '--since', '2099-01-01', '--data-dir', dataDir]);
-    assert.equal(later.stdout, 'No player activity since 2099-01-01 (engine duckdb).\nSimulate a month with: gamepipe simulate, then gamepipe stream all --once\n');
+    assert.equal(
+      later.stdout,
+      'No player activity since 2099-01-01 (engine duckdb).\nSimulate a month with: gamepipe simulate, then gamepipe stream all --once\n',
+    );
   });
 
   it('simulate, then report, with nothing else running: simulate lands what it wrote, so the report has the month', () => {
     const dataDir = tempDir();
-    const simulated = gamepipe(['simulate', '--days', '3', '--players', '40', '--seed', '7', '--json', '--data-dir', dataDir]);
+    const simulated = gamepipe([
+      'simulate',
+      '--days',
+      '3',
+      '--players',
+      '40',
+      '--seed',
+      '7',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ]);
     assert.match(simulated.stderr, /^gamepipe simulate: landed [\d,]+ rows in file:\/\/.*; try: gamepipe report\n$/);
     const written = JSON.parse(simulated.stdout) as SimulationResult;
     const report = JSON.parse(gamepipe(['report', '--format', 'json', '--data-dir', dataDir]).stdout) as GameReport;

@@ -43,7 +43,11 @@ describe('several servers and writers on separate hosts (network namespaces)', {
   const running: Background[] = [];
   let brokers = '';
   let redisUrl = '';
-  const kafkaEnv = () => ({ ...process.env, GAMEPIPE_TEST_KAFKA_HOST: network.hosts.data!.ip, GAMEPIPE_TEST_KAFKA_PORT: String(KAFKA_PORT) });
+  const kafkaEnv = () => ({
+    ...process.env,
+    GAMEPIPE_TEST_KAFKA_HOST: network.hosts.data!.ip,
+    GAMEPIPE_TEST_KAFKA_PORT: String(KAFKA_PORT),
+  });
 
   before(() => {
     if (why) throw new Error(why);
@@ -51,9 +55,32 @@ describe('several servers and writers on separate hosts (network namespaces)', {
     const data = network.hosts.data!;
     brokers = `${data.ip}:${KAFKA_PORT}`;
     redisUrl = `redis://${data.ip}:${REDIS_PORT}`;
-    const redis = spawnSync('ip', ['netns', 'exec', data.namespace, 'redis-server', '--port', String(REDIS_PORT), '--bind', data.ip, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', join(dir, 'redis.pid')]);
+    const redis = spawnSync('ip', [
+      'netns',
+      'exec',
+      data.namespace,
+      'redis-server',
+      '--port',
+      String(REDIS_PORT),
+      '--bind',
+      data.ip,
+      '--protected-mode',
+      'no',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      join(dir, 'redis.pid'),
+    ]);
     assert.equal(redis.status, 0, `redis-server: ${redis.stderr}`);
-    const kafka = spawnSync('ip', ['netns', 'exec', data.namespace, KAFKA_SCRIPT, 'start'], { env: kafkaEnv(), encoding: 'utf8', timeout: 180_000 });
+    const kafka = spawnSync('ip', ['netns', 'exec', data.namespace, KAFKA_SCRIPT, 'start'], {
+      env: kafkaEnv(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     assert.equal(kafka.status, 0, `kafka: ${kafka.stdout}${kafka.stderr}`);
   });
 
@@ -67,7 +94,9 @@ describe('several servers and writers on separate hosts (network namespaces)', {
 
   /** Runs `gamepipe <args>` on a host to its end, without blocking the event loop; resolves with its exit code and what it printed on stderr. */
   function runToEnd(args: string[], netns: string): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, GAMEPIPE_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, GAMEPIPE_BIN, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     running.push({ child, output: () => stderr, stop: async (signal) => (child.kill(signal), null) });
@@ -75,18 +104,39 @@ describe('several servers and writers on separate hosts (network namespaces)', {
   }
 
   async function startWriter(host: string): Promise<Background> {
-    const writer = await gamepipeInBackground(['stream', 'buy', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, host)], 'started', { netns: network.hosts[host]!.namespace });
+    const writer = await gamepipeInBackground(
+      ['stream', 'buy', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, host)],
+      'started',
+      { netns: network.hosts[host]!.namespace },
+    );
     running.push(writer);
     return writer;
   }
 
   it('lands every accepted purchase exactly once while a writer dies and another joins', async () => {
-    const created = gamepipe(['topic', 'create', '--partitions', String(PARTITIONS), '--kafka-brokers', brokers], { netns: network.hosts.client!.namespace });
+    const created = gamepipe(['topic', 'create', '--partitions', String(PARTITIONS), '--kafka-brokers', brokers], {
+      netns: network.hosts.client!.namespace,
+    });
     assert.equal(created.status, 0, created.stderr);
     const servers: string[] = [];
     for (const host of ['srv1', 'srv2']) {
       // The load's 80 players sign up from one address: the per-address signup limit is raised for it.
-      const server = await gamepipeInBackground(['serve', ...cluster(), '--host', network.hosts[host]!.ip, '--port', '5000', '--signup-limit', '1000', '--data-dir', join(dir, host)], 'listening on', { netns: network.hosts[host]!.namespace });
+      const server = await gamepipeInBackground(
+        [
+          'serve',
+          ...cluster(),
+          '--host',
+          network.hosts[host]!.ip,
+          '--port',
+          '5000',
+          '--signup-limit',
+          '1000',
+          '--data-dir',
+          join(dir, host),
+        ],
+        'listening on',
+        { netns: network.hosts[host]!.namespace },
+      );
       running.push(server);
       servers.push(`http://${network.hosts[host]!.ip}:5000`);
     }
@@ -95,32 +145,68 @@ describe('several servers and writers on separate hosts (network namespaces)', {
     // A player signed up on one server is logged in on the other: sessions live in the shared Redis.
     const client = network.hosts.client!.namespace;
     // (behind a load balancer both answer to one name; here the cookie is carried over by hand)
-    const curl = (args: string[]) => spawnSync('ip', ['netns', 'exec', client, 'curl', '-s', ...args], { encoding: 'utf8' });
-    assert.equal(curl(['-c', join(dir, 'jar'), `${servers[0]}/signup?username=wanderer&password=pw-wanderer`]).status, 0);
+    const curl = (args: string[]) =>
+      spawnSync('ip', ['netns', 'exec', client, 'curl', '-s', ...args], { encoding: 'utf8' });
+    assert.equal(
+      curl(['-c', join(dir, 'jar'), `${servers[0]}/signup?username=wanderer&password=pw-wanderer`]).status,
+      0,
+    );
     const session = /session_id\s+(\S+)/.exec(readFileSync(join(dir, 'jar'), 'utf8'))?.[1];
     assert.ok(session, 'the signup set a session cookie');
     assert.match(curl(['-b', `session_id=${session}`, `${servers[1]}/buy/sword`]).stdout, /Bought a sword/);
 
     const loads = servers.map((url, i) =>
-      runToEnd(['load', '--url', url, '--players', '40', '--player-prefix', `s${i + 1}p`, '--mix', 'buy=100', '--duration', '12s', '--connections', '8', '--seed', String(i + 1), '--out', join(dir, `run${i + 1}.json`)], client),
+      runToEnd(
+        [
+          'load',
+          '--url',
+          url,
+          '--players',
+          '40',
+          '--player-prefix',
+          `s${i + 1}p`,
+          '--mix',
+          'buy=100',
+          '--duration',
+          '12s',
+          '--connections',
+          '8',
+          '--seed',
+          String(i + 1),
+          '--out',
+          join(dir, `run${i + 1}.json`),
+        ],
+        client,
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 4000));
     await w1.stop('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 4000));
     await startWriter('w4');
     for (const { code, stderr } of await Promise.all(loads)) assert.equal(code, 0, `a load run failed: ${stderr}`);
-    const summaries = servers.map((_, i) => JSON.parse(readFileSync(join(dir, `run${i + 1}.json`), 'utf8')) as LoadSummary);
+    const summaries = servers.map(
+      (_, i) => JSON.parse(readFileSync(join(dir, `run${i + 1}.json`), 'utf8')) as LoadSummary,
+    );
     const accepted = 1 + summaries.reduce((sum, s) => sum + (s.accepted.events.buy_item ?? 0), 0);
     assert.ok(accepted > 500, `the servers accepted ${accepted} purchases`);
-    assert.ok(summaries.every((s) => s.unanswered === 0), 'every request was answered');
+    assert.ok(
+      summaries.every((s) => s.unanswered === 0),
+      'every request was answered',
+    );
 
     const status = (): PipelineStatus => {
-      const result = gamepipe(['status', '--json', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, 'client')], { netns: client });
+      const result = gamepipe(
+        ['status', '--json', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, 'client')],
+        { netns: client },
+      );
       assert.equal(result.status, 0, result.stderr);
       return JSON.parse(result.stdout) as PipelineStatus;
     };
     const buyWriters = () => status().writers.find((w) => w.owner === 'buy')!;
-    assert.ok(await eventually(() => buyWriters().lag === 0, 90_000, 1000), `the writers caught up: ${JSON.stringify(buyWriters())}`);
+    assert.ok(
+      await eventually(() => buyWriters().lag === 0, 90_000, 1000),
+      `the writers caught up: ${JSON.stringify(buyWriters())}`,
+    );
     const buy = buyWriters();
     assert.equal(buy.partitions.length, PARTITIONS);
     const holders = new Set(buy.partitions.map((p) => p.heldBy));
@@ -133,19 +219,37 @@ describe('several servers and writers on separate hosts (network namespaces)', {
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const ranges = files.filter((f) => f.partition === partition).sort((a, b) => a.firstOffset - b.firstOffset);
       assert.ok(ranges.length > 0, `partition ${partition} has files`);
-      ranges.forEach((file, i) => assert.ok(i === 0 || file.firstOffset > ranges[i - 1]!.lastOffset, `partition ${partition}: ${file.path} overlaps ${ranges[i - 1]?.path}`));
+      ranges.forEach((file, i) =>
+        assert.ok(
+          i === 0 || file.firstOffset > ranges[i - 1]!.lastOffset,
+          `partition ${partition}: ${file.path} overlaps ${ranges[i - 1]?.path}`,
+        ),
+      );
     }
-    assert.ok(buy.partitions.every((p) => p.position === p.end), 'every partition is committed up to its end');
-    const query = (sql: string) => gamepipe(['query', sql, '--format', 'csv', '--lake', lake, '--data-dir', join(dir, 'client')]);
+    assert.ok(
+      buy.partitions.every((p) => p.position === p.end),
+      'every partition is committed up to its end',
+    );
+    const query = (sql: string) =>
+      gamepipe(['query', sql, '--format', 'csv', '--lake', lake, '--data-dir', join(dir, 'client')]);
     assert.equal(gamepipe(['tables', 'create', 'buy', '--lake', lake, '--data-dir', join(dir, 'client')]).status, 0);
     const counted = query('select count(*), count(distinct event_id) from events_buy');
     assert.equal(counted.status, 0, counted.stderr);
-    assert.equal(counted.stdout.trim().split('\n')[1], `${accepted},${accepted}`, 'each accepted purchase is in the lake once');
-    const verified = gamepipe(['verify', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, 'client')], { netns: client });
+    assert.equal(
+      counted.stdout.trim().split('\n')[1],
+      `${accepted},${accepted}`,
+      'each accepted purchase is in the lake once',
+    );
+    const verified = gamepipe(
+      ['verify', '--kafka-brokers', brokers, '--lake', lake, '--data-dir', join(dir, 'client')],
+      { netns: client },
+    );
     assert.equal(verified.status, 0, `gamepipe verify found discrepancies:\n${verified.stdout}${verified.stderr}`);
     // The record key is the player: one player's events stay in order in one partition.
-    const spread = query('select count(*) from (select username from events_buy group by 1 having count(distinct log_partition) > 1)');
-    assert.equal(spread.stdout.trim().split('\n')[1], '0', 'no player\'s purchases are spread over partitions');
+    const spread = query(
+      'select count(*) from (select username from events_buy group by 1 having count(distinct log_partition) > 1)',
+    );
+    assert.equal(spread.stdout.trim().split('\n')[1], '0', "no player's purchases are spread over partitions");
     const used = query('select count(distinct log_partition) from events_buy');
     assert.equal(used.stdout.trim().split('\n')[1], String(PARTITIONS), 'the players spread over every partition');
   });

@@ -29,7 +29,12 @@ describe('game routes answer like the seed, with the right status codes', () => 
 
   it('accepts signup and login as POST with a form or a JSON body', async () => {
     const { app } = await testServer();
-    const form = await app.inject({ method: 'POST', url: '/signup', payload: 'username=ann&password=secret1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/signup',
+      payload: 'username=ann&password=secret1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(form.statusCode, 200);
     const json = await app.inject({ method: 'POST', url: '/login', payload: { username: 'ann', password: 'secret1' } });
     assert.equal(json.statusCode, 200);
@@ -41,7 +46,10 @@ describe('game routes answer like the seed, with the right status codes', () => 
     const cases: [string, string][] = [
       ['/signup?password=pw1', 'Signup Failed! Please provide a username.\n'],
       ['/signup?username=bob', 'Signup Failed! Please provide a password.\n'],
-      ['/signup?username=bad%20name&password=pw1', 'Signup Failed! A username is 1 to 64 letters, digits, ".", "_" or "-".\n'],
+      [
+        '/signup?username=bad%20name&password=pw1',
+        'Signup Failed! A username is 1 to 64 letters, digits, ".", "_" or "-".\n',
+      ],
       ['/login?username=bob', 'Login Failed! Please provide a password.\n'],
     ];
     for (const [url, body] of cases) {
@@ -49,7 +57,12 @@ describe('game routes answer like the seed, with the right status codes', () => 
       assert.equal(response.statusCode, 400, url);
       assert.equal(response.body, body, url);
     }
-    const badJson = await app.inject({ method: 'POST', url: '/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(badJson.statusCode, 400);
     assert.equal(badJson.body.trim().split('\n').length, 1);
   });
@@ -57,7 +70,11 @@ describe('game routes answer like the seed, with the right status codes', () => 
   it('buys with the seed texts: 200 for a known item, 404 for an unknown one, 401 without a live session', async () => {
     const { app, events } = await testServer();
     const session = await signup(app, 'user1');
-    const bought = await app.inject({ url: '/buy/sword', cookies: { session_id: session }, headers: { host: 'user1.comcast.com' } });
+    const bought = await app.inject({
+      url: '/buy/sword',
+      cookies: { session_id: session },
+      headers: { host: 'user1.comcast.com' },
+    });
     assert.equal(bought.statusCode, 200);
     assert.equal(bought.body, 'Bought a sword!\n');
     const unknown = await app.inject({ url: '/buy/laser', cookies: { session_id: session } });
@@ -79,7 +96,10 @@ describe('game routes answer like the seed, with the right status codes', () => 
     for (const url of ['/buy/sword', '/join_guild/red', '/']) {
       assert.equal((await app.inject({ method: 'HEAD', url, cookies: { session_id: session } })).statusCode, 404, url);
     }
-    assert.deepEqual((await events()).map((e) => e.event_type), ['signup']);
+    assert.deepEqual(
+      (await events()).map((e) => e.event_type),
+      ['signup'],
+    );
   });
 
   it('honours quality and quantity, refuses bad ones with 400 and changes nothing', async () => {
@@ -93,7 +113,11 @@ describe('game routes answer like the seed, with the right status codes', () => 
       assert.equal(bad.statusCode, 400, query);
     }
     const inventory = await app.inject({ url: '/inventory', cookies: { session_id: session } });
-    assert.deepEqual(inventory.json(), { username: 'user1', total: 3, items: [{ item_type: 'potion', quality: 'epic', count: 3 }] });
+    assert.deepEqual(inventory.json(), {
+      username: 'user1',
+      total: 3,
+      items: [{ item_type: 'potion', quality: 'epic', count: 3 }],
+    });
     const buy = (await events()).find((e) => e.event_type === 'buy_item')!;
     assert.equal(buy.quantity, 3);
     assert.equal(buy.price, 80, 'potion at 10 times the epic multiplier 8');
@@ -122,7 +146,10 @@ describe('game routes answer like the seed, with the right status codes', () => 
     const swords = await app.inject({ url: '/inventory?item_type=sword', cookies: { session_id: session } });
     assert.equal(swords.json().total, 2);
     const rare = await app.inject({ url: '/inventory?quality=rare', cookies: { session_id: session } });
-    assert.deepEqual(rare.json().items.map((i: { item_type: string }) => i.item_type), ['shield', 'sword']);
+    assert.deepEqual(
+      rare.json().items.map((i: { item_type: string }) => i.item_type),
+      ['shield', 'sword'],
+    );
   });
 
   it('joins a guild and refuses a guild name with control characters', async () => {
@@ -162,11 +189,16 @@ describe('game routes answer like the seed, with the right status codes', () => 
   it('refuses logins with 429 after five failures in a row for a player, and lets the real player in after the window', async () => {
     const { app } = await testServer();
     await signup(app, 'user1');
-    for (let i = 0; i < 5; i++) assert.equal((await app.inject({ url: '/login?username=user1&password=guess' + i })).statusCode, 401);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await app.inject({ url: '/login?username=user1&password=guess' + i })).statusCode, 401);
     const blocked = await app.inject({ url: '/login?username=user1&password=pw1' });
     assert.equal(blocked.statusCode, 429);
     assert.match(blocked.body, /^Login Failed! Too many failed logins for user1; try again in \d+ s\.\n$/);
-    assert.equal((await app.inject({ url: '/login?username=user2&password=x12' })).statusCode, 401, 'other players are not affected');
+    assert.equal(
+      (await app.inject({ url: '/login?username=user2&password=x12' })).statusCode,
+      401,
+      'other players are not affected',
+    );
   });
 
   it('never puts a password, a hash, a cookie or a session id into an event', async () => {

@@ -49,11 +49,19 @@ function rawRequest(port: number, bytes: Buffer | string): Promise<RawAnswer> {
 function assertRefusedInOneLine(answer: RawAnswer, context: string): void {
   assert.ok(answer.status >= 400 && answer.status < 500, `${context}: ${answer.status} ${answer.body.slice(0, 200)}`);
   assert.match(answer.headers.get('content-type')?.[0] ?? '', /^text\/plain/, context);
-  assert.match(answer.body, /^[^\u0000-\u001f\u007f]+\n$/, `${context}: not one line: ${JSON.stringify(answer.body.slice(0, 200))}`);
+  assert.match(
+    answer.body,
+    /^[^\u0000-\u001f\u007f]+\n$/,
+    `${context}: not one line: ${JSON.stringify(answer.body.slice(0, 200))}`,
+  );
   assert.equal(answer.headers.has('set-cookie'), false, `${context}: a refusal set a cookie`);
 }
 
-const request = (head: string, ...extra: (string | Buffer)[]) => Buffer.concat([Buffer.from(head, 'latin1'), ...extra.map((e) => (typeof e === 'string' ? Buffer.from(e, 'latin1') : e))]);
+const request = (head: string, ...extra: (string | Buffer)[]) =>
+  Buffer.concat([
+    Buffer.from(head, 'latin1'),
+    ...extra.map((e) => (typeof e === 'string' ? Buffer.from(e, 'latin1') : e)),
+  ]);
 
 const server: TestServer = await testServer();
 const session = await signup(server.app, 'user1');
@@ -71,19 +79,42 @@ describe('over a real socket, hostile HTTP gets one line and a 4xx, and the serv
   };
 
   it('any bytes in the request path, query or a header value', async () => {
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b)), hostileString.map((s) => Buffer.from(s, 'utf8')));
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b)),
+      hostileString.map((s) => Buffer.from(s, 'utf8')),
+    );
     const where = fc.constantFrom('path', 'buy', 'guild', 'query', 'user-agent', 'cookie', 'authorization', 'host');
     await fc.assert(
       fc.asyncProperty(where, bytes, async (place, value) => {
         const line = (target: Buffer | string) => request('GET ', target, ' HTTP/1.1\r\n');
         const wire =
-          place === 'path' ? request('', line(Buffer.concat([Buffer.from('/zz-'), value])), 'Host: x\r\nConnection: close\r\n\r\n')
-          : place === 'buy' ? request('', line(Buffer.concat([Buffer.from('/buy/'), value])), 'Host: x\r\nConnection: close\r\n\r\n')
-          : place === 'guild' ? request('', line(Buffer.concat([Buffer.from('/join_guild/'), value])), 'Host: x\r\nConnection: close\r\n\r\n')
-          : place === 'query' ? request('', line(Buffer.concat([Buffer.from('/signup?username='), value])), 'Host: x\r\nConnection: close\r\n\r\n')
-          : place === 'host' ? request('GET /inventory HTTP/1.1\r\nHost: ', value, '\r\nConnection: close\r\n\r\n')
-          : request(`GET /inventory HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${place}: `, value, '\r\n\r\n');
-        assertRefusedInOneLine(await rawRequest(port, wire), `${place} ${JSON.stringify(value.toString('latin1').slice(0, 80))}`);
+          place === 'path'
+            ? request('', line(Buffer.concat([Buffer.from('/zz-'), value])), 'Host: x\r\nConnection: close\r\n\r\n')
+            : place === 'buy'
+              ? request('', line(Buffer.concat([Buffer.from('/buy/'), value])), 'Host: x\r\nConnection: close\r\n\r\n')
+              : place === 'guild'
+                ? request(
+                    '',
+                    line(Buffer.concat([Buffer.from('/join_guild/'), value])),
+                    'Host: x\r\nConnection: close\r\n\r\n',
+                  )
+                : place === 'query'
+                  ? request(
+                      '',
+                      line(Buffer.concat([Buffer.from('/signup?username='), value])),
+                      'Host: x\r\nConnection: close\r\n\r\n',
+                    )
+                  : place === 'host'
+                    ? request('GET /inventory HTTP/1.1\r\nHost: ', value, '\r\nConnection: close\r\n\r\n')
+                    : request(
+                        `GET /inventory HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${place}: `,
+                        value,
+                        '\r\n\r\n',
+                      );
+        assertRefusedInOneLine(
+          await rawRequest(port, wire),
+          `${place} ${JSON.stringify(value.toString('latin1').slice(0, 80))}`,
+        );
       }),
       { numRuns: RUNS, examples: [['path', Buffer.from("\r\n\r\nHTTP/1.1 200 OK' OR '1'='1")]] },
     );
@@ -113,11 +144,27 @@ describe('over a real socket, hostile HTTP gets one line and a 4xx, and the serv
   it(`headers past ${HEADER_LIMIT_BYTES / 1024} KiB answer 431, bodies past ${BODY_LIMIT_BYTES / 1024} KiB answer 413`, async () => {
     const big = 'a'.repeat(HEADER_LIMIT_BYTES + 10);
     const cases: [string, number, string | Buffer][] = [
-      ['a long cookie', 431, `GET /inventory HTTP/1.1\r\nHost: x\r\nCookie: session_id=${session}; junk=${big}\r\n\r\n`],
-      ['many headers', 431, `GET / HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 400 }, (_, i) => `X-H${i}: ${'v'.repeat(20)}\r\n`).join('')}\r\n`],
+      [
+        'a long cookie',
+        431,
+        `GET /inventory HTTP/1.1\r\nHost: x\r\nCookie: session_id=${session}; junk=${big}\r\n\r\n`,
+      ],
+      [
+        'many headers',
+        431,
+        `GET / HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 400 }, (_, i) => `X-H${i}: ${'v'.repeat(20)}\r\n`).join('')}\r\n`,
+      ],
       ['a long URL', 431, `GET /buy/sword?quality=${big} HTTP/1.1\r\nHost: x\r\n\r\n`],
-      ['a long body by Content-Length', 413, `POST /signup HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT_BYTES + 1}\r\n\r\n{"username":"zed","password":"${'p'.repeat(BODY_LIMIT_BYTES)}"}`],
-      ['a long chunked body', 413, `POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}0\r\n\r\n`],
+      [
+        'a long body by Content-Length',
+        413,
+        `POST /signup HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT_BYTES + 1}\r\n\r\n{"username":"zed","password":"${'p'.repeat(BODY_LIMIT_BYTES)}"}`,
+      ],
+      [
+        'a long chunked body',
+        413,
+        `POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}${'1000\r\n' + 'a'.repeat(4096) + '\r\n'}0\r\n\r\n`,
+      ],
     ];
     for (const [what, status, wire] of cases) {
       const answer = await rawRequest(port, wire);

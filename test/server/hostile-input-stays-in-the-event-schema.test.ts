@@ -4,7 +4,14 @@ import { it } from 'node:test';
 import { eventFields, type EventType } from '../../src/events/event-schemas.js';
 import { validateEvent } from '../../src/events/validate-event.js';
 import { sessionCookie, signup, testServer, type TestServer } from '../helpers/game-server.js';
-import { assertOneLine, hostileBytes, hostileHeader, hostileString, urlEncode, urlEncodeText } from './hostile-input.js';
+import {
+  assertOneLine,
+  hostileBytes,
+  hostileHeader,
+  hostileString,
+  urlEncode,
+  urlEncodeText,
+} from './hostile-input.js';
 
 const RUNS = Number(process.env.GAMEPIPE_PROPERTY_RUNS ?? 100);
 
@@ -14,24 +21,37 @@ async function assertEventsInSchema(server: TestServer): Promise<Record<string, 
   assert.ok(events.length > 0, 'the run logged events to check');
   for (const event of events) {
     const validation = validateEvent(event);
-    assert.ok(validation.ok, `event outside the schema: ${validation.ok ? '' : validation.reason} ${JSON.stringify(event).slice(0, 300)}`);
+    assert.ok(
+      validation.ok,
+      `event outside the schema: ${validation.ok ? '' : validation.reason} ${JSON.stringify(event).slice(0, 300)}`,
+    );
     const allowed = new Set<string>(eventFields(event.event_type as EventType).map((f) => f.name));
-    for (const key of Object.keys(event)) assert.ok(allowed.has(key), `field ${key} is not in the ${String(event.event_type)} schema`);
+    for (const key of Object.keys(event))
+      assert.ok(allowed.has(key), `field ${key} is not in the ${String(event.event_type)} schema`);
   }
   return events;
 }
 
 it('a malicious username either is refused with no event, or lands verbatim in an event of the signup schema', async () => {
   const server = await testServer({ security: { signupLimit: { perAddress: 0, windowMs: 60_000, exempt: [] } } });
-  const username = fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), fc.constantFrom('__proto__', 'constructor', 'toString', 'event_type', 'password'));
+  const username = fc.oneof(
+    hostileString,
+    fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
+    fc.constantFrom('__proto__', 'constructor', 'toString', 'event_type', 'password'),
+  );
   await fc.assert(
     fc.asyncProperty(username, hostileString, async (name, password) => {
       const before = (await server.events()).length;
-      const response = await server.app.inject({ url: `/signup?username=${urlEncodeText(name)}&password=${urlEncodeText(password)}` });
+      const response = await server.app.inject({
+        url: `/signup?username=${urlEncodeText(name)}&password=${urlEncodeText(password)}`,
+      });
       assertOneLine(response, name);
       const events = await server.events();
       if (response.statusCode !== 200) {
-        assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${response.statusCode} for ${JSON.stringify(name)}`);
+        assert.ok(
+          response.statusCode >= 400 && response.statusCode < 500,
+          `${response.statusCode} for ${JSON.stringify(name)}`,
+        );
         assert.equal(events.length, before, 'a refused signup logged nothing');
         return;
       }
@@ -40,7 +60,13 @@ it('a malicious username either is refused with no event, or lands verbatim in a
       assert.equal(eventId, response.headers['x-event-id']);
       // Every field is what the request named, whatever its password: nothing of the password is in
       // the event (searching the event for the password instead fails when it is the username).
-      assert.deepEqual(rest, { event_type: 'signup', accept: null, host: 'localhost:80', user_agent: 'lightMyRequest', username: name });
+      assert.deepEqual(rest, {
+        event_type: 'signup',
+        accept: null,
+        host: 'localhost:80',
+        user_agent: 'lightMyRequest',
+        username: name,
+      });
     }),
     { numRuns: Math.ceil(RUNS / 4), examples: [['__proto__', '__proto__']] },
   );
@@ -56,7 +82,10 @@ it('malicious items, guild names and headers never put a field outside the schem
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((g) => `/join_guild/${urlEncodeText(g)}`),
     fc.stringMatching(/^[\p{L}][\p{L}\p{N} _.'-]{0,20}$/u).map((g) => `/join_guild/${urlEncodeText(g)}`),
   );
-  const headers = fc.record({ 'user-agent': hostileHeader, host: hostileHeader, accept: hostileHeader }, { requiredKeys: [] });
+  const headers = fc.record(
+    { 'user-agent': hostileHeader, host: hostileHeader, accept: hostileHeader },
+    { requiredKeys: [] },
+  );
   await fc.assert(
     fc.asyncProperty(route, headers, async (url, given) => {
       const response = await server.app.inject({ url, headers: given, cookies: { session_id: session } });
@@ -70,7 +99,10 @@ it('malicious items, guild names and headers never put a field outside the schem
     { numRuns: RUNS },
   );
   const events = await assertEventsInSchema(server);
-  assert.ok(events.some((e) => e.event_type === 'join_guild') && events.some((e) => e.event_type === 'buy_item'), 'purchases and joins were among the checked events');
+  assert.ok(
+    events.some((e) => e.event_type === 'join_guild') && events.some((e) => e.event_type === 'buy_item'),
+    'purchases and joins were among the checked events',
+  );
   const login = await server.app.inject({ url: '/login?username=user1&password=pw1' });
   assert.equal(login.statusCode, 200, 'the server still serves');
   assert.ok(sessionCookie(login));

@@ -50,34 +50,57 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...injections),
   fc.string({ unit: 'binary', maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.tuple(fc.constantFrom(...injections), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom(...injections)).map((parts) => parts.join('')),
+  fc
+    .tuple(fc.constantFrom(...injections), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom(...injections))
+    .map((parts) => parts.join('')),
   huge,
 );
 
 /** Bytes: a hostile string's UTF-8, or arbitrary bytes (invalid UTF-8 included). */
-export const hostileBytes: fc.Arbitrary<Buffer> = fc.oneof(hostileString.map((s) => Buffer.from(s, 'utf8')), fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)));
+export const hostileBytes: fc.Arbitrary<Buffer> = fc.oneof(
+  hostileString.map((s) => Buffer.from(s, 'utf8')),
+  fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+);
 
 /** Percent-encodes every byte but the unreserved ones, as a browser or curl would send them. */
-export const urlEncode = (bytes: Buffer): string => [...bytes].map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+export const urlEncode = (bytes: Buffer): string =>
+  [...bytes]
+    .map((b) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 export const urlEncodeText = (text: string) => urlEncode(Buffer.from(text, 'utf8'));
 
 /**
  * A header value as Node hands it over: the UTF-8 bytes read as Latin-1, without the bytes
  * Node refuses in a header (CR, LF, NUL and other controls but tab); those are tested on a raw socket.
  */
-export const asHeaderValue = (text: string): string => Buffer.from(text, 'utf8').toString('latin1').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
+export const asHeaderValue = (text: string): string =>
+  Buffer.from(text, 'utf8')
+    .toString('latin1')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 export const hostileHeader: fc.Arbitrary<string> = hostileString.map(asHeaderValue);
 
 /** A refusal: a 4xx status and exactly one line of plain text, no control characters in it. */
 export function assertOneLineRefusal(response: LightMyRequestResponse, context: string): void {
-  assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${context}: status ${response.statusCode} ${response.body.slice(0, 200)}`);
+  assert.ok(
+    response.statusCode >= 400 && response.statusCode < 500,
+    `${context}: status ${response.statusCode} ${response.body.slice(0, 200)}`,
+  );
   assertOneLine(response, context);
 }
 
 export function assertOneLine(response: LightMyRequestResponse, context: string): void {
   assert.match(String(response.headers['content-type']), /^text\/plain/, context);
-  assert.match(response.body, /^[^\u0000-\u001f\u007f]+\n$/, `${context}: not one line: ${JSON.stringify(response.body.slice(0, 200))}`);
-  if (response.statusCode === 429) assert.match(String(response.headers['retry-after']), /^\d+$/, `${context}: 429 without Retry-After`);
+  assert.match(
+    response.body,
+    /^[^\u0000-\u001f\u007f]+\n$/,
+    `${context}: not one line: ${JSON.stringify(response.body.slice(0, 200))}`,
+  );
+  if (response.statusCode === 429)
+    assert.match(String(response.headers['retry-after']), /^\d+$/, `${context}: 429 without Retry-After`);
 }
 
 /** Everything a request could have changed: accounts, sessions, guilds, inventories, password hashes, and the log. */

@@ -8,7 +8,11 @@ import { uniqueName } from '../helpers/temp-dir.js';
 
 const stores: { name: string; open(t: TestContext): Promise<StateStore | undefined | null> }[] = [
   { name: 'embedded store', open: async () => undefined },
-  { name: 'redis store', open: async (t) => ((await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null) },
+  {
+    name: 'redis store',
+    open: async (t) =>
+      (await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null,
+  },
 ];
 
 for (const { name, open } of stores) {
@@ -23,7 +27,14 @@ for (const { name, open } of stores) {
       const eventsBefore = await events();
 
       log.injectFault(new Error('disk gone'));
-      const attempts = ['/buy/sword?quality=rare', '/buy/potion', '/join_guild/blue', '/signup?username=user2&password=pw2', '/login?username=user1&password=pw1', '/'];
+      const attempts = [
+        '/buy/sword?quality=rare',
+        '/buy/potion',
+        '/join_guild/blue',
+        '/signup?username=user2&password=pw2',
+        '/login?username=user1&password=pw1',
+        '/',
+      ];
       for (const url of attempts) {
         const response = await app.inject({ url, cookies: { session_id: session } });
         assert.equal(response.statusCode, 503, url);
@@ -38,7 +49,11 @@ for (const { name, open } of stores) {
       assert.deepEqual(inventory.json().items, [{ item_type: 'sword', quality: 'rare', count: 1 }]);
       const rejoin = await app.inject({ url: '/join_guild/green', cookies: { session_id: session } });
       assert.equal(rejoin.statusCode, 200);
-      assert.equal((await app.inject({ url: '/login?username=user2&password=pw2' })).statusCode, 401, 'the refused signup left no account');
+      assert.equal(
+        (await app.inject({ url: '/login?username=user2&password=pw2' })).statusCode,
+        401,
+        'the refused signup left no account',
+      );
       const after = await events();
       assert.equal(after.length, eventsBefore.length + 1, 'only the last join is new');
       assert.equal(after.at(-1)!.previous_guild, 'red', 'the refused join to blue was undone');
@@ -52,7 +67,9 @@ for (const { name, open } of stores) {
       const { app, events } = await testServer({ store });
       const login = await app.inject({ url: '/signup?username=ann&password=pw1' });
       const session = sessionCookie(login);
-      const answers = await Promise.all(Array.from({ length: 200 }, () => app.inject({ url: '/buy/shield', cookies: { session_id: session } })));
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, () => app.inject({ url: '/buy/shield', cookies: { session_id: session } })),
+      );
       assert.ok(answers.every((a) => a.statusCode === 200));
       assert.equal((await events()).filter((e) => e.event_type === 'buy_item').length, 200);
     });

@@ -3,7 +3,18 @@ import { it } from 'node:test';
 import { eventBuilders } from '../../src/events/event-builders.js';
 import { validateEvent } from '../../src/events/validate-event.js';
 
-const buy = { event_ts: 1_700_000_000_000, username: 'p1', item_type: 'sword', item_category: 'weapon', item_quality: 'rare', quantity: 2, price: 300, total_price: 600, item_count: 2, inventory_count: 5 };
+const buy = {
+  event_ts: 1_700_000_000_000,
+  username: 'p1',
+  item_type: 'sword',
+  item_category: 'weapon',
+  item_quality: 'rare',
+  quantity: 2,
+  price: 300,
+  total_price: 600,
+  item_count: 2,
+  inventory_count: 5,
+};
 
 it('one typed constructor per event type builds events the schemas accept, with an id when none is given', () => {
   const events = [
@@ -13,8 +24,12 @@ it('one typed constructor per event type builds events the schemas accept, with 
     eventBuilders.buy_item(buy),
     eventBuilders.join_guild({ event_ts: 4, username: 'p1', guild_name: 'knights', previous_guild: null }),
   ];
-  assert.deepEqual(events.map((e) => e.event_type), ['default', 'signup', 'login', 'buy_item', 'join_guild']);
-  for (const event of events) assert.equal(validateEvent(JSON.parse(JSON.stringify(event))).ok, true, JSON.stringify(event));
+  assert.deepEqual(
+    events.map((e) => e.event_type),
+    ['default', 'signup', 'login', 'buy_item', 'join_guild'],
+  );
+  for (const event of events)
+    assert.equal(validateEvent(JSON.parse(JSON.stringify(event))).ok, true, JSON.stringify(event));
   assert.match(events[0]!.event_id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(events[2]!.event_id, '0190a000-0000-7000-8000-000000000000');
 });

@@ -10,8 +10,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { simulate } from '../report/simulated-lake.js';
 
 const catalog = Catalog.fromFile(undefined);
-const plan = (seed: number, days = 7, players = 300) => planSimulation({ days, players, seed, catalog, lastDay: '2026-03-01' }, Date.parse('2026-06-01T12:00:00Z'));
-const allEvents = (seed: number, days?: number, players?: number): SimulatedEvent[] => [...simulateDays(plan(seed, days, players))].flatMap((d) => d.events);
+const plan = (seed: number, days = 7, players = 300) =>
+  planSimulation({ days, players, seed, catalog, lastDay: '2026-03-01' }, Date.parse('2026-06-01T12:00:00Z'));
+const allEvents = (seed: number, days?: number, players?: number): SimulatedEvent[] =>
+  [...simulateDays(plan(seed, days, players))].flatMap((d) => d.events);
 
 describe('gamepipe simulate', () => {
   it('writes the same events for the same seed, ids included, and other events for another seed', () => {
@@ -19,21 +21,39 @@ describe('gamepipe simulate', () => {
     assert.notEqual(JSON.stringify(allEvents(42)), JSON.stringify(allEvents(43)));
   });
 
-  it('builds only events the schemas accept, in time order, each on its own past day, a player\'s sign-up first', () => {
+  it("builds only events the schemas accept, in time order, each on its own past day, a player's sign-up first", () => {
     const days = [...simulateDays(plan(7))];
-    assert.deepEqual(days.map((d) => d.day), ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01']);
+    assert.deepEqual(
+      days.map((d) => d.day),
+      ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01'],
+    );
     const seen = new Set<string>();
     for (const { day, events } of days) {
       const start = Date.parse(`${day}T00:00:00Z`);
       for (const [i, event] of events.entries()) {
-        assert.deepEqual(validateEvent(JSON.parse(JSON.stringify(event))), { ok: true, event: JSON.parse(JSON.stringify(event)), eventType: event.event_type });
-        assert.ok(event.event_ts >= start && event.event_ts < start + DAY_MS, `${event.event_type} at ${new Date(event.event_ts).toISOString()} is on ${day}`);
+        assert.deepEqual(validateEvent(JSON.parse(JSON.stringify(event))), {
+          ok: true,
+          event: JSON.parse(JSON.stringify(event)),
+          eventType: event.event_type,
+        });
+        assert.ok(
+          event.event_ts >= start && event.event_ts < start + DAY_MS,
+          `${event.event_type} at ${new Date(event.event_ts).toISOString()} is on ${day}`,
+        );
         assert.ok(i === 0 || events[i - 1]!.event_ts <= event.event_ts, 'in time order');
-        assert.equal(seen.has(event.username!), event.event_type !== 'signup', 'one sign-up per player, before anything else');
+        assert.equal(
+          seen.has(event.username!),
+          event.event_type !== 'signup',
+          'one sign-up per player, before anything else',
+        );
         seen.add(event.username!);
         if (event.event_type === 'buy_item') {
           const item = catalog.item(event.item_type)!;
-          assert.equal(event.price, catalog.unitPrice(item, catalog.quality(event.item_quality)!), 'catalog price at the quality');
+          assert.equal(
+            event.price,
+            catalog.unitPrice(item, catalog.quality(event.item_quality)!),
+            'catalog price at the quality',
+          );
           assert.equal(event.total_price, Math.round(event.price * event.quantity * 100) / 100);
         }
       }
@@ -54,15 +74,25 @@ describe('gamepipe simulate', () => {
     assert.ok(cohortRate('d7') > 0.1 && cohortRate('d7') < cohortRate('d1'), `D7 ${cohortRate('d7')}`);
     const paying = s.totals.payingPlayers / s.totals.activePlayers;
     assert.ok(paying > 0.1 && paying < 0.3, `paying share ${paying}`);
-    assert.ok(s.guilds[0]!.members > 2 * s.guilds.at(-1)!.members, 'the most popular guild is much bigger than the least');
-    assert.ok(s.revenueByQuality.every((q) => q.revenue > 0), 'every quality sells');
+    assert.ok(
+      s.guilds[0]!.members > 2 * s.guilds.at(-1)!.members,
+      'the most popular guild is much bigger than the least',
+    );
+    assert.ok(
+      s.revenueByQuality.every((q) => q.revenue > 0),
+      'every quality sells',
+    );
   });
 
   it('refuses to write the embedded log while a server writes it (one writer per log)', async () => {
     const dataDir = tempDir();
     const release = acquireDirLock(dataDir, 'serve', 'gamepipe serve');
     try {
-      await assert.rejects(simulate(dataDir, 1, 10, 1), (error: Error & { code?: string }) => error.code === 'DATA_DIR_LOCKED' && /is already running on/.test(error.message));
+      await assert.rejects(
+        simulate(dataDir, 1, 10, 1),
+        (error: Error & { code?: string }) =>
+          error.code === 'DATA_DIR_LOCKED' && /is already running on/.test(error.message),
+      );
     } finally {
       release();
     }

@@ -6,7 +6,12 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
 import { tableSpecs } from '../../src/events/tables.js';
-import { ClosedPartitionSchedule, compactClosedPartitions, defaultClosedPartitionPolicy, type PartitionLocations } from '../../src/lake/commit/closed-partition-compactor.js';
+import {
+  ClosedPartitionSchedule,
+  compactClosedPartitions,
+  defaultClosedPartitionPolicy,
+  type PartitionLocations,
+} from '../../src/lake/commit/closed-partition-compactor.js';
 import { createParquetWriter } from '../../src/lake/parquet/create-parquet-writer.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import { recoverPositions } from '../../src/lake/commit/recover-positions.js';
@@ -16,7 +21,12 @@ import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js'
 import { queryAll } from '../../src/sql/query-engine.js';
 import { gamepipe, GAMEPIPE_BIN } from '../helpers/cli.js';
 import { localLake, queryLake } from '../helpers/lake-query.js';
-import { HIVE_METASTORE_URL, requireHiveMetastore, requireTrinoOnHiveMetastore, TRINO_ON_HIVE_METASTORE_URL } from '../helpers/services.js';
+import {
+  HIVE_METASTORE_URL,
+  requireHiveMetastore,
+  requireTrinoOnHiveMetastore,
+  TRINO_ON_HIVE_METASTORE_URL,
+} from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 import { writeParquet } from './lake-parquet-fixture.js';
 
@@ -37,11 +47,13 @@ async function smallFiles(dataDir: string): Promise<void> {
       await writeParquet(lake, CLOSED, buySpec, f * ROWS_PER_FILE, (f + 1) * ROWS_PER_FILE - 1, 'buy', partition);
     }
   }
-  for (let f = 0; f < 3; f++) await writeParquet(lake, `events_buy/dt=${TODAY}`, buySpec, 10_000 + f * 10, 10_000 + f * 10 + 9);
+  for (let f = 0; f < 3; f++)
+    await writeParquet(lake, `events_buy/dt=${TODAY}`, buySpec, 10_000 + f * 10, 10_000 + f * 10 + 9);
 }
 
 const dataFilesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.parquet')) : []);
-const duckdbCount = async (dataDir: string, day: string) => Number((await queryLake(dataDir, `SELECT count(*) FROM events_buy WHERE dt = DATE '${day}'`))[0]![0]);
+const duckdbCount = async (dataDir: string, day: string) =>
+  Number((await queryLake(dataDir, `SELECT count(*) FROM events_buy WHERE dt = DATE '${day}'`))[0]![0]);
 /** A partition's location as a metastore keeps it, whose first switch fails as a metastore that went away. */
 function metastoreFailingFirstSwitch(): { readFrom: string; locations: PartitionLocations } {
   let failNext = true;
@@ -67,7 +79,10 @@ const run = promisify(execFile);
 
 /** `gamepipe <args>` without blocking this process's event loop (a count loop runs meanwhile). */
 async function gamepipeAsync(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [GAMEPIPE_BIN, ...args], { env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' }, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [GAMEPIPE_BIN, ...args], {
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -81,9 +96,20 @@ describe('tables compact on a DuckDB lake', () => {
     const first = gamepipe(['tables', 'compact', 'buy', '--data-dir', dataDir, '--grace', '1s']);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`${CLOSED}: 40 files merged into 2 \\(${TOTAL} rows\\) in generation 1`));
-    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')).sort(), ['events+0+0+999.parquet', 'events+1+0+999.parquet']);
-    assert.equal(dataFilesIn(join(dataDir, 'lake', `events_buy/dt=${TODAY}`)).length, 3, 'the open day is not compacted');
-    assert.equal(await duckdbCount(dataDir, DAY), TOTAL, 'DuckDB counts each row once while both generations are there');
+    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')).sort(), [
+      'events+0+0+999.parquet',
+      'events+1+0+999.parquet',
+    ]);
+    assert.equal(
+      dataFilesIn(join(dataDir, 'lake', `events_buy/dt=${TODAY}`)).length,
+      3,
+      'the open day is not compacted',
+    );
+    assert.equal(
+      await duckdbCount(dataDir, DAY),
+      TOTAL,
+      'DuckDB counts each row once while both generations are there',
+    );
     assert.deepEqual(await recoverPositions(localLake(dataDir), 'buy'), positionsBefore);
 
     // A late event for the closed day, written where the writer wrote before: visible at once, never deleted.
@@ -98,8 +124,15 @@ describe('tables compact on a DuckDB lake', () => {
     const third = gamepipe(['tables', 'compact', 'buy', '--data-dir', dataDir, '--grace', '1s']);
     assert.equal(third.status, 0, third.stderr);
     assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED)), [], 'generation 0 is deleted after the grace period');
-    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')), [], 'generation 1 is deleted after the grace period');
-    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-2')).sort(), ['events+0+0+5009.parquet', 'events+1+0+999.parquet']);
+    assert.deepEqual(
+      dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')),
+      [],
+      'generation 1 is deleted after the grace period',
+    );
+    assert.deepEqual(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-2')).sort(), [
+      'events+0+0+5009.parquet',
+      'events+1+0+999.parquet',
+    ]);
     assert.equal(await duckdbCount(dataDir, DAY), TOTAL + 10);
     assert.deepEqual(await recoverPositions(localLake(dataDir), 'buy'), positionsBefore);
   });
@@ -118,7 +151,10 @@ describe('tables compact on a DuckDB lake', () => {
       policy: { ...defaultClosedPartitionPolicy, graceMs: 0 },
     };
     try {
-      await assert.rejects(compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]), /the metastore went away/);
+      await assert.rejects(
+        compactClosedPartitions(compaction, [buySpec], (spec) => [spec.table]),
+        /the metastore went away/,
+      );
       assert.equal(metastore.readFrom, CLOSED);
       assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED)).length, 40, 'the files readers are on stay');
       assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED, '_gen-1')).length, 2);
@@ -139,7 +175,10 @@ describe('tables compact on a DuckDB lake', () => {
     const parquet = await createParquetWriter();
     const scratch = new ScratchDir(join(dataDir, 'lake', '_scratch'), 'compact');
     const policy = { ...defaultClosedPartitionPolicy, graceMs: 0 };
-    const schedule = new ClosedPartitionSchedule({ storage: localLake(dataDir), parquet, scratch, locations: metastore.locations, policy, now: () => clock }, 60_000);
+    const schedule = new ClosedPartitionSchedule(
+      { storage: localLake(dataDir), parquet, scratch, locations: metastore.locations, policy, now: () => clock },
+      60_000,
+    );
     const run = () => schedule.runIfDue([buySpec], (spec) => [spec.table]);
     try {
       assert.deepEqual(await run(), [], 'the failed switch is logged, not thrown');
@@ -159,7 +198,10 @@ describe('tables compact on a DuckDB lake', () => {
     await smallFiles(dataDir);
     const result = gamepipe(['tables', 'compact', '--data-dir', dataDir, '--trino-url', 'http://127.0.0.1:1']);
     assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr.split('\n')[0]!, /needs the Hive metastore behind it \(--metastore-url\): nothing was compacted/);
+    assert.match(
+      result.stderr.split('\n')[0]!,
+      /needs the Hive metastore behind it \(--metastore-url\): nothing was compacted/,
+    );
     assert.equal(existsSync(join(dataDir, 'lake', CLOSED, '_gen-1')), false);
     assert.equal(dataFilesIn(join(dataDir, 'lake', CLOSED)).length, 40);
   });
@@ -176,18 +218,34 @@ describe('tables compact on a Trino over a Hive metastore', () => {
 
   it('never lets a Trino count(*) running through the compaction differ from the committed total', async (t) => {
     if (!TRINO_ON_HIVE_METASTORE_URL) {
-      t.skip('set GAMEPIPE_TEST_TRINO_HMS_URL to a Trino whose hive catalog uses the test metastore (GAMEPIPE_TEST_HIVE_METASTORE_URL)');
+      t.skip(
+        'set GAMEPIPE_TEST_TRINO_HMS_URL to a Trino whose hive catalog uses the test metastore (GAMEPIPE_TEST_HIVE_METASTORE_URL)',
+      );
       return;
     }
     if (!(await requireHiveMetastore(t)) || !(await requireTrinoOnHiveMetastore(t))) return;
     const dataDir = tempDir('gamepipe-closed-');
     await smallFiles(dataDir);
-    const cluster = ['--data-dir', dataDir, '--trino-url', TRINO_ON_HIVE_METASTORE_URL, '--metastore-url', HIVE_METASTORE_URL, '--schema', schema];
+    const cluster = [
+      '--data-dir',
+      dataDir,
+      '--trino-url',
+      TRINO_ON_HIVE_METASTORE_URL,
+      '--metastore-url',
+      HIVE_METASTORE_URL,
+      '--schema',
+      schema,
+    ];
     const created = gamepipe(['tables', 'create', 'buy', ...cluster]);
     declared = true;
     assert.equal(created.status, 0, created.stderr);
 
-    const trino = new PrestoQueryEngine({ engine: 'trino', url: TRINO_ON_HIVE_METASTORE_URL, user: 'gamepipe-test', schema });
+    const trino = new PrestoQueryEngine({
+      engine: 'trino',
+      url: TRINO_ON_HIVE_METASTORE_URL,
+      user: 'gamepipe-test',
+      schema,
+    });
     try {
       const countSql = `SELECT count(*), count(DISTINCT "$path") FROM events_buy WHERE dt = '${DAY}'`;
       const counts: { rows: number; files: number; startedMs: number; endedMs: number }[] = [];
@@ -204,7 +262,10 @@ describe('tables compact on a Trino over a Hive metastore', () => {
         const compactStarted = Date.now();
         const output = await gamepipeAsync(['tables', 'compact', 'buy', ...cluster, '--grace', '3s']);
         const compactEnded = Date.now();
-        assert.match(output, new RegExp(`${CLOSED}: 40 files merged into 2 \\(${TOTAL} rows\\) in generation 1, readers switched to it`));
+        assert.match(
+          output,
+          new RegExp(`${CLOSED}: 40 files merged into 2 \\(${TOTAL} rows\\) in generation 1, readers switched to it`),
+        );
         const location = partitionLocation((await metastore.getPartition(schema, 'events_buy', `dt=${DAY}`))!);
         assert.match(location ?? '', new RegExp(`/${CLOSED}/_gen-1$`));
         // Counting on through the grace period, then the run that deletes the old files.
@@ -217,10 +278,19 @@ describe('tables compact on a Trino over a Hive metastore', () => {
         await reader;
 
         const during = counts.filter((c) => c.endedMs >= compactStarted && c.startedMs <= compactEnded);
-        t.diagnostic(`${counts.length} counts, ${during.length} overlapping the compaction: ${counts.filter((c) => c.files === 40).length} over the small files, ${counts.filter((c) => c.files === 2).length} over generation 1`);
+        t.diagnostic(
+          `${counts.length} counts, ${during.length} overlapping the compaction: ${counts.filter((c) => c.files === 40).length} over the small files, ${counts.filter((c) => c.files === 2).length} over generation 1`,
+        );
         assert.ok(during.length > 0, 'a count ran while the compaction did');
-        assert.ok(counts.some((c) => c.files === 40) && counts.at(-1)!.files === 2, 'Trino read the small files, then the compacted ones');
-        assert.deepEqual(counts.filter((c) => c.rows !== TOTAL), [], `every count is the committed total ${TOTAL}`);
+        assert.ok(
+          counts.some((c) => c.files === 40) && counts.at(-1)!.files === 2,
+          'Trino read the small files, then the compacted ones',
+        );
+        assert.deepEqual(
+          counts.filter((c) => c.rows !== TOTAL),
+          [],
+          `every count is the committed total ${TOTAL}`,
+        );
       } finally {
         counting = false;
         await reader.catch(() => undefined);
@@ -235,10 +305,21 @@ describe('tables compact on a Trino over a Hive metastore', () => {
     assert.equal(await metastore.dropPartition(schema, 'events_buy', `dt=${DAY}`), true);
     const again = gamepipe(['tables', 'create', 'buy', ...cluster]);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(partitionLocation((await metastore.getPartition(schema, 'events_buy', `dt=${DAY}`))!) ?? '', new RegExp(`/${CLOSED}/_gen-1$`));
-    const recount = new PrestoQueryEngine({ engine: 'trino', url: TRINO_ON_HIVE_METASTORE_URL, user: 'gamepipe-test', schema });
+    assert.match(
+      partitionLocation((await metastore.getPartition(schema, 'events_buy', `dt=${DAY}`))!) ?? '',
+      new RegExp(`/${CLOSED}/_gen-1$`),
+    );
+    const recount = new PrestoQueryEngine({
+      engine: 'trino',
+      url: TRINO_ON_HIVE_METASTORE_URL,
+      user: 'gamepipe-test',
+      schema,
+    });
     try {
-      assert.equal(Number((await queryAll(recount, `SELECT count(*) FROM events_buy WHERE dt = '${DAY}'`)).rows[0]![0]), TOTAL);
+      assert.equal(
+        Number((await queryAll(recount, `SELECT count(*) FROM events_buy WHERE dt = '${DAY}'`)).rows[0]![0]),
+        TOTAL,
+      );
     } finally {
       await recount.close();
     }

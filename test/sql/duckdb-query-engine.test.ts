@@ -15,7 +15,14 @@ import { writeParquet } from './lake-parquet-fixture.js';
 const buySpec = tableSpecs.find((s) => s.name === 'buy')!;
 
 it('--query-timeout stops a DuckDB query that runs longer, in one line naming the limit as Trino does', () => {
-  const result = gamepipe(['query', 'select count(*) from range(100000000000)', '--query-timeout', '300ms', '--data-dir', tempDir()]);
+  const result = gamepipe([
+    'query',
+    'select count(*) from range(100000000000)',
+    '--query-timeout',
+    '300ms',
+    '--data-dir',
+    tempDir(),
+  ]);
   assert.equal(result.status, 1);
   assert.equal(result.stderr, 'gamepipe: EXCEEDED_TIME_LIMIT: the query ran longer than 300 ms\n');
 });
@@ -33,7 +40,9 @@ it("a query whose files a writer's compaction hid after the views were declared 
     await writeParquet(lake, day, buySpec, 0, 19);
     mkdirSync(join(lake, day, '_merged'));
     for (const file of small) renameSync(file, join(lake, day, '_merged', `${Date.now()}+${basename(file)}`));
-    assert.deepEqual((await queryAll(engine, 'select count(*), count(distinct event_id) from events_buy')).rows, [[20, 20]]);
+    assert.deepEqual((await queryAll(engine, 'select count(*), count(distinct event_id) from events_buy')).rows, [
+      [20, 20],
+    ]);
   } finally {
     await engine.close();
   }

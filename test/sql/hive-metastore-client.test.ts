@@ -46,7 +46,10 @@ describe('Hive metastore client on a real metastore', () => {
     const spec = {
       database,
       table: 'events_buy',
-      columns: [{ name: 'item_type', type: 'string' }, { name: 'price', type: 'bigint' }],
+      columns: [
+        { name: 'item_type', type: 'string' },
+        { name: 'price', type: 'bigint' },
+      ],
       partitionKeys: [{ name: 'dt', type: 'string' }],
       location: `file://${join(lake, 'events_buy')}`,
     };
@@ -74,14 +77,28 @@ describe('Hive metastore client on a real metastore', () => {
     mkdirSync(join(lake, 'events_buy', '_gen-1', name), { recursive: true });
     writeFileSync(join(lake, 'events_buy', '_gen-1', name, 'merged.parquet'), Buffer.alloc(1234));
 
-    assert.equal(await metastore.switchPartitionLocation(database, 'events_buy', name, newDir, `file://${join(lake, 'events_buy', name)}`), oldDir);
+    assert.equal(
+      await metastore.switchPartitionLocation(
+        database,
+        'events_buy',
+        name,
+        newDir,
+        `file://${join(lake, 'events_buy', name)}`,
+      ),
+      oldDir,
+    );
 
     const afterSwitch = await metastore.getPartition(database, 'events_buy', name);
     assert.ok(afterSwitch);
     assert.equal(partitionLocation(afterSwitch), `file:${join(lake, 'events_buy', '_gen-1', name)}`);
     assert.deepEqual(withoutLocationAndParameters(afterSwitch), withoutLocationAndParameters(before));
     // On a new location the metastore recomputes the partition's file statistics; the rest of its parameters stay.
-    assert.deepEqual(parameters(afterSwitch), { ...parameters(before), numFiles: '1', totalSize: '1234', numFilesErasureCoded: '0' });
+    assert.deepEqual(parameters(afterSwitch), {
+      ...parameters(before),
+      numFiles: '1',
+      totalSize: '1234',
+      numFilesErasureCoded: '0',
+    });
     assert.deepEqual(await metastore.listPartitionNames(database, 'events_buy'), [name], 'still one partition');
   });
 
@@ -89,7 +106,15 @@ describe('Hive metastore client on a real metastore', () => {
     if (!(await requireHiveMetastore(t))) return;
     const name = 'dt=2026-11-28';
     const current = partitionLocation((await metastore.getPartition(database, 'events_buy', name))!);
-    const error = await rejection(metastore.switchPartitionLocation(database, 'events_buy', name, `file://${join(lake, 'elsewhere')}`, `file://${join(lake, 'events_buy', name)}`));
+    const error = await rejection(
+      metastore.switchPartitionLocation(
+        database,
+        'events_buy',
+        name,
+        `file://${join(lake, 'elsewhere')}`,
+        `file://${join(lake, 'events_buy', name)}`,
+      ),
+    );
     assert.equal(error.code, 'METASTORE_ERROR');
     assert.match(error.message, /is at .*_gen-1.* left as it is/);
     assert.equal(partitionLocation((await metastore.getPartition(database, 'events_buy', name))!), current);

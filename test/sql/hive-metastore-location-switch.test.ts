@@ -6,7 +6,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
-import { HIVE_METASTORE_URL, requireHiveMetastore, requireTrinoOnHiveMetastore, TRINO_ON_HIVE_METASTORE_URL } from '../helpers/services.js';
+import {
+  HIVE_METASTORE_URL,
+  requireHiveMetastore,
+  requireTrinoOnHiveMetastore,
+  TRINO_ON_HIVE_METASTORE_URL,
+} from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
 const FILES = 5;
@@ -30,7 +35,9 @@ async function requireTrinoOnMetastore(t: TestContext): Promise<string | undefin
     t.skip('set GAMEPIPE_TEST_TRINO_HMS_URL to a Trino whose hive catalog uses the test metastore');
     return undefined;
   }
-  return (await requireHiveMetastore(t)) && (await requireTrinoOnHiveMetastore(t)) ? TRINO_ON_HIVE_METASTORE_URL : undefined;
+  return (await requireHiveMetastore(t)) && (await requireTrinoOnHiveMetastore(t))
+    ? TRINO_ON_HIVE_METASTORE_URL
+    : undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,14 +61,21 @@ describe('switching a partition to its compacted directory in the metastore', ()
     mkdirSync(compacted, { recursive: true });
     // The writers' small files, then compaction's one file of the same rows in a new directory.
     await duckdb([
-      ...Array.from({ length: FILES }, (_, f) => `COPY (SELECT CASE WHEN i % 3 = 0 THEN 'sword' ELSE 'shield' END AS item_type, i AS price FROM range(${f * ROWS_PER_FILE}, ${(f + 1) * ROWS_PER_FILE}) r(i)) TO '${small}/events+0+${f}.parquet' (FORMAT PARQUET)`),
+      ...Array.from(
+        { length: FILES },
+        (_, f) =>
+          `COPY (SELECT CASE WHEN i % 3 = 0 THEN 'sword' ELSE 'shield' END AS item_type, i AS price FROM range(${f * ROWS_PER_FILE}, ${(f + 1) * ROWS_PER_FILE}) r(i)) TO '${small}/events+0+${f}.parquet' (FORMAT PARQUET)`,
+      ),
       `COPY (SELECT * FROM read_parquet('${small}/*.parquet')) TO '${compacted}/events+merged.parquet' (FORMAT PARQUET)`,
     ]);
     created = await metastore.createDatabase(schema);
     await metastore.createExternalTable({
       database: schema,
       table: 'events_buy',
-      columns: [{ name: 'item_type', type: 'string' }, { name: 'price', type: 'bigint' }],
+      columns: [
+        { name: 'item_type', type: 'string' },
+        { name: 'price', type: 'bigint' },
+      ],
       partitionKeys: [{ name: 'dt', type: 'string' }],
       location: `file://${join(lake, 'events_buy')}`,
     });
@@ -90,19 +104,38 @@ describe('switching a partition to its compacted directory in the metastore', ()
         const started = Date.now();
         while (!readerFailed && observations.length === seen) await sleep(20);
         await sleep(Math.random() * (Date.now() - started));
-        await metastore.switchPartitionLocation(schema, 'events_buy', 'dt=2026-11-28', locations[n % 2]!, locations[(n + 1) % 2]);
+        await metastore.switchPartitionLocation(
+          schema,
+          'events_buy',
+          'dt=2026-11-28',
+          locations[n % 2]!,
+          locations[(n + 1) % 2],
+        );
       }
       // Until Trino has read the compacted directory at least once after the last switch.
       const settled = observations.length;
       const deadline = Date.now() + 60_000;
-      while (!readerFailed && Date.now() < deadline && !observations.slice(settled).some((o) => o.files === 1)) await sleep(50);
+      while (!readerFailed && Date.now() < deadline && !observations.slice(settled).some((o) => o.files === 1))
+        await sleep(50);
       switching = false;
       await reader;
 
-      t.diagnostic(`${observations.length} counts: ${observations.filter((o) => o.files === FILES).length} over the small files, ${observations.filter((o) => o.files === 1).length} over the compacted one`);
-      assert.ok(observations.slice(settled).some((o) => o.files === 1), 'Trino reads the compacted directory after the last switch');
-      assert.ok(observations.some((o) => o.files === FILES), 'Trino read the small files too');
-      assert.deepEqual(observations.filter((o) => o.rows !== TOTAL || (o.files !== FILES && o.files !== 1)), [], `every count is ${TOTAL}, from one generation`);
+      t.diagnostic(
+        `${observations.length} counts: ${observations.filter((o) => o.files === FILES).length} over the small files, ${observations.filter((o) => o.files === 1).length} over the compacted one`,
+      );
+      assert.ok(
+        observations.slice(settled).some((o) => o.files === 1),
+        'Trino reads the compacted directory after the last switch',
+      );
+      assert.ok(
+        observations.some((o) => o.files === FILES),
+        'Trino read the small files too',
+      );
+      assert.deepEqual(
+        observations.filter((o) => o.rows !== TOTAL || (o.files !== FILES && o.files !== 1)),
+        [],
+        `every count is ${TOTAL}, from one generation`,
+      );
     } finally {
       await trino.close();
     }

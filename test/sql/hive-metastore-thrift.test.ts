@@ -3,7 +3,11 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { after, describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
 import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
-import { partitionLocation, partitionName, relocatedPartition } from '../../src/sql/engines/hive-metastore/hive-metastore-objects.js';
+import {
+  partitionLocation,
+  partitionName,
+  relocatedPartition,
+} from '../../src/sql/engines/hive-metastore/hive-metastore-objects.js';
 import { ThriftBinaryWriter } from '../../src/sql/engines/hive-metastore/thrift-binary-writer.js';
 import { decodeReply } from '../../src/sql/engines/hive-metastore/thrift-message.js';
 import { readString, thriftString, thriftStruct } from '../../src/sql/engines/hive-metastore/thrift-struct.js';
@@ -28,7 +32,8 @@ const encode = (struct: ThriftStruct) => {
   writer.struct(struct);
   return writer.bytes();
 };
-const lengthPrefixed = (text: string) => Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(text)]), Buffer.from(text)]);
+const lengthPrefixed = (text: string) =>
+  Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(text)]), Buffer.from(text)]);
 const recordedPartition = () => decodeReply(RECORDED_REPLY, MAX)!.reply.body.get(0)!.value as ThriftStruct;
 
 describe('Thrift binary codec', () => {
@@ -50,9 +55,17 @@ describe('Thrift binary codec', () => {
     const oldLocation = lengthPrefixed('file:/lake/events_buy/dt=2026-11-28');
     const at = before.indexOf(oldLocation);
     assert.ok(at > 0);
-    const expected = Buffer.concat([before.subarray(0, at), lengthPrefixed('file:/lake/events_buy/_gen-2/dt=2026-11-28'), before.subarray(at + oldLocation.length)]);
+    const expected = Buffer.concat([
+      before.subarray(0, at),
+      lengthPrefixed('file:/lake/events_buy/_gen-2/dt=2026-11-28'),
+      before.subarray(at + oldLocation.length),
+    ]);
     assert.deepEqual(encode(thriftStruct([0, TType.STRUCT, moved])), expected);
-    assert.equal(partitionLocation(recordedPartition()), 'file:/lake/events_buy/dt=2026-11-28', 'the partition read is left unchanged');
+    assert.equal(
+      partitionLocation(recordedPartition()),
+      'file:/lake/events_buy/dt=2026-11-28',
+      'the partition read is left unchanged',
+    );
   });
 
   it('round-trips every wire type, empty containers and bytes that are not UTF-8', () => {
@@ -65,7 +78,17 @@ describe('Thrift binary codec', () => {
       [5, TType.I64, -9007199254740993n],
       [6, TType.DOUBLE, 1e300],
       [7, TType.STRUCT, inner],
-      [8, TType.LIST, { elementType: TType.LIST, items: [{ elementType: TType.I32, items: [1, 2] }, { elementType: TType.I32, items: [] }] }],
+      [
+        8,
+        TType.LIST,
+        {
+          elementType: TType.LIST,
+          items: [
+            { elementType: TType.I32, items: [1, 2] },
+            { elementType: TType.I32, items: [] },
+          ],
+        },
+      ],
       [9, TType.SET, { elementType: TType.STRING, items: [thriftString('a')] }],
       [10, TType.MAP, { keyType: TType.STRING, valueType: TType.STRUCT, entries: [[thriftString('k'), inner]] }],
       [11, TType.MAP, { keyType: TType.I64, valueType: TType.BOOL, entries: [] }],
@@ -87,11 +110,17 @@ describe('Thrift binary codec', () => {
   it('refuses bytes that are not a Thrift reply with METASTORE_ERROR instead of waiting for them', () => {
     const garbage = [
       Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'),
-      Buffer.concat([RECORDED_REPLY.subarray(0, HEADER_BYTES), Buffer.from([TType.STRING, 0, 1, 0x7f, 0xff, 0xff, 0xff])]),
+      Buffer.concat([
+        RECORDED_REPLY.subarray(0, HEADER_BYTES),
+        Buffer.from([TType.STRING, 0, 1, 0x7f, 0xff, 0xff, 0xff]),
+      ]),
       Buffer.concat([RECORDED_REPLY.subarray(0, HEADER_BYTES), Buffer.from([9, 0, 1])]),
     ];
     for (const bytes of garbage) {
-      assert.throws(() => decodeReply(bytes, MAX), (e: unknown) => e instanceof GamepipeError && e.code === 'METASTORE_ERROR');
+      assert.throws(
+        () => decodeReply(bytes, MAX),
+        (e: unknown) => e instanceof GamepipeError && e.code === 'METASTORE_ERROR',
+      );
     }
   });
 
@@ -121,7 +150,9 @@ function replyBytes(name: string, seqid: number, type: 2 | 3, body: ThriftStruct
 const exception = (message: string) => thriftStruct([1, TType.STRING, thriftString(message)]);
 
 /** A fake metastore on a free port; `answer` is given each call's header and the socket. */
-async function fakeMetastore(answer: (call: { name: string; seqid: number }, socket: Socket, count: number) => void): Promise<string> {
+async function fakeMetastore(
+  answer: (call: { name: string; seqid: number }, socket: Socket, count: number) => void,
+): Promise<string> {
   let count = 0;
   const server: Server = createServer((socket) => {
     let received = Buffer.alloc(0);
@@ -152,7 +183,8 @@ describe('Hive metastore client transport', () => {
     const url = await fakeMetastore(({ seqid }, socket) => {
       const reply = Buffer.from(RECORDED_REPLY);
       reply.writeInt32BE(seqid, HEADER_BYTES - 4);
-      const drip = (i: number) => i < reply.length && socket.write(reply.subarray(i, i + 1), () => setImmediate(() => drip(i + 1)));
+      const drip = (i: number) =>
+        i < reply.length && socket.write(reply.subarray(i, i + 1), () => setImmediate(() => drip(i + 1)));
       drip(0);
     });
     const partition = await client(url).getPartition('rec', 'events_buy', 'dt=2026-11-28');
@@ -161,7 +193,10 @@ describe('Hive metastore client transport', () => {
 
   it('answers undefined for a missing object, and METASTORE_ERROR in one line for any other exception', async () => {
     const url = await fakeMetastore(({ name, seqid }, socket, count) => {
-      const body = count === 1 ? thriftStruct([2, TType.STRUCT, exception('partition values=[2026-11-28]')]) : thriftStruct([1, TType.STRUCT, exception('Got exception:\n  java.io.IOException disk full')]);
+      const body =
+        count === 1
+          ? thriftStruct([2, TType.STRUCT, exception('partition values=[2026-11-28]')])
+          : thriftStruct([1, TType.STRUCT, exception('Got exception:\n  java.io.IOException disk full')]);
       socket.write(replyBytes(name, seqid, 2, body));
     });
     const metastore = client(url);
@@ -173,7 +208,9 @@ describe('Hive metastore client transport', () => {
   });
 
   it('reports a TApplicationException (an unknown method) as METASTORE_ERROR', async () => {
-    const url = await fakeMetastore(({ name, seqid }, socket) => socket.write(replyBytes(name, seqid, 3, exception(`Invalid method name: '${name}'`))));
+    const url = await fakeMetastore(({ name, seqid }, socket) =>
+      socket.write(replyBytes(name, seqid, 3, exception(`Invalid method name: '${name}'`))),
+    );
     const error = await rejection(client(url).getTable('rec', 'events_buy'));
     assert.equal(error.code, 'METASTORE_ERROR');
     assert.match(error.message, /^get_table_req: TApplicationException: Invalid method name: 'get_table_req'$/);
@@ -203,7 +240,10 @@ describe('Hive metastore client transport', () => {
 
   it('refuses a URL that does not name a Thrift server, in one line', () => {
     for (const url of ['http://127.0.0.1:9083', 'thrift://', '127.0.0.1:9083']) {
-      assert.throws(() => new HiveMetastoreClient({ url }), (e: unknown) => e instanceof GamepipeError && e.code === 'CONFIG_INVALID' && !e.message.includes('\n'));
+      assert.throws(
+        () => new HiveMetastoreClient({ url }),
+        (e: unknown) => e instanceof GamepipeError && e.code === 'CONFIG_INVALID' && !e.message.includes('\n'),
+      );
     }
   });
 

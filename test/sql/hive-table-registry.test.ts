@@ -22,9 +22,9 @@ const buySpec = tableSpecs.find((s) => s.name === 'buy')!;
 const guildSpec = tableSpecs.find((s) => s.name === 'guild')!;
 const allSpecs = [...tableSpecs, deadLetterSpec];
 
-
 /** Sword buys among rows first..last, counted from the row numbers the files were written from. */
-const swords = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, k) => first + k).filter((i) => i % 3 === 0).length;
+const swords = (first: number, last: number) =>
+  Array.from({ length: last - first + 1 }, (_, k) => first + k).filter((i) => i % 3 === 0).length;
 
 async function count(engine: PrestoQueryEngine, sql: string): Promise<number> {
   return Number((await queryAll(engine, sql)).rows[0]![0]);
@@ -34,7 +34,13 @@ describe('HiveTableRegistry through Trino', () => {
   const lakeDir = tempDir('gamepipe-hive-lake-');
   const schema = uniqueName('gp-registry');
   const engine = new PrestoQueryEngine({ engine: 'trino', url: TRINO_URL, user: 'gamepipe-test', schema });
-  const registry = new HiveTableRegistry({ engine, catalog: 'hive', schema, lakeUri: new LocalLakeStorage(lakeDir).uri, storage: new LocalLakeStorage(lakeDir) });
+  const registry = new HiveTableRegistry({
+    engine,
+    catalog: 'hive',
+    schema,
+    lakeUri: new LocalLakeStorage(lakeDir).uri,
+    storage: new LocalLakeStorage(lakeDir),
+  });
 
   before(async () => {
     await writeParquet(lakeDir, 'events_buy/dt=2026-11-28', buySpec, 0, 9);
@@ -52,11 +58,23 @@ describe('HiveTableRegistry through Trino', () => {
   it('creates every table once; creating again changes nothing', async (t) => {
     if (!(await requireTrino(t))) return;
     const first = await registry.create(allSpecs);
-    assert.deepEqual(first.map((r) => r.outcome), ['created', 'created', 'created', 'created']);
+    assert.deepEqual(
+      first.map((r) => r.outcome),
+      ['created', 'created', 'created', 'created'],
+    );
     const again = await registry.create(allSpecs);
-    assert.deepEqual(again, allSpecs.map((s) => ({ table: s.table, outcome: 'exists' })));
-    assert.deepEqual((await registry.declared(allSpecs)).map((s) => s.table), allSpecs.map((s) => s.table));
-    const { rows } = await queryAll(engine, `SELECT data_type FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'events_buy' AND column_name IN ('timestamp', 'price', 'dt') ORDER BY column_name`);
+    assert.deepEqual(
+      again,
+      allSpecs.map((s) => ({ table: s.table, outcome: 'exists' })),
+    );
+    assert.deepEqual(
+      (await registry.declared(allSpecs)).map((s) => s.table),
+      allSpecs.map((s) => s.table),
+    );
+    const { rows } = await queryAll(
+      engine,
+      `SELECT data_type FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'events_buy' AND column_name IN ('timestamp', 'price', 'dt') ORDER BY column_name`,
+    );
     assert.deepEqual(rows, [['varchar'], ['double'], ['timestamp(3)']]);
   });
 
@@ -86,13 +104,20 @@ describe('HiveTableRegistry through Trino', () => {
     await registry.create([deadLetterSpec]);
     await registry.addPartitions(deadLetterSpec);
     const perWriter = `select writer, dt, count(*) from events_dead_letter group by writer, dt order by writer, dt`;
-    assert.deepEqual((await queryAll(engine, perWriter)).rows, [['buy', '2026-11-28', 1], ['unrouted', '2026-11-29', 2]]);
+    assert.deepEqual((await queryAll(engine, perWriter)).rows, [
+      ['buy', '2026-11-28', 1],
+      ['unrouted', '2026-11-29', 2],
+    ]);
     // With dates given, writers without dead letters that day are skipped; repeating is harmless.
     await writeParquet(lakeDir, 'events_dead_letter/guild/dt=2026-11-30', deadLetterSpec, 8, 8, 'guild');
     await registry.addPartitions(deadLetterSpec, ['dt=2026-11-30']);
     await registry.addPartitions(deadLetterSpec, ['dt=2026-11-30']);
     await registry.addPartitions(deadLetterSpec);
-    assert.deepEqual((await queryAll(engine, perWriter)).rows, [['buy', '2026-11-28', 1], ['guild', '2026-11-30', 1], ['unrouted', '2026-11-29', 2]]);
+    assert.deepEqual((await queryAll(engine, perWriter)).rows, [
+      ['buy', '2026-11-28', 1],
+      ['guild', '2026-11-30', 1],
+      ['unrouted', '2026-11-29', 2],
+    ]);
   });
 
   it('refuses a table declared with other columns, and leaves it as it was', async (t) => {
@@ -114,14 +139,20 @@ describe('HiveTableRegistry through Trino', () => {
       error.message,
       'events_guild: column guild_name is bigint in the metastore, varchar in the schemas; column previous_guild missing; column foo is not in the schemas',
     );
-    const { rows } = await queryAll(engine, `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'events_guild' AND column_name IN ('foo', 'guild_name') ORDER BY 1`);
+    const { rows } = await queryAll(
+      engine,
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'events_guild' AND column_name IN ('foo', 'guild_name') ORDER BY 1`,
+    );
     assert.deepEqual(rows, [['foo'], ['guild_name']], 'the table is still there, unchanged');
     const elsewhere = new HiveTableRegistry({ engine, catalog: 'hive', schema, lakeUri: 'file:///elsewhere/lake/' });
     const moved = await rejection(elsewhere.create([buySpec]));
     assert.equal(moved.code, 'TABLE_MISMATCH');
     // A Thrift metastore keeps `file:///x` as `file:/x`; the file metastore keeps it as written.
     const declaredAt = `file:(//)?${lakeDir.replaceAll('/', '\\/')}\\/events_buy`;
-    assert.match(moved.message, new RegExp(`^events_buy: location ${declaredAt} in the metastore, file:///elsewhere/lake/events_buy expected$`));
+    assert.match(
+      moved.message,
+      new RegExp(`^events_buy: location ${declaredAt} in the metastore, file:///elsewhere/lake/events_buy expected$`),
+    );
   });
 
   it('gives the same sword count to the Trino CLI, run as the original ran presto', async (t) => {
@@ -133,7 +164,19 @@ describe('HiveTableRegistry through Trino', () => {
     assert.ok(readFileSync(jar).length > 1_000_000, `no CLI jar at ${jar}`);
     const cli = spawnSync(
       'java',
-      ['-Dorg.jline.terminal.dumb=true', '-jar', jar, '--server', new URL(TRINO_URL).host, '--catalog', 'hive', '--schema', schema, '--execute', "select count(*) from events_buy where item_type = 'sword'"],
+      [
+        '-Dorg.jline.terminal.dumb=true',
+        '-jar',
+        jar,
+        '--server',
+        new URL(TRINO_URL).host,
+        '--catalog',
+        'hive',
+        '--schema',
+        schema,
+        '--execute',
+        "select count(*) from events_buy where item_type = 'sword'",
+      ],
       { encoding: 'utf8', timeout: 60_000 },
     );
     assert.equal(cli.status, 0, cli.stderr);
@@ -169,7 +212,9 @@ describe('HiveTableRegistry over a lake on HDFS', () => {
 
   after(async () => {
     await engine.stream(`DROP SCHEMA IF EXISTS hive.${trinoIdentifier(schema)} CASCADE`).catch(() => undefined);
-    await fetch(`${WEBHDFS_URL}/webhdfs/v1${root}?op=DELETE&recursive=true&user.name=root`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${WEBHDFS_URL}/webhdfs/v1${root}?op=DELETE&recursive=true&user.name=root`, { method: 'DELETE' }).catch(
+      () => undefined,
+    );
     await registry.close();
   });
 
@@ -183,4 +228,3 @@ describe('HiveTableRegistry over a lake on HDFS', () => {
     assert.equal(await count(engine, `select count(*) from events_buy where item_type = 'sword'`), swords(0, 11));
   });
 });
-

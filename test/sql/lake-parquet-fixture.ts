@@ -26,14 +26,24 @@ function columnSql(column: FieldSpec, writer: string): string {
 }
 
 /** Writes rows `first..last` of a table as one Parquet file, the way the stream writers do (DuckDB, TIMESTAMP_MS). */
-export async function writeParquet(lakeDir: string, dir: string, spec: TableSpec, first: number, last: number, writer = 'buy', partition = 0): Promise<string> {
+export async function writeParquet(
+  lakeDir: string,
+  dir: string,
+  spec: TableSpec,
+  first: number,
+  last: number,
+  writer = 'buy',
+  partition = 0,
+): Promise<string> {
   mkdirSync(join(lakeDir, dir), { recursive: true });
   const file = join(lakeDir, dir, `events+${partition}+${first}+${last}.parquet`);
   const instance = await DuckDBInstance.create();
   const connection = await instance.connect();
   try {
     const columns = spec.columns.map((c) => columnSql(c, writer)).join(', ');
-    await connection.run(`COPY (SELECT ${columns} FROM range(${first}, ${last + 1}) r(i)) TO '${file}' (FORMAT PARQUET)`);
+    await connection.run(
+      `COPY (SELECT ${columns} FROM range(${first}, ${last + 1}) r(i)) TO '${file}' (FORMAT PARQUET)`,
+    );
   } finally {
     connection.closeSync();
     instance.closeSync();

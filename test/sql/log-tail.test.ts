@@ -53,7 +53,8 @@ async function tableDigests(dataDir: string, logTail = true): Promise<Record<str
   }
 }
 
-const counts = (digests: Record<string, unknown[]>) => Object.fromEntries(Object.entries(digests).map(([table, [count]]) => [table, count]));
+const counts = (digests: Record<string, unknown[]>) =>
+  Object.fromEntries(Object.entries(digests).map(([table, [count]]) => [table, count]));
 
 it('a query reads the rows the log holds before a writer lands them: the same rows, every column, as from the files after, each once', async () => {
   const dataDir = tempDir();
@@ -63,7 +64,11 @@ it('a query reads the rows the log holds before a writer lands them: the same ro
 
   const beforeLanding = await tableDigests(dataDir);
   assert.deepEqual(counts(beforeLanding), { events_buy: 30, events_guild: 10, events_user: 10, events_dead_letter: 2 });
-  assert.deepEqual(counts(await tableDigests(dataDir, false)), { events_buy: 0, events_guild: 0, events_user: 0, events_dead_letter: 0 }, 'the lake alone holds nothing yet');
+  assert.deepEqual(
+    counts(await tableDigests(dataDir, false)),
+    { events_buy: 0, events_guild: 0, events_user: 0, events_dead_letter: 0 },
+    'the lake alone holds nothing yet',
+  );
 
   await streamOnce(dataDir);
   const landed = await tableDigests(dataDir);
@@ -71,9 +76,21 @@ it('a query reads the rows the log holds before a writer lands them: the same ro
   assert.deepEqual(await tableDigests(dataDir, false), landed, 'all of it is in the files now');
 
   await appendToLog(dataDir, sampleRecords(10, 50));
-  assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 36, events_guild: 12, events_user: 12, events_dead_letter: 2 }, 'files and tail together');
-  assert.deepEqual(await rowsOf(dataDir, "select count(*) from events_dead_letter where raw_event like '%hunter2%'"), [[0]], 'dead letters are redacted as the writer redacts them');
-  assert.deepEqual(await rowsOf(dataDir, 'show tables'), allTableSpecs.map((s) => [s.table]).sort(), 'the tail is staged out of sight');
+  assert.deepEqual(
+    counts(await tableDigests(dataDir)),
+    { events_buy: 36, events_guild: 12, events_user: 12, events_dead_letter: 2 },
+    'files and tail together',
+  );
+  assert.deepEqual(
+    await rowsOf(dataDir, "select count(*) from events_dead_letter where raw_event like '%hunter2%'"),
+    [[0]],
+    'dead letters are redacted as the writer redacts them',
+  );
+  assert.deepEqual(
+    await rowsOf(dataDir, 'show tables'),
+    allTableSpecs.map((s) => [s.table]).sort(),
+    'the tail is staged out of sight',
+  );
 });
 
 it('a commit caught between moving its files and recording its position counts each row once', async () => {
@@ -92,12 +109,31 @@ it("the tail holds only the tables a writer lands: with gamepipe stream buy, the
   const dataDir = tempDir();
   assert.equal(gamepipe(['tables', 'create', 'all', '--data-dir', dataDir]).status, 0);
   await appendToLog(dataDir, sampleRecords(20));
-  assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 0, events_guild: 0, events_user: 0, events_dead_letter: 0 }, 'no writer has started: the lake alone');
+  assert.deepEqual(
+    counts(await tableDigests(dataDir)),
+    { events_buy: 0, events_guild: 0, events_user: 0, events_dead_letter: 0 },
+    'no writer has started: the lake alone',
+  );
   const stream = gamepipe(['stream', 'buy', '--once', '--data-dir', dataDir]);
   assert.equal(stream.status, 0, stream.stderr);
   await appendToLog(dataDir, sampleRecords(20, 20));
-  assert.deepEqual(counts(await tableDigests(dataDir)), { events_buy: 24, events_guild: 0, events_user: 0, events_dead_letter: 0 });
-  assert.deepEqual(counts(await tableDigests(dataDir, false)), { events_buy: 12, events_guild: 0, events_user: 0, events_dead_letter: 0 });
-  const count = (...flags: string[]) => gamepipe(['query', 'select count(*) from events_buy', '--format', 'csv', '--data-dir', dataDir, ...flags]).stdout;
-  assert.deepEqual([count(), count('--no-log-tail')], ['count_star()\n24\n', 'count_star()\n12\n'], 'gamepipe query reads the tail; --no-log-tail the files alone');
+  assert.deepEqual(counts(await tableDigests(dataDir)), {
+    events_buy: 24,
+    events_guild: 0,
+    events_user: 0,
+    events_dead_letter: 0,
+  });
+  assert.deepEqual(counts(await tableDigests(dataDir, false)), {
+    events_buy: 12,
+    events_guild: 0,
+    events_user: 0,
+    events_dead_letter: 0,
+  });
+  const count = (...flags: string[]) =>
+    gamepipe(['query', 'select count(*) from events_buy', '--format', 'csv', '--data-dir', dataDir, ...flags]).stdout;
+  assert.deepEqual(
+    [count(), count('--no-log-tail')],
+    ['count_star()\n24\n', 'count_star()\n12\n'],
+    'gamepipe query reads the tail; --no-log-tail the files alone',
+  );
 });

@@ -10,7 +10,8 @@ import { uniqueName } from '../helpers/temp-dir.js';
 
 const USER = 'gamepipe-test';
 /** About 10^12 rows to count: runs far longer than any test waits. */
-const ENDLESS = 'select count(*) from unnest(sequence(1, 10000)) a(x) cross join unnest(sequence(1, 10000)) b(y) cross join unnest(sequence(1, 10000)) c(z)';
+const ENDLESS =
+  'select count(*) from unnest(sequence(1, 10000)) a(x) cross join unnest(sequence(1, 10000)) b(y) cross join unnest(sequence(1, 10000)) c(z)';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -22,7 +23,9 @@ async function freePort(): Promise<number> {
 
 /** What Trino's REST API says about a query: its state and, when it failed, its error name. */
 async function serverView(queryId: string): Promise<{ state: string; error?: string }> {
-  const info = (await (await fetch(`${TRINO_URL}/v1/query/${queryId}`, { headers: { 'X-Trino-User': USER } })).json()) as {
+  const info = (await (
+    await fetch(`${TRINO_URL}/v1/query/${queryId}`, { headers: { 'X-Trino-User': USER } })
+  ).json()) as {
     state: string;
     errorCode?: { name: string };
   };
@@ -68,7 +71,11 @@ describe('PrestoQueryEngine against Trino', () => {
     assert.deepEqual(result, { columns: ['x', 'y'], rowCount: 3 });
     assert.equal(events[0], 'columns x,y');
     assert.equal(events.filter((e) => e.startsWith('columns')).length, 1);
-    assert.deepEqual(rows, [[1, 'a'], [2, 'b'], [3, 'c']]);
+    assert.deepEqual(rows, [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     assert.ok(progress.length > 0 && progress.every((p) => /^\d{8}_\d{6}_\d{5}_\w+$/.test(p.queryId ?? '')));
     assert.equal(progress.at(-1)!.state, 'FINISHED');
   });
@@ -77,12 +84,15 @@ describe('PrestoQueryEngine against Trino', () => {
     if (!(await requireTrino(t))) return;
     let batches = 0;
     let rows = 0;
-    const { rowCount } = await engine.stream('select a * 1000 + b from unnest(sequence(1, 300)) t(a) cross join unnest(sequence(1, 1000)) u(b)', {
-      onRows: (batch) => {
-        batches += 1;
-        rows += batch.length;
+    const { rowCount } = await engine.stream(
+      'select a * 1000 + b from unnest(sequence(1, 300)) t(a) cross join unnest(sequence(1, 1000)) u(b)',
+      {
+        onRows: (batch) => {
+          batches += 1;
+          rows += batch.length;
+        },
       },
-    });
+    );
     assert.equal(rowCount, 300_000);
     assert.equal(rows, 300_000);
     assert.ok(batches > 1, `one batch only`);
@@ -90,14 +100,19 @@ describe('PrestoQueryEngine against Trino', () => {
 
   it('keeps a bigint beyond 2^53 exact, as a string, and a safe one as a number', async (t) => {
     if (!(await requireTrino(t))) return;
-    const { rows } = await queryAll(engine, `select 9007199254740993, cast(-42 as bigint), timestamp '2026-11-28 10:00:00.123', 1.5e0, true, cast(null as varchar)`);
+    const { rows } = await queryAll(
+      engine,
+      `select 9007199254740993, cast(-42 as bigint), timestamp '2026-11-28 10:00:00.123', 1.5e0, true, cast(null as varchar)`,
+    );
     assert.deepEqual(rows, [['9007199254740993', -42, '2026-11-28 10:00:00.123', 1.5, true, null]]);
   });
 
   it('gives the columns of a query that finds no row', async (t) => {
     if (!(await requireTrino(t))) return;
     const columns: string[][] = [];
-    const result = await engine.stream('select x, x * 2 as doubled from (values 1, 2) t(x) where x > 5', { onColumns: (c) => columns.push(c) });
+    const result = await engine.stream('select x, x * 2 as doubled from (values 1, 2) t(x) where x > 5', {
+      onColumns: (c) => columns.push(c),
+    });
     assert.deepEqual(result, { columns: ['x', 'doubled'], rowCount: 0 });
     assert.deepEqual(columns, [['x', 'doubled']]);
   });
@@ -149,8 +164,14 @@ describe('PrestoQueryEngine against Trino', () => {
     assert.equal((await rejection(running)).code, 'QUERY_CANCELLED');
     // Trino dispatches a query when its client first polls it: had polling gone on, it would run now.
     await new Promise((r) => setTimeout(r, 3000));
-    const queries = (await (await fetch(`${TRINO_URL}/v1/query`, { headers: { 'X-Trino-User': USER } })).json()) as { query: string; state: string }[];
-    assert.deepEqual(queries.filter((q) => q.query.includes(marker) && q.state !== 'FAILED'), []);
+    const queries = (await (await fetch(`${TRINO_URL}/v1/query`, { headers: { 'X-Trino-User': USER } })).json()) as {
+      query: string;
+      state: string;
+    }[];
+    assert.deepEqual(
+      queries.filter((q) => q.query.includes(marker) && q.state !== 'FAILED'),
+      [],
+    );
   });
 
   it('cancels its running queries when closed', async (t) => {

@@ -16,11 +16,34 @@ const guilds = ['knights', 'dragons', 'mages'];
 function events(n: number): { key: string; value: string }[] {
   const now = Date.now();
   return Array.from({ length: n }, (_, i) => {
-    const base = { event_id: newEventId(), event_ts: now - (i % 3) * DAY_MS - i, accept: '*/*', host: 'h', user_agent: 'ua', username: `player${i % 13}` };
+    const base = {
+      event_id: newEventId(),
+      event_ts: now - (i % 3) * DAY_MS - i,
+      accept: '*/*',
+      host: 'h',
+      user_agent: 'ua',
+      username: `player${i % 13}`,
+    };
     const event =
       i % 4 === 3
-        ? { ...base, event_type: 'join_guild', guild_name: guilds[i % 3], previous_guild: i % 8 === 3 ? null : 'knights' }
-        : { ...base, event_type: 'buy_item', item_type: items[i % 4], item_category: 'weapon', item_quality: qualities[i % 3], quantity: 1 + (i % 3), price: 10.5, total_price: 10.5 * (1 + (i % 3)), item_count: i, inventory_count: i };
+        ? {
+            ...base,
+            event_type: 'join_guild',
+            guild_name: guilds[i % 3],
+            previous_guild: i % 8 === 3 ? null : 'knights',
+          }
+        : {
+            ...base,
+            event_type: 'buy_item',
+            item_type: items[i % 4],
+            item_category: 'weapon',
+            item_quality: qualities[i % 3],
+            quantity: 1 + (i % 3),
+            price: 10.5,
+            total_price: 10.5 * (1 + (i % 3)),
+            item_count: i,
+            inventory_count: i,
+          };
     return { key: base.username, value: JSON.stringify(event) };
   });
 }
@@ -37,7 +60,8 @@ const QUERIES = [
 
 const schemas: string[] = [];
 after(() => {
-  for (const schema of schemas) gamepipe(['query', `drop schema if exists hive.${schema} cascade`, '--trino-url', TRINO_URL]);
+  for (const schema of schemas)
+    gamepipe(['query', `drop schema if exists hive.${schema} cascade`, '--trino-url', TRINO_URL]);
 });
 
 function csvRows(result: ReturnType<typeof gamepipe>): string[] {
@@ -59,7 +83,11 @@ describe('the same answers on DuckDB and on Trino over the same files', () => {
       const duckdb = ['--data-dir', dataDir, ...lakeFlags];
       const trino = [...duckdb, '--trino-url', TRINO_URL, '--schema', schema];
       assert.equal(gamepipe(['stream', 'all', '--once', ...duckdb]).status, 0);
-      assert.equal(gamepipe(['tables', 'create', 'all', ...trino]).status, 0, 'tables created in the metastore, existing partitions declared');
+      assert.equal(
+        gamepipe(['tables', 'create', 'all', ...trino]).status,
+        0,
+        'tables created in the metastore, existing partitions declared',
+      );
 
       if (where === 'HDFS') {
         // DuckDB cannot read hdfs://: compare Trino on HDFS with DuckDB on the same events landed locally.
@@ -68,11 +96,16 @@ describe('the same answers on DuckDB and on Trino over the same files', () => {
       }
       assert.equal(gamepipe(['tables', 'create', 'all', ...duckdb]).status, 0);
       for (const sql of QUERIES) {
-        assert.deepEqual(csvRows(gamepipe(['query', sql, '--format', 'csv', ...trino])), csvRows(gamepipe(['query', sql, '--format', 'csv', ...duckdb])), sql);
+        assert.deepEqual(
+          csvRows(gamepipe(['query', sql, '--format', 'csv', ...trino])),
+          csvRows(gamepipe(['query', sql, '--format', 'csv', ...duckdb])),
+          sql,
+        );
       }
       const tables = (args: string[]) => csvRows(gamepipe(['query', 'show tables', '--format', 'csv', ...args])).sort();
       assert.deepEqual(tables(trino), tables(duckdb));
-      const columns = (args: string[]) => csvRows(gamepipe(['query', 'describe events_buy', '--format', 'csv', ...args])).map((l) => l.split(',')[0]);
+      const columns = (args: string[]) =>
+        csvRows(gamepipe(['query', 'describe events_buy', '--format', 'csv', ...args])).map((l) => l.split(',')[0]);
       assert.deepEqual(columns(trino), columns(duckdb));
     });
   }

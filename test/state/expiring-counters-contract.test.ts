@@ -11,7 +11,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const adapters: { name: string; open(t: TestContext): Promise<StateStore | null> }[] = [
   { name: 'embedded (in process)', open: async () => EmbeddedStateStore.open(tempDir()) },
-  { name: 'redis', open: async (t) => ((await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null) },
+  {
+    name: 'redis',
+    open: async (t) =>
+      (await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null,
+  },
 ];
 
 for (const adapter of adapters) {
@@ -38,7 +42,10 @@ for (const adapter of adapters) {
 
     withCounters('200 concurrent hits on one key return 200 distinct counts', async (counters) => {
       const readings = await Promise.all(Array.from({ length: 200 }, () => counters.hit('crowd', 60_000)));
-      assert.deepEqual(readings.map((r) => r.count).sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.deepEqual(
+        readings.map((r) => r.count).sort((x, y) => x - y),
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
     });
 
     withCounters('a counter expires at the end of its fixed window: later hits do not extend it', async (counters) => {
@@ -46,7 +53,10 @@ for (const adapter of adapters) {
       await sleep(250);
       const inside = await counters.hit('w', 400);
       assert.equal(inside.count, 2);
-      assert.ok(inside.expiresInMs <= 160, `the second hit left the window where it was (${inside.expiresInMs} ms left)`);
+      assert.ok(
+        inside.expiresInMs <= 160,
+        `the second hit left the window where it was (${inside.expiresInMs} ms left)`,
+      );
       await sleep(250);
       const after = await counters.hit('w', 400);
       assert.equal(after.count, 1, 'expired: a new window starts from one');
@@ -62,7 +72,16 @@ for (const adapter of adapters) {
     });
 
     withCounters('keys with any characters stay apart', async (counters) => {
-      const keys = ['signup:::1', 'signup:127.0.0.1', 'login-fail:ann', 'login-fail:ann ', 'x\u0000y', 'Ñandú', '*', '{tag}'];
+      const keys = [
+        'signup:::1',
+        'signup:127.0.0.1',
+        'login-fail:ann',
+        'login-fail:ann ',
+        'x\u0000y',
+        'Ñandú',
+        '*',
+        '{tag}',
+      ];
       for (const key of keys) assert.equal((await counters.hit(key, 60_000)).count, 1, key);
       for (const key of keys) assert.equal((await counters.hit(key, 60_000)).count, 2, key);
     });

@@ -18,7 +18,8 @@ const adapters: Adapter[] = [
   { name: 'embedded', open: async () => EmbeddedStateStore.open(tempDir()) },
   {
     name: 'redis',
-    open: async (t) => ((await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null),
+    open: async (t) =>
+      (await requireRedis(t)) ? RedisStateStore.connect(REDIS_URL, `${uniqueName('gp-test')}:`) : null,
   },
 ];
 
@@ -41,7 +42,11 @@ for (const adapter of adapters) {
       assert.equal(results.filter((r) => r !== null).length, 1000);
       assert.deepEqual(await store.inventory('user1'), [{ ...sword, count: 1000 }]);
       const counts = results.map((r) => r!.inventoryCount).sort((a, b) => a - b);
-      assert.deepEqual(counts, Array.from({ length: 1000 }, (_, i) => i + 1), 'each purchase saw its own count');
+      assert.deepEqual(
+        counts,
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+        'each purchase saw its own count',
+      );
     });
 
     withStore('refuses a taken username and keeps the first account', async (store) => {
@@ -67,7 +72,7 @@ for (const adapter of adapters) {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(await store.touchSession('s', 300), 'ann', 'used within its idle time');
       await new Promise((r) => setTimeout(r, 200));
-      assert.equal(await store.addItems('s', 300, sword, 1) !== null, true, 'the earlier use slid the expiry');
+      assert.equal((await store.addItems('s', 300, sword, 1)) !== null, true, 'the earlier use slid the expiry');
       await new Promise((r) => setTimeout(r, 450));
       assert.equal(await store.touchSession('s', 300), null, 'idle past its time');
       assert.equal(await store.addItems('s', 300, sword, 1), null);

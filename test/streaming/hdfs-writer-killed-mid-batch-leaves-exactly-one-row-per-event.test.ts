@@ -22,11 +22,19 @@ it('a writer to HDFS killed with SIGKILL mid-batch five times leaves exactly one
 
   const flags = ['--data-dir', dataDir, ...lake.flags];
   for (let kill = 0; kill < KILLS; kill++) {
-    assert.ok((await killStreamMidBatch(['--trigger', '100ms', '--max-batch', '6000', '--max-file-rows', '2500', ...flags])) > 0, 'the writer made progress before it was killed');
+    assert.ok(
+      (await killStreamMidBatch(['--trigger', '100ms', '--max-batch', '6000', '--max-file-rows', '2500', ...flags])) >
+        0,
+      'the writer made progress before it was killed',
+    );
   }
   const last = gamepipe(['stream', 'all', '--once', '--json', ...flags], { timeoutMs: 300_000 });
   assert.equal(last.status, 0, last.stderr);
-  const finalRows = last.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rowsWritten: number }).reduce((n, p) => n + p.rowsWritten, 0);
+  const finalRows = last.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { rowsWritten: number })
+    .reduce((n, p) => n + p.rowsWritten, 0);
   assert.ok(finalRows > 0 && finalRows < EVENTS, `the kills left work for the last run (it wrote ${finalRows})`);
 
   const storage = await lake.open();

@@ -14,7 +14,9 @@ test('a line file holds exactly the UTF-8 bytes of the lines appended, across it
   const piece = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 400 }),
     fc.string({ unit: 'grapheme', maxLength: 200 }),
-    fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), fc.integer({ min: 1000, max: 60_000 })).map(([s, times]) => s.repeat(times)),
+    fc
+      .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), fc.integer({ min: 1000, max: 60_000 }))
+      .map(([s, times]) => s.repeat(times)),
   );
   await fc.assert(
     fc.asyncProperty(fc.array(piece, { maxLength: 80 }), async (lines) => {

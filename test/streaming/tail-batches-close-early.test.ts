@@ -18,7 +18,14 @@ it('where queries read the log tail, a batch the writer keeps up with closes at 
 
   const progress: BatchProgress[] = [];
   const writer = await StreamWriter.open(config, {
-    target: 'all', triggerMs: 60_000, once: false, maxBatchRecords: 10_000, tailBatchRecords: 100, maxFileRows: 10_000, parquetWriter: 'duckdb', onProgress: (p) => progress.push(p),
+    target: 'all',
+    triggerMs: 60_000,
+    once: false,
+    maxBatchRecords: 10_000,
+    tailBatchRecords: 100,
+    maxFileRows: 10_000,
+    parquetWriter: 'duckdb',
+    onProgress: (p) => progress.push(p),
   });
   const running = writer.run();
   try {

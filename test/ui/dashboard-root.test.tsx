@@ -31,7 +31,15 @@ function fakeSource(): SnapshotSource & { publish(s: PipelineSnapshot): void; li
 
 test('redraws with each snapshot the source publishes', async () => {
   const source = fakeSource();
-  const { lastFrame } = render(<DashboardRoot source={source} serverUrl="http://h:1" color={false} onAction={() => undefined} size={{ columns: 80, rows: 24 }} />);
+  const { lastFrame } = render(
+    <DashboardRoot
+      source={source}
+      serverUrl="http://h:1"
+      color={false}
+      onAction={() => undefined}
+      size={{ columns: 80, rows: 24 }}
+    />,
+  );
   assert.match(lastFrame()!, /reading the server's metrics/);
   source.publish(busySnapshot());
   await tick();
@@ -45,7 +53,15 @@ test('redraws with each snapshot the source publishes', async () => {
 test('q quits, / asks for the query shell, Ctrl-C interrupts; other keys do nothing', async () => {
   const actions: DashboardAction[] = [];
   const source = fakeSource();
-  const { stdin, unmount } = render(<DashboardRoot source={source} serverUrl="http://h:1" color={false} onAction={(a) => actions.push(a)} size={{ columns: 80, rows: 24 }} />);
+  const { stdin, unmount } = render(
+    <DashboardRoot
+      source={source}
+      serverUrl="http://h:1"
+      color={false}
+      onAction={(a) => actions.push(a)}
+      size={{ columns: 80, rows: 24 }}
+    />,
+  );
   await tick();
   for (const key of ['x', 'q', '/', '\x03']) {
     stdin.write(key);

@@ -17,7 +17,11 @@ export class FakeQueryEngine implements QueryEngine {
       await new Promise<void>((resolve) => sink.signal?.addEventListener('abort', () => resolve()));
       throw new GamepipeError('QUERY_CANCELLED', 'query cancelled');
     }
-    if (!count) throw new GamepipeError('SQL_ERROR', `Parser Error: syntax error at or near "${sql.split(/\s/)[0]}"\nLINE 1: ${sql}`);
+    if (!count)
+      throw new GamepipeError(
+        'SQL_ERROR',
+        `Parser Error: syntax error at or near "${sql.split(/\s/)[0]}"\nLINE 1: ${sql}`,
+      );
     const n = Number(count[1]);
     const columns = ['n', 'square'];
     sink.onColumns?.(columns);

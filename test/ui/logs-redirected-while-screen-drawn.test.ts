@@ -18,7 +18,10 @@ test('redirectLogs sends every logger, children included, to the file until rest
     restore();
     logger.warn('back on stderr');
   `;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'info' } });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'info' },
+  });
   assert.equal(result.status, 0, result.stderr);
   const logged = readFileSync(file, 'utf8');
   assert.match(logged, /"msg":"to the file"/);

@@ -11,14 +11,20 @@ const sessions: TmuxSession[] = [];
 after(() => sessions.forEach((s) => s.kill()));
 
 function openShell(lake: string, history: string): TmuxSession {
-  const session = TmuxSession.start(`${process.execPath} ${ENTRY} ${lake} ${history}`, { columns: 100, rows: 30, env: { GAMEPIPE_SHELL_ENTRY: '1', NO_COLOR: '1', GAMEPIPE_PAGER: 'less -FXRS' } });
+  const session = TmuxSession.start(`${process.execPath} ${ENTRY} ${lake} ${history}`, {
+    columns: 100,
+    rows: 30,
+    env: { GAMEPIPE_SHELL_ENTRY: '1', NO_COLOR: '1', GAMEPIPE_PAGER: 'less -FXRS' },
+  });
   sessions.push(session);
   return session;
 }
 
 const lastLine = (screen: string) => screen.trimEnd().split('\n').at(-1)!;
 
-test('the query shell in a terminal: a multi-line statement, a refused one, paging, history across runs', { skip: !TmuxSession.available() && !process.env.CI && 'tmux is not installed' }, async () => {
+test('the query shell in a terminal: a multi-line statement, a refused one, paging, history across runs', {
+  skip: !TmuxSession.available() && !process.env.CI && 'tmux is not installed',
+}, async () => {
   const dir = tempDir();
   const lake = join(dir, 'lake');
   mkdirSync(lake);
@@ -55,7 +61,11 @@ test('the query shell in a terminal: a multi-line statement, a refused one, pagi
 
   // Up recalls the whole multi-line statement as one line, within the session...
   shell.keys('Up', 'Up', 'Up', 'Up');
-  await shell.waitFor((s) => lastLine(s) === "gamepipe> select 42 as answer, 'two lines' as how;", 5000, 'the statement recalled');
+  await shell.waitFor(
+    (s) => lastLine(s) === "gamepipe> select 42 as answer, 'two lines' as how;",
+    5000,
+    'the statement recalled',
+  );
   shell.keys('C-u');
   shell.typeLine('quit');
   await shell.waitFor(/shell closed/, 10_000);
@@ -66,7 +76,11 @@ test('the query shell in a terminal: a multi-line statement, a refused one, pagi
   again.keys('Up');
   await again.waitFor((s) => lastLine(s) === 'gamepipe> select range as n from range(60);', 5000, 'the last statement');
   again.keys('Up');
-  await again.waitFor((s) => lastLine(s) === 'gamepipe> select count(*) from range(100000000000);', 5000, 'the cancelled statement');
+  await again.waitFor(
+    (s) => lastLine(s) === 'gamepipe> select count(*) from range(100000000000);',
+    5000,
+    'the cancelled statement',
+  );
   again.keys('Up');
   await again.waitFor((s) => lastLine(s) === 'gamepipe> selec 1;', 5000, 'the refused statement');
   again.keys('Up', 'Enter');

@@ -20,7 +20,10 @@ test('on a pipe: statements over several lines, aligned results, the row count a
   const engine = new FakeQueryEngine();
   const text = await shellOnPipe(['select', '  2;', 'select 1;'], engine);
   assert.deepEqual(engine.statements, ['select\n  2', 'select 1']);
-  assert.match(text, /^ n \| square\n---\+--------\n 1 \| +1\n 2 \| +4\n\(2 rows\)\n\nQuery finished on fake: 2 rows in \d+\.\d\d s\n/);
+  assert.match(
+    text,
+    /^ n \| square\n---\+--------\n 1 \| +1\n 2 \| +4\n\(2 rows\)\n\nQuery finished on fake: 2 rows in \d+\.\d\d s\n/,
+  );
   assert.match(text, /Query finished on fake: 1 row in/);
   assert.doesNotMatch(text, /gamepipe>/, 'no prompts on a pipe');
 });

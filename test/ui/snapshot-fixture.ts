@@ -20,7 +20,16 @@ export function busySnapshot(overrides: Partial<PipelineSnapshot> = {}): Pipelin
       appendErrors: 0,
     },
     writers: [
-      { writer: 'all', lag: 0, rowsPerSecond: 1201, batches: 80, rowsWritten: 97_900, deadLetters: 0, lastBatch: { rows: 1200, files: 2, durationMs: 84 }, lastCommitAgeMs: 400 },
+      {
+        writer: 'all',
+        lag: 0,
+        rowsPerSecond: 1201,
+        batches: 80,
+        rowsWritten: 97_900,
+        deadLetters: 0,
+        lastBatch: { rows: 1200, files: 2, durationMs: 84 },
+        lastCommitAgeMs: 400,
+      },
     ],
     freshnessMs: { p50: 810, p95: 1020 },
     lake: [

@@ -30,7 +30,12 @@ function fakeTerminal() {
     stdin.queue.push(key);
     stdin.emit('readable');
   };
-  return { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, frames, press };
+  return {
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    frames,
+    press,
+  };
 }
 
 const until = async (check: () => boolean, ms = 5000) => {
@@ -42,9 +47,19 @@ const until = async (check: () => boolean, ms = 5000) => {
 test('q ends the dashboard with "quit", stops the sampler, and logs went to the file meanwhile', async () => {
   const logFile = join(tempDir(), 'logs', 'dashboard.log');
   let polls = 0;
-  const sampler = new PipelineSampler({ fetchMetrics: async () => (polls++, ''), storage: new MemoryLakeStorage() }, { intervalMs: 20 });
+  const sampler = new PipelineSampler(
+    { fetchMetrics: async () => (polls++, ''), storage: new MemoryLakeStorage() },
+    { intervalMs: 20 },
+  );
   const terminal = fakeTerminal();
-  const ended = startDashboard({ sampler, serverUrl: 'http://127.0.0.1:1', logFile, stdin: terminal.stdin, stdout: terminal.stdout, env: { NO_COLOR: '1' } });
+  const ended = startDashboard({
+    sampler,
+    serverUrl: 'http://127.0.0.1:1',
+    logFile,
+    stdin: terminal.stdin,
+    stdout: terminal.stdout,
+    env: { NO_COLOR: '1' },
+  });
   await until(() => terminal.frames.some((f) => f.includes('Requests')));
   logger.warn('written while the dashboard draws');
   terminal.press('q');
@@ -53,21 +68,39 @@ test('q ends the dashboard with "quit", stops the sampler, and logs went to the 
   await new Promise((r) => setTimeout(r, 80));
   assert.equal(polls, after, 'no poll after the dashboard ended');
   assert.match(readFileSync(logFile, 'utf8'), /written while the dashboard draws/);
-  assert.ok(terminal.frames.every((f) => !f.includes('written while')), 'the log line never reached the screen');
-  assert.ok(terminal.frames.every((f) => !/\x1b\[3\d/.test(f)), 'no color under NO_COLOR');
+  assert.ok(
+    terminal.frames.every((f) => !f.includes('written while')),
+    'the log line never reached the screen',
+  );
+  assert.ok(
+    terminal.frames.every((f) => !/\x1b\[3\d/.test(f)),
+    'no color under NO_COLOR',
+  );
 });
 
 test('the caller\'s signal ends it with "aborted"; Ctrl-C with "interrupt"', async () => {
-  const sampler = () => new PipelineSampler({ fetchMetrics: async () => '', storage: new MemoryLakeStorage() }, { intervalMs: 50 });
+  const sampler = () =>
+    new PipelineSampler({ fetchMetrics: async () => '', storage: new MemoryLakeStorage() }, { intervalMs: 50 });
   const stop = new AbortController();
   const terminal = fakeTerminal();
-  const ended = startDashboard({ sampler: sampler(), serverUrl: 'http://h:1', signal: stop.signal, stdin: terminal.stdin, stdout: terminal.stdout });
+  const ended = startDashboard({
+    sampler: sampler(),
+    serverUrl: 'http://h:1',
+    signal: stop.signal,
+    stdin: terminal.stdin,
+    stdout: terminal.stdout,
+  });
   await until(() => terminal.frames.length > 0);
   stop.abort();
   assert.equal(await ended, 'aborted');
 
   const other = fakeTerminal();
-  const interrupted = startDashboard({ sampler: sampler(), serverUrl: 'http://h:1', stdin: other.stdin, stdout: other.stdout });
+  const interrupted = startDashboard({
+    sampler: sampler(),
+    serverUrl: 'http://h:1',
+    stdin: other.stdin,
+    stdout: other.stdout,
+  });
   await until(() => other.frames.length > 0);
   other.press('/'); // no shell engine given: ignored
   other.press('\x03');

@@ -20,7 +20,9 @@ test('one line may hold several statements, and the rest of it starts the next',
 test('semicolons inside strings, quoted names and comments do not end a statement', () => {
   const buffer = new StatementBuffer();
   assert.deepEqual(buffer.push("select 'a;b', 'it''s;' as \"x;y\" -- not here;"), []);
-  assert.deepEqual(buffer.push('/* nor ; here */ from t;'), ["select 'a;b', 'it''s;' as \"x;y\" -- not here;\n/* nor ; here */ from t"]);
+  assert.deepEqual(buffer.push('/* nor ; here */ from t;'), [
+    "select 'a;b', 'it''s;' as \"x;y\" -- not here;\n/* nor ; here */ from t",
+  ]);
 });
 
 test('blank lines, comments and lone semicolons make no statement', () => {

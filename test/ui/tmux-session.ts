@@ -17,11 +17,28 @@ export class TmuxSession {
     return run(['-V']).status === 0;
   }
 
-  static start(command: string, options: { columns?: number; rows?: number; env?: Record<string, string> } = {}): TmuxSession {
+  static start(
+    command: string,
+    options: { columns?: number; rows?: number; env?: Record<string, string> } = {},
+  ): TmuxSession {
     const socket = `gamepipe-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const session = new TmuxSession(socket);
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const result = run(['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'test', '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30), `exec env ${env.join(' ')} ${command}`]);
+    const result = run([
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'test',
+      '-x',
+      String(options.columns ?? 100),
+      '-y',
+      String(options.rows ?? 30),
+      `exec env ${env.join(' ')} ${command}`,
+    ]);
     if (result.status !== 0) {
       session.kill();
       throw new Error(`tmux new-session failed: ${result.stderr}`);
@@ -46,7 +63,11 @@ export class TmuxSession {
 
   /** The visible screen, one string, trailing blanks and blank lines trimmed. */
   screen(): string {
-    return run(['-L', this.socket, 'capture-pane', '-p', '-t', 'test']).stdout.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+    return run(['-L', this.socket, 'capture-pane', '-p', '-t', 'test'])
+      .stdout.split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
+      .trimEnd();
   }
 
   /** True once the command in the pane has exited. */
@@ -60,7 +81,11 @@ export class TmuxSession {
   }
 
   /** Polls the screen until `check` holds; returns the screen, or throws with it after `timeoutMs`. */
-  async waitFor(check: RegExp | ((screen: string) => boolean), timeoutMs = 15_000, what = String(check)): Promise<string> {
+  async waitFor(
+    check: RegExp | ((screen: string) => boolean),
+    timeoutMs = 15_000,
+    what = String(check),
+  ): Promise<string> {
     const holds = typeof check === 'function' ? check : (s: string) => check.test(s);
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -44,7 +44,11 @@ const malformed = fc.oneof(
   hex32.map((n) => ` ${hexOf(n)}`),
 );
 
-type Step = { fresh: bigint; how: number; at: number } | { again: number; how: number; at: number } | { odd: string } | { oddAgain: number };
+type Step =
+  | { fresh: bigint; how: number; at: number }
+  | { again: number; how: number; at: number }
+  | { odd: string }
+  | { oddAgain: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ fresh: hex32, how: fc.nat(), at: fc.nat() }),
@@ -86,7 +90,9 @@ it('the event id positions report exactly the duplicates a Map of the ids would,
 
 it('every one of 300,000 ids is new once and a duplicate at its first position after', () => {
   const compact = new EventIdPositions();
-  const ids = Array.from({ length: 300_000 }, (_, i) => spell(hexOf(0x0190_0000_0000_7000_8000_0000_0000_0000n + BigInt(i) * 0x1_0001n), 1, 0));
+  const ids = Array.from({ length: 300_000 }, (_, i) =>
+    spell(hexOf(0x0190_0000_0000_7000_8000_0000_0000_0000n + BigInt(i) * 0x1_0001n), 1, 0),
+  );
   ids.forEach((id, i) => assert.equal(compact.add(id, i), undefined, id));
   ids.forEach((id, i) => assert.equal(compact.add(id, 2 ** 52 + i), i, id));
 });

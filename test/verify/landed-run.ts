@@ -22,7 +22,10 @@ export async function landedRun(lakeFlags: string[] = [], requests = 600, prepar
   const server = await gamepipeInBackground(['serve', '--port', '0', ...lakeFlags], 'listening on', { cwd });
   try {
     const url = /listening on (\S+)/.exec(server.output())![1]!.replace('localhost', '127.0.0.1');
-    const load = gamepipe(['load', '--url', url, '--players', '15', '--requests', String(requests), '--seed', '7', '--out', 'run.json'], { cwd });
+    const load = gamepipe(
+      ['load', '--url', url, '--players', '15', '--requests', String(requests), '--seed', '7', '--out', 'run.json'],
+      { cwd },
+    );
     assert.equal(load.status, 0, load.stderr);
   } finally {
     assert.equal(await server.stop(), 0);
@@ -44,10 +47,17 @@ export function copyOf(run: LandedRun): LandedRun {
 export const localLake = (run: LandedRun) => join(run.cwd, '.gamepipe', 'lake');
 
 /** `gamepipe verify --against run.json --json`: its exit status and report. */
-export function verify(run: LandedRun, args: string[] = ['--against', 'run.json']): { status: number | null; report: VerifyReport & { clean: boolean }; stderr: string } {
+export function verify(
+  run: LandedRun,
+  args: string[] = ['--against', 'run.json'],
+): { status: number | null; report: VerifyReport & { clean: boolean }; stderr: string } {
   const result = gamepipe(['verify', '--json', ...args, ...run.lakeFlags], { cwd: run.cwd });
   assert.ok(result.stdout.trim() !== '', `verify printed no report (exit ${result.status}): ${result.stderr}`);
-  return { status: result.status, report: JSON.parse(result.stdout) as VerifyReport & { clean: boolean }, stderr: result.stderr };
+  return {
+    status: result.status,
+    report: JSON.parse(result.stdout) as VerifyReport & { clean: boolean },
+    stderr: result.stderr,
+  };
 }
 
 export function trace(run: LandedRun, eventId: string): { status: number | null; trace: EventTrace } {

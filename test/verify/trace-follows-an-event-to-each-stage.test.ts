@@ -9,8 +9,25 @@ import { newEventId } from '../../src/events/event-id.js';
 import { gamepipe } from '../helpers/cli.js';
 import { copyOf, landedRun, localLake, trace, type LandedRun } from './landed-run.js';
 
-const envelope = () => ({ event_ts: Date.now(), accept: '*/*', host: 'tracer.comcast.com', user_agent: 'trace-test', username: 'tracer' });
-const purchase = () => eventBuilders.buy_item({ ...envelope(), item_type: 'sword', item_category: 'weapon', item_quality: 'common', quantity: 1, price: 10, total_price: 10, item_count: 1, inventory_count: 1 });
+const envelope = () => ({
+  event_ts: Date.now(),
+  accept: '*/*',
+  host: 'tracer.comcast.com',
+  user_agent: 'trace-test',
+  username: 'tracer',
+});
+const purchase = () =>
+  eventBuilders.buy_item({
+    ...envelope(),
+    item_type: 'sword',
+    item_category: 'weapon',
+    item_quality: 'common',
+    quantity: 1,
+    price: 10,
+    total_price: 10,
+    item_count: 1,
+    inventory_count: 1,
+  });
 
 async function append(run: LandedRun, values: string[]): Promise<void> {
   const log = await EmbeddedEventLog.open({ dataDir: join(run.cwd, '.gamepipe'), topic: 'events' });
@@ -32,7 +49,10 @@ const waiting = purchase();
 await append(run, [JSON.stringify(waiting)]);
 
 function landedPurchase(): { eventId: string; offset: number } {
-  const result = gamepipe(['query', 'select event_id, log_offset from events_buy order by log_offset limit 1 offset 7', '--format', 'csv'], { cwd: run.cwd });
+  const result = gamepipe(
+    ['query', 'select event_id, log_offset from events_buy order by log_offset limit 1 offset 7', '--format', 'csv'],
+    { cwd: run.cwd },
+  );
   assert.equal(result.status, 0, result.stderr);
   const [eventId, offset] = result.stdout.trim().split('\n')[1]!.split(',');
   return { eventId: eventId!, offset: Number(offset) };
@@ -47,7 +67,10 @@ it('an event in the lake: its route, time, log position, and the file and row th
   assert.match(t.request.route!, /^\/buy\/[a-z]+$/);
   assert.ok(Date.parse(t.request.acceptedAt) <= Date.parse(t.log!.appendedAt));
   assert.deepEqual([t.log!.partition, t.log!.offset], [0, offset]);
-  const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(localLake(run), t.file!.path)), columns: ['event_id', 'log_offset'] });
+  const rows = await parquetReadObjects({
+    file: await asyncBufferFromFile(join(localLake(run), t.file!.path)),
+    columns: ['event_id', 'log_offset'],
+  });
   assert.deepEqual(rows[t.file!.row], { event_id: eventId, log_offset: BigInt(offset) });
   const text = gamepipe(['trace', eventId], { cwd: run.cwd });
   assert.match(text.stdout, new RegExp(`^file     ${t.file!.path.replaceAll('+', '\\+')}, row ${t.file!.row}$`, 'm'));
@@ -55,11 +78,28 @@ it('an event in the lake: its route, time, log position, and the file and row th
 
 it("the status comes from the server's request log when it is given", () => {
   const { eventId } = landedPurchase();
-  writeFileSync(join(run.cwd, 'server.log'), [
-    JSON.stringify({ level: 20, component: 'http', method: 'GET', route: '/buy/:item', status: 200, event_id: newEventId() }),
-    'not json',
-    JSON.stringify({ level: 20, component: 'http', method: 'POST', route: '/buy/:item', status: 201, event_id: eventId }),
-  ].join('\n'));
+  writeFileSync(
+    join(run.cwd, 'server.log'),
+    [
+      JSON.stringify({
+        level: 20,
+        component: 'http',
+        method: 'GET',
+        route: '/buy/:item',
+        status: 200,
+        event_id: newEventId(),
+      }),
+      'not json',
+      JSON.stringify({
+        level: 20,
+        component: 'http',
+        method: 'POST',
+        route: '/buy/:item',
+        status: 201,
+        event_id: eventId,
+      }),
+    ].join('\n'),
+  );
   const result = gamepipe(['trace', eventId, '--json', '--server-log', 'server.log'], { cwd: run.cwd });
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).request.status, 201);
@@ -115,9 +155,18 @@ it('a bad id gets one line and exit 2', () => {
 it('verify names the dead letter, and counts the purchase not read yet as pending, not missing', () => {
   const result = gamepipe(['verify', '--json'], { cwd: run.cwd });
   assert.equal(result.status, 3, result.stderr);
-  const report = JSON.parse(result.stdout) as { findings: { kind: string; where: string; what: string }[]; tallies: { eventType: string; pending: number; deadLetters: number }[] };
-  assert.deepEqual(report.findings.filter((f) => f.kind !== 'note').map((f) => f.kind), ['dead-letter']);
-  assert.match(report.findings.find((f) => f.kind === 'dead-letter')!.what, new RegExp(`event_id ${refused} at 0:\\d+: item_type`));
+  const report = JSON.parse(result.stdout) as {
+    findings: { kind: string; where: string; what: string }[];
+    tallies: { eventType: string; pending: number; deadLetters: number }[];
+  };
+  assert.deepEqual(
+    report.findings.filter((f) => f.kind !== 'note').map((f) => f.kind),
+    ['dead-letter'],
+  );
+  assert.match(
+    report.findings.find((f) => f.kind === 'dead-letter')!.what,
+    new RegExp(`event_id ${refused} at 0:\\d+: item_type`),
+  );
   const buy = report.tallies.find((t) => t.eventType === 'buy_item')!;
   assert.deepEqual([buy.pending, buy.deadLetters], [1, 1]);
 });

@@ -7,7 +7,12 @@ import { landedRun, trace, verify } from './landed-run.js';
 
 it('on a Kafka log with several partitions, verify equals the load run and trace gives the partition and offset of a landed event', async (t) => {
   if (!(await requireKafka(t))) return;
-  const flags = ['--kafka-brokers', KAFKA_BROKERS.join(','), '--topic', uniqueName('verify').replace(/[^A-Za-z0-9._-]/g, '-')];
+  const flags = [
+    '--kafka-brokers',
+    KAFKA_BROKERS.join(','),
+    '--topic',
+    uniqueName('verify').replace(/[^A-Za-z0-9._-]/g, '-'),
+  ];
   const run = await landedRun(flags, 400, ['topic', 'create', '--partitions', '3', ...flags]);
   const { status, report } = verify(run);
   assert.equal(status, 0, JSON.stringify(report.findings));
@@ -16,10 +21,22 @@ it('on a Kafka log with several partitions, verify equals the load run and trace
     const tally = report.tallies.find((x) => x.eventType === type)!;
     assert.deepEqual([tally.log, tally.lake], [count, type === 'default' ? 0 : count], type);
   }
-  const query = gamepipe(['query', 'select event_id, log_partition, log_offset from events_buy order by log_partition desc, log_offset limit 1', '--format', 'csv', ...flags], { cwd: run.cwd });
+  const query = gamepipe(
+    [
+      'query',
+      'select event_id, log_partition, log_offset from events_buy order by log_partition desc, log_offset limit 1',
+      '--format',
+      'csv',
+      ...flags,
+    ],
+    { cwd: run.cwd },
+  );
   assert.equal(query.status, 0, query.stderr);
   const [eventId, partition, offset] = query.stdout.trim().split('\n')[1]!.split(',');
   const traced = trace(run, eventId!);
   assert.equal(traced.status, 0);
-  assert.deepEqual([traced.trace.stage, traced.trace.log!.partition, traced.trace.log!.offset], ['lake', Number(partition), Number(offset)]);
+  assert.deepEqual(
+    [traced.trace.stage, traced.trace.log!.partition, traced.trace.log!.offset],
+    ['lake', Number(partition), Number(offset)],
+  );
 });

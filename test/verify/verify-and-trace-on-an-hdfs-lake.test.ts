@@ -31,9 +31,15 @@ it('on an HDFS lake, verify is clean after a load run, trace finds the row, and 
     const eventInDeleted = await firstEventId(run.cwd, lake.flags, deleted.firstOffset);
     const traced = trace(run, eventInDeleted);
     assert.equal(traced.status, 0);
-    assert.deepEqual([traced.trace.stage, traced.trace.file!.path, traced.trace.log!.offset], ['lake', deleted.path, deleted.firstOffset]);
+    assert.deepEqual(
+      [traced.trace.stage, traced.trace.file!.path, traced.trace.log!.offset],
+      ['lake', deleted.path, deleted.firstOffset],
+    );
 
-    const copy = copied.path.replace(/events\+\d+\+\d+\+\d+\.parquet$/, `events+0+${copied.lastOffset + 9000}+${copied.lastOffset + 9999}.parquet`);
+    const copy = copied.path.replace(
+      /events\+\d+\+\d+\+\d+\.parquet$/,
+      `events+0+${copied.lastOffset + 9000}+${copied.lastOffset + 9999}.parquet`,
+    );
     await storage.create(copy, (await storage.read(copied.path))!);
     await storage.delete(deleted.path);
     const staged = `_tmp/buy+0-${randomUUID()}.parquet`;
@@ -41,9 +47,18 @@ it('on an HDFS lake, verify is clean after a load run, trace finds the row, and 
 
     const { status, report } = verify(run);
     assert.equal(status, 3);
-    assert.deepEqual(findingsOf(report, 'duplicate').map((f) => f.where), [`${copied.path} and ${copy}`]);
-    assert.deepEqual(findingsOf(report, 'missing').map((f) => f.where), [`events_buy partition 0 offsets ${deleted.firstOffset}-${deleted.lastOffset}`]);
-    assert.deepEqual(findingsOf(report, 'orphan-temp').map((f) => f.where), [staged]);
+    assert.deepEqual(
+      findingsOf(report, 'duplicate').map((f) => f.where),
+      [`${copied.path} and ${copy}`],
+    );
+    assert.deepEqual(
+      findingsOf(report, 'missing').map((f) => f.where),
+      [`events_buy partition 0 offsets ${deleted.firstOffset}-${deleted.lastOffset}`],
+    );
+    assert.deepEqual(
+      findingsOf(report, 'orphan-temp').map((f) => f.where),
+      [staged],
+    );
     assert.equal(trace(run, eventInDeleted).trace.stage, 'lost');
   } finally {
     await storage.close();

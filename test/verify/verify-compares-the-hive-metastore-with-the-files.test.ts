@@ -17,12 +17,17 @@ it('on Trino, a date partition missing from the Hive metastore is named, and so 
   const clean = verify(run);
   assert.equal(clean.status, 0, JSON.stringify(clean.report.findings));
 
-  const partitions = gamepipe(['query', 'select dt from "events_buy$partitions"', '--format', 'csv', ...flags], { cwd: run.cwd });
+  const partitions = gamepipe(['query', 'select dt from "events_buy$partitions"', '--format', 'csv', ...flags], {
+    cwd: run.cwd,
+  });
   assert.equal(partitions.status, 0, partitions.stderr);
   const dt = partitions.stdout.trim().split('\n')[1]!;
   assert.match(dt, /^\d{4}-\d\d-\d\d$/);
   const call = (procedure: string, value: string) =>
-    gamepipe(['query', `CALL hive.system.${procedure}('${schema}', 'events_buy', ARRAY['dt'], ARRAY['${value}'])`, ...flags], { cwd: run.cwd });
+    gamepipe(
+      ['query', `CALL hive.system.${procedure}('${schema}', 'events_buy', ARRAY['dt'], ARRAY['${value}'])`, ...flags],
+      { cwd: run.cwd },
+    );
   assert.equal(call('unregister_partition', dt).status, 0);
   const storage = await lake.open();
   try {
@@ -38,6 +43,11 @@ it('on Trino, a date partition missing from the Hive metastore is named, and so 
   const found = findingsOf(report, 'catalog');
   assert.equal(found.length, 2, JSON.stringify(report.findings));
   assert.ok(found.every((f) => f.where === `hive.${schema}.events_buy`));
-  assert.match(found[0]!.what, new RegExp(`^partition ${dt} is not registered: queries do not see its \\d+ files? \\(gamepipe tables create all\\)$`));
+  assert.match(
+    found[0]!.what,
+    new RegExp(
+      `^partition ${dt} is not registered: queries do not see its \\d+ files? \\(gamepipe tables create all\\)$`,
+    ),
+  );
   assert.equal(found[1]!.what, 'partition 2020-01-01 is registered but its directory is not in the lake');
 });

@@ -19,13 +19,36 @@ it('verify is clean while the server takes traffic and a writer commits and comp
   // Enough batch files for a compaction (30 in a row) even when a loaded machine stretches each batch.
   const stream = await gamepipeInBackground(['stream', 'all', '--trigger', '100ms'], 'started', { cwd });
   const url = /listening on (\S+)/.exec(server.output())![1]!.replace('localhost', '127.0.0.1');
-  const load = spawn(process.execPath, [GAMEPIPE_BIN, 'load', '--url', url, '--players', '10', '--requests', '4000', '--connections', '4', '--rate', '400', '--seed', '5', '--out', 'run.json'], {
-    cwd,
-    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
+  const load = spawn(
+    process.execPath,
+    [
+      GAMEPIPE_BIN,
+      'load',
+      '--url',
+      url,
+      '--players',
+      '10',
+      '--requests',
+      '4000',
+      '--connections',
+      '4',
+      '--rate',
+      '400',
+      '--seed',
+      '5',
+      '--out',
+      'run.json',
+    ],
+    {
+      cwd,
+      env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    },
+  );
   let loadDone = false;
-  const loaded = new Promise<number | null>((resolve) => load.once('exit', (code) => resolve(code))).finally(() => (loadDone = true));
+  const loaded = new Promise<number | null>((resolve) => load.once('exit', (code) => resolve(code))).finally(
+    () => (loadDone = true),
+  );
   try {
     let checks = 0;
     let sawPending = false;
@@ -46,9 +69,18 @@ it('verify is clean while the server takes traffic and a writer commits and comp
     }
     assert.equal(settled.status, 0, JSON.stringify(settled.report.findings));
     const lake = join(cwd, '.gamepipe', 'lake', 'events_buy');
-    assert.ok(readdirSync(lake).some((dt) => existsSync(join(lake, dt, '_merged'))), 'the writer compacted small files while verify ran');
-    for (const tally of settled.report.tallies.filter((t) => t.eventType !== 'default' && t.accepted !== null && t.accepted > 0)) {
-      assert.deepEqual([tally.accepted, tally.log, tally.committed, tally.lake, tally.pending], [tally.accepted, tally.accepted, tally.accepted, tally.accepted, 0], tally.eventType);
+    assert.ok(
+      readdirSync(lake).some((dt) => existsSync(join(lake, dt, '_merged'))),
+      'the writer compacted small files while verify ran',
+    );
+    for (const tally of settled.report.tallies.filter(
+      (t) => t.eventType !== 'default' && t.accepted !== null && t.accepted > 0,
+    )) {
+      assert.deepEqual(
+        [tally.accepted, tally.log, tally.committed, tally.lake, tally.pending],
+        [tally.accepted, tally.accepted, tally.accepted, tally.accepted, 0],
+        tally.eventType,
+      );
     }
   } finally {
     if (load.exitCode === null) load.kill('SIGKILL');

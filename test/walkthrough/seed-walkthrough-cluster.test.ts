@@ -5,7 +5,15 @@ import { after, it } from 'node:test';
 import { gamepipe } from '../helpers/cli.js';
 import { copyLakeToLocal, hdfsLake } from '../helpers/hdfs-lake.js';
 import { queryLake } from '../helpers/lake-query.js';
-import { KAFKA_BROKERS, REDIS_URL, requireHdfs, requireKafka, requireRedis, requireTrino, TRINO_URL } from '../helpers/services.js';
+import {
+  KAFKA_BROKERS,
+  REDIS_URL,
+  requireHdfs,
+  requireKafka,
+  requireRedis,
+  requireTrino,
+  TRINO_URL,
+} from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 import { assertSeedEvents, runSeedWalkthrough } from './seed-walkthrough.js';
 
@@ -32,23 +40,59 @@ it("the seed's walkthrough on Redis, Kafka, HDFS and Trino: the sword count thro
     return result.stdout;
   };
 
-  assert.match(run(['tables', 'create', 'all']), /Created events_buy[\s\S]*Created events_dead_letter[\s\S]*Tables are in hive\./);
+  assert.match(
+    run(['tables', 'create', 'all']),
+    /Created events_buy[\s\S]*Created events_dead_letter[\s\S]*Tables are in hive\./,
+  );
   run(['stream', 'all', '--once']); // the writer declares the date partitions it creates: no manual step
   const swords = events.filter((e) => e.event_type === 'buy_item' && e.item_type === 'sword').length;
-  assert.equal(run(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv']), `_col0\n${swords}\n`);
-  assert.match(run(['query', 'show tables']), /events_buy[\s\S]*events_dead_letter[\s\S]*events_guild[\s\S]*events_user/);
+  assert.equal(
+    run(['query', "select count(*) from events_buy where item_type = 'sword'", '--format', 'csv']),
+    `_col0\n${swords}\n`,
+  );
+  assert.match(
+    run(['query', 'show tables']),
+    /events_buy[\s\S]*events_dead_letter[\s\S]*events_guild[\s\S]*events_user/,
+  );
   const describe = run(['query', 'describe events_buy', '--format', 'csv']);
-  for (const column of ['item_type,varchar', 'quantity,integer', 'price,double', 'item_count,bigint', 'event_ts,timestamp(3)', 'dt,varchar']) {
+  for (const column of [
+    'item_type,varchar',
+    'quantity,integer',
+    'price,double',
+    'item_count,bigint',
+    'event_ts,timestamp(3)',
+    'dt,varchar',
+  ]) {
     assert.ok(describe.includes(column), `describe events_buy on Trino shows ${column}: ${describe}`);
   }
   assert.match(run(['tables', 'create', 'all']), /Exists  events_buy/, 'creating again is safe');
 
   const cli = spawnSync('bash', [TRINO_SH, 'cli-path'], { encoding: 'utf8' }).stdout.trim();
-  const presto = spawnSync('java', ['-Dorg.jline.terminal.dumb=true', '-jar', cli, '--server', new URL(TRINO_URL).host, '--catalog', 'hive', '--schema', schema, '--execute', "select count(*) from events_buy where item_type = 'sword'"], { encoding: 'utf8', timeout: 120_000 });
+  const presto = spawnSync(
+    'java',
+    [
+      '-Dorg.jline.terminal.dumb=true',
+      '-jar',
+      cli,
+      '--server',
+      new URL(TRINO_URL).host,
+      '--catalog',
+      'hive',
+      '--schema',
+      schema,
+      '--execute',
+      "select count(*) from events_buy where item_type = 'sword'",
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(presto.status, 0, presto.stderr);
   assert.equal(presto.stdout, `"${swords}"\n`, 'the Trino CLI, run as the original ran presto, gives the same count');
 
   const local = tempDir();
   await copyLakeToLocal(await lake.open(), local);
-  assert.deepEqual(await queryLake(local, "select count(*) from events_buy where item_type = 'sword'"), [[swords]], 'DuckDB over a local copy agrees');
+  assert.deepEqual(
+    await queryLake(local, "select count(*) from events_buy where item_type = 'sword'"),
+    [[swords]],
+    'DuckDB over a local copy agrees',
+  );
 });

@@ -38,18 +38,30 @@ it("the seed's walkthrough lands on HDFS: every row read back from HDFS equals t
 
   const duckdbOnHdfs = gamepipe(['query', 'select 1', ...lake.flags], { cwd });
   assert.equal(duckdbOnHdfs.status, 1);
-  assert.match(duckdbOnHdfs.stderr, /^gamepipe: DuckDB reads a lake in a local directory; this lake is hdfs:\/\/.*--trino-url.*\n$/);
+  assert.match(
+    duckdbOnHdfs.stderr,
+    /^gamepipe: DuckDB reads a lake in a local directory; this lake is hdfs:\/\/.*--trino-url.*\n$/,
+  );
 
   const status = gamepipe(['status', '--json', ...lake.flags], { cwd });
   assert.equal(status.status, 0, status.stderr);
-  const report = JSON.parse(status.stdout) as { lake: { uri: string; reachable: string }; writers: { owner: string; lag: number }[] };
+  const report = JSON.parse(status.stdout) as {
+    lake: { uri: string; reachable: string };
+    writers: { owner: string; lag: number }[];
+  };
   assert.deepEqual(report.lake, { uri: lake.uri, reachable: 'ok' });
-  assert.ok(report.writers.every((w) => w.lag === 0), 'the HDFS writers are caught up');
+  assert.ok(
+    report.writers.every((w) => w.lag === 0),
+    'the HDFS writers are caught up',
+  );
 });
 
 it('a lake on an HDFS that does not answer is one line naming it and how to start it', () => {
   const cwd = tempDir();
-  const result = gamepipe(['stream', 'all', '--once', '--lake', 'hdfs://127.0.0.1:1/lake', '--webhdfs-url', 'http://127.0.0.1:1'], { cwd });
+  const result = gamepipe(
+    ['stream', 'all', '--once', '--lake', 'hdfs://127.0.0.1:1/lake', '--webhdfs-url', 'http://127.0.0.1:1'],
+    { cwd },
+  );
   assert.equal(result.status, 1);
   assert.match(result.stderr, /^gamepipe: WebHDFS at http:\/\/127\.0\.0\.1:1 is not reachable.*start HDFS.*\n$/);
 });

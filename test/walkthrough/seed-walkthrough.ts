@@ -11,7 +11,9 @@ export interface WalkthroughResult {
 
 /** The session id curl saved in its cookie jar (HttpOnly cookies are saved with a #HttpOnly_ prefix). */
 export function sessionFromJar(jar: string): string {
-  const line = readFileSync(jar, 'utf8').split('\n').find((l) => l.includes('\tsession_id\t'));
+  const line = readFileSync(jar, 'utf8')
+    .split('\n')
+    .find((l) => l.includes('\tsession_id\t'));
   if (!line) throw new Error(`no session_id in cookie jar ${jar}`);
   return line.split('\t')[6]!;
 }
@@ -19,7 +21,11 @@ export function sessionFromJar(jar: string): string {
 /** Parses `ab` output into the figures the seed's walkthrough shows. */
 export function abSummary(output: string): { complete: number; failed: number; non2xx: number } {
   const figure = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(output)?.[1] ?? 0);
-  return { complete: figure('Complete requests'), failed: figure('Failed requests'), non2xx: figure('Non-2xx responses') };
+  return {
+    complete: figure('Complete requests'),
+    failed: figure('Failed requests'),
+    non2xx: figure('Non-2xx responses'),
+  };
 }
 
 /**
@@ -38,7 +44,9 @@ export async function runSeedWalkthrough(cwd: string, flags: string[], username:
 
     for (let round = 0; round < 3; round++) {
       for (const item of ['sword', 'potion', 'shield']) {
-        const ab = abSummary(sh(`ab -n 2 -C "session_id=${session}" -H "Host: ${username}.comcast.com" ${baseUrl}/buy/${item}`));
+        const ab = abSummary(
+          sh(`ab -n 2 -C "session_id=${session}" -H "Host: ${username}.comcast.com" ${baseUrl}/buy/${item}`),
+        );
         assert.deepEqual(ab, { complete: 2, failed: 0, non2xx: 0 }, `ab round ${round} ${item}`);
       }
     }
@@ -52,7 +60,10 @@ export async function runSeedWalkthrough(cwd: string, flags: string[], username:
 
     const tail = gamepipe(['events', 'tail', '--from-beginning', '--exit', ...flags], { cwd });
     assert.equal(tail.status, 0, tail.stderr);
-    const events = tail.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     return { events, baseUrl, cookieJar: jar };
   } finally {
     assert.equal(await server.stop(), 0, `serve did not stop cleanly: ${server.output()}`);
@@ -76,11 +87,27 @@ export function assertSqlMatchesEvents(cwd: string, flags: string[], events: Rec
   assert.equal(count, `count_star()\n${swords}\n`);
   assert.match(run(['query', 'show tables']), /events_buy[\s\S]*events_guild[\s\S]*events_user/);
   const describe = run(['query', 'describe events_buy', '--format', 'csv']);
-  for (const column of ['raw_event,VARCHAR', 'timestamp,TIMESTAMP', 'item_type,VARCHAR', 'quantity,INTEGER', 'price,DOUBLE', 'item_count,BIGINT', 'event_ts,TIMESTAMP']) {
+  for (const column of [
+    'raw_event,VARCHAR',
+    'timestamp,TIMESTAMP',
+    'item_type,VARCHAR',
+    'quantity,INTEGER',
+    'price,DOUBLE',
+    'item_count,BIGINT',
+    'event_ts,TIMESTAMP',
+  ]) {
     assert.ok(describe.includes(column), `describe events_buy shows ${column}`);
   }
-  const guilds = run(['query', 'select username, guild_name from events_guild', '--format', 'json']).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(guilds, events.filter((e) => e.event_type === 'join_guild').map((e) => ({ username: e.username, guild_name: e.guild_name })));
+  const guilds = run(['query', 'select username, guild_name from events_guild', '--format', 'json'])
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    guilds,
+    events
+      .filter((e) => e.event_type === 'join_guild')
+      .map((e) => ({ username: e.username, guild_name: e.guild_name })),
+  );
 }
 
 /** What the seed's kafkacat read-back showed, checked on events read by any client. */
@@ -89,11 +116,15 @@ export function assertSeedEvents(events: Record<string, unknown>[], username: st
   const buys = mine.filter((e) => e.event_type === 'buy_item');
   const seedBuys = buys.filter((e) => e.host === `${username}.comcast.com`);
   assert.equal(seedBuys.length, 18, 'three rounds of 2 x 3 items');
-  for (const item of ['sword', 'potion', 'shield']) assert.equal(seedBuys.filter((e) => e.item_type === item).length, 6);
+  for (const item of ['sword', 'potion', 'shield'])
+    assert.equal(seedBuys.filter((e) => e.item_type === item).length, 6);
   assert.ok(seedBuys.every((e) => e.user_agent === 'ApacheBench/2.3' && e.accept === '*/*'));
   assert.equal(buys.filter((e) => e.item_type === 'arrows').length, 1000);
   assert.equal(buys.filter((e) => e.item_type === 'laser').length, 0, 'a refused purchase is no event');
-  assert.deepEqual(mine.filter((e) => e.event_type === 'join_guild').map((e) => e.guild_name), ['knights']);
+  assert.deepEqual(
+    mine.filter((e) => e.event_type === 'join_guild').map((e) => e.guild_name),
+    ['knights'],
+  );
   assert.equal(mine.filter((e) => e.event_type === 'signup').length, 1);
   const ids = new Set(mine.map((e) => e.event_id));
   assert.equal(ids.size, mine.length, 'event ids are unique');

@@ -19,7 +19,11 @@ export interface EmbeddedLogOptions {
 /** A failed write as the port's error: a full disk says so, in the one line the server answers with. */
 function writeError(cause: unknown): GamepipeError {
   const code = (cause as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new GamepipeError('LOG_UNAVAILABLE', "the embedded event log's disk is full", { hint: "free some space on the data dir's disk", cause });
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new GamepipeError('LOG_UNAVAILABLE', "the embedded event log's disk is full", {
+      hint: "free some space on the data dir's disk",
+      cause,
+    });
   return new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause });
 }
 
@@ -104,7 +108,8 @@ export class EmbeddedEventLog implements EventLog {
 
   async append(records: AppendRecord[]): Promise<void> {
     if (records.length === 0) return;
-    if (this.fault) throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
+    if (this.fault)
+      throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
     try {
       if (this.file.size >= this.segmentBytes) this.rolling ??= this.roll();
       while (this.rolling) await this.rolling;
@@ -115,7 +120,8 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   async ping(): Promise<void> {
-    if (this.fault) throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
+    if (this.fault)
+      throw new GamepipeError('LOG_UNAVAILABLE', 'the embedded event log cannot write', { cause: this.fault });
   }
 
   async close(): Promise<void> {

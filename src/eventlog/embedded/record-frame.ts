@@ -13,7 +13,8 @@ const FIXED = 8 + 8 + 2;
  * Signed 64-bit big-endian integers within the safe range (offsets, timestamps), without BigInts:
  * converting through them took a tenth of the time a reader spends decoding a record.
  */
-const readInt64 = (buffer: Buffer, at: number): number => buffer.readInt32BE(at) * 2 ** 32 + buffer.readUInt32BE(at + 4);
+const readInt64 = (buffer: Buffer, at: number): number =>
+  buffer.readInt32BE(at) * 2 ** 32 + buffer.readUInt32BE(at + 4);
 function writeInt64(buffer: Buffer, value: number, at: number): void {
   const high = Math.floor(value / 2 ** 32);
   buffer.writeInt32BE(high, at);

@@ -57,7 +57,12 @@ export class SegmentIndexWriter {
   private readonly path: string;
 
   /** `validBytes`: what the segment holds now; entries past it (a segment cut back on open) are dropped. */
-  constructor(dir: string, base: number, validBytes: number, private readonly everyBytes = INDEX_EVERY_BYTES) {
+  constructor(
+    dir: string,
+    base: number,
+    validBytes: number,
+    private readonly everyBytes = INDEX_EVERY_BYTES,
+  ) {
     this.path = segmentIndexPath(dir, base);
     const { entries, size } = readEntries(this.path);
     const kept = entries.filter((e) => e.byte < validBytes);

@@ -89,13 +89,19 @@ export class SegmentReader implements EventLogReader {
   }
 
   async commit(positions: Positions): Promise<void> {
-    writeFileAtomic(join(this.dir, 'groups', `${this.options.group}.json`), JSON.stringify(Object.fromEntries(positions)));
+    writeFileAtomic(
+      join(this.dir, 'groups', `${this.options.group}.json`),
+      JSON.stringify(Object.fromEntries(positions)),
+    );
   }
 
   /** The positions last committed by this reader's group, if any. */
   committed(): Positions {
     try {
-      const raw = JSON.parse(readFileSync(join(this.dir, 'groups', `${this.options.group}.json`), 'utf8')) as Record<string, number>;
+      const raw = JSON.parse(readFileSync(join(this.dir, 'groups', `${this.options.group}.json`), 'utf8')) as Record<
+        string,
+        number
+      >;
       return new Map(Object.entries(raw).map(([p, o]) => [Number(p), o]));
     } catch {
       return new Map();
@@ -110,7 +116,8 @@ export class SegmentReader implements EventLogReader {
   /** Moves to the segment's index entry below `target` when the frame it names is where it says. */
   private async startFromIndex(base: number, target: number): Promise<void> {
     const entry = indexEntryBelow(this.dir, base, target);
-    if (!entry || this.handle === null || entry.offset >= (readDurableOffset(this.dir) ?? Number.POSITIVE_INFINITY)) return;
+    if (!entry || this.handle === null || entry.offset >= (readDurableOffset(this.dir) ?? Number.POSITIVE_INFINITY))
+      return;
     const start = Buffer.alloc(FRAME_START_BYTES);
     const { bytesRead } = await this.handle.read(start, 0, FRAME_START_BYTES, entry.byte);
     if (bytesRead < FRAME_START_BYTES || frameStartOffset(start, 0) !== entry.offset) return;
@@ -162,7 +169,10 @@ export class SegmentReader implements EventLogReader {
         this.window.filled(bytesRead);
         continue;
       }
-      const rolledOver = this.window.pending.length === 0 && this.nextOffset !== this.segmentBase && listSegmentBases(this.dir).includes(this.nextOffset);
+      const rolledOver =
+        this.window.pending.length === 0 &&
+        this.nextOffset !== this.segmentBase &&
+        listSegmentBases(this.dir).includes(this.nextOffset);
       this.dropWindow();
       if (!rolledOver) return records;
       await this.openSegment(this.nextOffset);

@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A segment's files are named by the offset of its first record, zero-padded so names sort: `<base>.log`, `<base>.index`. */
-const segmentFile = (dir: string, baseOffset: number, extension: 'log' | 'index'): string => join(dir, `${String(baseOffset).padStart(20, '0')}.${extension}`);
+const segmentFile = (dir: string, baseOffset: number, extension: 'log' | 'index'): string =>
+  join(dir, `${String(baseOffset).padStart(20, '0')}.${extension}`);
 
 export function listSegmentBases(dir: string): number[] {
   let names: string[];

@@ -32,7 +32,12 @@ export function createKafka(brokers: string[], clientId: string, overrides: Part
 }
 
 /** Creates the topic unless it exists (asking first keeps Kafka from logging a creation error). */
-export async function ensureTopic(admin: Admin, topic: string, numPartitions = -1, replicationFactor = -1): Promise<boolean> {
+export async function ensureTopic(
+  admin: Admin,
+  topic: string,
+  numPartitions = -1,
+  replicationFactor = -1,
+): Promise<boolean> {
   if ((await admin.listTopics()).includes(topic)) return false;
   return admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: true });
 }

@@ -24,7 +24,12 @@ export interface KafkaBroker {
     maxBytes: number;
     topics: TopicPartitions<{ partition: number; fetchOffset: string; maxBytes: number }>;
   }): Promise<FetchResponse>;
-  offsetCommit(request: { groupId: string; groupGenerationId: number; memberId: string; topics: TopicPartitions<{ partition: number; offset: string }> }): Promise<unknown>;
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: TopicPartitions<{ partition: number; offset: string }>;
+  }): Promise<unknown>;
 }
 
 /** The part of kafkajs's cluster layer (metadata, leaders, connections) that the reader uses. */
@@ -53,6 +58,12 @@ export const READ_COMMITTED = 1;
 export function createCluster(kafka: Kafka): KafkaCluster {
   const hook = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = hook && (kafka as unknown as Record<symbol, unknown>)[hook];
-  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster hook (gamepipe needs kafkajs 2.x)');
-  return create({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, maxInFlightRequests: null, isolationLevel: READ_COMMITTED }) as KafkaCluster;
+  if (typeof create !== 'function')
+    throw new Error('this kafkajs release has no cluster hook (gamepipe needs kafkajs 2.x)');
+  return create({
+    metadataMaxAge: 300_000,
+    allowAutoTopicCreation: false,
+    maxInFlightRequests: null,
+    isolationLevel: READ_COMMITTED,
+  }) as KafkaCluster;
 }

@@ -106,7 +106,12 @@ export class KafkaEventLog implements EventLog {
   append(records: AppendRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.doubtful || this.closing) {
-        reject(kafkaUnavailable(this.connection.brokers, new Error(this.closing ? 'the event log is closing' : 'a send waits for the broker to answer')));
+        reject(
+          kafkaUnavailable(
+            this.connection.brokers,
+            new Error(this.closing ? 'the event log is closing' : 'a send waits for the broker to answer'),
+          ),
+        );
         return;
       }
       this.queue.push({ records, resolve, reject });
@@ -125,7 +130,9 @@ export class KafkaEventLog implements EventLog {
         batch.push(next);
         for (const { key, value } of next.records) {
           bytes += Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
-          messages.push(key === null ? { key, value, partition: this.keylessTurn++ % this.partitions } : { key, value });
+          messages.push(
+            key === null ? { key, value, partition: this.keylessTurn++ % this.partitions } : { key, value },
+          );
         }
       }
       await this.deliver(batch, messages);

@@ -25,9 +25,16 @@ try {
   const log = await KafkaEventLog.connect(workerData as KafkaConnection);
   port.on('message', (message: ToLogThread) => {
     if (message.kind === 'append') {
-      for (const { id, records } of message.calls) log.append(records).then(() => answer(id), (error: unknown) => answer(id, error));
+      for (const { id, records } of message.calls)
+        log.append(records).then(
+          () => answer(id),
+          (error: unknown) => answer(id, error),
+        );
     } else if (message.kind === 'ping') {
-      log.ping().then(() => answer(message.id), (error: unknown) => answer(message.id, error));
+      log.ping().then(
+        () => answer(message.id),
+        (error: unknown) => answer(message.id, error),
+      );
     } else {
       // Appends posted before `close` were handed to the log first; closing waits for them to settle.
       void log.close().finally(() => setImmediate(() => port.close()));

@@ -11,7 +11,9 @@ const MAX_RETRY_DELAY_MS = 2000;
 /** Waits for `promise`, or `ms`, whichever comes first. */
 function within(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /**
@@ -85,7 +87,8 @@ export class KafkaReader implements EventLogReader {
     }
     const taken = this.buffer.length <= maxRecords ? this.buffer : this.buffer.slice(0, maxRecords);
     this.buffer = this.buffer.length <= maxRecords ? [] : this.buffer.slice(maxRecords);
-    if (this.buffer.length < maxRecords && !this.closed && Date.now() >= this.retryAt) this.fetching ??= this.fetchMore(0);
+    if (this.buffer.length < maxRecords && !this.closed && Date.now() >= this.retryAt)
+      this.fetching ??= this.fetchMore(0);
     return taken;
   }
 
@@ -101,10 +104,19 @@ export class KafkaReader implements EventLogReader {
         groupId: this.group,
         groupGenerationId: -1,
         memberId: '',
-        topics: [{ topic: this.connection.topic, partitions: [...positions].map(([partition, offset]) => ({ partition, offset: String(offset) })) }],
+        topics: [
+          {
+            topic: this.connection.topic,
+            partitions: [...positions].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+          },
+        ],
       });
     } catch (error) {
-      if (!this.commitWarned) logger.warn({ err: error, group: this.group }, "could not record the group's positions in Kafka (informational: writers recover from the lake)");
+      if (!this.commitWarned)
+        logger.warn(
+          { err: error, group: this.group },
+          "could not record the group's positions in Kafka (informational: writers recover from the lake)",
+        );
       this.commitWarned = true;
     }
   }
@@ -147,13 +159,21 @@ export class KafkaReader implements EventLogReader {
   private fetchFailed(error: unknown): void {
     const outOfRange = error as { name?: string; partition?: number };
     if (outOfRange.name === 'KafkaJSOffsetOutOfRange' && outOfRange.partition !== undefined) {
-      logger.warn({ topic: this.connection.topic, partition: outOfRange.partition, offset: this.positions.get(outOfRange.partition) }, 'position no longer in the log (records removed by retention, or the topic was recreated): reading from its earliest record');
+      logger.warn(
+        {
+          topic: this.connection.topic,
+          partition: outOfRange.partition,
+          offset: this.positions.get(outOfRange.partition),
+        },
+        'position no longer in the log (records removed by retention, or the topic was recreated): reading from its earliest record',
+      );
       this.positions.delete(outOfRange.partition);
       return;
     }
     this.fetcher.markMetadataStale();
     this.failures++;
     this.retryAt = Date.now() + Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** this.failures);
-    if (this.failures === 1) logger.warn({ err: error, topic: this.connection.topic }, 'fetching from Kafka failed; retrying');
+    if (this.failures === 1)
+      logger.warn({ err: error, topic: this.connection.topic }, 'fetching from Kafka failed; retrying');
   }
 }

@@ -24,7 +24,10 @@ export type FromLogThread =
   | { kind: 'settled'; results: { id: number; error?: ThreadError }[] };
 
 export const toThreadError = (error: unknown): ThreadError =>
-  error instanceof GamepipeError ? { code: error.code, message: error.message, hint: error.hint } : { message: error instanceof Error ? error.message : String(error) };
+  error instanceof GamepipeError
+    ? { code: error.code, message: error.message, hint: error.hint }
+    : { message: error instanceof Error ? error.message : String(error) };
 
 /** The error again, typed: an error without a code (a bug in the thread) is an unavailable log. */
-export const fromThreadError = (error: ThreadError): GamepipeError => new GamepipeError(error.code ?? 'LOG_UNAVAILABLE', error.message, { hint: error.hint });
+export const fromThreadError = (error: ThreadError): GamepipeError =>
+  new GamepipeError(error.code ?? 'LOG_UNAVAILABLE', error.message, { hint: error.hint });

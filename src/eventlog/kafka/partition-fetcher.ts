@@ -57,13 +57,23 @@ export class PartitionFetcher {
           maxWaitTime: Math.max(0, Math.round(maxWaitMs)),
           minBytes: 1,
           maxBytes: FETCH_MAX_BYTES,
-          topics: [{ topic: this.topic, partitions: led.map((partition) => ({ partition, fetchOffset: String(next.get(partition)), maxBytes: FETCH_MAX_BYTES })) }],
+          topics: [
+            {
+              topic: this.topic,
+              partitions: led.map((partition) => ({
+                partition,
+                fetchOffset: String(next.get(partition)),
+                maxBytes: FETCH_MAX_BYTES,
+              })),
+            },
+          ],
         }),
       ),
     );
     for (const response of responses) {
       for (const { partitions: fetched } of response.responses) {
-        for (const { partition, messages } of fetched) next.set(partition, collect(partition, messages, next.get(partition)!, records));
+        for (const { partition, messages } of fetched)
+          next.set(partition, collect(partition, messages, next.get(partition)!, records));
       }
     }
     return { records, next };

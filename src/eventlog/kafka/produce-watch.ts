@@ -25,7 +25,12 @@ export class ProduceWatch {
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     socket.write = ((...args: unknown[]) => {
       const [chunk] = args;
-      if (Buffer.isBuffer(chunk) && chunk.length > API_KEY_OFFSET + 1 && chunk.readInt16BE(API_KEY_OFFSET) === PRODUCE_API_KEY) this.written++;
+      if (
+        Buffer.isBuffer(chunk) &&
+        chunk.length > API_KEY_OFFSET + 1 &&
+        chunk.readInt16BE(API_KEY_OFFSET) === PRODUCE_API_KEY
+      )
+        this.written++;
       return write(...args);
     }) as Socket['write'];
     return socket;

@@ -8,8 +8,21 @@
  */
 export type SendFailure = 'refused' | 'unresolvable' | 'in-doubt';
 
-const refusedTypes = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TIMESTAMP', 'TOPIC_AUTHORIZATION_FAILED']);
-const unresolvableTypes = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'CLUSTER_AUTHORIZATION_FAILED']);
+const refusedTypes = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+  'TOPIC_AUTHORIZATION_FAILED',
+]);
+const unresolvableTypes = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'CLUSTER_AUTHORIZATION_FAILED',
+]);
 
 /** The Kafka protocol error type kafkajs gave up on, through the errors that wrap it (retries exceeded…). */
 function protocolErrorType(error: unknown): string | undefined {

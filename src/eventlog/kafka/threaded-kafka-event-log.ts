@@ -22,11 +22,18 @@ function firstAnswer(worker: Worker, connection: KafkaConnection): Promise<Gamep
       if (message.kind === 'log') return;
       worker.off('message', onMessage);
       if (message.kind === 'ready') resolve(undefined);
-      else resolve(fromThreadError(message.kind === 'failed' ? message.error : { message: 'unexpected answer from the Kafka producer thread' }));
+      else
+        resolve(
+          fromThreadError(
+            message.kind === 'failed' ? message.error : { message: 'unexpected answer from the Kafka producer thread' },
+          ),
+        );
     };
     worker.on('message', onMessage);
     worker.once('error', (error) => resolve(kafkaUnavailable(connection.brokers, error)));
-    worker.once('exit', (code) => resolve(kafkaUnavailable(connection.brokers, new Error(`the Kafka producer thread exited with code ${code}`))));
+    worker.once('exit', (code) =>
+      resolve(kafkaUnavailable(connection.brokers, new Error(`the Kafka producer thread exited with code ${code}`))),
+    );
   });
 }
 
@@ -125,7 +132,8 @@ export class ThreadedKafkaEventLog implements EventLog {
     this.gone = kafkaUnavailable(this.connection.brokers, cause);
     const notHandedOver = new Set(this.outbox.map((call) => call.id));
     this.outbox = [];
-    for (const [id, call] of this.inThread) call.reject(call.append && !notHandedOver.has(id) ? inDoubt(this.connection.brokers, cause) : this.gone);
+    for (const [id, call] of this.inThread)
+      call.reject(call.append && !notHandedOver.has(id) ? inDoubt(this.connection.brokers, cause) : this.gone);
     this.inThread.clear();
   }
 }

@@ -19,7 +19,11 @@ export interface ClosedPartitionPolicy {
   graceMs: number;
 }
 
-export const defaultClosedPartitionPolicy: ClosedPartitionPolicy = { latenessMs: 60 * 60_000, targetFileBytes: 128 * 1024 * 1024, graceMs: 5 * 60_000 };
+export const defaultClosedPartitionPolicy: ClosedPartitionPolicy = {
+  latenessMs: 60 * 60_000,
+  targetFileBytes: 128 * 1024 * 1024,
+  graceMs: 5 * 60_000,
+};
 
 /** Where an engine reads a date partition from: the table registry (`TableRegistry` has these two methods). */
 export interface PartitionLocations {
@@ -102,7 +106,11 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
  * file written into an older generation is never deleted: it stays visible to DuckDB, and the next
  * run compacts it into a newer generation for everyone.
  */
-export async function compactClosedPartitions(compaction: ClosedPartitionCompaction, specs: TableSpec[], tableDirs: (spec: TableSpec) => string[]): Promise<ClosedPartitionOutcome[]> {
+export async function compactClosedPartitions(
+  compaction: ClosedPartitionCompaction,
+  specs: TableSpec[],
+  tableDirs: (spec: TableSpec) => string[],
+): Promise<ClosedPartitionOutcome[]> {
   const policy = compaction.policy ?? defaultClosedPartitionPolicy;
   const now = compaction.now ?? Date.now;
   const outcomes: ClosedPartitionOutcome[] = [];
@@ -145,7 +153,10 @@ export class ClosedPartitionSchedule {
     try {
       return await compactClosedPartitions(this.compaction, specs, tableDirs);
     } catch (error) {
-      logger.warn({ err: error, tables: specs.map((s) => s.table) }, 'compacting closed partitions failed; the next run finishes it');
+      logger.warn(
+        { err: error, tables: specs.map((s) => s.table) },
+        'compacting closed partitions failed; the next run finishes it',
+      );
       return [];
     }
   }
@@ -172,7 +183,10 @@ async function compactDatePartition(
   const visible = await dateFiles(storage, dateDir);
   const runs = runsOf(visible, policy.targetFileBytes);
   if (visible.some((f) => dirOf(f.path) !== current.dir) || runs.length < visible.length) {
-    const next: Generation = { generation: current.generation + 1, dir: generationDir(dateDir, current.generation + 1) };
+    const next: Generation = {
+      generation: current.generation + 1,
+      dir: generationDir(dateDir, current.generation + 1),
+    };
     const rows = await writeGeneration(compaction, committer, duckdb, spec, next, runs);
     Object.assign(outcome, { generation: next.generation, filesBefore: visible.length, filesAfter: runs.length, rows });
     outcome.switched = await finishSwitch(compaction, spec, dateDir, next, readFrom);
@@ -183,7 +197,13 @@ async function compactDatePartition(
 }
 
 /** Moves readers to generation `current` unless they are on it, and marks it switched; true when either was needed. */
-async function finishSwitch(compaction: ClosedPartitionCompaction, spec: TableSpec, dateDir: string, current: Generation, readFrom: string | undefined): Promise<boolean> {
+async function finishSwitch(
+  compaction: ClosedPartitionCompaction,
+  spec: TableSpec,
+  dateDir: string,
+  current: Generation,
+  readFrom: string | undefined,
+): Promise<boolean> {
   if (current.generation === 0) return false;
   let switched = false;
   if (readFrom !== undefined && readFrom !== current.dir) {
@@ -191,7 +211,10 @@ async function finishSwitch(compaction: ClosedPartitionCompaction, spec: TableSp
     switched = true;
   }
   if (!(await compaction.storage.stat(`${current.dir}/${SWITCHED_MARK}`))) {
-    await compaction.storage.replace(`${current.dir}/${SWITCHED_MARK}`, Buffer.from(JSON.stringify({ switchedMs: (compaction.now ?? Date.now)() })));
+    await compaction.storage.replace(
+      `${current.dir}/${SWITCHED_MARK}`,
+      Buffer.from(JSON.stringify({ switchedMs: (compaction.now ?? Date.now)() })),
+    );
     switched = true;
   }
   return switched;
@@ -214,10 +237,23 @@ async function writeGeneration(
       const sources = await Promise.all(run.map((f) => scratch.localCopy(storage, f.path)));
       const merged = scratch.newPath();
       try {
-        await parquet.merge(merged, spec, sources.map((s) => s.path));
-        const [before, after] = [await footerRows(duckdb, sources.map((s) => s.path)), await footerRows(duckdb, [merged])];
+        await parquet.merge(
+          merged,
+          spec,
+          sources.map((s) => s.path),
+        );
+        const [before, after] = [
+          await footerRows(
+            duckdb,
+            sources.map((s) => s.path),
+          ),
+          await footerRows(duckdb, [merged]),
+        ];
         if (before !== after) {
-          throw new GamepipeError('LAKE_ERROR', `compacting ${run.map((f) => f.path).join(', ')} gave ${after} rows instead of ${before}: nothing was changed`);
+          throw new GamepipeError(
+            'LAKE_ERROR',
+            `compacting ${run.map((f) => f.path).join(', ')} gave ${after} rows instead of ${before}: nothing was changed`,
+          );
         }
         rows += after;
       } catch (error) {
@@ -226,7 +262,10 @@ async function writeGeneration(
       } finally {
         for (const source of sources) source.release();
       }
-      moves.push({ from: await committer.stage(merged, 0), to: `${next.dir}/${dataFileName(run[0]!.partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}` });
+      moves.push({
+        from: await committer.stage(merged, 0),
+        to: `${next.dir}/${dataFileName(run[0]!.partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}`,
+      });
     }
   } catch (error) {
     for (const move of moves) await storage.delete(move.from);
@@ -240,7 +279,9 @@ async function writeGeneration(
 async function footerRows(duckdb: DuckDBInstance, paths: string[]): Promise<number> {
   const connection = await duckdb.connect();
   try {
-    const reader = await connection.runAndReadAll(`SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata([${paths.map(sqlString).join(', ')}])`);
+    const reader = await connection.runAndReadAll(
+      `SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata([${paths.map(sqlString).join(', ')}])`,
+    );
     return Number(reader.getRows()[0]![0]);
   } finally {
     connection.closeSync();
@@ -248,7 +289,13 @@ async function footerRows(duckdb: DuckDBInstance, paths: string[]): Promise<numb
 }
 
 /** Once the grace period after the switch is over: deletes the older generations' files that the current one holds. */
-async function deleteOlderGenerations(storage: LakeStorage, policy: ClosedPartitionPolicy, now: number, dateDir: string, current: Generation): Promise<number> {
+async function deleteOlderGenerations(
+  storage: LakeStorage,
+  policy: ClosedPartitionPolicy,
+  now: number,
+  dateDir: string,
+  current: Generation,
+): Promise<number> {
   const mark = await storage.read(`${current.dir}/${SWITCHED_MARK}`);
   if (current.generation === 0 || mark === null) return 0;
   if (now - (JSON.parse(mark.toString()) as { switchedMs: number }).switchedMs < policy.graceMs) return 0;

@@ -29,7 +29,12 @@ export interface CompactionPolicy {
  * leaves a file per run of batch files for every query of the open day to open: with one merge,
  * the waiting files times the day's files is the day's batch count (345,600 at 250 ms).
  */
-export const defaultCompaction: CompactionPolicy = { smallFileBytes: 4 * 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 30, graceMs: 5 * 60_000 };
+export const defaultCompaction: CompactionPolicy = {
+  smallFileBytes: 4 * 1024 * 1024,
+  targetFileBytes: 64 * 1024 * 1024,
+  minFiles: 30,
+  graceMs: 5 * 60_000,
+};
 
 /** The table a directory such as `events_buy/dt=2026-11-28` belongs to. */
 const specOf = (dir: string): TableSpec => tableSpecs.find((t) => t.table === dir.split('/')[0]) ?? deadLetterSpec;
@@ -108,12 +113,21 @@ export class Compactor {
         const sources = await Promise.all(run.map((f) => this.scratch.localCopy(this.storage, f.path)));
         let merged: string;
         try {
-          merged = await this.scratch.write((path) => this.parquet.merge(path, specOf(dir), sources.map((s) => s.path)));
+          merged = await this.scratch.write((path) =>
+            this.parquet.merge(
+              path,
+              specOf(dir),
+              sources.map((s) => s.path),
+            ),
+          );
         } finally {
           for (const source of sources) source.release();
         }
         const moves: FileMove[] = [
-          { from: await this.committer.stage(merged, partition), to: `${dir}/${dataFileName(partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}` },
+          {
+            from: await this.committer.stage(merged, partition),
+            to: `${dir}/${dataFileName(partition, run[0]!.firstOffset, run.at(-1)!.lastOffset)}`,
+          },
           ...run.map((f) => ({ from: f.path, to: hiddenPath(f, Date.now()) })),
         ];
         await this.committer.commit(partition, moves, new Map());
@@ -132,7 +146,8 @@ export class Compactor {
     for (const dir of dirs) {
       for (const entry of await this.storage.list(`${dir}/${MERGED_DIR}`)) {
         const partition = hiddenPartition(entry.name);
-        if (partition !== undefined && partitions.has(partition) && now - hiddenAt(entry.name) >= this.policy.graceMs) await this.storage.delete(entry.path);
+        if (partition !== undefined && partitions.has(partition) && now - hiddenAt(entry.name) >= this.policy.graceMs)
+          await this.storage.delete(entry.path);
       }
     }
   }

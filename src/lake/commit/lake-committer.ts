@@ -98,7 +98,8 @@ export class LakeCommitter {
           finished++;
         }
         for (const entry of staged) {
-          if (entry.name.startsWith(stageName(writer, partition))) await this.storage.delete(entry.path).catch(() => false);
+          if (entry.name.startsWith(stageName(writer, partition)))
+            await this.storage.delete(entry.path).catch(() => false);
         }
         await deleteReplaceLeftovers(this.storage, WAL_DIR, intentName(writer, partition));
       }
@@ -109,7 +110,8 @@ export class LakeCommitter {
 
   private async finish(intent: Intent): Promise<void> {
     for (const move of intent.moves) await this.move(move);
-    for (const [owner, offset] of Object.entries(intent.positions)) await this.storage.replace(positionPath(owner, intent.partition), encodePosition(offset));
+    for (const [owner, offset] of Object.entries(intent.positions))
+      await this.storage.replace(positionPath(owner, intent.partition), encodePosition(offset));
   }
 
   /** A rename that may already have happened before a crash: done when the source is gone and the target is there. */

@@ -78,9 +78,13 @@ export class OwnerLeases {
       const current = await readLease(this.storage, key);
       if (tokenOf(current) !== this.record.token) {
         const by = current && current !== 'torn' ? ` by ${current.what} on ${current.host} (pid ${current.pid})` : '';
-        throw new GamepipeError('LAKE_FENCED', `this writer no longer owns ${describeKey(key)}: its lease was taken over${by}`, {
-          hint: 'it was paused longer than the lease lasts; the batch in hand is discarded',
-        });
+        throw new GamepipeError(
+          'LAKE_FENCED',
+          `this writer no longer owns ${describeKey(key)}: its lease was taken over${by}`,
+          {
+            hint: 'it was paused longer than the lease lasts; the batch in hand is discarded',
+          },
+        );
       }
     }
   }
@@ -88,7 +92,8 @@ export class OwnerLeases {
   private async renew(): Promise<void> {
     for (const key of this.held) {
       const current = await readLease(this.storage, key);
-      if (tokenOf(current) === this.record.token) await this.storage.replace(leasePath(key), Buffer.from(JSON.stringify(this.record)));
+      if (tokenOf(current) === this.record.token)
+        await this.storage.replace(leasePath(key), Buffer.from(JSON.stringify(this.record)));
     }
   }
 
@@ -104,7 +109,9 @@ export class OwnerLeases {
 }
 
 /** Who holds each lease now, for `gamepipe status`: key, holder and when it was last renewed. */
-export async function listLeases(storage: LakeStorage): Promise<{ key: string; holder: LeaseRecord | 'torn'; renewedMs: number }[]> {
+export async function listLeases(
+  storage: LakeStorage,
+): Promise<{ key: string; holder: LeaseRecord | 'torn'; renewedMs: number }[]> {
   const leases = [];
   for (const entry of await storage.list(LOCKS_DIR)) {
     if (entry.isDirectory || !entry.name.endsWith('.lock')) continue;
@@ -148,9 +155,13 @@ async function acquireOne(storage: LakeStorage, key: string, record: LeaseRecord
     }
     const deadHere = holder !== 'torn' && isDeadProcessHere(holder);
     if (holder !== 'torn' && !deadHere && !expired) {
-      throw new GamepipeError('DATA_DIR_LOCKED', `${holder.what} already owns ${describeKey(key)} in this lake (host ${holder.host}, pid ${holder.pid})`, {
-        hint: 'stop it first, or wait for its lease to expire',
-      });
+      throw new GamepipeError(
+        'DATA_DIR_LOCKED',
+        `${holder.what} already owns ${describeKey(key)} in this lake (host ${holder.host}, pid ${holder.pid})`,
+        {
+          hint: 'stop it first, or wait for its lease to expire',
+        },
+      );
     }
     const aside = `${LOCKS_DIR}/.${key}.${randomUUID()}.stale`;
     try {

@@ -22,8 +22,14 @@ export interface RecordedPositions {
  * each was recorded, for the owners given (only the partitions named, when named), from one listing
  * of `_positions/`. An owner without any has an empty entry.
  */
-export async function recordedPositionsOf(storage: LakeStorage, owners: readonly string[], partitions?: ReadonlySet<number>): Promise<Map<string, RecordedPositions>> {
-  const byOwner = new Map(owners.map((owner): [string, RecordedPositions] => [owner, { positions: new Map(), at: new Map() }]));
+export async function recordedPositionsOf(
+  storage: LakeStorage,
+  owners: readonly string[],
+  partitions?: ReadonlySet<number>,
+): Promise<Map<string, RecordedPositions>> {
+  const byOwner = new Map(
+    owners.map((owner): [string, RecordedPositions] => [owner, { positions: new Map(), at: new Map() }]),
+  );
   for (const entry of await storage.list(POSITIONS_DIR)) {
     const match = POSITION_NAME.exec(entry.name);
     const recorded = match ? byOwner.get(match[1]!) : undefined;
@@ -38,7 +44,11 @@ export async function recordedPositionsOf(storage: LakeStorage, owners: readonly
 }
 
 /** One owner's recorded positions (see `recordedPositionsOf`). */
-export async function recordedPositions(storage: LakeStorage, owner: string, partitions?: ReadonlySet<number>): Promise<RecordedPositions> {
+export async function recordedPositions(
+  storage: LakeStorage,
+  owner: string,
+  partitions?: ReadonlySet<number>,
+): Promise<RecordedPositions> {
   return (await recordedPositionsOf(storage, [owner], partitions)).get(owner)!;
 }
 
@@ -49,7 +59,11 @@ export async function recordedPositions(storage: LakeStorage, owner: string, par
  * written by the commit's last step, so it never runs ahead of the lake; if it is lost, the file
  * names still give a safe one.
  */
-export async function recoverPositions(storage: LakeStorage, owner: string, partitions?: ReadonlySet<number>): Promise<Positions> {
+export async function recoverPositions(
+  storage: LakeStorage,
+  owner: string,
+  partitions?: ReadonlySet<number>,
+): Promise<Positions> {
   const { positions } = await recordedPositions(storage, owner, partitions);
   for (const dir of ownerDirs(owner)) {
     for (const file of await committedFiles(storage, dir)) {

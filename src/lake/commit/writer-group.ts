@@ -45,8 +45,19 @@ export class WriterGroup {
     this.timer.unref();
   }
 
-  static async join(storage: LakeStorage, target: string, onGone: (id: string) => Promise<void>, ttlMs = LEASE_TTL_MS): Promise<WriterGroup> {
-    const group = new WriterGroup(storage, target, `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ttlMs, onGone);
+  static async join(
+    storage: LakeStorage,
+    target: string,
+    onGone: (id: string) => Promise<void>,
+    ttlMs = LEASE_TTL_MS,
+  ): Promise<WriterGroup> {
+    const group = new WriterGroup(
+      storage,
+      target,
+      `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      ttlMs,
+      onGone,
+    );
     await group.renew();
     return group;
   }
@@ -55,7 +66,8 @@ export class WriterGroup {
   async members(now = Date.now()): Promise<GroupMember[]> {
     const { live, gone } = await readMembers(this.storage, this.ttlMs, now);
     for (const member of gone) {
-      if (await this.storage.delete(member.path).catch(() => false)) await this.onGone(member.id).catch(() => undefined);
+      if (await this.storage.delete(member.path).catch(() => false))
+        await this.onGone(member.id).catch(() => undefined);
     }
     return live.filter((m) => m.target === this.target);
   }
@@ -76,17 +88,28 @@ export class WriterGroup {
 
   private async renew(): Promise<void> {
     const record: MemberRecord = { target: this.target, host: hostname(), pid: process.pid };
-    await this.storage.replace(`${MEMBERS_DIR}/${memberName(this.target, this.id)}`, Buffer.from(JSON.stringify(record)));
+    await this.storage.replace(
+      `${MEMBERS_DIR}/${memberName(this.target, this.id)}`,
+      Buffer.from(JSON.stringify(record)),
+    );
   }
 }
 
 /** Every live writer of every target, in id order, for `gamepipe status`. */
-export async function listMembers(storage: LakeStorage, ttlMs = LEASE_TTL_MS, now = Date.now()): Promise<GroupMember[]> {
+export async function listMembers(
+  storage: LakeStorage,
+  ttlMs = LEASE_TTL_MS,
+  now = Date.now(),
+): Promise<GroupMember[]> {
   return (await readMembers(storage, ttlMs, now)).live;
 }
 
 /** The live members, and the files of those gone (not renewed within the time to live, or a dead process on this host). */
-async function readMembers(storage: LakeStorage, ttlMs: number, now: number): Promise<{ live: GroupMember[]; gone: { path: string; id: string }[] }> {
+async function readMembers(
+  storage: LakeStorage,
+  ttlMs: number,
+  now: number,
+): Promise<{ live: GroupMember[]; gone: { path: string; id: string }[] }> {
   const live: GroupMember[] = [];
   const gone: { path: string; id: string }[] = [];
   for (const entry of await storage.list(MEMBERS_DIR)) {

@@ -21,7 +21,11 @@ export class DuckdbParquetWriter implements ParquetWriter {
     // measured no faster on two cores while holding about 30 MB more (npm run bench -- stream).
     // Its allocator keeps what a COPY freed for reuse, up to about 140 MB after a few batches; a
     // background thread hands it back to the system meanwhile (writer peak RSS about 30 MB lower).
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '128MB', allocator_background_threads: 'true' });
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      memory_limit: '128MB',
+      allocator_background_threads: 'true',
+    });
     return new DuckdbParquetWriter(instance, await instance.connect());
   }
 
@@ -36,13 +40,17 @@ export class DuckdbParquetWriter implements ParquetWriter {
   }
 
   async writeEventsFromText(path: string, spec: TableSpec, textPath: string): Promise<void> {
-    await this.connection.run(`COPY (${eventRowsSelect(spec, readRowText(textPath))}) TO ${sqlString(path)} ${COPY_OPTIONS}`);
+    await this.connection.run(
+      `COPY (${eventRowsSelect(spec, readRowText(textPath))}) TO ${sqlString(path)} ${COPY_OPTIONS}`,
+    );
   }
 
   /** The sources are disjoint and given in log order; DuckDB keeps that order without a sort. */
   async merge(path: string, _spec: TableSpec, sources: string[]): Promise<void> {
     const files = sources.map(sqlString).join(', ');
-    await this.connection.run(`COPY (SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) TO ${sqlString(path)} ${COPY_OPTIONS}`);
+    await this.connection.run(
+      `COPY (SELECT * FROM read_parquet([${files}], hive_partitioning = false, union_by_name = true)) TO ${sqlString(path)} ${COPY_OPTIONS}`,
+    );
   }
 
   async close(): Promise<void> {

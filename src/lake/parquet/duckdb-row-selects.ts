@@ -18,11 +18,14 @@ const logColumnNames = new Set(logColumns.map((c) => c.name));
  */
 export function eventRowsSelect(spec: TableSpec, source: string): string {
   const eventColumns = spec.columns.filter((c) => !logColumnNames.has(c.name));
-  const struct = Object.fromEntries(eventColumns.map((c) => [c.name, c.type === 'timestamp_ms' ? 'BIGINT' : duckdbType[c.type]]));
+  const struct = Object.fromEntries(
+    eventColumns.map((c) => [c.name, c.type === 'timestamp_ms' ? 'BIGINT' : duckdbType[c.type]]),
+  );
   const select = spec.columns.map((c) => {
     if (c.name === 'timestamp') return `epoch_ms(ts)::TIMESTAMP_MS AS "timestamp"`;
     if (logColumnNames.has(c.name)) return sqlIdentifier(c.name);
-    if (c.type === 'timestamp_ms') return `epoch_ms(j.${sqlIdentifier(c.name)})::TIMESTAMP_MS AS ${sqlIdentifier(c.name)}`;
+    if (c.type === 'timestamp_ms')
+      return `epoch_ms(j.${sqlIdentifier(c.name)})::TIMESTAMP_MS AS ${sqlIdentifier(c.name)}`;
     return `j.${sqlIdentifier(c.name)} AS ${sqlIdentifier(c.name)}`;
   });
   return `SELECT ${select.join(', ')} FROM (SELECT *, json_transform(raw_event, ${sqlString(JSON.stringify(struct))}) AS j FROM ${source})`;
@@ -40,10 +43,17 @@ export interface Staging {
 }
 
 /** (Re)creates `table` (in the attached database `catalog`, when named) as a source of the selects above, to append rows to. */
-export async function openStaging(connection: DuckDBConnection, table: string, deadLetters: boolean, catalog?: string): Promise<Staging> {
+export async function openStaging(
+  connection: DuckDBConnection,
+  table: string,
+  deadLetters: boolean,
+  catalog?: string,
+): Promise<Staging> {
   const extra = deadLetters ? ', reason VARCHAR, writer VARCHAR' : '';
   const name = catalog === undefined ? sqlIdentifier(table) : `${sqlIdentifier(catalog)}.${sqlIdentifier(table)}`;
-  await connection.run(`CREATE OR REPLACE TABLE ${name} (raw_event VARCHAR, ts BIGINT, log_partition INTEGER, log_offset BIGINT${extra})`);
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${name} (raw_event VARCHAR, ts BIGINT, log_partition INTEGER, log_offset BIGINT${extra})`,
+  );
   const appender = await connection.createAppender(table, catalog === undefined ? null : 'main', catalog ?? null);
   return {
     append(row) {
@@ -62,7 +72,12 @@ export async function openStaging(connection: DuckDBConnection, table: string, d
 }
 
 /** (Re)creates `table` holding `rows`. */
-export async function stageRows(connection: DuckDBConnection, table: string, rows: (LakeRow | DeadLetterRow)[], deadLetters: boolean): Promise<void> {
+export async function stageRows(
+  connection: DuckDBConnection,
+  table: string,
+  rows: (LakeRow | DeadLetterRow)[],
+  deadLetters: boolean,
+): Promise<void> {
   const staging = await openStaging(connection, table, deadLetters);
   for (const row of rows) staging.append(row);
   staging.close();

@@ -6,20 +6,29 @@ import { ROW_GROUP_ROWS, type DeadLetterRow, type LakeRow, type ParquetWriter } 
 
 function schemaFor(columns: FieldSpec[]): parquet.ParquetSchema {
   return new parquet.ParquetSchema(
-    Object.fromEntries(columns.map((c) => [c.name, { type: parquetjsType[c.type], optional: !c.required, compression: 'SNAPPY' }])),
+    Object.fromEntries(
+      columns.map((c) => [c.name, { type: parquetjsType[c.type], optional: !c.required, compression: 'SNAPPY' }]),
+    ),
   );
 }
 
 async function writeRows(path: string, columns: FieldSpec[], rows: Record<string, unknown>[]): Promise<void> {
   const writer = await parquet.ParquetWriter.openFile(schemaFor(columns), path, { rowGroupSize: ROW_GROUP_ROWS });
   for (const row of rows) {
-    const present = Object.fromEntries(columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined).map((c) => [c.name, row[c.name]]));
+    const present = Object.fromEntries(
+      columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined).map((c) => [c.name, row[c.name]]),
+    );
     await writer.appendRow(present);
   }
   await writer.close();
 }
 
-const logFields = (row: LakeRow) => ({ raw_event: row.raw, timestamp: row.timestamp, log_partition: row.partition, log_offset: row.offset });
+const logFields = (row: LakeRow) => ({
+  raw_event: row.raw,
+  timestamp: row.timestamp,
+  log_partition: row.partition,
+  log_offset: row.offset,
+});
 
 /**
  * The pure-JS fallback, used when DuckDB's native binding cannot load. Same columns and types
@@ -27,11 +36,19 @@ const logFields = (row: LakeRow) => ({ raw_event: row.raw, timestamp: row.timest
  */
 export class ParquetjsParquetWriter implements ParquetWriter {
   async writeEvents(path: string, spec: TableSpec, rows: LakeRow[]): Promise<void> {
-    await writeRows(path, spec.columns, rows.map((row) => ({ ...(JSON.parse(row.raw) as Record<string, unknown>), ...logFields(row) })));
+    await writeRows(
+      path,
+      spec.columns,
+      rows.map((row) => ({ ...(JSON.parse(row.raw) as Record<string, unknown>), ...logFields(row) })),
+    );
   }
 
   async writeDeadLetters(path: string, rows: DeadLetterRow[]): Promise<void> {
-    await writeRows(path, deadLetterSpec.columns, rows.map((row) => ({ ...logFields(row), reason: row.reason, writer: row.writer })));
+    await writeRows(
+      path,
+      deadLetterSpec.columns,
+      rows.map((row) => ({ ...logFields(row), reason: row.reason, writer: row.writer })),
+    );
   }
 
   async merge(path: string, spec: TableSpec, sources: string[]): Promise<void> {
@@ -42,7 +59,11 @@ export class ParquetjsParquetWriter implements ParquetWriter {
         rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
       }
     }
-    rows.sort((a, b) => (a.log_partition as number) - (b.log_partition as number) || (a.log_offset as number) - (b.log_offset as number));
+    rows.sort(
+      (a, b) =>
+        (a.log_partition as number) - (b.log_partition as number) ||
+        (a.log_offset as number) - (b.log_offset as number),
+    );
     await writeRows(path, spec.columns, rows);
   }
 

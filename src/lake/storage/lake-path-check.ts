@@ -6,7 +6,10 @@ import { GamepipeError } from '../../errors.js';
  */
 export function checkLakePath(path: string): string {
   const segments = path.split('/');
-  if (path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
+  if (
+    path.startsWith('/') ||
+    segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))
+  ) {
     throw new GamepipeError('LAKE_ERROR', `"${path.slice(0, 200)}" is not a path inside the lake`);
   }
   return path;

@@ -29,7 +29,10 @@ export class MemoryLakeStorage implements LakeStorage {
   readonly calls: string[] = [];
 
   /** The next `times` calls of these methods (on paths matching `when`) fail with LAKE_UNAVAILABLE, or `error`. */
-  failNext(methods: Method[], options: { times?: number; when?: (path: string) => boolean; error?: () => Error } = {}): void {
+  failNext(
+    methods: Method[],
+    options: { times?: number; when?: (path: string) => boolean; error?: () => Error } = {},
+  ): void {
     this.faults.push({
       methods,
       remaining: options.times ?? 1,
@@ -51,7 +54,13 @@ export class MemoryLakeStorage implements LakeStorage {
       const rest = path.slice(prefix.length);
       const name = rest.split('/')[0]!;
       const isDirectory = rest.includes('/');
-      children.set(name, { path: prefix + name, name, isDirectory, size: isDirectory ? 0 : file.data.length, modifiedMs: file.modifiedMs });
+      children.set(name, {
+        path: prefix + name,
+        name,
+        isDirectory,
+        size: isDirectory ? 0 : file.data.length,
+        modifiedMs: file.modifiedMs,
+      });
     }
     for (const d of this.dirs) {
       if (d === '' || !d.startsWith(prefix) || d.slice(prefix.length).includes('/')) continue;
@@ -88,7 +97,8 @@ export class MemoryLakeStorage implements LakeStorage {
     this.enter('rename', from);
     const file = this.files.get(from);
     if (!file) throw new GamepipeError('LAKE_NOT_FOUND', `${from} does not exist in the lake`);
-    if (this.files.has(to) || this.isDir(to)) throw new GamepipeError('LAKE_EXISTS', `${to} already exists in the lake`);
+    if (this.files.has(to) || this.isDir(to))
+      throw new GamepipeError('LAKE_EXISTS', `${to} already exists in the lake`);
     this.files.delete(from);
     this.files.set(checkLakePath(to), file);
   }
@@ -103,7 +113,8 @@ export class MemoryLakeStorage implements LakeStorage {
     if (this.files.delete(path)) return true;
     if (!this.isDir(path)) return false;
     const inside = [...this.files.keys()].filter((p) => p.startsWith(`${path}/`));
-    if (inside.length > 0 && !options.recursive) throw new GamepipeError('LAKE_ERROR', `${path} is a directory that is not empty`);
+    if (inside.length > 0 && !options.recursive)
+      throw new GamepipeError('LAKE_ERROR', `${path} is a directory that is not empty`);
     for (const p of inside) this.files.delete(p);
     for (const d of [...this.dirs]) if (d === path || d.startsWith(`${path}/`)) this.dirs.delete(d);
     return true;
@@ -122,7 +133,8 @@ export class MemoryLakeStorage implements LakeStorage {
   }
 
   private putNew(path: string, data: Buffer): void {
-    if (this.files.has(path) || this.isDir(path)) throw new GamepipeError('LAKE_EXISTS', `${path} already exists in the lake`);
+    if (this.files.has(path) || this.isDir(path))
+      throw new GamepipeError('LAKE_EXISTS', `${path} already exists in the lake`);
     this.files.set(path, { data, modifiedMs: Date.now() });
     this.dirs.add(parentOf(path));
   }

@@ -41,11 +41,21 @@ export class WebHdfsClient {
   }
 
   /** `op` on the absolute HDFS path `absPath`, asked of the NameNode. */
-  nameNode(method: 'GET' | 'PUT' | 'DELETE', absPath: string, op: string, params: Record<string, string> = {}): Promise<WebHdfsAnswer> {
+  nameNode(
+    method: 'GET' | 'PUT' | 'DELETE',
+    absPath: string,
+    op: string,
+    params: Record<string, string> = {},
+  ): Promise<WebHdfsAnswer> {
     const query = Object.entries({ op, ...params, 'user.name': this.user })
       .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
       .join('&');
-    return this.send('WebHDFS', this.webhdfsUrl, method, `${this.webhdfsUrl}/webhdfs/v1${encodePath(absPath)}?${query}`);
+    return this.send(
+      'WebHDFS',
+      this.webhdfsUrl,
+      method,
+      `${this.webhdfsUrl}/webhdfs/v1${encodePath(absPath)}?${query}`,
+    );
   }
 
   /** The second step of OPEN: GET the bytes from the DataNode a 307 named. */
@@ -66,9 +76,19 @@ export class WebHdfsClient {
     return this.agent.close();
   }
 
-  private async send(who: string, address: string, method: 'GET' | 'PUT' | 'DELETE', url: string): Promise<WebHdfsAnswer> {
+  private async send(
+    who: string,
+    address: string,
+    method: 'GET' | 'PUT' | 'DELETE',
+    url: string,
+  ): Promise<WebHdfsAnswer> {
     try {
-      const answer = await request(url, { method, dispatcher: this.agent, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+      const answer = await request(url, {
+        method,
+        dispatcher: this.agent,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
       const location = answer.headers.location;
       return {
         status: answer.statusCode,

@@ -15,7 +15,11 @@ export interface PutBody {
  * The DataNode may refuse (403, the file exists) before it has read the body and close the
  * connection: the answer wins over the write error that follows.
  */
-export function putToDataNode(location: string, body: PutBody, timeoutMs: number): Promise<{ status: number; body: Buffer }> {
+export function putToDataNode(
+  location: string,
+  body: PutBody,
+  timeoutMs: number,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = request(location, {
@@ -24,7 +28,9 @@ export function putToDataNode(location: string, body: PutBody, timeoutMs: number
       timeout: timeoutMs,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', (error) => {
       if (!answered) reject(error);
     });
@@ -35,7 +41,8 @@ export function putToDataNode(location: string, body: PutBody, timeoutMs: number
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', reject);
       res.on('close', () => {
-        if (!res.complete) reject(Object.assign(new Error('the DataNode closed the connection mid-answer'), { code: 'ECONNRESET' }));
+        if (!res.complete)
+          reject(Object.assign(new Error('the DataNode closed the connection mid-answer'), { code: 'ECONNRESET' }));
       });
     });
     if (body.data instanceof Uint8Array) {
@@ -45,7 +52,13 @@ export function putToDataNode(location: string, body: PutBody, timeoutMs: number
     const source = body.data;
     // A local read failure is not the DataNode's: it must not read as "not reachable".
     source.on('error', (error) => {
-      reject(new GamepipeError('LAKE_ERROR', `cannot read ${String((source as { path?: unknown }).path ?? 'the upload')}: ${error.message}`, { cause: error }));
+      reject(
+        new GamepipeError(
+          'LAKE_ERROR',
+          `cannot read ${String((source as { path?: unknown }).path ?? 'the upload')}: ${error.message}`,
+          { cause: error },
+        ),
+      );
       req.destroy();
     });
     req.on('close', () => source.destroy());

@@ -7,7 +7,13 @@ interface RemoteException {
 }
 
 /** HDFS exceptions that mean "not now": the NameNode is starting, in safe mode, or on standby. */
-const notNow = new Set(['SafeModeException', 'RetriableException', 'StandbyException', 'ObserverRetryOnActiveException', 'ConnectException']);
+const notNow = new Set([
+  'SafeModeException',
+  'RetriableException',
+  'StandbyException',
+  'ObserverRetryOnActiveException',
+  'ConnectException',
+]);
 
 const HINT = 'start HDFS (test/services/hdfs.sh start), or check --webhdfs-url';
 
@@ -44,12 +50,17 @@ export function webHdfsError(status: number, body: string, what: string, where: 
   if (remote.exception === 'FileAlreadyExistsException' || remote.exception === 'AlreadyBeingCreatedException') {
     return new GamepipeError('LAKE_EXISTS', `${where} already exists (${detail})`);
   }
-  if (remote.exception === 'FileNotFoundException') return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${detail})`);
+  if (remote.exception === 'FileNotFoundException')
+    return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${detail})`);
   if (remote.exception === 'IOException' && noDataNodeYet.test(remote.message)) {
-    return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, { hint: 'no HDFS DataNode is live yet; retry shortly, or start one' });
+    return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, {
+      hint: 'no HDFS DataNode is live yet; retry shortly, or start one',
+    });
   }
   if (notNow.has(remote.exception)) {
-    return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, { hint: 'HDFS is starting or in safe mode; retry shortly' });
+    return new GamepipeError('LAKE_UNAVAILABLE', `HDFS could not ${what} ${where} now (${detail})`, {
+      hint: 'HDFS is starting or in safe mode; retry shortly',
+    });
   }
   return new GamepipeError('LAKE_ERROR', `could not ${what} ${where}: ${detail}`);
 }
@@ -57,6 +68,9 @@ export function webHdfsError(status: number, body: string, what: string, where: 
 /** A NameNode or DataNode that does not answer (refused, reset, timed out): retriable, one line. */
 export function webHdfsUnreachable(who: string, address: string, cause: unknown): GamepipeError {
   const code = (cause as { code?: string }).code;
-  const reason = code?.startsWith('UND_ERR_') ? (cause as Error).message : code ?? (cause as Error).message;
-  return new GamepipeError('LAKE_UNAVAILABLE', `${who} at ${address} is not reachable (${oneLine(String(reason))})`, { hint: HINT, cause });
+  const reason = code?.startsWith('UND_ERR_') ? (cause as Error).message : (code ?? (cause as Error).message);
+  return new GamepipeError('LAKE_UNAVAILABLE', `${who} at ${address} is not reachable (${oneLine(String(reason))})`, {
+    hint: HINT,
+    cause,
+  });
 }

@@ -62,7 +62,11 @@ export class WebHdfsLakeStorage implements LakeStorage {
     }
     this.root = root;
     this.uri = options.uri.replace(/\/+$/, '');
-    this.client = new WebHdfsClient({ webhdfsUrl: options.webhdfsUrl, user: options.user, timeoutMs: options.requestTimeoutMs ?? 30_000 });
+    this.client = new WebHdfsClient({
+      webhdfsUrl: options.webhdfsUrl,
+      user: options.user,
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+    });
   }
 
   /** Answers when the NameNode does; a lake root that does not exist yet is fine (ping changes nothing). */
@@ -74,9 +78,12 @@ export class WebHdfsLakeStorage implements LakeStorage {
   async list(dir: string): Promise<LakeEntry[]> {
     const answer = await this.client.nameNode('GET', this.abs(dir), 'LISTSTATUS');
     if (answer.status !== 200) return this.orNull(answer, 'list', dir) ?? [];
-    const statuses = (JSON.parse(answer.body.toString()) as { FileStatuses: { FileStatus: FileStatus[] } }).FileStatuses.FileStatus;
+    const statuses = (JSON.parse(answer.body.toString()) as { FileStatuses: { FileStatus: FileStatus[] } }).FileStatuses
+      .FileStatus;
     // LISTSTATUS of a file answers the file itself, with an empty pathSuffix: nothing is under a file.
-    return statuses.filter((s) => s.pathSuffix !== '').map((s) => this.entry(dir === '' ? s.pathSuffix : `${dir}/${s.pathSuffix}`, s));
+    return statuses
+      .filter((s) => s.pathSuffix !== '')
+      .map((s) => this.entry(dir === '' ? s.pathSuffix : `${dir}/${s.pathSuffix}`, s));
   }
 
   async stat(path: string): Promise<LakeEntry | null> {
@@ -106,7 +113,9 @@ export class WebHdfsLakeStorage implements LakeStorage {
     try {
       length = (await statLocal(localFile)).size;
     } catch (error) {
-      throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, { cause: error });
+      throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     await this.write(path, 'upload', () => ({ data: createReadStream(localFile), length }));
   }
@@ -119,7 +128,8 @@ export class WebHdfsLakeStorage implements LakeStorage {
     if (parentOf(to) !== '') await this.mkdirs(parentOf(to));
     const answer = await this.client.nameNode('PUT', source, 'RENAME', { destination: target, renameOptions: 'NONE' });
     if (answer.status === 200 && !saysFalse(answer)) return;
-    if (answer.status === 200) throw new GamepipeError('LAKE_ERROR', `HDFS did not rename ${this.show(from)} to ${this.show(to)}`);
+    if (answer.status === 200)
+      throw new GamepipeError('LAKE_ERROR', `HDFS did not rename ${this.show(from)} to ${this.show(to)}`);
     const error = this.fail(answer, `rename ${this.show(from)} to`, to);
     if (error.code === 'LAKE_NOT_FOUND') throw this.fail(answer, 'rename', from);
     // A file renamed onto a directory answers a plain IOException ("must both be directories").
@@ -134,15 +144,22 @@ export class WebHdfsLakeStorage implements LakeStorage {
     const slash = checkLakePath(path).lastIndexOf('/');
     const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${randomBytes(6).toString('hex')}.tmp`;
     await this.create(temp, data);
-    const answer = await this.client.nameNode('PUT', this.abs(temp), 'RENAME', { destination: this.abs(path), renameOptions: 'OVERWRITE' });
+    const answer = await this.client.nameNode('PUT', this.abs(temp), 'RENAME', {
+      destination: this.abs(path),
+      renameOptions: 'OVERWRITE',
+    });
     if (answer.status === 200 && !saysFalse(answer)) return;
     await this.delete(temp).catch(() => false);
-    throw answer.status === 200 ? new GamepipeError('LAKE_ERROR', `HDFS did not replace ${this.show(path)}`) : this.fail(answer, 'replace', path);
+    throw answer.status === 200
+      ? new GamepipeError('LAKE_ERROR', `HDFS did not replace ${this.show(path)}`)
+      : this.fail(answer, 'replace', path);
   }
 
   /** Idempotent: deleting what is not there answers false. */
   async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
-    const answer = await this.client.nameNode('DELETE', this.abs(path), 'DELETE', { recursive: String(options.recursive === true) });
+    const answer = await this.client.nameNode('DELETE', this.abs(path), 'DELETE', {
+      recursive: String(options.recursive === true),
+    });
     if (answer.status !== 200) throw this.fail(answer, 'delete', path);
     return !saysFalse(answer);
   }
@@ -192,6 +209,12 @@ export class WebHdfsLakeStorage implements LakeStorage {
 
   private entry(path: string, status: FileStatus): LakeEntry {
     const isDirectory = status.type === 'DIRECTORY';
-    return { path, name: path.split('/').at(-1) ?? '', isDirectory, size: isDirectory ? 0 : status.length, modifiedMs: status.modificationTime };
+    return {
+      path,
+      name: path.split('/').at(-1) ?? '',
+      isDirectory,
+      size: isDirectory ? 0 : status.length,
+      modifiedMs: status.modificationTime,
+    };
   }
 }

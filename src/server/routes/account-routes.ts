@@ -13,17 +13,26 @@ type Action = 'Signup' | 'Login';
 
 /** Credentials from the query string (the seed's GET form) or a form or JSON body. */
 function credentials(request: FastifyRequest, action: Action): { username: string; password: string } {
-  const source = { ...(request.query as Record<string, unknown>), ...((request.body ?? {}) as Record<string, unknown>) };
+  const source = {
+    ...(request.query as Record<string, unknown>),
+    ...((request.body ?? {}) as Record<string, unknown>),
+  };
   const { username, password } = source;
   const fail = (why: string) => new GamepipeError('BAD_REQUEST', `${action} Failed! ${why}`);
   if (typeof username !== 'string' || username === '') throw fail('Please provide a username.');
   if (typeof password !== 'string' || password === '') throw fail('Please provide a password.');
   if (!USERNAME.test(username)) throw fail('A username is 1 to 64 letters, digits, ".", "_" or "-".');
-  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw fail(`A password is ${MIN_PASSWORD} to ${MAX_PASSWORD} characters.`);
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD)
+    throw fail(`A password is ${MIN_PASSWORD} to ${MAX_PASSWORD} characters.`);
   return { username, password };
 }
 
-type Enter = (username: string, password: string, meta: ReturnType<typeof requestMeta>, request: FastifyRequest) => Promise<{ token: string; eventId: EventId }>;
+type Enter = (
+  username: string,
+  password: string,
+  meta: ReturnType<typeof requestMeta>,
+  request: FastifyRequest,
+) => Promise<{ token: string; eventId: EventId }>;
 
 export function accountRoutes(game: GameService) {
   return async (app: FastifyInstance): Promise<void> => {

@@ -16,7 +16,10 @@ export function guildRoutes(game: GameService) {
       handler: async (request, reply) => {
         const guild = request.params.guild_name;
         if (!GUILD_NAME.test(guild)) {
-          throw new GamepipeError('BAD_REQUEST', 'A guild name is 1 to 64 letters, digits, spaces, ".", "_", "\'" or "-".');
+          throw new GamepipeError(
+            'BAD_REQUEST',
+            'A guild name is 1 to 64 letters, digits, spaces, ".", "_", "\'" or "-".',
+          );
         }
         setEventId(reply, await game.joinGuild(request.cookies[SESSION_COOKIE], guild, requestMeta(request.headers)));
         return 'Joined a Guild!\n';

@@ -61,7 +61,9 @@ export function opsRoutes(deps: OpsDeps) {
     });
 
     app.get<{ Querystring: { players?: number } }>('/status', {
-      schema: { querystring: { type: 'object', properties: { players: { type: 'integer', minimum: 0, maximum: 10_000 } } } },
+      schema: {
+        querystring: { type: 'object', properties: { players: { type: 'integer', minimum: 0, maximum: 10_000 } } },
+      },
       handler: async (request) => {
         requireToken(request, deps.operatorToken, 'Status');
         const status = await deps.store.status(request.query.players ?? 100);

@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { GamepipeError } from '../../errors.js';
 import { duckdbType } from '../../events/field-types.js';
 import { deadLetterSpec, type TableSpec } from '../../events/tables.js';
-import { deadLetterRowsSelect, eventRowsSelect, openStaging, type Staging } from '../../lake/parquet/duckdb-row-selects.js';
+import {
+  deadLetterRowsSelect,
+  eventRowsSelect,
+  openStaging,
+  type Staging,
+} from '../../lake/parquet/duckdb-row-selects.js';
 import type { Positions } from '../../eventlog/event-log.js';
 import type { CommittedFile } from '../../lake/lake-paths.js';
 import type { LakeStorage } from '../../lake/storage/lake-storage.js';
@@ -18,13 +23,15 @@ import { LakeCatalogRegistry } from './lake-catalog-registry.js';
  * DuckDB's Node API, loaded on first use with `require`: it is CommonJS, and `import()` of it first scans
  * its fifty re-exported files for their export names, which doubles its load time (~0.1 s).
  */
-const duckdb = (): typeof import('@duckdb/node-api') => createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+const duckdb = (): typeof import('@duckdb/node-api') =>
+  createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
 
 /** The first line of a DuckDB error, which says what is wrong with the SQL. */
 const firstLine = (error: unknown) => String((error as Error).message ?? error).split('\n')[0]!;
 
 /** A 64-bit integer (which DuckDB hands over as text) as a number when that loses nothing. */
-const safeNumber = (value: unknown): unknown => (typeof value === 'string' && Number.isSafeInteger(Number(value)) ? Number(value) : value);
+const safeNumber = (value: unknown): unknown =>
+  typeof value === 'string' && Number.isSafeInteger(Number(value)) ? Number(value) : value;
 
 /** Typed, empty: what a table looks like before its first file lands. */
 function emptySelect(spec: TableSpec): string {
@@ -37,7 +44,8 @@ function emptySelect(spec: TableSpec): string {
  * statement then runs again on views listed anew, up to RACE_RETRIES times. Nothing reached the
  * sink yet (rows are handed over once the statement is complete), and a failed statement changed nothing.
  */
-const RACED_COMPACTION = /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
+const RACED_COMPACTION =
+  /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
 const RACE_RETRIES = 3;
 
 /** Where a table's rows from the log's tail are staged: a database of their own, so that `show tables` lists the views alone. */
@@ -63,7 +71,13 @@ const lakeAndTail = (spec: TableSpec, lake: string) =>
   `SELECT ${viewColumns(spec)} FROM (SELECT log_offset AS _first, ${viewColumns(spec)} FROM ${lake} UNION ALL SELECT log_offset AS _first, ${viewColumns(spec)} FROM (${tailSelect(spec)}))`;
 
 /** Stages the log's tail into a temporary table per declared table it has rows of; returns those tables. */
-async function stageTail(connection: DuckDBConnection, tail: LogTail, landed: Map<string, Positions>, specs: TableSpec[], listed: CommittedFile[]): Promise<Set<string>> {
+async function stageTail(
+  connection: DuckDBConnection,
+  tail: LogTail,
+  landed: Map<string, Positions>,
+  specs: TableSpec[],
+  listed: CommittedFile[],
+): Promise<Set<string>> {
   const declared = new Map(specs.map((spec) => [spec.table, spec]));
   const stagings = new Map<string, Staging>();
   await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${sqlIdentifier(TAIL_CATALOG)}`);
@@ -73,7 +87,11 @@ async function stageTail(connection: DuckDBConnection, tail: LogTail, landed: Ma
         const spec = declared.get(table);
         if (!spec) continue; // a table not declared: no view to show it
         let staging = stagings.get(table);
-        if (!staging) stagings.set(table, (staging = await openStaging(connection, spec.table, spec === deadLetterSpec, TAIL_CATALOG)));
+        if (!staging)
+          stagings.set(
+            table,
+            (staging = await openStaging(connection, spec.table, spec === deadLetterSpec, TAIL_CATALOG)),
+          );
         staging.append(row);
       }
     }
@@ -87,16 +105,26 @@ async function stageTail(connection: DuckDBConnection, tail: LogTail, landed: Ma
  * (Re)declares each declared table as a view over the files committed now and, with `tail`, the
  * log's rows not in them yet (see LogTail: the positions are read before the files are listed).
  */
-async function declareViews(connection: DuckDBConnection, storage: LocalLakeStorage, tail: LogTail | undefined): Promise<void> {
+async function declareViews(
+  connection: DuckDBConnection,
+  storage: LocalLakeStorage,
+  tail: LogTail | undefined,
+): Promise<void> {
   try {
     const specs = await new LakeCatalogRegistry(storage).declared();
     const landed = await tail?.landedPositions();
     const listed = new Map<TableSpec, CommittedFile[]>();
     for (const spec of specs) listed.set(spec, await tableFiles(storage, spec));
-    const withTail = tail && landed ? await stageTail(connection, tail, landed, specs, [...listed.values()].flat()) : new Set<string>();
+    const withTail =
+      tail && landed
+        ? await stageTail(connection, tail, landed, specs, [...listed.values()].flat())
+        : new Set<string>();
     for (const spec of specs) {
       const files = listed.get(spec)!.map((f) => sqlString(storage.localPath(f.path)));
-      const lake = files.length === 0 ? undefined : `read_parquet([${files.join(', ')}], hive_partitioning = true, hive_types = {'dt': DATE})`;
+      const lake =
+        files.length === 0
+          ? undefined
+          : `read_parquet([${files.join(', ')}], hive_partitioning = true, hive_types = {'dt': DATE})`;
       let body = lake ? `SELECT * FROM ${lake}` : emptySelect(spec);
       if (withTail.has(spec.table)) body = lake ? lakeAndTail(spec, lake) : tailSelect(spec);
       await connection.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(spec.table)} AS ${body}`);
@@ -127,11 +155,18 @@ export class DuckdbQueryEngine implements QueryEngine {
    * `queryTimeoutMs`: a statement running longer is interrupted and fails with EXCEEDED_TIME_LIMIT, as on Trino.
    * `tail`: the log's tail, read beside the lake's files (none: the lake's files alone).
    */
-  static async open(storage: LakeStorage, options: { queryTimeoutMs?: number; tail?: LogTail } = {}): Promise<DuckdbQueryEngine> {
+  static async open(
+    storage: LakeStorage,
+    options: { queryTimeoutMs?: number; tail?: LogTail } = {},
+  ): Promise<DuckdbQueryEngine> {
     if (!(storage instanceof LocalLakeStorage)) {
-      throw new GamepipeError('ENGINE_UNAVAILABLE', `DuckDB reads a lake in a local directory; this lake is ${storage.uri}`, {
-        hint: 'query it through Trino or Presto with --trino-url or --presto-url',
-      });
+      throw new GamepipeError(
+        'ENGINE_UNAVAILABLE',
+        `DuckDB reads a lake in a local directory; this lake is ${storage.uri}`,
+        {
+          hint: 'query it through Trino or Presto with --trino-url or --presto-url',
+        },
+      );
     }
     const { DuckDBInstance } = duckdb();
     const instance = await DuckDBInstance.create(':memory:');
@@ -162,9 +197,16 @@ export class DuckdbQueryEngine implements QueryEngine {
     try {
       const result = await this.runAgainIfRaced(sql, () => sink.signal?.aborted === true || timedOut);
       const { DuckDBTypeId } = duckdb();
-      const wideIntegers = new Set<number>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+      const wideIntegers = new Set<number>([
+        DuckDBTypeId.BIGINT,
+        DuckDBTypeId.UBIGINT,
+        DuckDBTypeId.HUGEINT,
+        DuckDBTypeId.UHUGEINT,
+      ]);
       const asNumber = result.columnTypes().map((type) => wideIntegers.has(type.typeId));
-      const rows = ((await result.getRowsJson()) as unknown[][]).map((row) => row.map((value, i) => (asNumber[i] ? safeNumber(value) : value)));
+      const rows = ((await result.getRowsJson()) as unknown[][]).map((row) =>
+        row.map((value, i) => (asNumber[i] ? safeNumber(value) : value)),
+      );
       const columns = result.columnNames();
       sink.onColumns?.(columns);
       if (rows.length > 0) sink.onRows?.(rows);
@@ -173,9 +215,16 @@ export class DuckdbQueryEngine implements QueryEngine {
     } catch (error) {
       if (error instanceof GamepipeError) throw error;
       if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled', { cause: error });
-      if (timedOut) throw new GamepipeError('SQL_ERROR', `EXCEEDED_TIME_LIMIT: the query ran longer than ${this.queryTimeoutMs} ms`, { cause: error });
+      if (timedOut)
+        throw new GamepipeError(
+          'SQL_ERROR',
+          `EXCEEDED_TIME_LIMIT: the query ran longer than ${this.queryTimeoutMs} ms`,
+          { cause: error },
+        );
       const message = firstLine(error);
-      const hint = /Table with name events_\w+ does not exist/.test(message) ? 'create it with: gamepipe tables create all' : undefined;
+      const hint = /Table with name events_\w+ does not exist/.test(message)
+        ? 'create it with: gamepipe tables create all'
+        : undefined;
       throw new GamepipeError('SQL_ERROR', message, { hint, cause: error });
     } finally {
       clearTimeout(timer);

@@ -39,14 +39,27 @@ export function hiveTableLayout(spec: TableSpec, lakeUri: string, engine: string
     ...data.map((c) => ({ name: c.name, type: hiveTypeFor(engine, c.type), partitionKey: false, doc: c.doc })),
     ...partitionKeys.map((name) => {
       const field = byName.get(name);
-      return { name, type: field ? hiveTypeFor(engine, field.type) : 'varchar', partitionKey: true, doc: field?.doc ?? 'date partition (UTC), from the directory name' };
+      return {
+        name,
+        type: field ? hiveTypeFor(engine, field.type) : 'varchar',
+        partitionKey: true,
+        doc: field?.doc ?? 'date partition (UTC), from the directory name',
+      };
     }),
   ];
-  return { spec, columns, partitionKeys, location: `${lakeUri.replace(/\/+$/, '')}/${spec.table}`, explicitPartitionLocations: spec === deadLetterSpec };
+  return {
+    spec,
+    columns,
+    partitionKeys,
+    location: `${lakeUri.replace(/\/+$/, '')}/${spec.table}`,
+    explicitPartitionLocations: spec === deadLetterSpec,
+  };
 }
 
 export function createTableSql(layout: HiveTableLayout, catalog: string, schema: string): string {
-  const columns = layout.columns.map((c) => `  ${trinoIdentifier(c.name)} ${c.type}${c.doc ? ` COMMENT ${trinoString(c.doc)}` : ''}`);
+  const columns = layout.columns.map(
+    (c) => `  ${trinoIdentifier(c.name)} ${c.type}${c.doc ? ` COMMENT ${trinoString(c.doc)}` : ''}`,
+  );
   const keys = layout.partitionKeys.map(trinoString).join(', ');
   return (
     `CREATE TABLE IF NOT EXISTS ${trinoName(catalog, schema, layout.spec.table)} (\n${columns.join(',\n')}\n)\n` +
@@ -55,20 +68,30 @@ export function createTableSql(layout: HiveTableLayout, catalog: string, schema:
 }
 
 /** A location as the Hive metastore stores it: `file:///a/b/` is kept as `file:/a/b`. */
-export const normalLocation = (location: string): string => location.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
+export const normalLocation = (location: string): string =>
+  location.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
 
 /** What differs between a table in the metastore and its layout, one phrase each; empty when they agree. */
-export function layoutDifferences(layout: HiveTableLayout, declared: HiveColumn[], declaredLocation: string | undefined): string[] {
+export function layoutDifferences(
+  layout: HiveTableLayout,
+  declared: HiveColumn[],
+  declaredLocation: string | undefined,
+): string[] {
   const differences: string[] = [];
   const found = new Map(declared.map((c) => [c.name, c]));
   for (const expected of layout.columns) {
     const actual = found.get(expected.name);
     if (!actual) differences.push(`column ${expected.name} missing`);
-    else if (actual.type !== expected.type) differences.push(`column ${expected.name} is ${actual.type} in the metastore, ${expected.type} in the schemas`);
-    else if (actual.partitionKey !== expected.partitionKey) differences.push(`column ${expected.name} is ${actual.partitionKey ? '' : 'not '}a partition key in the metastore`);
+    else if (actual.type !== expected.type)
+      differences.push(`column ${expected.name} is ${actual.type} in the metastore, ${expected.type} in the schemas`);
+    else if (actual.partitionKey !== expected.partitionKey)
+      differences.push(
+        `column ${expected.name} is ${actual.partitionKey ? '' : 'not '}a partition key in the metastore`,
+      );
   }
   const known = new Set(layout.columns.map((c) => c.name));
-  for (const extra of declared.filter((c) => !known.has(c.name))) differences.push(`column ${extra.name} is not in the schemas`);
+  for (const extra of declared.filter((c) => !known.has(c.name)))
+    differences.push(`column ${extra.name} is not in the schemas`);
   if (declaredLocation !== undefined && normalLocation(declaredLocation) !== normalLocation(layout.location)) {
     differences.push(`location ${declaredLocation} in the metastore, ${layout.location} expected`);
   }

@@ -4,7 +4,13 @@ import { ownersOf } from '../../lake/owners.js';
 import type { LakeStorage } from '../../lake/storage/lake-storage.js';
 import { queryAll, type QueryEngine } from '../query-engine.js';
 import type { TableRegistration, TableRegistry } from '../table-registry.js';
-import { createTableSql, hiveTableLayout, layoutDifferences, type HiveColumn, type HiveTableLayout } from './hive-table-layout.js';
+import {
+  createTableSql,
+  hiveTableLayout,
+  layoutDifferences,
+  type HiveColumn,
+  type HiveTableLayout,
+} from './hive-table-layout.js';
 import { HiveMetastoreClient } from './hive-metastore/hive-metastore-client.js';
 import { partitionLocation } from './hive-metastore/hive-metastore-objects.js';
 import { currentGenerationDir, datePartitionDirs } from '../../lake/lake-files.js';
@@ -75,7 +81,9 @@ export class HiveTableRegistry implements TableRegistry {
   }
 
   private async declaredLocation(table: string): Promise<string | undefined> {
-    const [[ddl] = []] = await this.rows(`SHOW CREATE TABLE ${trinoName(this.options.catalog, this.options.schema, table)}`);
+    const [[ddl] = []] = await this.rows(
+      `SHOW CREATE TABLE ${trinoName(this.options.catalog, this.options.schema, table)}`,
+    );
     return /external_location = '((?:[^']|'')*)'/.exec(String(ddl))?.[1]?.replaceAll("''", "'");
   }
 
@@ -106,10 +114,14 @@ export class HiveTableRegistry implements TableRegistry {
       await storage?.mkdirs(layout.spec.table);
       await this.rows(createTableSql(layout, catalog, schema)).catch((error: unknown) => {
         if (!(isGamepipeError(error) && /External location must be a directory/i.test(error.message))) throw error;
-        throw new GamepipeError('LAKE_NOT_FOUND', `${layout.spec.table}: ${layout.location} does not exist, and Trino declares external tables only over existing directories`, {
-          hint: 'start a stream writer first (it creates the table directories), or create the directory',
-          cause: error,
-        });
+        throw new GamepipeError(
+          'LAKE_NOT_FOUND',
+          `${layout.spec.table}: ${layout.location} does not exist, and Trino declares external tables only over existing directories`,
+          {
+            hint: 'start a stream writer first (it creates the table directories), or create the directory',
+            cause: error,
+          },
+        );
       });
       registrations.push({ table: layout.spec.table, outcome: 'created' });
     }
@@ -129,7 +141,9 @@ export class HiveTableRegistry implements TableRegistry {
     if (layout.explicitPartitionLocations) return this.addWriterPartitions(layout, partitions?.map(dateOf));
     const { catalog, schema } = this.options;
     if (!partitions) {
-      await this.rows(`CALL ${trinoName(catalog, 'system', 'sync_partition_metadata')}(${trinoString(schema)}, ${trinoString(spec.table)}, 'ADD')`);
+      await this.rows(
+        `CALL ${trinoName(catalog, 'system', 'sync_partition_metadata')}(${trinoString(schema)}, ${trinoString(spec.table)}, 'ADD')`,
+      );
       await this.alignGenerations(spec);
       return;
     }
@@ -142,7 +156,9 @@ export class HiveTableRegistry implements TableRegistry {
   /** The dead letters: a partition per writer directory and date, each at its explicit location. */
   private async addWriterPartitions(layout: HiveTableLayout, dates: string[] | undefined): Promise<void> {
     const known = new Set((await this.partitionValues(layout.spec)).map((values) => values.join('/')));
-    const candidates = dates ? ownersOf('all').flatMap((writer) => dates.map((dt) => [writer, dt])) : await this.listWriterPartitions(layout);
+    const candidates = dates
+      ? ownersOf('all').flatMap((writer) => dates.map((dt) => [writer, dt]))
+      : await this.listWriterPartitions(layout);
     for (const values of candidates.filter((v) => !known.has(v.join('/')))) {
       try {
         await this.register(layout, values, `${layout.location}/${values[0]}/dt=${values[1]}`);
@@ -155,9 +171,14 @@ export class HiveTableRegistry implements TableRegistry {
 
   private async listWriterPartitions(layout: HiveTableLayout): Promise<string[][]> {
     const { storage } = this.options;
-    if (!storage) throw new Error(`finding the partitions of ${layout.spec.table} needs the lake storage (HiveTableRegistry's storage option), or the dates`);
+    if (!storage)
+      throw new Error(
+        `finding the partitions of ${layout.spec.table} needs the lake storage (HiveTableRegistry's storage option), or the dates`,
+      );
     const found: string[][] = [];
-    for (const writer of (await storage.list(layout.spec.table)).filter((e) => e.isDirectory && !/^[_.]/.test(e.name))) {
+    for (const writer of (await storage.list(layout.spec.table)).filter(
+      (e) => e.isDirectory && !/^[_.]/.test(e.name),
+    )) {
       for (const day of await storage.list(writer.path)) {
         if (day.isDirectory && day.name.startsWith('dt=')) found.push([writer.name, dateOf(day.name)]);
       }
@@ -166,7 +187,9 @@ export class HiveTableRegistry implements TableRegistry {
   }
 
   private async partitionValues(spec: TableSpec): Promise<string[][]> {
-    const rows = await this.rows(`SELECT * FROM ${trinoName(this.options.catalog, this.options.schema, `${spec.table}$partitions`)}`);
+    const rows = await this.rows(
+      `SELECT * FROM ${trinoName(this.options.catalog, this.options.schema, `${spec.table}$partitions`)}`,
+    );
     return rows.map((row) => row.map(String));
   }
 
@@ -190,9 +213,13 @@ export class HiveTableRegistry implements TableRegistry {
   private metastore(): HiveMetastoreClient {
     const url = this.options.metastoreUrl;
     if (!url) {
-      throw new GamepipeError('CONFIG_INVALID', `switching a partition's location needs the Hive metastore behind ${this.options.engine.name}: --metastore-url is not set`, {
-        hint: 'e.g. --metastore-url thrift://metastore:9083 (GAMEPIPE_METASTORE_URL); Trino\'s file metastore has no atomic location switch',
-      });
+      throw new GamepipeError(
+        'CONFIG_INVALID',
+        `switching a partition's location needs the Hive metastore behind ${this.options.engine.name}: --metastore-url is not set`,
+        {
+          hint: "e.g. --metastore-url thrift://metastore:9083 (GAMEPIPE_METASTORE_URL); Trino's file metastore has no atomic location switch",
+        },
+      );
     }
     this.metastoreClient ??= new HiveMetastoreClient({ url });
     return this.metastoreClient;
@@ -218,7 +245,13 @@ export class HiveTableRegistry implements TableRegistry {
 
   async switchPartition(spec: TableSpec, dateDir: string, to: string, from: string): Promise<void> {
     const uri = (path: string) => `${this.options.lakeUri.replace(/\/+$/, '')}/${path}`;
-    await this.metastore().switchPartitionLocation(this.options.schema, spec.table, this.partitionName(dateDir), uri(to), uri(from));
+    await this.metastore().switchPartitionLocation(
+      this.options.schema,
+      spec.table,
+      this.partitionName(dateDir),
+      uri(to),
+      uri(from),
+    );
   }
 
   /**
@@ -233,7 +266,8 @@ export class HiveTableRegistry implements TableRegistry {
       for (const dateDir of await datePartitionDirs(storage, tableDir)) {
         const current = await currentGenerationDir(storage, dateDir);
         const declared = current === dateDir ? undefined : await this.partitionDir(spec, dateDir);
-        if (declared !== undefined && declared !== current) await this.switchPartition(spec, dateDir, current, declared);
+        if (declared !== undefined && declared !== current)
+          await this.switchPartition(spec, dateDir, current, declared);
       }
     }
   }

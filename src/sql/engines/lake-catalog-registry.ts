@@ -28,7 +28,8 @@ export class LakeCatalogRegistry implements TableRegistry {
   async create(specs: TableSpec[]): Promise<TableRegistration[]> {
     const known = new Set((await this.declared()).map((s) => s.table));
     const names = allTableSpecs.filter((s) => known.has(s.table) || specs.includes(s)).map((s) => s.table);
-    if (specs.some((s) => !known.has(s.table))) await this.storage.replace(CATALOG_PATH, Buffer.from(JSON.stringify(names)));
+    if (specs.some((s) => !known.has(s.table)))
+      await this.storage.replace(CATALOG_PATH, Buffer.from(JSON.stringify(names)));
     return specs.map((s) => ({ table: s.table, outcome: known.has(s.table) ? 'exists' : 'created' }));
   }
 

@@ -12,7 +12,17 @@ interface ServerError {
   message?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const productName = (endpoint: EngineEndpoint) => (endpoint.engine === 'trino' ? 'Trino' : 'Presto');
@@ -37,15 +47,23 @@ export function engineError(raw: unknown, endpoint: EngineEndpoint): GamepipeErr
   const wrapper = record(raw);
   const inner = wrapper?.error;
   const server = isServerError(raw) ? raw : isServerError(inner) ? inner : undefined;
-  if (server) return new GamepipeError('SQL_ERROR', `${server.errorName}: ${oneLine(server.message ?? '')}`, { cause: raw });
+  if (server)
+    return new GamepipeError('SQL_ERROR', `${server.errorName}: ${oneLine(server.message ?? '')}`, { cause: raw });
 
-  const networkCode = [raw, inner].map((e) => record(e)?.code).find((c): c is string => typeof c === 'string' && NETWORK_CODES.has(c));
+  const networkCode = [raw, inner]
+    .map((e) => record(e)?.code)
+    .find((c): c is string => typeof c === 'string' && NETWORK_CODES.has(c));
   if (networkCode) return engineUnavailable(endpoint, `cannot be reached (${networkCode})`, raw);
 
   const message = oneLine(String(wrapper?.message ?? raw));
   const status = typeof wrapper?.code === 'number' ? wrapper.code : undefined;
-  if (message.includes('could not parse response')) return engineUnavailable(endpoint, `answered with something that is not ${productName(endpoint)}'s protocol`, raw);
+  if (message.includes('could not parse response'))
+    return engineUnavailable(endpoint, `answered with something that is not ${productName(endpoint)}'s protocol`, raw);
   if (status !== undefined && status >= 500) return engineUnavailable(endpoint, `answered HTTP ${status}`, raw);
   const detail = message.replace(/^execution error:?\s*/, '') || 'no detail';
-  return new GamepipeError('SQL_ERROR', status === undefined ? `REQUEST_FAILED: ${detail}` : `HTTP_${status}: ${detail}`, { cause: raw });
+  return new GamepipeError(
+    'SQL_ERROR',
+    status === undefined ? `REQUEST_FAILED: ${detail}` : `HTTP_${status}: ${detail}`,
+    { cause: raw },
+  );
 }

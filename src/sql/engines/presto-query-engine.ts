@@ -61,7 +61,16 @@ export class PrestoQueryEngine implements QueryEngine {
     this.name = options.engine;
     this.endpoint = { engine: options.engine, url: options.url.replace(/\/+$/, '') };
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    this.options = { catalog: 'hive', schema: 'default', user: defaultUser(), requestTimeoutMs: 30_000, pollIntervalMs: 50, ...given, engine: options.engine, url: options.url };
+    this.options = {
+      catalog: 'hive',
+      schema: 'default',
+      user: defaultUser(),
+      requestTimeoutMs: 30_000,
+      pollIntervalMs: 50,
+      ...given,
+      engine: options.engine,
+      url: options.url,
+    };
   }
 
   stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
@@ -69,7 +78,10 @@ export class PrestoQueryEngine implements QueryEngine {
     const local = new AbortController();
     const signal = sink.signal ? AbortSignal.any([sink.signal, local.signal]) : local.signal;
     const result = this.run(sql, sink, signal).finally(() => this.running.delete(local));
-    this.running.set(local, result.catch(() => undefined));
+    this.running.set(
+      local,
+      result.catch(() => undefined),
+    );
     return result;
   }
 
@@ -119,7 +131,9 @@ export class PrestoQueryEngine implements QueryEngine {
 
       client.execute({
         query: sql,
-        session: this.options.queryTimeoutMs ? `query_max_run_time=${Math.ceil(this.options.queryTimeoutMs)}ms` : undefined,
+        session: this.options.queryTimeoutMs
+          ? `query_max_run_time=${Math.ceil(this.options.queryTimeoutMs)}ms`
+          : undefined,
         // Also stops presto-client's own polling, which then cancels through the statement's nextUri.
         cancel: () => stopReason !== undefined,
         state: (_error, id, stats) => {
@@ -168,7 +182,8 @@ export class PrestoQueryEngine implements QueryEngine {
     const send = client.request.bind(client);
     const timeoutMs = this.options.requestTimeoutMs;
     client.request = (options, callback, authorization) => {
-      const cancel = typeof options === 'object' && options !== null && (options as { method?: string }).method === 'DELETE';
+      const cancel =
+        typeof options === 'object' && options !== null && (options as { method?: string }).method === 'DELETE';
       if (settled() && !cancel) {
         callback(new Error('query already settled'));
         return null;

@@ -30,7 +30,11 @@ const clamp = (n: number, low: number, high: number) => Math.max(low, Math.min(h
  * How many ranked rows the top lists get and whether blank lines separate the panels: as many rows
  * as fit (up to five), then gaps only if they still fit, the frame one line shorter than the screen.
  */
-export function layoutFor(wide: boolean, rows: number, lines: { writers: number; lake: number; errors: number }): { top: number; gap: boolean } {
+export function layoutFor(
+  wide: boolean,
+  rows: number,
+  lines: { writers: number; lake: number; errors: number },
+): { top: number; gap: boolean } {
   const budget = rows - 1;
   const traffic = 4;
   const topFrame = 2;
@@ -39,7 +43,8 @@ export function layoutFor(wide: boolean, rows: number, lines: { writers: number;
     const top = clamp(budget - fixed, 0, MAX_TOP);
     return { top, gap: budget - fixed - top >= 4 };
   }
-  const height = (gap: number, top: number) => 1 + gap + Math.max(traffic + gap + lines.writers, lines.lake + gap + topFrame + top) + lines.errors;
+  const height = (gap: number, top: number) =>
+    1 + gap + Math.max(traffic + gap + lines.writers, lines.lake + gap + topFrame + top) + lines.errors;
   const top = clamp(budget - height(0, 0), 0, MAX_TOP);
   return { top, gap: height(1, top) <= budget };
 }
@@ -73,7 +78,12 @@ export function App({ snapshot, serverUrl, columns, rows, color, logTail }: AppP
     <Box flexDirection="column" width={leftWidth}>
       <RequestsPanel server={snapshot.server} history={snapshot.history.requestsPerSecond} width={leftWidth} />
       <EventsPanel server={snapshot.server} width={leftWidth} />
-      <FreshnessPanel freshnessMs={snapshot.freshnessMs} history={snapshot.history.freshnessP50Ms} width={leftWidth} logTail={logTail} />
+      <FreshnessPanel
+        freshnessMs={snapshot.freshnessMs}
+        history={snapshot.history.freshnessP50Ms}
+        width={leftWidth}
+        logTail={logTail}
+      />
       <Gap show={layout.gap} />
       <WritersPanel writers={snapshot.writers} width={leftWidth} />
     </Box>

@@ -13,7 +13,12 @@ export function Cells({ cells }: { cells: Cell[] }) {
   return (
     <Box>
       {cells.map((cell, i) => (
-        <Box key={i} width={cell.width} justifyContent={cell.align === 'right' ? 'flex-end' : 'flex-start'} flexShrink={0}>
+        <Box
+          key={i}
+          width={cell.width}
+          justifyContent={cell.align === 'right' ? 'flex-end' : 'flex-start'}
+          flexShrink={0}
+        >
           <Text wrap="truncate">
             <Tone kind={cell.tone ?? 'plain'}>{cell.text}</Tone>
           </Text>

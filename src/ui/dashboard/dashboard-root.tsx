@@ -53,5 +53,14 @@ export function DashboardRoot({ source, serverUrl, color, logTail, onAction, siz
     else if (input === 'q') onAction('quit');
     else if (input === '/') onAction('query');
   });
-  return <App snapshot={snapshot} serverUrl={serverUrl} columns={size.columns} rows={size.rows} color={color} logTail={logTail} />;
+  return (
+    <App
+      snapshot={snapshot}
+      serverUrl={serverUrl}
+      columns={size.columns}
+      rows={size.rows}
+      color={color}
+      logTail={logTail}
+    />
+  );
 }

@@ -26,7 +26,11 @@ export function FreshnessPanel({ freshnessMs, history, width, logTail = false }:
     <Box width={width}>
       <Text wrap="truncate">
         <Tone kind="title">{'Freshness'.padEnd(11)}</Tone>
-        {freshnessMs.p50 === null ? <Tone kind="label">{before}</Tone> : `${figures}  ${sparkline(history, sparkWidth)}`}
+        {freshnessMs.p50 === null ? (
+          <Tone kind="label">{before}</Tone>
+        ) : (
+          `${figures}  ${sparkline(history, sparkWidth)}`
+        )}
       </Text>
     </Box>
   );

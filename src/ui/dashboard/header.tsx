@@ -10,7 +10,14 @@ export interface HeaderProps {
 
 /** The top line: what is watched, whether it answers, and the keys. */
 export function Header({ serverUrl, reachable, width }: HeaderProps) {
-  const state = reachable === null ? <Tone kind="label">connecting</Tone> : reachable ? <Tone kind="good">up</Tone> : <Tone kind="bad">down</Tone>;
+  const state =
+    reachable === null ? (
+      <Tone kind="label">connecting</Tone>
+    ) : reachable ? (
+      <Tone kind="good">up</Tone>
+    ) : (
+      <Tone kind="bad">down</Tone>
+    );
   return (
     <Box width={width} justifyContent="space-between">
       <Text wrap="truncate">
@@ -18,7 +25,7 @@ export function Header({ serverUrl, reachable, width }: HeaderProps) {
       </Text>
       <Box flexShrink={0}>
         <Text>
-          <Tone kind="label"> q quit  / query</Tone>
+          <Tone kind="label"> q quit / query</Tone>
         </Text>
       </Box>
     </Box>

@@ -34,7 +34,11 @@ export function LakePanel({ lake, rows, width }: LakePanelProps) {
             { text: `  ${t.table}`, width: widths.table },
             { text: formatCount(t.files), width: widths.files, align: 'right' },
             { text: formatBytes(t.bytes), width: widths.size, align: 'right' },
-            { text: rows[t.table] === undefined ? `≤${formatCount(t.maxRows)}` : formatCount(rows[t.table]!), width: Math.min(rowsWidth, 14), align: 'right' },
+            {
+              text: rows[t.table] === undefined ? `≤${formatCount(t.maxRows)}` : formatCount(rows[t.table]!),
+              width: Math.min(rowsWidth, 14),
+              align: 'right',
+            },
           ]}
         />
       ))}

@@ -18,11 +18,11 @@ export function RequestsPanel({ server, history, width }: RequestsPanelProps) {
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
         <Tone kind="title">{'Requests'.padEnd(11)}</Tone>
-        {figures}  {sparkline(history, sparkWidth)}
+        {figures} {sparkline(history, sparkWidth)}
       </Text>
       <Text wrap="truncate">
         {'  '}
-        {server.byStatus.length === 0 ? <Tone kind="label">no answers yet  </Tone> : null}
+        {server.byStatus.length === 0 ? <Tone kind="label">no answers yet </Tone> : null}
         {server.byStatus.map((s) => (
           <Text key={s.status}>
             <Tone kind={statusTone(s.status)}>{s.status}</Tone> {formatCount(s.count)}

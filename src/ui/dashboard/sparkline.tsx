@@ -10,7 +10,9 @@ export function sparkline(values: number[], width: number): string {
   if (width <= 0) return '';
   const shown = values.slice(-width);
   const max = Math.max(0, ...shown);
-  const bars = shown.map((v) => (max <= 0 || v <= 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))]));
+  const bars = shown.map((v) =>
+    max <= 0 || v <= 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))],
+  );
   return ' '.repeat(width - shown.length) + bars.join('');
 }
 

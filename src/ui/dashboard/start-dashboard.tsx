@@ -55,16 +55,28 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         // Ink writes its last frame and lets go of stdin when the exit settles, not at unmount.
         const exited = instance.waitUntilExit();
         instance.unmount();
-        void exited.then(() => resolve(action), () => resolve(action));
+        void exited.then(
+          () => resolve(action),
+          () => resolve(action),
+        );
       };
       const onAbort = () => end('aborted');
       if (stdout.isTTY) stdout.write(ALT_SCREEN_ON);
-      const instance = render(<DashboardRoot source={options.sampler} serverUrl={options.serverUrl} color={color} logTail={options.logTail} onAction={end} />, {
-        stdin,
-        stdout,
-        exitOnCtrlC: false,
-        patchConsole: true,
-      });
+      const instance = render(
+        <DashboardRoot
+          source={options.sampler}
+          serverUrl={options.serverUrl}
+          color={color}
+          logTail={options.logTail}
+          onAction={end}
+        />,
+        {
+          stdin,
+          stdout,
+          exitOnCtrlC: false,
+          patchConsole: true,
+        },
+      );
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
     });
@@ -75,7 +87,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const action = await show();
       if (stdout.isTTY) stdout.write(ALT_SCREEN_OFF);
       if (action !== 'query') return action;
-      await runQueryShell(options.shellEngine!, { historyFile: options.historyFile, input: stdin, output: stdout, signal: options.signal });
+      await runQueryShell(options.shellEngine!, {
+        historyFile: options.historyFile,
+        input: stdin,
+        output: stdout,
+        signal: options.signal,
+      });
       // readline's close paused stdin in a state where adding Ink's 'readable' listener does not
       // start reading again (the dashboard would ignore every key); resuming restarts the reads.
       stdin.resume();

@@ -12,7 +12,17 @@ export interface TopPanelProps {
   width: number;
 }
 
-function RankedList({ title, ranked, limit, width }: { title: string; ranked: Ranked[]; limit: number; width: number }) {
+function RankedList({
+  title,
+  ranked,
+  limit,
+  width,
+}: {
+  title: string;
+  ranked: Ranked[];
+  limit: number;
+  width: number;
+}) {
   const countWidth = 9;
   return (
     <Box flexDirection="column" width={width}>
@@ -21,7 +31,7 @@ function RankedList({ title, ranked, limit, width }: { title: string; ranked: Ra
       </Text>
       {ranked.length === 0 && limit > 0 ? (
         <Text>
-          <Tone kind="label">  none yet</Tone>
+          <Tone kind="label"> none yet</Tone>
         </Text>
       ) : null}
       {ranked.slice(0, limit).map((r) => (
@@ -58,7 +68,7 @@ export function TopPanel({ leaderboard, limit, now, width }: TopPanelProps) {
           {'  '}
           {leaderboard.engine} {formatAge(Math.max(0, now - leaderboard.at))}
         </Tone>
-        {leaderboard.error ? <Tone kind="bad">  {leaderboard.error}</Tone> : null}
+        {leaderboard.error ? <Tone kind="bad"> {leaderboard.error}</Tone> : null}
       </Text>
     </Box>
   );

@@ -15,7 +15,12 @@ function writerCells(w: WriterFigures, lastWidth: number): Cell[] {
   const batch = w.lastBatch ? `${formatCount(w.lastBatch.rows)} rows, ${formatMs(w.lastBatch.durationMs)}` : '—';
   return [
     { text: `  ${w.writer}`, width: widths.writer },
-    { text: w.lag === null ? '?' : formatCount(w.lag), width: widths.lag, align: 'right', tone: w.lag === null ? 'label' : w.lag === 0 ? 'good' : 'warn' },
+    {
+      text: w.lag === null ? '?' : formatCount(w.lag),
+      width: widths.lag,
+      align: 'right',
+      tone: w.lag === null ? 'label' : w.lag === 0 ? 'good' : 'warn',
+    },
     { text: formatRate(w.rowsPerSecond), width: widths.rate, align: 'right' },
     { text: `  ${batch}`, width: widths.batch },
     { text: formatAge(w.lastCommitAgeMs), width: lastWidth },
@@ -37,7 +42,7 @@ export function WritersPanel({ writers, width }: WritersPanelProps) {
       <Cells cells={head} />
       {writers.length === 0 ? (
         <Text wrap="truncate">
-          <Tone kind="label">  no writer status in the lake yet</Tone>
+          <Tone kind="label"> no writer status in the lake yet</Tone>
         </Text>
       ) : (
         writers.map((w) => <Cells key={w.writer} cells={writerCells(w, lastWidth)} />)

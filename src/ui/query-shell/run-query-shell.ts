@@ -35,7 +35,8 @@ const HELP = [
   '',
 ].join('\n');
 
-const oneLine = (error: unknown) => (isGamepipeError(error) ? describeError(error) : String((error as Error)?.message ?? error)).split('\n')[0]!;
+const oneLine = (error: unknown) =>
+  (isGamepipeError(error) ? describeError(error) : String((error as Error)?.message ?? error)).split('\n')[0]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** readline's history, newest first; not in Node's typings, stable since Node 0.x. */
@@ -98,22 +99,34 @@ export async function runQueryShell(engine: ShellEngine, options: QueryShellOpti
     const started = Date.now();
     const rows: unknown[][] = [];
     running = new AbortController();
-    const status = terminal ? queryProgressLine(tty as Pick<NodeJS.WriteStream, 'write' | 'columns'>, started) : undefined;
-    const statementEngine = typeof engine === 'function' ? await engine().catch((error: unknown) => error as Error) : engine;
+    const status = terminal
+      ? queryProgressLine(tty as Pick<NodeJS.WriteStream, 'write' | 'columns'>, started)
+      : undefined;
+    const statementEngine =
+      typeof engine === 'function' ? await engine().catch((error: unknown) => error as Error) : engine;
     try {
       if (statementEngine instanceof Error) throw statementEngine;
-      const { columns, rowCount } = await statementEngine.stream(sql, { onRows: (batch) => rows.push(...batch), onProgress: (p) => status?.update(p), signal: running.signal });
+      const { columns, rowCount } = await statementEngine.stream(sql, {
+        onRows: (batch) => rows.push(...batch),
+        onProgress: (p) => status?.update(p),
+        signal: running.signal,
+      });
       status?.stop();
       const elapsed = seconds(Date.now() - started);
       if (terminal) rl.pause();
       const table = columns.length === 0 ? 'OK\n' : formatResult({ columns, rows }, 'table');
-      await page(`${table}\nQuery finished on ${statementEngine.name}: ${rowCount} row${rowCount === 1 ? '' : 's'} in ${elapsed}\n\n`, output, { pager, rows: tty.rows, isTTY: terminal });
+      await page(
+        `${table}\nQuery finished on ${statementEngine.name}: ${rowCount} row${rowCount === 1 ? '' : 's'} in ${elapsed}\n\n`,
+        output,
+        { pager, rows: tty.rows, isTTY: terminal },
+      );
     } catch (error) {
       status?.stop();
       output.write(running.signal.aborted ? 'Query cancelled\n\n' : `Query failed: ${oneLine(error)}\n\n`);
     } finally {
       running = null;
-      if (typeof engine === 'function' && !(statementEngine instanceof Error)) await statementEngine.close().catch(() => undefined);
+      if (typeof engine === 'function' && !(statementEngine instanceof Error))
+        await statementEngine.close().catch(() => undefined);
       if (terminal) rl.resume();
     }
   };

@@ -18,7 +18,8 @@ export function loadHistory(file: string): string[] {
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   // Keep the file from growing without end: rewrite it when it holds twice what is kept.
-  if (lines.length > 2 * HISTORY_SIZE) writeFileSync(file, `${lines.slice(-HISTORY_SIZE).join('\n')}\n`, { mode: 0o600 });
+  if (lines.length > 2 * HISTORY_SIZE)
+    writeFileSync(file, `${lines.slice(-HISTORY_SIZE).join('\n')}\n`, { mode: 0o600 });
   return lines.slice(-HISTORY_SIZE).reverse();
 }
 

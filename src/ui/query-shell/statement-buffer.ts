@@ -37,8 +37,7 @@ export class StatementBuffer {
       else if (c === '/' && t[i + 1] === '*') {
         comment = 'block';
         i++;
-      }
-      else if (c === ';') {
+      } else if (c === ';') {
         const statement = t.slice(start, i).trim();
         if (stripComments(statement).trim() !== '') statements.push(statement);
         start = i + 1;

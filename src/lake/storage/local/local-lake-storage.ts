@@ -1,4 +1,19 @@
-import { closeSync, constants, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GamepipeError } from '../../../errors.js';
@@ -18,9 +33,14 @@ function lakeError(error: unknown, what: string, path: string): GamepipeError {
     case 'ENOSPC':
     case 'EDQUOT':
     case 'DISK_FULL': // from writeFileAtomic
-      return new GamepipeError('LAKE_UNAVAILABLE', `the lake's disk is full (${what} ${path})`, { hint: 'free some space; writers resume where they stopped', cause: error });
+      return new GamepipeError('LAKE_UNAVAILABLE', `the lake's disk is full (${what} ${path})`, {
+        hint: 'free some space; writers resume where they stopped',
+        cause: error,
+      });
     default:
-      return new GamepipeError('LAKE_ERROR', `could not ${what} ${path}: ${(error as Error).message}`, { cause: error });
+      return new GamepipeError('LAKE_ERROR', `could not ${what} ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
   }
 }
 

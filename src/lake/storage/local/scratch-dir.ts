@@ -28,7 +28,8 @@ export function removeLeftovers(dir: string, prefix: string, { thisProcessToo = 
 
 /** ENOSPC or EDQUOT, from Node or as the message of an encoder that reports it in text (DuckDB). */
 const isDiskFull = (error: unknown): boolean =>
-  ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '') || /No space left on device|Disk quota exceeded/.test(String((error as Error).message));
+  ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '') ||
+  /No space left on device|Disk quota exceeded/.test(String((error as Error).message));
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -52,9 +53,13 @@ export class ScratchDir {
   newPath(extension = '.parquet'): string {
     const { bavail, bsize } = statfsSync(this.dir);
     if (bavail * bsize < SCRATCH_RESERVE_BYTES) {
-      throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(SCRATCH_RESERVE_BYTES)}`, {
-        hint: 'free some space; writers resume where they stopped',
-      });
+      throw new GamepipeError(
+        'LAKE_UNAVAILABLE',
+        `the disk of ${this.dir} is full: ${mib(bavail * bsize)} free, a writer needs ${mib(SCRATCH_RESERVE_BYTES)}`,
+        {
+          hint: 'free some space; writers resume where they stopped',
+        },
+      );
     }
     return join(this.dir, `${this.prefix}-${process.pid}-${randomUUID()}${extension}`);
   }

@@ -49,7 +49,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
-    if (isDiskFull(error)) throw new GamepipeError('DISK_FULL', `the disk of ${dir} is full`, { hint: 'free some space, then try again', cause: error });
+    if (isDiskFull(error))
+      throw new GamepipeError('DISK_FULL', `the disk of ${dir} is full`, {
+        hint: 'free some space, then try again',
+        cause: error,
+      });
     throw error;
   }
   fsyncPath(dir);

@@ -1,7 +1,16 @@
 import { GamepipeError } from '../../../errors.js';
 import { normalLocation } from '../hive-table-layout.js';
 import { metastoreError } from './metastore-errors.js';
-import { databaseObject, externalParquetTableObject, partitionKeyNames, partitionLocation, partitionName, partitionObject, relocatedPartition, type ExternalTableSpec } from './hive-metastore-objects.js';
+import {
+  databaseObject,
+  externalParquetTableObject,
+  partitionKeyNames,
+  partitionLocation,
+  partitionName,
+  partitionObject,
+  relocatedPartition,
+  type ExternalTableSpec,
+} from './hive-metastore-objects.js';
 import { ThriftConnection } from './thrift-connection.js';
 import { readString, readStruct, thriftString, thriftStruct } from './thrift-struct.js';
 import { TType, type ThriftField, type ThriftList, type ThriftStruct, type ThriftValue } from './thrift-value.js';
@@ -30,7 +39,8 @@ type Outcome = { value: ThriftField | undefined; exception?: undefined } | { exc
 
 const str = (text: string): [TType, ThriftValue] => [TType.STRING, thriftString(text)];
 /** A call's arguments struct: the IDL numbers them 1, 2, 3... in order. */
-const args = (...fields: [TType, ThriftValue][]) => thriftStruct(...fields.map(([type, value], i): [number, TType, ThriftValue] => [i + 1, type, value]));
+const args = (...fields: [TType, ThriftValue][]) =>
+  thriftStruct(...fields.map(([type, value], i): [number, TType, ThriftValue] => [i + 1, type, value]));
 
 /**
  * A Hive metastore over Thrift (TBinaryProtocol), without generated code: objects are read as
@@ -46,7 +56,9 @@ export class HiveMetastoreClient {
   constructor(readonly options: HiveMetastoreClientOptions) {
     const url = URL.canParse(options.url) ? new URL(options.url) : undefined;
     if (url?.protocol !== 'thrift:' || !url.hostname) {
-      throw new GamepipeError('CONFIG_INVALID', `a Hive metastore URL is thrift://host:port, not ${options.url}`, { hint: 'e.g. thrift://127.0.0.1:9083' });
+      throw new GamepipeError('CONFIG_INVALID', `a Hive metastore URL is thrift://host:port, not ${options.url}`, {
+        hint: 'e.g. thrift://127.0.0.1:9083',
+      });
     }
     this.connection = new ThriftConnection({
       host: url.hostname,
@@ -60,17 +72,26 @@ export class HiveMetastoreClient {
 
   private async invoke(method: string, callArgs: ThriftStruct, declared: Declared): Promise<Outcome> {
     const reply = await this.connection.call(method, callArgs);
-    if (reply.kind === 'exception') throw metastoreError(method, 'TApplicationException', readString(reply.body, 1) ?? '');
+    if (reply.kind === 'exception')
+      throw metastoreError(method, 'TApplicationException', readString(reply.body, 1) ?? '');
     for (const [id, field] of reply.body) {
       if (id === 0) continue;
       const exception = declared[id] ?? `exception #${id}`;
-      return { exception, message: field.type === TType.STRUCT ? (readString(field.value as ThriftStruct, 1) ?? '') : '' };
+      return {
+        exception,
+        message: field.type === TType.STRUCT ? (readString(field.value as ThriftStruct, 1) ?? '') : '',
+      };
     }
     return { value: reply.body.get(0) };
   }
 
   /** The call's value; a declared exception named in `tolerated` gives undefined, any other throws. */
-  private async value(method: string, callArgs: ThriftStruct, declared: Declared, tolerated?: string): Promise<ThriftField | undefined> {
+  private async value(
+    method: string,
+    callArgs: ThriftStruct,
+    declared: Declared,
+    tolerated?: string,
+  ): Promise<ThriftField | undefined> {
     const outcome = await this.invoke(method, callArgs, declared);
     if (outcome.exception === undefined) return outcome.value;
     if (outcome.exception === tolerated) return undefined;
@@ -82,7 +103,12 @@ export class HiveMetastoreClient {
   }
 
   /** Runs a create or a drop: true when it did it, false when the server raised `nothingToDo` (already there, or already gone). */
-  private async done(method: string, callArgs: ThriftStruct, declared: Declared, nothingToDo: string): Promise<boolean> {
+  private async done(
+    method: string,
+    callArgs: ThriftStruct,
+    declared: Declared,
+    nothingToDo: string,
+  ): Promise<boolean> {
     const outcome = await this.invoke(method, callArgs, declared);
     if (outcome.exception === nothingToDo) return false;
     if (outcome.exception !== undefined) throw metastoreError(method, outcome.exception, outcome.message);
@@ -94,12 +120,22 @@ export class HiveMetastoreClient {
   }
 
   createDatabase(name: string, options: { location?: string; owner?: string } = {}): Promise<boolean> {
-    return this.done('create_database', args([TType.STRUCT, databaseObject(name, options)]), { 1: EXISTS, 2: INVALID, 3: META }, EXISTS);
+    return this.done(
+      'create_database',
+      args([TType.STRUCT, databaseObject(name, options)]),
+      { 1: EXISTS, 2: INVALID, 3: META },
+      EXISTS,
+    );
   }
 
   /** Drops the database and, with `cascade`, its tables; external tables' files stay. */
   dropDatabase(name: string, options: { cascade?: boolean } = {}): Promise<boolean> {
-    return this.done('drop_database', args(str(name), [TType.BOOL, false], [TType.BOOL, options.cascade ?? false]), { 1: NO_SUCH, 2: INVALID_OP, 3: META }, NO_SUCH);
+    return this.done(
+      'drop_database',
+      args(str(name), [TType.BOOL, false], [TType.BOOL, options.cascade ?? false]),
+      { 1: NO_SUCH, 2: INVALID_OP, 3: META },
+      NO_SUCH,
+    );
   }
 
   async getTable(database: string, table: string): Promise<ThriftStruct | undefined> {
@@ -110,17 +146,30 @@ export class HiveMetastoreClient {
   }
 
   createExternalTable(spec: ExternalTableSpec): Promise<boolean> {
-    return this.done('create_table', args([TType.STRUCT, externalParquetTableObject(spec)]), { 1: EXISTS, 2: INVALID, 3: META, 4: NO_SUCH }, EXISTS);
+    return this.done(
+      'create_table',
+      args([TType.STRUCT, externalParquetTableObject(spec)]),
+      { 1: EXISTS, 2: INVALID, 3: META, 4: NO_SUCH },
+      EXISTS,
+    );
   }
 
   /** Drops the table from the metastore; its files are never deleted. False when there was no such table. */
   dropTable(database: string, table: string): Promise<boolean> {
-    return this.done('drop_table', args(str(database), str(table), [TType.BOOL, false]), { 1: NO_SUCH, 2: META }, NO_SUCH);
+    return this.done(
+      'drop_table',
+      args(str(database), str(table), [TType.BOOL, false]),
+      { 1: NO_SUCH, 2: META },
+      NO_SUCH,
+    );
   }
 
   /** The table's partition names (`dt=2026-11-28`), all of them. */
   async listPartitionNames(database: string, table: string): Promise<string[]> {
-    const names = await this.value('get_partition_names', args(str(database), str(table), [TType.I16, -1]), { 1: NO_SUCH, 2: META });
+    const names = await this.value('get_partition_names', args(str(database), str(table), [TType.I16, -1]), {
+      1: NO_SUCH,
+      2: META,
+    });
     return ((names?.value as ThriftList | undefined)?.items ?? []).map(String);
   }
 
@@ -130,12 +179,20 @@ export class HiveMetastoreClient {
 
   /** Declares a partition of `table` (as read by getTable) at `location`; false when it was already declared. */
   addPartition(table: ThriftStruct, values: string[], location: string): Promise<boolean> {
-    return this.done('add_partition', args([TType.STRUCT, partitionObject(table, values, location)]), { 1: INVALID, 2: EXISTS, 3: META }, EXISTS);
+    return this.done(
+      'add_partition',
+      args([TType.STRUCT, partitionObject(table, values, location)]),
+      { 1: INVALID, 2: EXISTS, 3: META },
+      EXISTS,
+    );
   }
 
   /** Replaces a partition's metadata with `partition` (as read by getPartition, then changed), in one metastore transaction. */
   async alterPartition(database: string, table: string, partition: ThriftStruct): Promise<void> {
-    await this.value('alter_partition', args(str(database), str(table), [TType.STRUCT, partition]), { 1: INVALID_OP, 2: META });
+    await this.value('alter_partition', args(str(database), str(table), [TType.STRUCT, partition]), {
+      1: INVALID_OP,
+      2: META,
+    });
   }
 
   /**
@@ -144,12 +201,23 @@ export class HiveMetastoreClient {
    * changes nothing) when the partition is not at that location any more, so two compactors cannot
    * both switch from the same files unseen. Answers the location it replaced.
    */
-  async switchPartitionLocation(database: string, table: string, name: string, location: string, expected?: string): Promise<string> {
+  async switchPartitionLocation(
+    database: string,
+    table: string,
+    name: string,
+    location: string,
+    expected?: string,
+  ): Promise<string> {
     const partition = await this.getPartition(database, table, name);
-    if (!partition) throw metastoreError('get_partition_by_name', NO_SUCH, `${database}.${table} has no partition ${name}`);
+    if (!partition)
+      throw metastoreError('get_partition_by_name', NO_SUCH, `${database}.${table} has no partition ${name}`);
     const previous = partitionLocation(partition) ?? '';
     if (expected !== undefined && !sameLocation(previous, expected)) {
-      throw metastoreError('alter_partition', 'LocationChanged', `${database}.${table} ${name} is at ${previous}, not at ${expected}: left as it is`);
+      throw metastoreError(
+        'alter_partition',
+        'LocationChanged',
+        `${database}.${table} ${name} is at ${previous}, not at ${expected}: left as it is`,
+      );
     }
     await this.alterPartition(database, table, relocatedPartition(partition, location));
     return previous;
@@ -157,7 +225,12 @@ export class HiveMetastoreClient {
 
   /** Drops a partition from the metastore, never its files; false when there was no such partition. */
   async dropPartition(database: string, table: string, name: string): Promise<boolean> {
-    const dropped = await this.value('drop_partition_by_name', args(str(database), str(table), str(name), [TType.BOOL, false]), { 1: NO_SUCH, 2: META }, NO_SUCH);
+    const dropped = await this.value(
+      'drop_partition_by_name',
+      args(str(database), str(table), str(name), [TType.BOOL, false]),
+      { 1: NO_SUCH, 2: META },
+      NO_SUCH,
+    );
     return dropped?.value === true;
   }
 

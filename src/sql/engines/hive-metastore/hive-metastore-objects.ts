@@ -1,11 +1,51 @@
 import { TType, type ThriftStruct } from './thrift-value.js';
-import { readString, readStruct, readStructList, stringList, stringMap, structList, thriftString, thriftStruct, withField } from './thrift-struct.js';
+import {
+  readString,
+  readStruct,
+  readStructList,
+  stringList,
+  stringMap,
+  structList,
+  thriftString,
+  thriftStruct,
+  withField,
+} from './thrift-struct.js';
 
 /** Field ids from hive_metastore.thrift (the same in Hive 3.x and 4.x); only those gamepipe sets or reads. */
 const Database = { name: 1, description: 2, locationUri: 3, parameters: 4, ownerName: 6, ownerType: 7 } as const;
-const Table = { tableName: 1, dbName: 2, owner: 3, createTime: 4, lastAccessTime: 5, retention: 6, sd: 7, partitionKeys: 8, parameters: 9, tableType: 12 } as const;
-const Partition = { values: 1, dbName: 2, tableName: 3, createTime: 4, lastAccessTime: 5, sd: 6, parameters: 7 } as const;
-const StorageDescriptor = { cols: 1, location: 2, inputFormat: 3, outputFormat: 4, compressed: 5, numBuckets: 6, serdeInfo: 7, bucketCols: 8, sortCols: 9, parameters: 10 } as const;
+const Table = {
+  tableName: 1,
+  dbName: 2,
+  owner: 3,
+  createTime: 4,
+  lastAccessTime: 5,
+  retention: 6,
+  sd: 7,
+  partitionKeys: 8,
+  parameters: 9,
+  tableType: 12,
+} as const;
+const Partition = {
+  values: 1,
+  dbName: 2,
+  tableName: 3,
+  createTime: 4,
+  lastAccessTime: 5,
+  sd: 6,
+  parameters: 7,
+} as const;
+const StorageDescriptor = {
+  cols: 1,
+  location: 2,
+  inputFormat: 3,
+  outputFormat: 4,
+  compressed: 5,
+  numBuckets: 6,
+  serdeInfo: 7,
+  bucketCols: 8,
+  sortCols: 9,
+  parameters: 10,
+} as const;
 const SerDeInfo = { name: 1, serializationLib: 2, parameters: 3 } as const;
 const FieldSchema = { name: 1, type: 2, comment: 3 } as const;
 /** PrincipalType.USER in the IDL's enum. */
@@ -35,7 +75,14 @@ export interface ExternalTableSpec {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const fieldSchemas = (columns: HiveColumnSpec[]) =>
-  structList(columns.map((c) => thriftStruct([FieldSchema.name, TType.STRING, thriftString(c.name)], [FieldSchema.type, TType.STRING, thriftString(c.type)])));
+  structList(
+    columns.map((c) =>
+      thriftStruct(
+        [FieldSchema.name, TType.STRING, thriftString(c.name)],
+        [FieldSchema.type, TType.STRING, thriftString(c.type)],
+      ),
+    ),
+  );
 
 export function databaseObject(name: string, options: { location?: string; owner?: string } = {}): ThriftStruct {
   return thriftStruct(
@@ -56,7 +103,14 @@ export function externalParquetTableObject(spec: ExternalTableSpec): ThriftStruc
     [StorageDescriptor.outputFormat, TType.STRING, thriftString(PARQUET.output)],
     [StorageDescriptor.compressed, TType.BOOL, false],
     [StorageDescriptor.numBuckets, TType.I32, -1],
-    [StorageDescriptor.serdeInfo, TType.STRUCT, thriftStruct([SerDeInfo.serializationLib, TType.STRING, thriftString(PARQUET.serde)], [SerDeInfo.parameters, TType.MAP, stringMap({})])],
+    [
+      StorageDescriptor.serdeInfo,
+      TType.STRUCT,
+      thriftStruct(
+        [SerDeInfo.serializationLib, TType.STRING, thriftString(PARQUET.serde)],
+        [SerDeInfo.parameters, TType.MAP, stringMap({})],
+      ),
+    ],
     [StorageDescriptor.bucketCols, TType.LIST, stringList([])],
     [StorageDescriptor.sortCols, TType.LIST, structList([])],
     [StorageDescriptor.parameters, TType.MAP, stringMap({})],
@@ -92,7 +146,8 @@ export function partitionObject(table: ThriftStruct, values: string[], location:
 
 export const tableLocation = (table: ThriftStruct): string | undefined => locationIn(table, Table.sd);
 export const partitionLocation = (partition: ThriftStruct): string | undefined => locationIn(partition, Partition.sd);
-export const partitionKeyNames = (table: ThriftStruct): string[] => (readStructList(table, Table.partitionKeys) ?? []).map((k) => readString(k, FieldSchema.name) ?? '');
+export const partitionKeyNames = (table: ThriftStruct): string[] =>
+  (readStructList(table, Table.partitionKeys) ?? []).map((k) => readString(k, FieldSchema.name) ?? '');
 
 function locationIn(object: ThriftStruct, sdField: number): string | undefined {
   const sd = readStruct(object, sdField);
@@ -103,13 +158,22 @@ function locationIn(object: ThriftStruct, sdField: number): string | undefined {
 export function relocatedPartition(partition: ThriftStruct, location: string): ThriftStruct {
   const sd = readStruct(partition, Partition.sd);
   if (!sd) throw new Error('a partition without a storage descriptor cannot be relocated');
-  return withField(partition, Partition.sd, TType.STRUCT, withField(sd, StorageDescriptor.location, TType.STRING, thriftString(location)));
+  return withField(
+    partition,
+    Partition.sd,
+    TType.STRUCT,
+    withField(sd, StorageDescriptor.location, TType.STRING, thriftString(location)),
+  );
 }
 
 // Hive's FileUtils.escapePathName: these characters (and control characters) become %XX in partition names.
 const ESCAPED = new Set('"#%\'*/:=?\\\u007f{[]^');
 const escapePathName = (text: string) =>
-  [...text].map((c) => (ESCAPED.has(c) || c.charCodeAt(0) < 0x20 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c)).join('');
+  [...text]
+    .map((c) =>
+      ESCAPED.has(c) || c.charCodeAt(0) < 0x20 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c,
+    )
+    .join('');
 
 /** The partition's name as the metastore keys it: `dt=2026-11-28`, `writer=buy/dt=2026-11-28`. */
 export function partitionName(keys: string[], values: string[]): string {

@@ -90,7 +90,8 @@ export class ThriftBinaryReader {
         return this.struct(depth + 1);
       case TType.MAP: {
         const map: ThriftMap = { keyType: this.type() as TType, valueType: this.type() as TType, entries: [] };
-        for (let n = this.length(); n > 0; n--) map.entries.push([this.value(map.keyType, depth + 1), this.value(map.valueType, depth + 1)]);
+        for (let n = this.length(); n > 0; n--)
+          map.entries.push([this.value(map.keyType, depth + 1), this.value(map.valueType, depth + 1)]);
         return map;
       }
       case TType.LIST:

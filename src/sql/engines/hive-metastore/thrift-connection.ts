@@ -23,7 +23,8 @@ interface PendingCall {
   reject(error: unknown): void;
 }
 
-const codeOf = (error: unknown): string => String((error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error);
+const codeOf = (error: unknown): string =>
+  String((error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? error);
 
 /**
  * One TCP connection to a Thrift server, carrying one call at a time (calls queue in order). The
@@ -57,7 +58,10 @@ export class ThriftConnection {
     const message = encodeCall(name, this.seqid, args);
     const { timeoutMs, url } = this.options;
     return new Promise<ThriftReply>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(metastoreUnavailable(url, `did not answer ${name} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => this.fail(metastoreUnavailable(url, `did not answer ${name} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       const settle = (done: () => void) => {
         clearTimeout(timer);
         done();
@@ -106,7 +110,10 @@ export class ThriftConnection {
     // An old socket's late events must not fail a call made on its successor.
     const current = () => this.socket === socket;
     socket.on('data', (chunk) => current() && this.onData(chunk));
-    socket.on('error', (error) => current() && this.fail(metastoreUnavailable(url, `dropped the connection (${codeOf(error)})`, error)));
+    socket.on(
+      'error',
+      (error) => current() && this.fail(metastoreUnavailable(url, `dropped the connection (${codeOf(error)})`, error)),
+    );
     socket.on('close', () => current() && this.fail(metastoreUnavailable(url, 'closed the connection')));
   }
 
@@ -116,11 +123,14 @@ export class ThriftConnection {
     const pending = this.pending;
     if (!pending) return this.fail(unreadableReply('bytes arrived while no call was waiting'));
     try {
-      if (this.received.length > this.options.maxReplyBytes) throw unreadableReply(`a reply over ${this.options.maxReplyBytes} bytes`);
+      if (this.received.length > this.options.maxReplyBytes)
+        throw unreadableReply(`a reply over ${this.options.maxReplyBytes} bytes`);
       const decoded = this.decode();
       if (!decoded) return;
       if (decoded.reply.seqid !== pending.seqid || decoded.reply.name !== pending.name) {
-        throw unreadableReply(`reply ${decoded.reply.name}#${decoded.reply.seqid} to call ${pending.name}#${pending.seqid}`);
+        throw unreadableReply(
+          `reply ${decoded.reply.name}#${decoded.reply.seqid} to call ${pending.name}#${pending.seqid}`,
+        );
       }
       this.received = this.received.subarray(decoded.size);
       this.pending = undefined;

@@ -1,4 +1,11 @@
-import { TType, type ThriftField, type ThriftList, type ThriftMap, type ThriftStruct, type ThriftValue } from './thrift-value.js';
+import {
+  TType,
+  type ThriftField,
+  type ThriftList,
+  type ThriftMap,
+  type ThriftStruct,
+  type ThriftValue,
+} from './thrift-value.js';
 
 /** A struct from [id, type, value] triples; undefined values are left out (an unset optional field). */
 export function thriftStruct(...fields: [number, TType, ThriftValue | undefined][]): ThriftStruct {
@@ -8,7 +15,10 @@ export function thriftStruct(...fields: [number, TType, ThriftValue | undefined]
 }
 
 export const thriftString = (text: string): Buffer => Buffer.from(text);
-export const stringList = (items: string[]): ThriftList => ({ elementType: TType.STRING, items: items.map(thriftString) });
+export const stringList = (items: string[]): ThriftList => ({
+  elementType: TType.STRING,
+  items: items.map(thriftString),
+});
 export const structList = (items: ThriftStruct[]): ThriftList => ({ elementType: TType.STRUCT, items });
 export const stringMap = (record: Record<string, string>): ThriftMap => ({
   keyType: TType.STRING,
@@ -21,8 +31,10 @@ function fieldOf(struct: ThriftStruct, id: number, type: TType): ThriftField | u
   return field?.type === type ? field : undefined;
 }
 
-export const readString = (struct: ThriftStruct, id: number): string | undefined => fieldOf(struct, id, TType.STRING)?.value.toString();
-export const readStruct = (struct: ThriftStruct, id: number): ThriftStruct | undefined => fieldOf(struct, id, TType.STRUCT)?.value as ThriftStruct | undefined;
+export const readString = (struct: ThriftStruct, id: number): string | undefined =>
+  fieldOf(struct, id, TType.STRING)?.value.toString();
+export const readStruct = (struct: ThriftStruct, id: number): ThriftStruct | undefined =>
+  fieldOf(struct, id, TType.STRUCT)?.value as ThriftStruct | undefined;
 
 export function readStructList(struct: ThriftStruct, id: number): ThriftStruct[] | undefined {
   const list = fieldOf(struct, id, TType.LIST)?.value as ThriftList | undefined;
