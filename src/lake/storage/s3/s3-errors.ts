@@ -55,10 +55,14 @@ export const isS3NotFound = (error: unknown): boolean => {
   );
 };
 
-/** True for a refused conditional write (`If-None-Match: *` on a key that exists). */
+/**
+ * True for a refused conditional write (`If-None-Match: *` on a key that exists): S3 answers 412.
+ * S3Mock 4.8.0 answers a refused multipart completion with 304, read the same way: only a
+ * conditional request can get a 304, and this adapter sends none but these writes.
+ */
 export const isS3PreconditionFailed = (error: unknown): boolean => {
   const failure = error as SdkFailure;
-  return failure.name === 'PreconditionFailed' || statusOf(failure) === 412;
+  return failure.name === 'PreconditionFailed' || statusOf(failure) === 412 || statusOf(failure) === 304;
 };
 
 /** One line a person can read; the SDK's messages carry no credentials, but never more than the first line. */

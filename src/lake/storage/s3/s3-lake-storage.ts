@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat as statLocal } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -11,6 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { GamepipeError } from '../../../errors.js';
+import { logger } from '../../../logger.js';
 import { checkLakePath } from '../lake-path-check.js';
 import type { LakeEntry, LakeStorage } from '../lake-storage.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
@@ -27,7 +28,7 @@ export interface S3LakeStorageOptions {
   forcePathStyle?: boolean;
   /** By default the SDK's chain (AWS_REGION, the profile, the instance). */
   region?: string;
-  /** Per request: connecting, and each wait for the store to answer or send more; 30 s by default. */
+  /** Per request: connecting, sending and waiting for the answer, and each gap while it streams; 30 s by default. */
   requestTimeoutMs?: number;
   /** Files larger than this go up as multipart uploads of parts this size; 8 MiB by default, 5 MiB at least. */
   partSizeBytes?: number;
@@ -39,6 +40,14 @@ export interface S3LakeStorageOptions {
 }
 
 const MiB = 1024 * 1024;
+const quiet = () => undefined;
+const sdkLogger = {
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
+  error: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
+};
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
 
 /**
@@ -83,7 +92,15 @@ export class S3LakeStorage implements LakeStorage {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
       maxAttempts: 1, // retries are withS3Retries', so each is reported once
-      requestHandler: { connectionTimeout: timeout, requestTimeout: timeout },
+      // The SDK warns on the console of failures this adapter handles ("non-retryable streaming request"): debug lines instead.
+      logger: sdkLogger,
+      // requestTimeout runs until the answer's headers (body sent, at most one part); socketTimeout is the gap while a body streams.
+      requestHandler: {
+        connectionTimeout: timeout,
+        requestTimeout: timeout,
+        throwOnRequestTimeout: true,
+        socketTimeout: timeout,
+      },
       // S3-compatible stores lag behind AWS's default checksums (streamed CRC trailers); send them where required only.
       ...(options.endpoint
         ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
@@ -170,19 +187,26 @@ export class S3LakeStorage implements LakeStorage {
     }
   }
 
-  /** Not atomic (see the class): a copy that never overwrites, then the source deleted. */
+  /**
+   * Not atomic (see the class): the bytes copied under the new name by a conditional PUT, then the
+   * source deleted. Not a server-side CopyObject: S3-compatible stores differ on conditional copies
+   * (S3Mock 4.8.0 ignores If-None-Match there and overwrites), and the conditional PUT is the fence
+   * `checkConditionalWrites` has proven. The bytes stream through once (at most 5 GiB, S3's PUT limit).
+   */
   async rename(from: string, to: string): Promise<void> {
-    await this.checkConditionalWrites();
-    if (!(await this.head(from))) throw new GamepipeError('LAKE_NOT_FOUND', `${this.show(from)} does not exist`);
+    const source = await this.head(from);
+    if (!source) throw new GamepipeError('LAKE_NOT_FOUND', `${this.show(from)} does not exist`);
+    // A conditional PUT sees only its own key: a directory (a prefix) at `to` must be looked for.
     if (await this.stat(to)) throw new GamepipeError('LAKE_EXISTS', `${this.show(to)} already exists`);
-    const source = `${this.bucket}/${this.key(from).split('/').map(encodeURIComponent).join('/')}`;
-    await this.call('rename', from, () =>
-      this.client.send(
-        new CopyObjectCommand({ Bucket: this.bucket, Key: this.key(to), CopySource: source, IfNoneMatch: '*' }),
-      ),
-    ).catch((error: GamepipeError) => {
-      throw error.code === 'LAKE_EXISTS' ? new GamepipeError('LAKE_EXISTS', `${this.show(to)} already exists`) : error;
-    });
+    await this.putNew(
+      to,
+      'rename',
+      async () => {
+        const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(from) }));
+        return { Body: answer.Body as Readable, ContentLength: answer.ContentLength ?? source.size };
+      },
+      async () => stripQuotes(source.etag), // a multipart source's ETag never matches: a lost answer then reads as LAKE_EXISTS
+    );
     await this.call('delete', from, () =>
       this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(from) })),
     );
@@ -265,14 +289,16 @@ export class S3LakeStorage implements LakeStorage {
   private async putNew(
     path: string,
     what: string,
-    body: () => Pick<PutObjectCommandInput, 'Body' | 'ContentLength'>,
+    body: () =>
+      | Pick<PutObjectCommandInput, 'Body' | 'ContentLength'>
+      | Promise<Pick<PutObjectCommandInput, 'Body' | 'ContentLength'>>,
     md5: () => Promise<string>,
   ): Promise<void> {
     await this.checkConditionalWrites();
     await this.call(what, path, async ({ earlierMayHaveLanded }) => {
       try {
         await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), IfNoneMatch: '*', ...body() }),
+          new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), IfNoneMatch: '*', ...(await body()) }),
         );
       } catch (error) {
         if (

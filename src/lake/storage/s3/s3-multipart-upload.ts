@@ -8,6 +8,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { isS3PreconditionFailed } from './s3-errors.js';
 
 /** Runs one S3 call with the adapter's retries; `earlierMayHaveLanded` as in withS3Retries. */
 export type S3Send = <T>(what: string, call: (earlierMayHaveLanded: boolean) => Promise<T>) => Promise<T>;
@@ -36,8 +37,9 @@ export function multipartEtag(parts: CompletedPart[]): string {
  * A local file into one new object, streamed as a multipart upload: parts read from the file one
  * by one (at most `partsInFlight` in memory), then completed with `If-None-Match: *`, so an object
  * that appeared meanwhile is never overwritten: that completion fails with 412, read as LAKE_EXISTS
- * by the caller. Any failure aborts the upload, so no invisible parts are left to pay for; a process
- * killed mid-upload does leave them: a bucket lifecycle rule (AbortIncompleteMultipartUpload) clears those.
+ * by the caller. Any other failure aborts the upload, so no invisible parts are left to pay for; a
+ * refused completion and a process killed mid-upload do leave them: a bucket lifecycle rule
+ * (AbortIncompleteMultipartUpload) clears those.
  */
 export async function uploadInParts(upload: MultipartUpload): Promise<void> {
   const { client, send, bucket, key } = upload;
@@ -91,9 +93,13 @@ export async function uploadInParts(upload: MultipartUpload): Promise<void> {
       }
     });
   } catch (error) {
-    await client
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-      .catch(() => undefined);
+    // Not after a refused completion: S3 would only drop the parts, but S3Mock 4.8.0's abort deletes
+    // the object now at the key, the other writer's. Those parts wait for the lifecycle rule.
+    if (!isS3PreconditionFailed(error)) {
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+        .catch(() => undefined);
+    }
     throw error;
   } finally {
     await file.close();

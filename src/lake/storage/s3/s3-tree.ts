@@ -29,17 +29,18 @@ export class S3Tree {
 
   /** The entries directly under the keys starting with `prefix`; `dir` is the lake path they are named under. */
   async list(prefix: string, dir: string, where: string): Promise<LakeEntry[]> {
-    const entries: LakeEntry[] = [];
+    // By name: S3Mock repeats a common prefix on every page that has keys under it; S3 does not.
+    const entries = new Map<string, LakeEntry>();
     const join = (name: string) => (dir === '' ? name : `${dir}/${name}`);
     for await (const page of this.pages(prefix, '/', where)) {
       for (const common of page.CommonPrefixes ?? []) {
         const name = common.Prefix!.slice(prefix.length, -1);
-        if (name !== '') entries.push({ path: join(name), name, isDirectory: true, size: 0, modifiedMs: 0 });
+        if (name !== '') entries.set(`${name}/`, { path: join(name), name, isDirectory: true, size: 0, modifiedMs: 0 });
       }
       for (const object of page.Contents ?? []) {
         const name = object.Key!.slice(prefix.length);
         if (name === '' || name.endsWith('/')) continue; // the directory's own marker
-        entries.push({
+        entries.set(name, {
           path: join(name),
           name,
           isDirectory: false,
@@ -48,7 +49,7 @@ export class S3Tree {
         });
       }
     }
-    return entries;
+    return [...entries.values()];
   }
 
   /** True when any key starts with `prefix` (a directory exists there, possibly only as a marker). */
