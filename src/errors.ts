@@ -4,6 +4,8 @@
  */
 export type ErrorCode =
   | 'BAD_REQUEST'
+  /** The command line or the settings are wrong (bad flag value, option clash, invalid config): exit 2. */
+  | 'USAGE'
   | 'NO_SESSION'
   | 'BAD_CREDENTIALS'
   | 'UNKNOWN_ITEM'
@@ -32,6 +34,7 @@ export type ErrorCode =
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  USAGE: 400,
   NO_SESSION: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
