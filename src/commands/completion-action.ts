@@ -12,7 +12,10 @@ const settingChoices: Partial<Record<string, Completion>> = {
   metricsAccess: metricsAccessChoices,
 };
 
-export const completionAction: CommandAction<typeof completionArgs, {}> = async ({ args, config }) => {
+export const completionAction: CommandAction<typeof completionArgs, Record<string, never>> = async ({
+  args,
+  config,
+}) => {
   // Imported here: cli.ts lists this command.
   const { commandSpecs } = await import('../cli.js');
   const model = await buildCompletionModel({

@@ -74,10 +74,11 @@ export function registerCommand(parent: Command, declared: AnyCommandSpec, resol
     // The settings are read when the action first asks: a bad one (flag, variable, file) is a usage error.
     const settings = () => {
       try {
-        return (config ??= resolveConfig(invoked));
+        config ??= resolveConfig(invoked);
       } catch (error) {
         throw asUsageError(error);
       }
+      return config;
     };
     await action({ args, options: values, config: settings });
   });
