@@ -15,7 +15,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=process.sh
 . "$here/process.sh"
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
-libs=${GAMEPIPE_TEST_KAFKA_LIBS:-$services/kafka-libs}
+# GAMEPIPE_TEST_KAFKA_VERSION=4.x runs Kafka 4 (its own jars, Log4j2); the default is the single broker's 3.9.1.
+version=${GAMEPIPE_TEST_KAFKA_VERSION:-3.9.1}
+if [ "$version" = 3.9.1 ]; then default_libs=$services/kafka-libs; else default_libs=$services/kafka-libs-$version; fi
+libs=${GAMEPIPE_TEST_KAFKA_LIBS:-$default_libs}
 host=127.0.0.1
 base=${GAMEPIPE_TEST_KAFKA_CLUSTER_PORT:-9192}
 root=${GAMEPIPE_TEST_KAFKA_CLUSTER_DIR:-$services/kafka-cluster-$base}
@@ -33,8 +36,13 @@ log4j_flag() {
 
 ensure_libs() {
   if [ -f "$libs/.complete" ]; then return 0; fi
-  echo "kafka-cluster: resolving broker jars from Maven Central"
-  mvn -q -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
+  echo "kafka-cluster: resolving Kafka $version jars from Maven Central"
+  case "$version" in
+    3.9.1) mvn -q -f "$here/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" ;;
+    4.*) mvn -q -f "$here/kafka-cluster/pom-kafka4.xml" -Dkafka.version="$version" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$libs" ;;
+    *) echo "kafka-cluster: no recipe for Kafka $version (3.9.1 or 4.x)" >&2; return 1 ;;
+  esac
   touch "$libs/.complete"
 }
 
@@ -86,7 +94,7 @@ start() {
   for n in $nodes; do start_node "$n"; done
   for n in $nodes; do wait_node "$n"; done
   wait_cluster
-  echo "kafka-cluster: up on $(brokers)"
+  echo "kafka-cluster: Kafka $version up on $(brokers)"
 }
 
 stop() {
