@@ -15,13 +15,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=process.sh
 . "$here/process.sh"
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
-# GAMEPIPE_TEST_KAFKA_VERSION=4.x runs Kafka 4 (its own jars, Log4j2); the default is the single broker's 3.9.1.
-version=${GAMEPIPE_TEST_KAFKA_VERSION:-3.9.1}
-if [ "$version" = 3.9.1 ]; then default_libs=$services/kafka-libs; else default_libs=$services/kafka-libs-$version; fi
-libs=${GAMEPIPE_TEST_KAFKA_LIBS:-$default_libs}
 host=127.0.0.1
 base=${GAMEPIPE_TEST_KAFKA_CLUSTER_PORT:-9192}
 root=${GAMEPIPE_TEST_KAFKA_CLUSTER_DIR:-$services/kafka-cluster-$base}
+# GAMEPIPE_TEST_KAFKA_VERSION=4.x starts Kafka 4 (its own jars, Log4j2); the default is the single
+# broker's 3.9.1. Commands other than `start` use the version the cluster was started with.
+if [ "${1:-start}" = start ]; then version=${GAMEPIPE_TEST_KAFKA_VERSION:-3.9.1}
+else version=$(cat "$root/version" 2>/dev/null || echo "${GAMEPIPE_TEST_KAFKA_VERSION:-3.9.1}"); fi
+if [ "$version" = 3.9.1 ]; then default_libs=$services/kafka-libs; else default_libs=$services/kafka-libs-$version; fi
+libs=${GAMEPIPE_TEST_KAFKA_LIBS:-$default_libs}
 nodes="1 2 3"
 port_of() { echo $((base + $1 - 1)); }
 controller_of() { echo $((base + 100 + $1 - 1)); }
@@ -91,6 +93,7 @@ start() {
   ensure_libs
   mkdir -p "$root"
   for n in $nodes; do stop_pid_file "$root/node-$n/pid" 2>/dev/null || true; format_node "$n"; done
+  echo "$version" > "$root/version"
   for n in $nodes; do start_node "$n"; done
   for n in $nodes; do wait_node "$n"; done
   wait_cluster
