@@ -13,6 +13,7 @@ import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
 import { BACKLOG, stream5mBench, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
+import { streamS3Bench } from './stream-s3-bench.js';
 import { trinoBench } from './trino-bench.js';
 import { verifyBench } from './verify-bench.js';
 import { writeFiguresJson } from './figures.js';
@@ -29,7 +30,7 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
 }
 
 /**
- * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `trino`
+ * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `stream-s3` an S3 store (test/services/s3.sh), `trino`
  * needs Trino, `kafka` needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
 const suites = [
@@ -41,6 +42,7 @@ const suites = [
   'freshness',
   'report',
   'stream-hdfs',
+  'stream-s3',
   'trino',
   'kafka',
   'scale',
@@ -83,6 +85,7 @@ if (chosen.includes('query') || chosen.includes('trino') || chosen.includes('cli
 if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
+if (chosen.includes('stream-s3')) await streamS3Bench(benchDir('s3'));
 if (chosen.includes('kafka')) await kafkaBench();
 if (chosen.includes('scale')) await scaleBench();
 if (chosen.includes('stream-5m')) await stream5mBench();

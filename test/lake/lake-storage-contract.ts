@@ -17,6 +17,9 @@ const names = async (storage: LakeStorage, dir: string) => (await storage.list(d
 /**
  * The rules of the LakeStorage port (src/lake/storage/lake-storage.ts), run against every adapter.
  * `open` gives a store on an empty lake root; `ready` (optional) decides whether the suite can run.
+ * Every test here holds on S3 too. What differs there is not tested here but in
+ * s3-lake-storage.test.ts: `rename` is not atomic (`atomicRename` false: a fenced copy, then a
+ * delete), directories are key prefixes (no modification time: 0), and a new file appears whole.
  */
 export function runLakeStorageContract(
   name: string,
@@ -64,6 +67,12 @@ export function runLakeStorageContract(
       await rejectsWith(storage.upload(local, 'up/part.parquet'), 'LAKE_EXISTS');
     });
 
+    test('says whether its rename is atomic (the commit branches on it)', async () => {
+      assert.equal(typeof storage.atomicRename, 'boolean');
+      assert.equal(storage.atomicRename, !storage.uri.startsWith('s3://'), 'only object stores lack an atomic rename');
+    });
+
+    // Holds where rename is a fenced copy too (S3): never overwrites, whatever the store's atomicity.
     test('rename moves a file, creating the destination directory, and never overwrites', async () => {
       await storage.create('_tmp/x.parquet', bytes('x'));
       await storage.rename('_tmp/x.parquet', 'events_buy/dt=2026-11-29/x.parquet');

@@ -12,21 +12,31 @@ export interface LakeEntry {
 }
 
 /**
- * Where the lake's files live: a local directory, HDFS over WebHDFS, or memory (tests). Paths are
+ * Where the lake's files live: a local directory, HDFS over WebHDFS, S3 (or an S3-compatible store),
+ * or memory (tests). Paths are
  * relative to the lake root and '/'-separated. Every adapter keeps these rules, checked by one
  * contract suite (test/lake/lake-storage-contract.test.ts):
  * - a method that resolves has taken durable effect (fsynced locally, acknowledged by the NameNode);
- * - `rename` never overwrites and never moves into an existing directory: it is the fence that makes
- *   a lake commit exactly-once, so a destination that exists fails with LAKE_EXISTS;
+ * - `rename` never overwrites and never moves into an existing directory: a destination that exists
+ *   fails with LAKE_EXISTS. Where `atomicRename` is true (local, HDFS, memory) it is also atomic: the
+ *   fence that makes a lake commit exactly-once. Object stores have no rename: there it is a copy that
+ *   never overwrites, then a delete, and code that needs the fence must take another path;
  * - `replace` is atomic: a reader sees the old bytes or the new ones, never a mix;
- * - `create` and `upload` write in place: a crash may leave a partial file, so they only ever name
- *   hidden paths (a segment starting with `_` or `.`) that queries never read;
+ * - `create` and `upload` never overwrite (LAKE_EXISTS) and may leave a partial file on a crash (not
+ *   on S3, where an object appears whole), so they only ever name hidden paths (a segment starting
+ *   with `_` or `.`) that queries never read;
  * - a store that cannot be reached fails with LAKE_UNAVAILABLE (retriable); a missing path with
  *   LAKE_NOT_FOUND where the method says so.
  */
 export interface LakeStorage {
-  /** Where the lake is, for people and for engines that read it: `file:///abs/dir` or `hdfs://host:8020/dir`. */
+  /** Where the lake is, for people and for engines that read it: `file:///abs/dir`, `hdfs://host:8020/dir` or `s3://bucket/prefix`. */
   readonly uri: string;
+  /**
+   * True when `rename` is one atomic step that no reader sees half done and that only one of two
+   * racing callers can win (a local disk, HDFS, memory); false on object stores (S3), where it is
+   * a fenced copy then a delete. A commit that makes files visible by renaming them branches on it.
+   */
+  readonly atomicRename: boolean;
   /** Resolves when the store answers at the lake root. */
   ping(): Promise<void>;
   /** The entries directly under `dir`, any order; [] when `dir` does not exist. */
@@ -39,7 +49,7 @@ export interface LakeStorage {
   create(path: string, data: Uint8Array): Promise<void>;
   /** A new file with the bytes of the local file `localFile`, streamed; parents are created; LAKE_EXISTS when `path` exists. */
   upload(localFile: string, path: string): Promise<void>;
-  /** Moves a file; parents of `to` are created; LAKE_EXISTS when `to` exists, LAKE_NOT_FOUND when `from` does not. */
+  /** Moves a file; parents of `to` are created; LAKE_EXISTS when `to` exists, LAKE_NOT_FOUND when `from` does not; atomic only where `atomicRename`. */
   rename(from: string, to: string): Promise<void>;
   /** Sets `path` to `data` atomically, whether it existed or not; parents are created. */
   replace(path: string, data: Uint8Array): Promise<void>;

@@ -22,6 +22,7 @@ const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.last
  */
 export class MemoryLakeStorage implements LakeStorage {
   readonly uri = 'memory://lake';
+  readonly atomicRename = true;
   private readonly files = new Map<string, { data: Buffer; modifiedMs: number }>();
   private readonly dirs = new Set<string>(['']);
   private faults: Fault[] = [];

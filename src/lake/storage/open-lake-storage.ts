@@ -4,16 +4,32 @@ import type { Config } from '../../config/config-fields.js';
 import type { LakeStorage } from './lake-storage.js';
 import { LocalLakeStorage } from './local/local-lake-storage.js';
 import { ScratchDir } from './local/scratch-dir.js';
+import { parseS3Uri, type S3Location, s3Uri } from './s3/s3-location.js';
 
 export type LakeLocation =
   | { kind: 'local'; dir: string }
-  | { kind: 'hdfs'; uri: string; root: string; webhdfsUrl: string };
+  | { kind: 'hdfs'; uri: string; root: string; webhdfsUrl: string }
+  | { kind: 's3'; uri: string; location: S3Location; endpoint: string | undefined };
 
 const WEBHDFS_DEFAULT_PORT = 9870;
 
+/**
+ * The S3-compatible store's address: `--s3-endpoint` once config has it, else the AWS SDK's own
+ * variables (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL), read here because path-style addressing
+ * follows from it; unset means AWS S3 itself.
+ */
+function s3Endpoint(config: Config, env: NodeJS.ProcessEnv): string | undefined {
+  const configured = (config as { s3Endpoint?: string }).s3Endpoint;
+  return configured || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+}
+
 /** Where the configured lake is: `--lake`, else `<data-dir>/lake`. */
-export function lakeLocation(config: Config): LakeLocation {
+export function lakeLocation(config: Config, env: NodeJS.ProcessEnv = process.env): LakeLocation {
   const raw = config.lake ?? join(config.dataDir, 'lake');
+  if (/^s3a?:/i.test(raw)) {
+    const location = parseS3Uri(raw);
+    return { kind: 's3', uri: s3Uri(location), location, endpoint: s3Endpoint(config, env) };
+  }
   if (!/^(hdfs|webhdfs):/i.test(raw))
     return { kind: 'local', dir: resolve(raw.startsWith('file://') ? fileURLToPath(raw) : raw) };
   const url = new URL(raw);
@@ -30,6 +46,13 @@ export function lakeLocation(config: Config): LakeLocation {
 export async function openLakeStorage(config: Config): Promise<LakeStorage> {
   const location = lakeLocation(config);
   if (location.kind === 'local') return new LocalLakeStorage(location.dir);
+  if (location.kind === 's3') {
+    const { S3LakeStorage } = await import('./s3/s3-lake-storage.js');
+    return new S3LakeStorage({
+      location: location.location,
+      ...(location.endpoint ? { endpoint: location.endpoint } : {}),
+    });
+  }
   const { WebHdfsLakeStorage } = await import('./webhdfs-lake-storage.js');
   return new WebHdfsLakeStorage({
     webhdfsUrl: location.webhdfsUrl,

@@ -52,6 +52,8 @@ function saysFalse(answer: WebHdfsAnswer): boolean {
  */
 export class WebHdfsLakeStorage implements LakeStorage {
   readonly uri: string;
+  /** HDFS's rename2 is one NameNode operation. */
+  readonly atomicRename = true;
   private readonly root: string;
   private readonly client: WebHdfsClient;
 

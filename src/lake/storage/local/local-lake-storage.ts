@@ -59,6 +59,8 @@ const entry = (path: string, stats: Stats): LakeEntry => ({
  */
 export class LocalLakeStorage implements LakeStorage {
   readonly uri: string;
+  /** A hard link then an unlink: the link is the atomic, non-overwriting step. */
+  readonly atomicRename = true;
   private readonly root: string;
 
   constructor(root: string) {

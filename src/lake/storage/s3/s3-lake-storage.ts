@@ -1,0 +1,365 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat as statLocal } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { GamepipeError } from '../../../errors.js';
+import { logger } from '../../../logger.js';
+import { checkLakePath } from '../lake-path-check.js';
+import type { LakeEntry, LakeStorage } from '../lake-storage.js';
+import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
+import { type S3Location, s3Uri } from './s3-location.js';
+import { uploadInParts } from './s3-multipart-upload.js';
+import { defaultS3RetryPolicy, type S3RetryPolicy, withS3Retries } from './s3-retry.js';
+import { S3Tree } from './s3-tree.js';
+
+export interface S3LakeStorageOptions {
+  location: S3Location;
+  /** An S3-compatible store's address (MinIO, R2, GCS, a test server); unset for AWS S3 itself. */
+  endpoint?: string;
+  /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key`; by default on when `endpoint` is set. */
+  forcePathStyle?: boolean;
+  /** By default the SDK's chain (AWS_REGION, the profile, the instance). */
+  region?: string;
+  /** Per request: connecting, sending and waiting for the answer, and each gap while it streams; 30 s by default. */
+  requestTimeoutMs?: number;
+  /** Files larger than this go up as multipart uploads of parts this size; 8 MiB by default, 5 MiB at least. */
+  partSizeBytes?: number;
+  /** Parts uploaded at once (memory: about partSize × this); 2 by default. */
+  partsInFlight?: number;
+  /** Keys per listing request (S3 answers at most 1,000); lower only to test paging. */
+  listPageSize?: number;
+  retry?: Partial<S3RetryPolicy>;
+}
+
+const MiB = 1024 * 1024;
+const quiet = () => undefined;
+const sdkLogger = {
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
+  error: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
+};
+const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
+
+/**
+ * The lake on S3 or an S3-compatible store, through the AWS SDK v3. Credentials and region come
+ * from the SDK's standard chain and are never logged. How the port's rules hold on an object store:
+ * - `create`/`upload` never overwrite: a conditional PUT (`If-None-Match: *`; for a multipart upload,
+ *   on its completion) is refused with 412 when the key exists. A store that ignores the header is
+ *   found by `checkConditionalWrites` (one probe, before the first such write) and refused.
+ * - Unlike on a disk, a new object appears whole or not at all: no partial file is ever visible.
+ * - `replace` is one unconditional PUT: atomic per object (readers get the old bytes or the new).
+ * - `rename` is NOT atomic (`atomicRename` is false): a copy fenced by `If-None-Match: *`, then a
+ *   delete of the source. Between the two both names exist, a crash may leave both, and two renames
+ *   of one source may both succeed. It never overwrites. Commits branch on `atomicRename`.
+ * - Directories are emulated: key prefixes split on '/', plus an empty `dir/` marker from `mkdirs`.
+ * - Throttling (503 SlowDown), 5xx answers, timeouts and refused connections are retried with capped
+ *   backoff and jitter, one log line per retry; then LAKE_UNAVAILABLE (retriable).
+ */
+export class S3LakeStorage implements LakeStorage {
+  readonly uri: string;
+  readonly atomicRename = false;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly store: string;
+  private readonly policy: S3RetryPolicy;
+  private readonly partSize: number;
+  private readonly partsInFlight: number;
+  private readonly tree: S3Tree;
+  private probe: Promise<void> | undefined;
+
+  constructor(options: S3LakeStorageOptions) {
+    this.bucket = options.location.bucket;
+    this.prefix = options.location.prefix;
+    this.uri = s3Uri(options.location);
+    this.store = options.endpoint ? `the S3-compatible store at ${options.endpoint}` : 'Amazon S3';
+    this.policy = { ...defaultS3RetryPolicy, ...options.retry };
+    this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
+    this.partsInFlight = Math.max(1, options.partsInFlight ?? 2);
+    const timeout = options.requestTimeoutMs ?? 30_000;
+    this.client = new S3Client({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+      maxAttempts: 1, // retries are withS3Retries', so each is reported once
+      // The SDK warns on the console of failures this adapter handles ("non-retryable streaming request"): debug lines instead.
+      logger: sdkLogger,
+      // requestTimeout runs until the answer's headers (body sent, at most one part); socketTimeout is the gap while a body streams.
+      requestHandler: {
+        connectionTimeout: timeout,
+        requestTimeout: timeout,
+        throwOnRequestTimeout: true,
+        socketTimeout: timeout,
+      },
+      // S3-compatible stores lag behind AWS's default checksums (streamed CRC trailers); send them where required only.
+      ...(options.endpoint
+        ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+        : {}),
+    });
+    this.tree = new S3Tree(this.client, this.bucket, options.listPageSize ?? 1000, this.send);
+  }
+
+  async ping(): Promise<void> {
+    await this.tree.hasAnyUnder(this.dirPrefix(''), this.show(''));
+  }
+
+  list(dir: string): Promise<LakeEntry[]> {
+    return this.tree.list(this.dirPrefix(dir), dir, this.show(dir));
+  }
+
+  async stat(path: string): Promise<LakeEntry | null> {
+    if (path === '') return { path, name: '', isDirectory: true, size: 0, modifiedMs: 0 };
+    const head = await this.head(path);
+    if (head)
+      return { path, name: path.split('/').at(-1)!, isDirectory: false, size: head.size, modifiedMs: head.modifiedMs };
+    if (!(await this.tree.hasAnyUnder(this.dirPrefix(path), this.show(path)))) return null;
+    return { path, name: path.split('/').at(-1)!, isDirectory: true, size: 0, modifiedMs: 0 };
+  }
+
+  async read(path: string): Promise<Buffer | null> {
+    try {
+      return await this.send(`read ${this.show(path)}`, async () => {
+        const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+        return Buffer.from(await answer.Body!.transformToByteArray());
+      });
+    } catch (error) {
+      if (isS3NotFound(error)) return null;
+      throw s3Error(error, 'read', this.show(path));
+    }
+  }
+
+  async create(path: string, data: Uint8Array): Promise<void> {
+    const md5 = createHash('md5').update(data).digest('hex');
+    await this.putNew(
+      path,
+      'create',
+      () => ({ Body: data, ContentLength: data.length }),
+      async () => md5,
+    );
+  }
+
+  /** One PUT of the file's stream up to the part size; beyond it a multipart upload (see uploadInParts). */
+  async upload(localFile: string, path: string): Promise<void> {
+    let size: number;
+    try {
+      size = (await statLocal(localFile)).size;
+    } catch (error) {
+      throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (size <= this.partSize) {
+      await this.putNew(
+        path,
+        'upload',
+        () => ({ Body: createReadStream(localFile), ContentLength: size }),
+        () => md5OfFile(localFile),
+      );
+      return;
+    }
+    await this.checkConditionalWrites();
+    if (await this.head(path)) throw new GamepipeError('LAKE_EXISTS', `${this.show(path)} already exists`);
+    try {
+      await uploadInParts({
+        client: this.client,
+        send: (what, call) =>
+          this.send(`${what} ${this.show(path)}`, ({ earlierMayHaveLanded }) => call(earlierMayHaveLanded)),
+        bucket: this.bucket,
+        key: this.key(path),
+        localFile,
+        size,
+        partSize: this.partSize,
+        partsInFlight: this.partsInFlight,
+        landedAlready: async (etag) => stripQuotes((await this.head(path))?.etag) === etag,
+      });
+    } catch (error) {
+      throw s3Error(error, 'upload', this.show(path));
+    }
+  }
+
+  /**
+   * Not atomic (see the class): the bytes copied under the new name by a conditional PUT, then the
+   * source deleted. Not a server-side CopyObject: S3-compatible stores differ on conditional copies
+   * (S3Mock 4.8.0 ignores If-None-Match there and overwrites), and the conditional PUT is the fence
+   * `checkConditionalWrites` has proven. The bytes stream through once (at most 5 GiB, S3's PUT limit).
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const source = await this.head(from);
+    if (!source) throw new GamepipeError('LAKE_NOT_FOUND', `${this.show(from)} does not exist`);
+    // A conditional PUT sees only its own key: a directory (a prefix) at `to` must be looked for.
+    if (await this.stat(to)) throw new GamepipeError('LAKE_EXISTS', `${this.show(to)} already exists`);
+    await this.putNew(
+      to,
+      'rename',
+      async () => {
+        const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(from) }));
+        return { Body: answer.Body as Readable, ContentLength: answer.ContentLength ?? source.size };
+      },
+      async () => stripQuotes(source.etag), // a multipart source's ETag never matches: a lost answer then reads as LAKE_EXISTS
+    );
+    await this.call('delete', from, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(from) })),
+    );
+  }
+
+  /** One PUT: S3 makes an object's new bytes visible at once, so readers see the old file or the new one. */
+  async replace(path: string, data: Uint8Array): Promise<void> {
+    await this.call('replace', path, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: data })),
+    );
+  }
+
+  async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
+    const file = path !== '' && (await this.head(path)) !== null;
+    if (file) {
+      await this.call('delete', path, () =>
+        this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) })),
+      );
+    }
+    if (!file || options.recursive) {
+      const removed = await this.tree.deleteUnder(this.dirPrefix(path), options.recursive === true, this.show(path));
+      return file || removed;
+    }
+    return true;
+  }
+
+  /** A `dir/` marker object, only where no key is under `dir/` yet; a file named `dir` in the way fails. */
+  async mkdirs(dir: string): Promise<void> {
+    if (dir === '') return;
+    if (await this.head(dir)) throw new GamepipeError('LAKE_EXISTS', `${this.show(dir)} is a file, not a directory`);
+    if (await this.tree.hasAnyUnder(this.dirPrefix(dir), this.show(dir))) return;
+    await this.call('create directory', dir, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.dirPrefix(dir), Body: new Uint8Array() })),
+    );
+  }
+
+  /**
+   * Resolves when the store refuses to overwrite on `If-None-Match: *`: one probe object written
+   * twice (the second PUT must answer 412), then deleted. Done once, before the first write that
+   * needs it; a store that overwrote fails for good with one line naming it.
+   */
+  checkConditionalWrites(): Promise<void> {
+    this.probe ??= this.runProbe().catch((error: unknown) => {
+      this.probe = undefined; // an outage is not a verdict: the next write probes again
+      throw error;
+    });
+    return this.probe;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  private async runProbe(): Promise<void> {
+    const path = `_tmp/.conditional-write-probe-${randomUUID()}`;
+    const put = () =>
+      this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: 'probe', IfNoneMatch: '*' }),
+      );
+    await this.call('write a probe object at', path, put);
+    let refused = false;
+    try {
+      await this.send(`write a probe object again at ${this.show(path)}`, put);
+    } catch (error) {
+      if (!isS3PreconditionFailed(error)) throw s3Error(error, 'write a probe object again at', this.show(path));
+      refused = true;
+    } finally {
+      await this.delete(path).catch(() => false);
+    }
+    if (!refused) {
+      throw new GamepipeError(
+        'LAKE_ERROR',
+        `${this.store} ignores conditional writes (a PUT with If-None-Match: * overwrote an existing object), so gamepipe cannot write its lake there exactly once`,
+        { hint: 'use a store that honours If-None-Match (AWS S3, MinIO, R2, GCS)' },
+      );
+    }
+  }
+
+  /** A PUT that must not overwrite; a 412 after an attempt that may have landed is ours when the bytes match. */
+  private async putNew(
+    path: string,
+    what: string,
+    body: () =>
+      | Pick<PutObjectCommandInput, 'Body' | 'ContentLength'>
+      | Promise<Pick<PutObjectCommandInput, 'Body' | 'ContentLength'>>,
+    md5: () => Promise<string>,
+  ): Promise<void> {
+    await this.checkConditionalWrites();
+    await this.call(what, path, async ({ earlierMayHaveLanded }) => {
+      try {
+        await this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), IfNoneMatch: '*', ...(await body()) }),
+        );
+      } catch (error) {
+        if (
+          earlierMayHaveLanded &&
+          isS3PreconditionFailed(error) &&
+          stripQuotes((await this.head(path))?.etag) === (await md5())
+        )
+          return;
+        throw error;
+      }
+    });
+  }
+
+  private async head(path: string): Promise<{ size: number; modifiedMs: number; etag: string | undefined } | null> {
+    try {
+      const answer = await this.send(`stat ${this.show(path)}`, () =>
+        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) })),
+      );
+      return { size: answer.ContentLength ?? 0, modifiedMs: answer.LastModified?.getTime() ?? 0, etag: answer.ETag };
+    } catch (error) {
+      if (isS3NotFound(error)) return null;
+      throw s3Error(error, 'stat', this.show(path));
+    }
+  }
+
+  /** One call with retries; its failure as the port's error. */
+  private async call<T>(what: string, path: string, attempt: Parameters<typeof withS3Retries<T>>[2]): Promise<T> {
+    try {
+      return await withS3Retries(this.policy, `${what} ${this.show(path)}`, attempt);
+    } catch (error) {
+      throw s3Error(error, what, this.show(path));
+    }
+  }
+
+  private readonly send: <T>(what: string, attempt: Parameters<typeof withS3Retries<T>>[2]) => Promise<T> = (
+    what,
+    attempt,
+  ) => withS3Retries(this.policy, what, attempt);
+
+  private key(path: string): string {
+    if (path === '') return this.prefix;
+    return this.prefix ? `${this.prefix}/${checkLakePath(path)}` : checkLakePath(path);
+  }
+
+  /** The prefix of every key under `dir` ('' for the bucket root). */
+  private dirPrefix(dir: string): string {
+    const key = this.key(dir);
+    return key === '' ? '' : `${key}/`;
+  }
+
+  private show(path: string): string {
+    return path === '' ? this.uri : `${this.uri}/${path}`;
+  }
+}
+
+function md5OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  type CompletedPart,
+  CreateMultipartUploadCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { isS3PreconditionFailed } from './s3-errors.js';
+
+/** Runs one S3 call with the adapter's retries; `earlierMayHaveLanded` as in withS3Retries. */
+export type S3Send = <T>(what: string, call: (earlierMayHaveLanded: boolean) => Promise<T>) => Promise<T>;
+
+export interface MultipartUpload {
+  client: S3Client;
+  send: S3Send;
+  bucket: string;
+  key: string;
+  localFile: string;
+  size: number;
+  /** Bytes per part (S3: at least 5 MiB but the last); memory held is about partSize × partsInFlight. */
+  partSize: number;
+  partsInFlight: number;
+  /** True when the object at `key` has exactly these bytes (HEAD and compare ETags): a completion lost in transit. */
+  landedAlready: (expectedEtag: string) => Promise<boolean>;
+}
+
+/** The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then `-<parts>` (unencrypted or SSE-S3 objects). */
+export function multipartEtag(parts: CompletedPart[]): string {
+  const digests = parts.map((part) => Buffer.from((part.ETag ?? '').replace(/"/g, ''), 'hex'));
+  return `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
+}
+
+/**
+ * A local file into one new object, streamed as a multipart upload: parts read from the file one
+ * by one (at most `partsInFlight` in memory), then completed with `If-None-Match: *`, so an object
+ * that appeared meanwhile is never overwritten: that completion fails with 412, read as LAKE_EXISTS
+ * by the caller. Any other failure aborts the upload, so no invisible parts are left to pay for; a
+ * refused completion and a process killed mid-upload do leave them: a bucket lifecycle rule
+ * (AbortIncompleteMultipartUpload) clears those.
+ */
+export async function uploadInParts(upload: MultipartUpload): Promise<void> {
+  const { client, send, bucket, key } = upload;
+  const created = await send('start a multipart upload of', () =>
+    client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })),
+  );
+  const uploadId = created.UploadId!;
+  const file = await open(upload.localFile, 'r');
+  try {
+    const count = Math.max(1, Math.ceil(upload.size / upload.partSize));
+    const parts: CompletedPart[] = new Array(count);
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const index = next++;
+        const offset = index * upload.partSize;
+        const body = Buffer.allocUnsafe(Math.min(upload.partSize, upload.size - offset));
+        const { bytesRead } = await file.read(body, 0, body.length, offset);
+        if (bytesRead !== body.length) throw new Error(`${upload.localFile} changed while it was uploaded`);
+        const answer = await send(`upload part ${index + 1} of ${count} of`, () =>
+          client.send(
+            new UploadPartCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: index + 1,
+              Body: body,
+              ContentLength: body.length,
+            }),
+          ),
+        );
+        parts[index] = { ETag: answer.ETag, PartNumber: index + 1 };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(upload.partsInFlight, count) }, worker));
+    await send('complete the multipart upload of', async (earlierMayHaveLanded) => {
+      try {
+        await client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts },
+            IfNoneMatch: '*',
+          }),
+        );
+      } catch (error) {
+        // A completion that landed but whose answer was lost: retried, it is refused (412) or the upload is gone (404).
+        if (earlierMayHaveLanded && (await upload.landedAlready(multipartEtag(parts)))) return;
+        throw error;
+      }
+    });
+  } catch (error) {
+    // Not after a refused completion: S3 would only drop the parts, but S3Mock 4.8.0's abort deletes
+    // the object now at the key, the other writer's. Those parts wait for the lifecycle rule.
+    if (!isS3PreconditionFailed(error)) {
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+        .catch(() => undefined);
+    }
+    throw error;
+  } finally {
+    await file.close();
+  }
+}
