@@ -77,6 +77,8 @@ const retriableCodes = new Set<ErrorCode>([
 export interface GamepipeErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** See GamepipeError.engineErrorName. */
+  engineErrorName?: string;
 }
 
 export class GamepipeError extends Error {
@@ -84,6 +86,13 @@ export class GamepipeError extends Error {
   readonly hint: string | undefined;
   readonly retriable: boolean;
   readonly httpStatus: number;
+  /**
+   * The name the system that failed gave the failure, when another system failed: Trino's or
+   * Presto's `errorName` (`TABLE_NOT_FOUND`, `HIVE_METASTORE_ERROR`), DuckDB's error type
+   * (`Catalog Error`, `Binder Error`), the Hive metastore's Thrift exception
+   * (`NoSuchObjectException`). Code that reacts to one failure branches on it, never on the message.
+   */
+  readonly engineErrorName: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GamepipeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -92,6 +101,7 @@ export class GamepipeError extends Error {
     this.hint = options.hint;
     this.retriable = retriableCodes.has(code);
     this.httpStatus = statusByCode[code];
+    this.engineErrorName = options.engineErrorName;
   }
 }
 
