@@ -142,7 +142,8 @@ async function manifestsWithout(
       dataFile: e.dataFile,
     }));
     const kept = rewritten.filter((e) => e.status === EntryStatus.EXISTING);
-    const minSeq = kept.reduce((min, e) => (e.dataSequenceNumber < min ? e.dataSequenceNumber : min), sequenceNumber);
+    let minSeq = sequenceNumber;
+    for (const e of kept) if (e.dataSequenceNumber < minSeq) minSeq = e.dataSequenceNumber;
     const written = await writeEntries(location, base, rewritten, snapshotId);
     result.push({ ...written, sequence_number: sequenceNumber, min_sequence_number: minSeq });
   }
