@@ -7,13 +7,8 @@ import type { IcebergCatalog, TableIdent } from './iceberg-catalog.js';
 import { evolveSchema, initialSchema, nameMapping } from './iceberg-schema.js';
 import { EntryStatus } from './manifest.js';
 import { dayPartitionSpec } from './partition-spec.js';
-import {
-  type AddedManifest,
-  buildSnapshot,
-  type Change,
-  readSnapshotManifests,
-  writeAddedManifest,
-} from './snapshot-producer.js';
+import { readSnapshotManifests } from './manifest-io.js';
+import { type AddedManifest, buildSnapshot, type Change, writeAddedManifest } from './snapshot-producer.js';
 import { TableLocation } from './table-location.js';
 import {
   currentSchema,

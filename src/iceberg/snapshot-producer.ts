@@ -1,16 +1,11 @@
 import { GamepipeError } from '../errors.js';
 import { type DataFile, dataFileRecord } from './data-file.js';
-import { EntryStatus, type EntryToWrite, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
-import { type ManifestFile, readManifestList, writeManifestList } from './manifest-list.js';
+import { EntryStatus } from './manifest.js';
+import { type ManifestWithEntries, readEntries, readSnapshotManifestList, writeEntries } from './manifest-io.js';
+import { type ManifestFile, writeManifestList } from './manifest-list.js';
+import { mergeManifests, shouldMerge } from './manifest-merge.js';
 import type { TableLocation } from './table-location.js';
-import {
-  currentSchema,
-  currentSnapshot,
-  defaultSpec,
-  type Snapshot,
-  type TableMetadata,
-  withSnapshot,
-} from './table-metadata.js';
+import { currentSchema, currentSnapshot, type TableMetadata, type Snapshot, withSnapshot } from './table-metadata.js';
 
 /** One snapshot's worth of change: files added, and for a replace the lake paths of files it removes. */
 export interface Change {
@@ -24,69 +19,6 @@ export interface Change {
 /** The manifest of a change's added files: written once, reused by every attempt of the same snapshot. */
 export interface AddedManifest {
   record: Omit<ManifestFile, 'sequence_number' | 'min_sequence_number'>;
-}
-
-export interface ManifestWithEntries {
-  manifest: ManifestFile;
-  entries: ManifestEntry[];
-}
-
-/** A snapshot's manifests with their entries, read from the lake. */
-export async function readSnapshotManifests(
-  location: TableLocation,
-  snapshot: Snapshot,
-): Promise<ManifestWithEntries[]> {
-  const manifests = await readManifestList(await location.read(snapshot['manifest-list']), snapshot['manifest-list']);
-  return Promise.all(
-    manifests.map(async (manifest) => ({
-      manifest,
-      entries: await readManifest(await location.read(manifest.manifest_path), manifest.manifest_path, {
-        sequenceNumber: manifest.sequence_number,
-        snapshotId: manifest.added_snapshot_id,
-      }),
-    })),
-  );
-}
-
-const partitionSummary = (values: (string | null)[]) => {
-  const present = values.filter((v): v is string => v !== null).sort();
-  return {
-    contains_null: present.length < values.length,
-    contains_nan: null,
-    lower_bound: present.length ? Buffer.from(present[0]!) : null,
-    upper_bound: present.length ? Buffer.from(present[present.length - 1]!) : null,
-  };
-};
-
-async function writeEntries(
-  location: TableLocation,
-  metadata: TableMetadata,
-  entries: EntryToWrite[],
-  snapshotId: bigint,
-): Promise<Omit<ManifestFile, 'sequence_number' | 'min_sequence_number'>> {
-  const spec = defaultSpec(metadata);
-  const bytes = writeManifest(entries, currentSchema(metadata), spec);
-  const path = location.newManifestPath();
-  await location.storage.create(path, bytes);
-  const count = (status: EntryStatus) => entries.filter((e) => e.status === status);
-  const rows = (status: EntryStatus) => count(status).reduce((sum, e) => sum + e.dataFile.record_count, 0n);
-  const live = entries.filter((e) => e.status !== EntryStatus.DELETED);
-  return {
-    manifest_path: location.fileUri(path),
-    manifest_length: BigInt(bytes.length),
-    partition_spec_id: spec['spec-id'],
-    content: 0,
-    added_snapshot_id: snapshotId,
-    added_files_count: count(EntryStatus.ADDED).length,
-    existing_files_count: count(EntryStatus.EXISTING).length,
-    deleted_files_count: count(EntryStatus.DELETED).length,
-    added_rows_count: rows(EntryStatus.ADDED),
-    existing_rows_count: rows(EntryStatus.EXISTING),
-    deleted_rows_count: rows(EntryStatus.DELETED),
-    partitions: spec.fields.map((p) =>
-      partitionSummary(live.map((e) => (e.dataFile.partition[p.name] as string | null) ?? null)),
-    ),
-  };
 }
 
 /** Writes the manifest of the added files (status ADDED, sequence numbers left to inherit). */
@@ -180,10 +112,15 @@ export async function buildSnapshot(
   const sequenceNumber = base['last-sequence-number'] + 1;
   const seq = BigInt(sequenceNumber);
   const parent = currentSnapshot(base);
-  const current = parent ? await readSnapshotManifests(location, parent) : [];
+  const list = parent ? await readSnapshotManifestList(location, parent) : [];
+  // An append reads only the manifest list, unless the manifests are due to be merged into one.
+  const merging = change.removed.length === 0 && shouldMerge(list, base);
+  const current = change.removed.length || merging ? await readEntries(location, list) : [];
   const kept = change.removed.length
     ? await manifestsWithout(location, base, current, change.removed, snapshotId, seq)
-    : current.map((c) => c.manifest);
+    : merging
+      ? [await mergeManifests(location, base, current, snapshotId, seq)]
+      : list;
   const manifests = [...(added ? [{ ...added.record, sequence_number: seq, min_sequence_number: seq }] : []), ...kept];
   const listPath = location.manifestListPath(snapshotId, attempt);
   await location.storage.create(
@@ -224,6 +161,7 @@ export async function buildSnapshot(
     ...(previousSize !== undefined || !parent
       ? { 'total-files-size': String(Number(previousSize ?? 0) + addedSize - removedSize) }
       : {}),
+    ...(merging ? { 'manifests-replaced': String(list.length), 'manifests-created': '2' } : {}),
     'engine-name': 'gamepipe',
     ...change.summary,
   };

@@ -5,6 +5,8 @@ import type { DataFile } from '../../src/iceberg/data-file.js';
 import { IcebergTable, type IcebergTableOptions } from '../../src/iceberg/iceberg-table.js';
 import { readManifestList } from '../../src/iceberg/manifest-list.js';
 import { MemoryIcebergCatalog } from '../../src/iceberg/memory-iceberg-catalog.js';
+import { MANIFESTS_BEFORE_MERGE } from '../../src/iceberg/manifest-merge.js';
+import { parseLongJson, stringifyLongJson } from '../../src/iceberg/long-json.js';
 import { parseTableMetadata } from '../../src/iceberg/table-metadata.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import { rejection } from '../helpers/rejection.js';
@@ -62,9 +64,7 @@ describe('Iceberg table commits on the memory lake', () => {
     assert.deepEqual(await reopened.positions(), { 'buy-0': { '0': 10 }, 'buy-1': { '1': 5 } });
     // Metadata as written is what the spec names: v2, refs.main, both logs, the name mapping.
     const metadata = parseTableMetadata(
-      (await storage.read(
-        options.catalog === undefined ? '' : reopened.metadataLocation.replace('memory://lake/', ''),
-      ))!,
+      (await storage.read(reopened.metadataLocation.replace('memory://lake/', '')))!,
       'm',
     );
     assert.equal(metadata['format-version'], 2);
@@ -180,5 +180,37 @@ describe('Iceberg table commits on the memory lake', () => {
     const reread = (await IcebergTable.open(options))!;
     assert.deepEqual(await reread.positions(), { 'buy-0': { '0': 3 } });
     assert.ok(await storage.read(file.path));
+  });
+
+  it('merges the manifests once an append would pass the bound, keeping every live file and sequence number', async () => {
+    const { storage, options } = setup();
+    const table = await IcebergTable.create(options, buy);
+    const files: DataFile[] = [];
+    for (let n = 0; n < MANIFESTS_BEFORE_MERGE + 3; n++) {
+      const file = await dataFile(storage, 2);
+      files.push(file);
+      await table.append([file]);
+    }
+    const snapshot = table.currentSnapshot()!;
+    const list = await readManifestList(
+      (await storage.read(snapshot['manifest-list'].replace('memory://lake/', '')))!,
+      'l',
+    );
+    assert.ok(list.length <= 4, `${list.length} manifests`);
+    const live = await table.liveDataFiles();
+    assert.deepEqual(live.map((f) => f.path).sort(), files.map((f) => f.path).sort());
+    assert.equal(snapshot.summary['total-records'], String(2 * files.length));
+    // The first file keeps the snapshot that added it, though its entry now lives in a merged manifest.
+    const first = live.find((f) => f.path === files[0]!.path)!;
+    assert.equal(first.snapshotId, table.metadata.snapshots[0]!['snapshot-id']);
+  });
+
+  it('keeps 64-bit snapshot ids exact through metadata JSON, as Trino and Java write them', () => {
+    const text = '{"current-snapshot-id":8748698466277468100,"n":12,"s":"8748698466277468101","f":1.5}';
+    const parsed = parseLongJson(text) as Record<string, unknown>;
+    assert.equal(parsed['current-snapshot-id'], 8748698466277468100n);
+    assert.equal(parsed.n, 12);
+    assert.equal(parsed.s, '8748698466277468101');
+    assert.equal(stringifyLongJson(parsed), text);
   });
 });
