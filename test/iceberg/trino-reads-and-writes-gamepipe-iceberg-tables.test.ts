@@ -71,7 +71,7 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
   });
 
   /** `rows` purchases as gamepipe's writer stores them: one DuckDB Parquet file, uploaded into the table's data directory. */
-  async function parquetFile(rows: number): Promise<DataFile> {
+  async function parquetFile(rows: number, spec = buy, extra: Record<string, unknown> = {}): Promise<DataFile> {
     const first = offset;
     const lakeRows: LakeRow[] = Array.from({ length: rows }, (_, i) => {
       const event = eventBuilders.buy_item({
@@ -89,13 +89,18 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
         item_count: 1,
         inventory_count: 1,
       });
-      return { raw: JSON.stringify(event), timestamp: DAY_MS + first + i, partition: 0, offset: first + i };
+      return {
+        raw: JSON.stringify({ ...event, ...extra }),
+        timestamp: DAY_MS + first + i,
+        partition: 0,
+        offset: first + i,
+      };
     });
     offset += rows;
     const name = `events+0+${first}+${offset - 1}.parquet`;
     const file = join(local, name);
     mkdirSync(local, { recursive: true });
-    await writer.writeEvents(file, buy, lakeRows);
+    await writer.writeEvents(file, spec, lakeRows);
     const path = `events_buy/data/dt=${DAY}/${name}`;
     await storage.upload(file, path);
     localFiles.set(path, file);
@@ -208,5 +213,24 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
     );
     assert.match(error.message, /has been modified/);
     assert.equal(tableParameters((await metastore.getTable(schema, 'events_buy'))!).metadata_location, current);
+  });
+
+  it('a field added to the event schema becomes a column Trino reads: null in older rows, values in new ones', async (t) => {
+    if (!ready) return t.skip('services absent');
+    const catalog = new HiveIcebergCatalog(new HiveMetastoreClient({ url: HIVE_METASTORE_URL }));
+    t.after(() => catalog.close());
+    const withCoupon = {
+      ...buy,
+      columns: [...buy.columns, { name: 'coupon', type: 'string' as const, required: true, doc: 'a coupon code' }],
+    };
+    const ident = { database: schema, table: 'events_buy' };
+    const table = await IcebergTable.create({ storage, catalog, ident, dir: 'events_buy' }, withCoupon);
+    const [before] = (await queryAll(trino, 'SELECT count(*) FROM events_buy')).rows.map((r) => Number(r[0]));
+    await table.append([await parquetFile(6, withCoupon, { coupon: 'WELCOME' })]);
+    const rows = (await queryAll(trino, "SELECT count(*), count(coupon), count_if(coupon = 'WELCOME') FROM events_buy"))
+      .rows;
+    assert.deepEqual(rows[0]!.map(Number), [before! + 6, 6, 6]);
+    const described = (await queryAll(trino, 'DESCRIBE hive.' + schema + '.events_buy')).rows.map((r) => String(r[0]));
+    assert.deepEqual(described.slice(-2), ['coupon', 'dt']);
   });
 });
