@@ -213,4 +213,29 @@ describe('Iceberg table commits on the memory lake', () => {
     assert.equal(parsed.s, '8748698466277468101');
     assert.equal(stringifyLongJson(parsed), text);
   });
+
+  it('a commit stopped at any step leaves the table at its previous snapshot, and the batch commits once when retried', async () => {
+    for (const step of ['manifest', 'manifest list', 'metadata', 'swap'] as const) {
+      const { storage, catalog, options } = setup();
+      const table = await IcebergTable.create(options, buy);
+      await table.append([await dataFile(storage, 5)], { positions: { w: 4 } });
+      const batch = await dataFile(storage, 3);
+      const isStep = (path: string) =>
+        step === 'manifest'
+          ? /-m0\.avro$/.test(path)
+          : step === 'manifest list'
+            ? /\/snap-/.test(path)
+            : /metadata\.json$/.test(path);
+      if (step === 'swap') catalog.failNextCommit('lost');
+      else storage.failNext(['create'], { when: isStep });
+      const error = await rejection(table.append([batch], { positions: { w: 7 } }));
+      assert.equal(error.code, step === 'swap' ? 'ICEBERG_COMMIT_IN_DOUBT' : 'LAKE_UNAVAILABLE', step);
+      // A restarted writer reads the table: the batch is not there, its positions say so, and it commits it once.
+      const restarted = (await IcebergTable.open(options))!;
+      assert.deepEqual(await restarted.positions(), { w: 4 }, step);
+      assert.equal(await total(restarted), 5, step);
+      await restarted.append([batch], { positions: { w: 7 } });
+      assert.equal(await total((await IcebergTable.open(options))!), 8, step);
+    }
+  });
 });
