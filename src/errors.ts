@@ -30,6 +30,11 @@ export type ErrorCode =
   | 'LAKE_FENCED'
   | 'METASTORE_UNAVAILABLE'
   | 'METASTORE_ERROR'
+  | 'ICEBERG_COMMIT_CONFLICT'
+  | 'ICEBERG_COMMIT_IN_DOUBT'
+  | 'ICEBERG_SCHEMA_INCOMPATIBLE'
+  | 'ICEBERG_REPLACE_STALE'
+  | 'ICEBERG_ERROR'
   | 'DISK_FULL';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -60,6 +65,14 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_FENCED: 409,
   METASTORE_UNAVAILABLE: 503,
   METASTORE_ERROR: 500,
+  // Another writer committed first: rebuild on its snapshot and commit again.
+  ICEBERG_COMMIT_CONFLICT: 409,
+  // The metastore never said whether the swap happened: the table's snapshots tell.
+  ICEBERG_COMMIT_IN_DOUBT: 504,
+  ICEBERG_SCHEMA_INCOMPATIBLE: 409,
+  // A replace whose files another commit already removed: plan it again from the current snapshot.
+  ICEBERG_REPLACE_STALE: 409,
+  ICEBERG_ERROR: 500,
   DISK_FULL: 503,
 };
 
@@ -71,6 +84,7 @@ const retriableCodes = new Set<ErrorCode>([
   'LAKE_UNAVAILABLE',
   'ENGINE_UNAVAILABLE',
   'METASTORE_UNAVAILABLE',
+  'ICEBERG_COMMIT_CONFLICT',
   'DISK_FULL',
 ]);
 
