@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { Partitioners } from 'kafkajs';
-import { createKafka, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
+import { Producer, stringSerializers } from '@platformatic/kafka';
+import { clientOptions, createAdmin, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
 import { benchDir, fmt, GAMEPIPE_BIN } from './bench-process.js';
 import { figure, note, suite } from './figures.js';
 import { buyRecords } from './lake-fixture.js';
@@ -30,27 +30,42 @@ const cases: Case[] = [
  */
 export async function filledTopic(count: number, partitions = 1): Promise<{ topic: string; fillS: number | null }> {
   const topic = partitions === 1 ? `gamepipe-bench-buy-${count}` : `gamepipe-bench-buy-${count}-p${partitions}`;
-  const kafka = createKafka(BROKERS, 'gamepipe-bench');
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = createAdmin(BROKERS, 'gamepipe-bench');
   try {
     if ((await admin.listTopics()).includes(topic)) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const held = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
-      if (offsets.length === partitions && offsets.every((o) => Number(o.low) === 0) && held === count)
+      const watermarks = async (timestamp: bigint) =>
+        (
+          await admin.listOffsets({
+            topics: [
+              {
+                name: topic,
+                partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp })),
+              },
+            ],
+          })
+        )[0]?.partitions ?? [];
+      const [low, high] = [await watermarks(-2n), await watermarks(-1n)];
+      const held =
+        high.reduce((sum, p) => sum + Number(p.offset), 0) - low.reduce((sum, p) => sum + Number(p.offset), 0);
+      const metadata = await admin.metadata({ topics: [topic] });
+      if (
+        metadata.topics.get(topic)?.partitionsCount === partitions &&
+        low.every((p) => p.offset === 0n) &&
+        held === count
+      )
         return { topic, fillS: null };
       await admin.deleteTopics({ topics: [topic] });
     }
     await ensureTopic(admin, topic, partitions, 1);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   const started = Date.now();
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+  const producer = new Producer({
+    ...clientOptions(BROKERS, 'gamepipe-bench'),
+    acks: 1,
+    serializers: stringSerializers,
   });
-  await producer.connect();
   try {
     const now = Date.now();
     let next = 0;
@@ -59,12 +74,12 @@ export async function filledTopic(count: number, partitions = 1): Promise<{ topi
         const from = next;
         next = Math.min(count, next + FILL_BATCH);
         const messages = buyRecords(from, next - from, now + from);
-        await producer.send({ topic, acks: 1, messages });
+        await producer.send({ messages: messages.map((m) => ({ topic, ...m, key: m.key ?? undefined })) });
       }
     };
     await Promise.all(Array.from({ length: FILL_IN_FLIGHT }, sender));
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   return { topic, fillS: (Date.now() - started) / 1000 };
 }

@@ -3,6 +3,8 @@ import { LakeCatalogRegistry } from '../src/sql/engines/lake-catalog-registry.js
 import { allTableSpecs } from '../src/sql/lake-tables.js';
 import { queryAll } from '../src/sql/query-engine.js';
 import { localLake } from '../test/helpers/lake-query.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { fmt, percentile } from './bench-process.js';
 import { figure, suite } from './figures.js';
 
@@ -38,4 +40,23 @@ export async function queryBench(dataDir: string): Promise<void> {
   );
   figure({ label: 'sword count p50', value: sword.p50, unit: 'ms', digits: 1 });
   figure({ label: `group-by (${groupBy.answer} groups) p50`, value: groupBy.p50, unit: 'ms', digits: 1 });
+  const exports = Array.from({ length: 3 }, () => exportBuys(dataDir));
+  figure({
+    label: `csv export of ${fmt(exports[0]!.rows)} rows p50`,
+    value: percentile(
+      exports.map((e) => e.seconds),
+      0.5,
+    ),
+    unit: 's',
+    digits: 2,
+  });
+  figure({ label: 'csv export peak RSS', value: Math.max(...exports.map((e) => e.maxRssMb)), unit: 'MB' });
+}
+
+/** A csv export of every buy event, in a process of its own so that its peak memory is its own. */
+function exportBuys(dataDir: string): { rows: number; seconds: number; maxRssMb: number } {
+  const worker = fileURLToPath(new URL('./query-export-worker.js', import.meta.url));
+  const result = spawnSync(process.execPath, [worker, dataDir], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`query-export-worker exited ${result.status}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { rows: number; seconds: number; maxRssMb: number };
 }

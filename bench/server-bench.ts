@@ -54,14 +54,16 @@ async function watchedPurchases(url: string, dataDir: string): Promise<autocanno
   let snapshots = '';
   dashboard.stdout.on('data', (d: Buffer) => (snapshots += d.toString()));
   const exited = new Promise((resolve) => dashboard.once('exit', resolve));
+  let result: autocannon.Result;
   try {
     await delay(DASHBOARD_STARTUP_MS); // a dashboard that is open, not one starting (loading its modules and DuckDB)
-    return await purchases(url);
+    result = await purchases(url);
   } finally {
     dashboard.kill('SIGTERM');
     await exited;
-    if (!(Number(snapshots) > 0)) throw new Error('the dashboard worker took no snapshot');
   }
+  if (!(Number(snapshots) > 0)) throw new Error('the dashboard worker took no snapshot');
+  return result;
 }
 
 /**

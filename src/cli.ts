@@ -1,6 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { AnyCommandSpec } from './commands/command-spec.js';
+import { completionCommand } from './commands/completion.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { eventsCommand } from './commands/events.js';
 import { loadCommand } from './commands/load.js';
@@ -19,6 +20,7 @@ import { verifyCommand } from './commands/verify.js';
 import { configFields, type Config } from './config/config-fields.js';
 import { loadConfig } from './config/load-config.js';
 import { describeError, isGamepipeError } from './errors.js';
+import { EXIT, exitCodeHelp } from './exit-codes.js';
 
 /** Resolves the config from the options of `command` and all its parents. */
 export type ConfigResolver = (command: Command) => Config;
@@ -42,6 +44,7 @@ export const commandSpecs: AnyCommandSpec[] = [
   dashboardCommand,
   verifyCommand,
   traceCommand,
+  completionCommand,
 ];
 
 const version = (
@@ -68,9 +71,13 @@ export async function buildProgram(words: string[] = []): Promise<Command> {
     .addHelpText(
       'after',
       '\nSettings come from flags, then GAMEPIPE_* environment variables, then the config file\n' +
-        '(--config, GAMEPIPE_CONFIG or ./gamepipe.config.json), then defaults. With no Redis URL or\n' +
-        'Kafka brokers everything runs embedded under --data-dir.',
-    );
+        '(--config, GAMEPIPE_CONFIG, else the first of ./gamepipe.config.json and\n' +
+        '$XDG_CONFIG_HOME/gamepipe/config.json, ~/.config by default), then defaults. With no\n' +
+        'Redis URL or Kafka brokers everything runs embedded under --data-dir.\n\n' +
+        exitCodeHelp(),
+    )
+    // Commander's errors (unknown flag, missing argument) come back to main, which gives them exit 2.
+    .exitOverride();
   program.option(
     '--config <file>',
     'JSON config file with any of the settings below (keys as in gamepipe.config.json)',
@@ -84,18 +91,27 @@ export async function buildProgram(words: string[] = []): Promise<Command> {
   return program;
 }
 
-/** Runs the CLI: a user's mistake is one line on stderr and exit 1; anything else is a bug with its stack. */
+/**
+ * Runs the CLI and exits with the status of the exit-code table: a mistake (the user's or the run's) is
+ * one line on stderr; anything else is a bug, with its stack.
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await (await buildProgram(argv.slice(2))).parseAsync(argv);
   } catch (error) {
-    if (isGamepipeError(error)) {
-      process.stderr.write(`gamepipe: ${describeError(error)}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(
-      `gamepipe: unexpected error (a bug, please report it):\n${(error as Error).stack ?? String(error)}\n`,
-    );
-    process.exit(70);
+    process.exit(reportFailure(error));
   }
+}
+
+function reportFailure(error: unknown): number {
+  // Commander has printed its message (or the help, or the version: exit 0).
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (isGamepipeError(error)) {
+    process.stderr.write(`gamepipe: ${describeError(error)}\n`);
+    return error.code === 'USAGE' ? EXIT.usage : EXIT.failure;
+  }
+  process.stderr.write(
+    `gamepipe: unexpected error (a bug, please report it):\n${(error as Error).stack ?? String(error)}\n`,
+  );
+  return EXIT.bug;
 }

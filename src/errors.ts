@@ -4,6 +4,8 @@
  */
 export type ErrorCode =
   | 'BAD_REQUEST'
+  /** The command line or the settings are wrong (bad flag value, option clash, invalid config): exit 2. */
+  | 'USAGE'
   | 'NO_SESSION'
   | 'BAD_CREDENTIALS'
   | 'UNKNOWN_ITEM'
@@ -28,10 +30,16 @@ export type ErrorCode =
   | 'LAKE_FENCED'
   | 'METASTORE_UNAVAILABLE'
   | 'METASTORE_ERROR'
+  | 'ICEBERG_COMMIT_CONFLICT'
+  | 'ICEBERG_COMMIT_IN_DOUBT'
+  | 'ICEBERG_SCHEMA_INCOMPATIBLE'
+  | 'ICEBERG_REPLACE_STALE'
+  | 'ICEBERG_ERROR'
   | 'DISK_FULL';
 
 const statusByCode: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  USAGE: 400,
   NO_SESSION: 401,
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
@@ -57,6 +65,14 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_FENCED: 409,
   METASTORE_UNAVAILABLE: 503,
   METASTORE_ERROR: 500,
+  // Another writer committed first: rebuild on its snapshot and commit again.
+  ICEBERG_COMMIT_CONFLICT: 409,
+  // The metastore never said whether the swap happened: the table's snapshots tell.
+  ICEBERG_COMMIT_IN_DOUBT: 504,
+  ICEBERG_SCHEMA_INCOMPATIBLE: 409,
+  // A replace whose files another commit already removed: plan it again from the current snapshot.
+  ICEBERG_REPLACE_STALE: 409,
+  ICEBERG_ERROR: 500,
   DISK_FULL: 503,
 };
 
@@ -68,12 +84,15 @@ const retriableCodes = new Set<ErrorCode>([
   'LAKE_UNAVAILABLE',
   'ENGINE_UNAVAILABLE',
   'METASTORE_UNAVAILABLE',
+  'ICEBERG_COMMIT_CONFLICT',
   'DISK_FULL',
 ]);
 
 export interface GamepipeErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** See GamepipeError.engineErrorName. */
+  engineErrorName?: string;
 }
 
 export class GamepipeError extends Error {
@@ -81,6 +100,13 @@ export class GamepipeError extends Error {
   readonly hint: string | undefined;
   readonly retriable: boolean;
   readonly httpStatus: number;
+  /**
+   * The name the system that failed gave the failure, when another system failed: Trino's or
+   * Presto's `errorName` (`TABLE_NOT_FOUND`, `HIVE_METASTORE_ERROR`), DuckDB's error type
+   * (`Catalog Error`, `Binder Error`), the Hive metastore's Thrift exception
+   * (`NoSuchObjectException`). Code that reacts to one failure branches on it, never on the message.
+   */
+  readonly engineErrorName: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GamepipeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -89,6 +115,7 @@ export class GamepipeError extends Error {
     this.hint = options.hint;
     this.retriable = retriableCodes.has(code);
     this.httpStatus = statusByCode[code];
+    this.engineErrorName = options.engineErrorName;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ArgumentSpec, OptionSpec, Text } from './command-spec.js';
+import type { ArgumentSpec, Completion, OptionSpec, Text } from './command-spec.js';
 import { Lazy } from './lazy.js';
 import { parseChoice, parseCount, parseDuration } from './option-parsers.js';
 
@@ -9,6 +9,8 @@ import { parseChoice, parseCount, parseDuration } from './option-parsers.js';
 type Parser<T> = (raw: string, flagName: string) => T | Promise<T>;
 interface Settings {
   default?: Text;
+  /** What a shell completes for the value (a choice completes its choices without it). */
+  complete?: Completion;
 }
 type Valued<T, S> = S extends { default: Text } ? T : T | undefined;
 
@@ -17,11 +19,13 @@ function valued<T>(
   description: Text,
   parse: Parser<T>,
   defaultValue: Text | undefined,
+  complete?: Completion,
 ): OptionSpec<T | undefined> {
   return {
     flag,
     description,
     defaultValue,
+    complete,
     parse: (raw, flagName) => (raw === undefined ? undefined : parse(String(raw), flagName)),
   };
 }
@@ -39,7 +43,9 @@ export function text<S extends Settings = {}>(
   description: Text,
   settings?: S,
 ): OptionSpec<Valued<string, S>> {
-  return valued(flag, description, (raw) => raw, settings?.default) as OptionSpec<Valued<string, S>>;
+  return valued(flag, description, (raw) => raw, settings?.default, settings?.complete) as OptionSpec<
+    Valued<string, S>
+  >;
 }
 
 /** Text that `parse` checks and turns into a value (throwing GamepipeError BAD_REQUEST). */
@@ -49,7 +55,7 @@ export function option<T, S extends Settings = {}>(
   parse: Parser<T>,
   settings?: S,
 ): OptionSpec<Valued<Awaited<T>, S>> {
-  return valued(flag, description, parse, settings?.default) as OptionSpec<Valued<Awaited<T>, S>>;
+  return valued(flag, description, parse, settings?.default, settings?.complete) as OptionSpec<Valued<Awaited<T>, S>>;
 }
 
 /** `500ms`, `10s`, `2m`, `1h`: in milliseconds. */
@@ -80,7 +86,7 @@ export function choice<T extends string, S extends Settings = {}>(
 ): OptionSpec<Valued<T, S>> {
   const parse = async (raw: string, flagName: string) =>
     parseChoice(raw, choices instanceof Lazy ? await choices.get() : choices, flagName);
-  return valued(flag, description, parse, settings?.default) as OptionSpec<Valued<T, S>>;
+  return valued(flag, description, parse, settings?.default, choices) as OptionSpec<Valued<T, S>>;
 }
 
 type ArgumentValue<T, N extends string, S> = N extends `<${string}>`
@@ -90,10 +96,10 @@ type ArgumentValue<T, N extends string, S> = N extends `<${string}>`
     : T | undefined;
 
 /** `<name>` is required, `[name]` optional (with its default, if any); `parse` checks it and turns it into a value. */
-export function argument<N extends string, T = string, S extends { default?: string } = {}>(
+export function argument<N extends string, T = string, S extends { default?: string; complete?: Completion } = {}>(
   name: N,
   description: Text,
-  parse?: (raw: string) => T | Promise<T>,
+  parse?: ((raw: string) => T | Promise<T>) & { choices?: Completion },
   settings?: S,
 ): ArgumentSpec<ArgumentValue<Awaited<T>, N, S>> {
   const parseRaw = parse ?? ((raw: string) => raw);
@@ -101,12 +107,14 @@ export function argument<N extends string, T = string, S extends { default?: str
     name,
     description,
     defaultValue: settings?.default,
+    complete: settings?.complete ?? parse?.choices,
     parse: (raw) => (raw === undefined ? undefined : parseRaw(raw)),
   } as ArgumentSpec<ArgumentValue<Awaited<T>, N, S>>;
 }
 
-/** An argument's parser for one of `choices`; errors name it as `what` ("the table"). */
-export const oneOf =
-  <T extends string>(choices: readonly T[] | Lazy<readonly T[]>, what: string) =>
-  async (raw: string): Promise<T> =>
-    parseChoice(raw, choices instanceof Lazy ? await choices.get() : choices, what);
+/** An argument's parser for one of `choices` (which a shell completes); errors name it as `what` ("the table"). */
+export const oneOf = <T extends string>(choices: readonly T[] | Lazy<readonly T[]>, what: string) =>
+  Object.assign(
+    async (raw: string): Promise<T> => parseChoice(raw, choices instanceof Lazy ? await choices.get() : choices, what),
+    { choices },
+  );

@@ -5,6 +5,12 @@ import type { Lazy } from './lazy.js';
 export type Text = string | Lazy<string>;
 
 /**
+ * What a shell completes for a value: these words (perhaps from a module loaded when asked), or the
+ * item names of the configured catalog. A `<file>` or `<dir>` placeholder completes paths without it.
+ */
+export type Completion = readonly string[] | Lazy<readonly string[]> | 'item';
+
+/**
  * One option, declared once: the commander option, the help text, the default and the typed value
  * all come from it. `parse` turns what commander collected (the string, true/false for a switch,
  * undefined when absent and without default) into the value, or throws GamepipeError BAD_REQUEST.
@@ -15,6 +21,7 @@ export interface OptionSpec<T> {
   description: Text;
   /** Shown in help, and parsed as if given when the flag is absent. */
   defaultValue?: Text;
+  complete?: Completion;
   parse(raw: string | boolean | undefined, flagName: string): T | Promise<T>;
 }
 
@@ -23,6 +30,7 @@ export interface ArgumentSpec<T> {
   name: string;
   description: Text;
   defaultValue?: string;
+  complete?: Completion;
   parse(raw: string | undefined): T | Promise<T>;
 }
 

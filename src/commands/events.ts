@@ -20,6 +20,7 @@ export const tailOptions = {
     '--type <event_type>',
     eventTypes.map((types) => `only this event type (${types.join(', ')})`),
     eventType,
+    { complete: eventTypes },
   ),
   exit: flag('--exit', 'stop at the end of the log instead of waiting for more'),
 };

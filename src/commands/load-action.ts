@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config-fields.js';
 import { GamepipeError } from '../errors.js';
+import { checkingUsage } from '../exit-codes.js';
 import { checkCatalogChoices, loadActions, parseWeights, type LoadAction, type LoadPlan } from '../load/load-plan.js';
 import { formatSummary } from '../load/load-summary.js';
 import { runLoad } from '../load/run-load.js';
@@ -50,7 +51,8 @@ function buildPlan(options: LoadOptions, config: Config, catalog: Catalog): Load
 
 export const loadAction: CommandAction<{}, typeof loadOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();
-  const plan = buildPlan(options, config, Catalog.fromFile(config.itemCatalog));
+  const catalog = Catalog.fromFile(config.itemCatalog);
+  const plan = checkingUsage(() => buildPlan(options, config, catalog));
   const tty = process.stderr.isTTY === true;
   let stopProgress = () => undefined as void;
   const summary = await runLoad(

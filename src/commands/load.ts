@@ -23,10 +23,11 @@ const guildList = (raw: string): string[] => {
 
 export const loadOptions = {
   url: text('--url <url>', 'game server to target (default http://127.0.0.1:<--port>)'),
-  item: text('--item <name>', "buy only this item (like the seed's ab loop)"),
+  item: text('--item <name>', "buy only this item (like the seed's ab loop)", { complete: 'item' }),
   items: text(
     '--items <list>',
     'items to buy: "sword,potion,shield" cycles in order; "sword=5,potion=1" draws by weight',
+    { complete: 'item' },
   ),
   players: count('--players <n>', 'players to sign up (or log in) first', { default: '1', max: 1_000_000 }),
   playerPrefix: text('--player-prefix <text>', 'player names are <prefix>1, <prefix>2...', { default: 'player' }),

@@ -1,36 +1,10 @@
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { csvHeader, formatResult, formatRows, type ResultFormat } from '../sql/format-result.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
-import type { QueryEngine } from '../sql/query-engine.js';
+import { printQuery } from '../sql/print/print-query.js';
 import { queryProgressLine } from '../ui/query-progress.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
 import type { queryArgs, queryOptions } from './query.js';
-
-/** Prints one statement's rows: csv and json as they arrive, the aligned table once complete (its widths need every row). */
-async function printQuery(engine: QueryEngine, sql: string, format: ResultFormat, signal: AbortSignal): Promise<void> {
-  const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
-  const rows: unknown[][] = [];
-  let columns: string[] = [];
-  try {
-    await engine.stream(sql, {
-      signal,
-      onColumns: (names) => {
-        columns = names;
-        if (format === 'csv') process.stdout.write(csvHeader(names));
-      },
-      onRows: (batch) => {
-        if (format === 'table') return void rows.push(...batch);
-        progress?.erase();
-        process.stdout.write(formatRows(columns, batch, format));
-      },
-      onProgress: (p) => progress?.update(p),
-    });
-  } finally {
-    progress?.stop();
-  }
-  if (format === 'table') process.stdout.write(formatResult({ columns, rows }, 'table'));
-}
 
 export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> = async ({
   args: { sql },
@@ -56,7 +30,17 @@ export const queryAction: CommandAction<typeof queryArgs, typeof queryOptions> =
   try {
     const engine = await openQueryEngine(config, storage, { queryTimeoutMs, logTail });
     try {
-      await printQuery(engine, sql, format, cancel.signal);
+      const progress = process.stderr.isTTY ? queryProgressLine(process.stderr) : undefined;
+      try {
+        // A reader that leaves early (`| head -1`) cancels the query; nothing to report.
+        await printQuery(engine, sql, format, process.stdout, {
+          signal: cancel.signal,
+          onProgress: (p) => progress?.update(p),
+          beforeWrite: () => progress?.erase(),
+        });
+      } finally {
+        progress?.stop();
+      }
     } finally {
       await engine.close();
     }

@@ -2,6 +2,7 @@ import { Argument, Option, type Command } from 'commander';
 import type { ConfigResolver } from '../cli.js';
 import type { Config } from '../config/config-fields.js';
 import { isGroup, type AnyCommandSpec, type CommandSpec, type Text } from './command-spec.js';
+import { asUsageError } from '../exit-codes.js';
 import { Lazy } from './lazy.js';
 
 /** A text for help: empty while it waits for its module (only the help of a prepared command shows it). */
@@ -54,18 +55,31 @@ export function registerCommand(parent: Command, declared: AnyCommandSpec, resol
     const invoked = received[received.length - 1] as Command;
     const raw = invoked.opts();
     const args: Record<string, unknown> = {};
-    for (const [i, [key, arg]] of Object.entries(spec.args).entries())
-      args[key] = await arg.parse(received[i] as string | undefined);
     const values: Record<string, unknown> = {};
-    for (const { key, option, commanderOption } of options) {
-      const given = raw[commanderOption.attributeName()] as string | boolean | undefined;
-      values[key] = await option.parse(
-        given ?? (await loadText(option.defaultValue)),
-        commanderOption.long ?? option.flag,
-      );
+    try {
+      for (const [i, [key, arg]] of Object.entries(spec.args).entries())
+        args[key] = await arg.parse(received[i] as string | undefined);
+      for (const { key, option, commanderOption } of options) {
+        const given = raw[commanderOption.attributeName()] as string | boolean | undefined;
+        values[key] = await option.parse(
+          given ?? (await loadText(option.defaultValue)),
+          commanderOption.long ?? option.flag,
+        );
+      }
+    } catch (error) {
+      throw asUsageError(error);
     }
     const action = await spec.action();
     let config: Config | undefined;
-    await action({ args, options: values, config: () => (config ??= resolveConfig(invoked)) });
+    // The settings are read when the action first asks: a bad one (flag, variable, file) is a usage error.
+    const settings = () => {
+      try {
+        config ??= resolveConfig(invoked);
+      } catch (error) {
+        throw asUsageError(error);
+      }
+      return config;
+    };
+    await action({ args, options: values, config: settings });
   });
 }

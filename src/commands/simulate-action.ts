@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Catalog } from '../catalog/catalog.js';
+import type { Config } from '../config/config-fields.js';
+import { checkingUsage } from '../exit-codes.js';
 import { formatSimulation } from '../simulate/format-simulation.js';
 import { landSimulation } from '../simulate/land-simulation.js';
 import { runSimulation } from '../simulate/run-simulation.js';
@@ -9,11 +11,8 @@ import type { simulateOptions } from './simulate.js';
 
 export const simulateAction: CommandAction<{}, typeof simulateOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();
-  const plan = planSimulation({
-    ...options,
-    seed: options.seed ?? randomInt(2 ** 31),
-    catalog: Catalog.fromFile(config.itemCatalog),
-  });
+  const catalog = Catalog.fromFile(config.itemCatalog);
+  const plan = checkingUsage(() => planSimulation({ ...options, seed: options.seed ?? randomInt(2 ** 31), catalog }));
   const tty = process.stderr.isTTY === true;
   let done = 0;
   const result = await runSimulation(config, plan, (day) => {
@@ -24,11 +23,17 @@ export const simulateAction: CommandAction<{}, typeof simulateOptions> = async (
       ? `${JSON.stringify(result)}\n`
       : formatSimulation(result, process.stdout.isTTY ? (process.stdout.columns ?? 80) : 80),
   );
-  if (!options.land) return;
-  const landing = await landSimulation(config);
-  const said =
-    'landed' in landing
-      ? `landed ${landing.landed.toLocaleString('en-US')} rows in ${landing.lake}; try: gamepipe report`
-      : `not landed here: ${landing.runningWriter}, and it lands them`;
-  process.stderr.write(`gamepipe simulate: ${said}\n`);
+  process.stderr.write(`gamepipe simulate: ${await landAndSayNext(config, options.land)}\n`);
 };
+
+/**
+ * Lands the events unless told not to, and says what happened with the one next step that works from
+ * there: the report once they are landed (landing declares the tables too), else the writer that lands them.
+ */
+async function landAndSayNext(config: Config, land: boolean): Promise<string> {
+  if (!land) return 'the events are in the log only (--no-land); next: gamepipe stream all --once';
+  const landing = await landSimulation(config);
+  if ('landed' in landing)
+    return `landed ${landing.landed.toLocaleString('en-US')} rows in ${landing.lake}; next: gamepipe report`;
+  return `not landed here: ${landing.runningWriter}, and it lands them; next: gamepipe report once it has`;
+}

@@ -1,12 +1,17 @@
 import { argument, duration, oneOf, text } from './command-options.js';
 import { defineCommand, defineGroup } from './command-spec.js';
+import { lazy } from './lazy.js';
 
 export const createTargets = ['all', 'buy', 'guild', 'user', 'dead_letter'] as const;
 
 export const tablesCreateArgs = {
   which: argument('[which]', `${createTargets.join(', ')}`, oneOf(createTargets, 'the table'), { default: 'all' }),
 };
-export const tableArgs = { table: argument('<table>', 'e.g. events_buy') };
+const tableNames = lazy(async () => {
+  const { deadLetterSpec, tableSpecs } = await import('../events/tables.js');
+  return [...tableSpecs, deadLetterSpec].map((s) => s.table);
+});
+export const tableArgs = { table: argument('<table>', 'e.g. events_buy', undefined, { complete: tableNames }) };
 export const tablesDdlOptions = {
   location: text('--location <uri>', "where the table's directory is (default: in the configured lake)"),
   database: text('--database <name>', 'Hive database', { default: 'default' }),

@@ -3,10 +3,9 @@ import { traceEvent } from '../verify/trace-event.js';
 import type { CommandAction } from './command-spec.js';
 import type { traceArgs, traceOptions } from './trace.js';
 import { DISCREPANCY_EXIT } from '../verify/verify-report.js';
+import { EXIT } from '../exit-codes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Exit status of a malformed id, as for a usage error. */
-const BAD_ID_EXIT = 2;
 
 export const traceAction: CommandAction<typeof traceArgs, typeof traceOptions> = async ({ args, options, config }) => {
   const eventId = args.eventId.trim().toLowerCase();
@@ -14,7 +13,7 @@ export const traceAction: CommandAction<typeof traceArgs, typeof traceOptions> =
     process.stderr.write(
       `gamepipe trace: "${args.eventId.slice(0, 64)}" is not an event id (a UUID like 0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b)\n`,
     );
-    process.exitCode = BAD_ID_EXIT;
+    process.exitCode = EXIT.usage;
     return;
   }
   const trace = await traceEvent(config(), eventId, options.serverLog);

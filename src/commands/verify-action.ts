@@ -4,16 +4,17 @@ import { verifyLake } from '../verify/verify-lake.js';
 import { DISCREPANCY_EXIT, discrepancies, type Finding } from '../verify/verify-report.js';
 import type { AcceptedCounts } from '../verify/accepted-counts.js';
 import { GamepipeError } from '../errors.js';
+import { checkingUsage } from '../exit-codes.js';
 import type { CommandAction } from './command-spec.js';
 import type { verifyOptions } from './verify.js';
 
 export const verifyAction: CommandAction<{}, typeof verifyOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();
   if (options.since !== undefined && options.until !== undefined && options.since >= options.until)
-    throw new GamepipeError('BAD_REQUEST', '--since must be before --until');
+    throw new GamepipeError('USAGE', '--since must be before --until');
   let accepted: AcceptedCounts | undefined;
   let acceptedNote: Finding | undefined;
-  if (options.against) accepted = readRunSummary(options.against);
+  if (options.against) accepted = checkingUsage(() => readRunSummary(options.against!));
   else {
     const host = config.host === 'localhost' || config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = options.metricsUrl ?? `http://${host}:${config.port}/metrics`;

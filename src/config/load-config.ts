@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { GamepipeError } from '../errors.js';
 import { configFields, type Config } from './config-fields.js';
 
@@ -9,16 +10,32 @@ export interface ConfigSources {
   /** Values given as command-line flags, by config key. */
   flags: Partial<Record<keyof Config, string>>;
   env: NodeJS.ProcessEnv;
-  /** An explicit config file (--config or GAMEPIPE_CONFIG); without it ./gamepipe.config.json is read if present. */
+  /**
+   * An explicit config file (--config or GAMEPIPE_CONFIG); without it the first present of
+   * ./gamepipe.config.json and $XDG_CONFIG_HOME/gamepipe/config.json is read.
+   */
   configFile?: string;
 }
 
-function readConfigFile(path: string | undefined): Record<string, unknown> {
-  const explicit = path !== undefined;
-  const file = resolve(path ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(file)) {
-    if (explicit) throw new GamepipeError('CONFIG_INVALID', `config file ${file} does not exist`);
-    return {};
+/**
+ * The config files looked for when none is named, the working directory's first: a project's settings
+ * win over the user's. The user's is where the XDG base directory spec puts it (~/.config by default).
+ */
+export function defaultConfigFiles(env: NodeJS.ProcessEnv): string[] {
+  // The spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return [resolve(DEFAULT_CONFIG_FILE), join(xdg, 'gamepipe', 'config.json')];
+}
+
+function readConfigFile(path: string | undefined, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let file: string;
+  if (path !== undefined) {
+    file = resolve(path);
+    if (!existsSync(file)) throw new GamepipeError('CONFIG_INVALID', `config file ${file} does not exist`);
+  } else {
+    const found = defaultConfigFiles(env).find((candidate) => existsSync(candidate));
+    if (found === undefined) return {};
+    file = found;
   }
   let parsed: unknown;
   try {
@@ -41,7 +58,7 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
 
 /** Resolves every setting: flag, then environment, then config file, then default. */
 export function loadConfig(sources: ConfigSources): Config {
-  const file = readConfigFile(sources.configFile ?? sources.env.GAMEPIPE_CONFIG);
+  const file = readConfigFile(sources.configFile ?? sources.env.GAMEPIPE_CONFIG, sources.env);
   const config: Record<string, unknown> = {};
   for (const field of configFields) {
     const fromFile = file[field.key];

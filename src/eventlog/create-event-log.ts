@@ -5,7 +5,7 @@ import type { EventLog, EventLogReader, ReaderOptions } from './event-log.js';
 
 export const eventLogKind = (config: Config): 'kafka' | 'embedded' => (config.kafkaBrokers ? 'kafka' : 'embedded');
 
-// The Kafka adapters load only when brokers are named: kafkajs takes ~0.2 s, which the embedded default never pays.
+// The Kafka adapters load only when brokers are named: the Kafka client takes time to load, which the embedded default never pays.
 
 /** The write side chosen by the config: Kafka when brokers are named, else the embedded log. */
 export async function createEventLog(config: Config): Promise<EventLog> {

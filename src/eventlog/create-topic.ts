@@ -2,8 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config/config-fields.js';
 import { GamepipeError } from '../errors.js';
 import { topicDir } from './embedded/segments.js';
-import { createKafka, ensureTopic } from './kafka/kafka-client.js';
-import { kafkaUnavailable } from './kafka/kafka-errors.js';
+import { createAdmin, ensureTopic, TopicMismatchError } from './kafka/kafka-client.js';
+import { kafkaUnavailable, unreachable } from './kafka/kafka-errors.js';
 
 /** Creates the configured topic; false when it already existed. */
 export async function createTopic(config: Config, partitions: number, replicationFactor: number): Promise<boolean> {
@@ -18,21 +18,18 @@ export async function createTopic(config: Config, partitions: number, replicatio
     mkdirSync(dir, { recursive: true });
     return true;
   }
-  const admin = createKafka(config.kafkaBrokers, 'gamepipe-admin').admin();
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw kafkaUnavailable(config.kafkaBrokers, error);
-  }
+  const admin = createAdmin(config.kafkaBrokers);
   try {
     return await ensureTopic(admin, config.topic, partitions, replicationFactor);
   } catch (error) {
+    if (!(error instanceof TopicMismatchError) && unreachable(error))
+      throw kafkaUnavailable(config.kafkaBrokers, error);
     throw new GamepipeError(
       'BAD_REQUEST',
       `Kafka refused to create topic "${config.topic}": ${(error as Error).message}`,
       { cause: error },
     );
   } finally {
-    await admin.disconnect();
+    await admin.close().catch(() => undefined);
   }
 }

@@ -8,7 +8,7 @@ export interface PromSample {
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*/gy;
 
-const unescape = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+const unescapeLabel = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
 function parseValue(text: string): number {
   if (text === '+Inf') return Infinity;
@@ -21,7 +21,7 @@ function parseLabels(text: string): Record<string, string> | null {
   LABEL.lastIndex = 0;
   let consumed = 0;
   for (let match = LABEL.exec(text); match; match = LABEL.exec(text)) {
-    labels[match[1]!] = unescape(match[2]!);
+    labels[match[1]!] = unescapeLabel(match[2]!);
     consumed = LABEL.lastIndex;
   }
   return consumed === text.trimEnd().length ? labels : null;

@@ -50,7 +50,6 @@ export function formatSimulation(result: SimulationResult, width = 80): string {
     '',
     `paying players: ${count(s.totals.payingPlayers)} of ${count(s.totals.activePlayers)} (${percent(ratio(s.totals.payingPlayers, s.totals.activePlayers))}); median time to a first purchase: ${duration(s.funnel.medianMsToFirstPurchase)}`,
     `guilds: ${s.guilds.map((g) => `${g.guild} ${count(g.members)}`).join(', ')}`,
-    'next: gamepipe stream all --once, gamepipe tables create all, gamepipe report',
   ];
   return `${lines.map((l) => fitLine(l, Math.max(width, 20))).join('\n')}\n`;
 }

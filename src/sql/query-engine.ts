@@ -18,8 +18,12 @@ export interface QueryProgress {
 export interface QuerySink {
   /** Called once, before any row. */
   onColumns?(columns: string[]): void;
-  /** Called as rows arrive, in order. */
-  onRows?(rows: unknown[][]): void;
+  /**
+   * Called as rows arrive, in order. A promise it returns holds the next batch back until it
+   * settles where the engine can wait (DuckDB reads its next chunk only then; Trino's pages keep
+   * coming and are handed over in order), and `stream` settles only after it; a rejection fails the query.
+   */
+  onRows?(rows: unknown[][]): void | Promise<void>;
   onProgress?(progress: QueryProgress): void;
   /** Aborting cancels the query, on the server where there is one; `stream` then rejects with QUERY_CANCELLED. */
   signal?: AbortSignal;
@@ -44,6 +48,6 @@ export interface QueryEngine {
 /** Runs a statement and keeps every row. */
 export async function queryAll(engine: QueryEngine, sql: string, signal?: AbortSignal): Promise<QueryResult> {
   const rows: unknown[][] = [];
-  const { columns } = await engine.stream(sql, { onRows: (batch) => rows.push(...batch), signal });
+  const { columns } = await engine.stream(sql, { onRows: (batch) => void rows.push(...batch), signal });
   return { columns, rows };
 }

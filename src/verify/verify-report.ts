@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 /** The kinds of trouble `gamepipe verify` looks for, each named where it was found. */
 export type FindingKind =
   | 'missing' // a committed log record in no lake file (a gap)
@@ -54,4 +55,4 @@ export const isDiscrepancy = (finding: Finding): boolean => finding.kind !== 'no
 export const discrepancies = (report: VerifyReport): Finding[] => report.findings.filter(isDiscrepancy);
 
 /** Exit status of verify when the pipeline does not reconcile, and of trace when an event stopped on its way: distinct from 1, the command could not run. */
-export const DISCREPANCY_EXIT = 3;
+export const DISCREPANCY_EXIT = EXIT.discrepancy;

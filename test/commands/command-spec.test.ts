@@ -105,7 +105,7 @@ describe('a command declared once', () => {
     });
   });
 
-  it('refuses a bad value with one BAD_REQUEST line before its action is even imported', async () => {
+  it('refuses a bad value with one USAGE line (exit 2) before its action is even imported', async () => {
     const cases: [string[], string][] = [
       [['demo', 'c'], 'the target must be one of a, b, not "c"'],
       [['demo', 'a', '--limit', '11'], '--limit must be a whole number from 1 to 10, not "11"'],
@@ -115,7 +115,7 @@ describe('a command declared once', () => {
     for (const [words, message] of cases) {
       await assert.rejects(runDemo(words), (error: unknown) => {
         assert.ok(error instanceof GamepipeError, String(error));
-        assert.equal(error.code, 'BAD_REQUEST');
+        assert.equal(error.code, 'USAGE');
         assert.equal(error.message, message);
         return true;
       });

@@ -51,7 +51,7 @@ it("each command's help shows its options with the defaults declared where they 
   }
 });
 
-it('a bad argument or option is one BAD_REQUEST line naming it', async () => {
+it('a bad argument or option is one USAGE line naming it (exit 2)', async () => {
   const cases: [string[], string][] = [
     [['stream', 'nope'], 'the table must be one of buy, guild, user, all, not "nope"'],
     [['stream', 'all', '--trigger', 'xx'], '--trigger must be a duration like 500ms, 10s or 2m, not "xx"'],
@@ -64,7 +64,7 @@ it('a bad argument or option is one BAD_REQUEST line naming it', async () => {
   ];
   for (const [words, message] of cases) {
     const error = await refusal(words);
-    assert.equal(error.code, 'BAD_REQUEST', words.join(' '));
+    assert.equal(error.code, 'USAGE', words.join(' '));
     assert.equal(error.message, message);
   }
   assert.equal((await refusal(['events', 'tail', '--type', 'nope'])).hint, `one of ${eventTypes.join(', ')}`);

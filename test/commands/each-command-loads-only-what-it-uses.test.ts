@@ -12,7 +12,7 @@ const HOOK = fileURLToPath(new URL('./record-imports-hook.js', import.meta.url))
 /** Every engine, server and UI package: what a command that does not use one must not pay for at start. */
 const HEAVY = [
   'fastify',
-  'kafkajs',
+  '@platformatic/kafka',
   'ioredis',
   '@duckdb',
   'ink',

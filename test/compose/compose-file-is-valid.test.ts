@@ -28,17 +28,27 @@ function pomVersion(pom: string, artifactId: string): string | undefined {
   return new RegExp(`<artifactId>${artifactId}</artifactId><version>([^<]+)</version>`).exec(read(pom))?.[1];
 }
 
+/** The compose commands installed here: Docker's plugin (`docker compose`), the standalone `docker-compose`, or both. */
+function composeTools(): string[][] {
+  return [['docker', 'compose'], ['docker-compose']].filter(
+    (tool) => spawnSync(tool[0]!, [...tool.slice(1), 'version'], { encoding: 'utf8' }).status === 0,
+  );
+}
+
 describe('compose/', () => {
-  it('is a compose file docker-compose accepts', (t) => {
-    const which = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
-    if (which.error) {
-      const message = 'docker-compose is not installed (apt-get install -y docker-compose)';
+  it('is a compose file that docker compose (the plugin) and docker-compose (standalone) accept', (t) => {
+    const tools = composeTools();
+    if (tools.length === 0) {
+      const message = 'neither docker compose nor docker-compose is installed (apt-get install -y docker-compose)';
       if (process.env.CI) assert.fail(message);
       t.skip(message);
       return;
     }
-    const check = spawnSync('docker-compose', ['-f', repo(COMPOSE_FILE), 'config', '-q'], { encoding: 'utf8' });
-    assert.equal(check.status, 0, check.stderr);
+    for (const tool of tools) {
+      const [command, ...args] = tool;
+      const check = spawnSync(command!, [...args, '-f', repo(COMPOSE_FILE), 'config', '-q'], { encoding: 'utf8' });
+      assert.equal(check.status, 0, `${tool.join(' ')}: ${check.stderr}`);
+    }
   });
 
   it('runs the versions the tests start without Docker', () => {

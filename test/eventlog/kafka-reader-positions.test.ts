@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createKafka } from '../../src/eventlog/kafka/kafka-client.js';
+import { createAdmin } from '../../src/eventlog/kafka/kafka-client.js';
 import { KafkaEventLog } from '../../src/eventlog/kafka/kafka-event-log.js';
 import { KafkaReader } from '../../src/eventlog/kafka/kafka-reader.js';
 import type { EventLogReader, LogRecord } from '../../src/eventlog/event-log.js';
@@ -25,18 +25,19 @@ it("a Kafka reader's committed positions show in Kafka's own group offsets", asy
   await log.close();
   const group = uniqueName('gp-writers');
   const reader = await KafkaReader.connect(connection, { group });
-  const admin = createKafka(KAFKA_BROKERS, 'gamepipe-test').admin();
-  await admin.connect();
+  const admin = createAdmin(KAFKA_BROKERS, 'gamepipe-test');
   try {
     assert.equal((await readUntil(reader, 12)).length, 12);
     await reader.commit(new Map([[0, 12]]));
-    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [connection.topic] });
+    const [offsets] = await admin.listConsumerGroupOffsets({ groups: [group] });
     assert.deepEqual(
-      offsets?.partitions.map((p) => [p.partition, p.offset]),
-      [[0, '12']],
+      offsets?.topics
+        .find((t) => t.name === connection.topic)
+        ?.partitions.map((p) => [p.partitionIndex, p.committedOffset]),
+      [[0, 12n]],
     );
   } finally {
-    await admin.disconnect();
+    await admin.close();
     await reader.close();
   }
 });
@@ -47,13 +48,11 @@ it('a Kafka reader whose position was deleted from the log goes on from the earl
   const log = await KafkaEventLog.connect(connection);
   await log.append(records(20));
   await log.close();
-  const admin = createKafka(KAFKA_BROKERS, 'gamepipe-test').admin();
-  await admin.connect();
+  const admin = createAdmin(KAFKA_BROKERS, 'gamepipe-test');
   try {
-    await admin.fetchTopicMetadata({ topics: [connection.topic] }); // kafkajs deletes records only of topics it knows
-    await admin.deleteTopicRecords({ topic: connection.topic, partitions: [{ partition: 0, offset: '10' }] });
+    await admin.deleteRecords({ topics: [{ name: connection.topic, partitions: [{ partition: 0, offset: 10n }] }] });
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 
   const unnamed = await KafkaReader.connect(connection, { group: uniqueName('g') });

@@ -58,7 +58,7 @@ it('every event the typed builders make, as the server writes it, is recognised 
 });
 
 /** Values of each type, half of them at the edges of what the schema accepts. */
-const valueOf: Record<FieldType, fc.Arbitrary<unknown>> = {
+const valuesOfType: Record<FieldType, fc.Arbitrary<unknown>> = {
   string: fc.oneof(
     fc.string({ unit: 'binary', maxLength: 12 }),
     fc.constantFrom('\ud800', 'a\udfff', '\ud83d\ude00', '\u0000', '\\u', '"', '\u2028'),
@@ -99,7 +99,7 @@ const eventText = fc
           field.name === 'event_type'
             ? fc.constant(type as unknown)
             : fc.oneof(
-                { weight: 40, arbitrary: valueOf[field.type] },
+                { weight: 40, arbitrary: valuesOfType[field.type] },
                 { weight: 1, arbitrary: fc.constant(null) },
                 { weight: 1, arbitrary: anyValue },
                 { weight: 1, arbitrary: fc.constant(undefined) },
@@ -166,8 +166,8 @@ it('refuses escaped lone surrogates, and long values spoilt at their end (a patt
       inventory_count: 1,
     }),
   );
-  for (const escape of ['\\ud800', '\\uDBFF', '\\udc00', '\\uDFFF'])
-    assert.equal(matchCanonicalEvent(buy.replace('sword', escape)), undefined, escape);
+  for (const lone of ['\\ud800', '\\uDBFF', '\\udc00', '\\uDFFF'])
+    assert.equal(matchCanonicalEvent(buy.replace('sword', lone)), undefined, lone);
   assert.ok(agrees(buy.replace('sword', '\\ud7ff\\ue000\\u00e9')));
   const long = (n: number) => 'a"\\é'.repeat(n);
   const hostile = JSON.stringify(

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { spawnSync } from 'node:child_process';
 
 export interface SecretFinding {
   secret: string;
@@ -61,39 +61,26 @@ export async function scanForSecrets(
   return { findings, filesScanned, parquetFiles };
 }
 
-/** Every record of a topic (keys, values, headers) as text, read from the beginning by a fresh consumer. */
+/**
+ * Every record of a topic (keys, values, headers) as text, read from the beginning with kcat (a
+ * client gamepipe did not write), until the end of every partition.
+ */
 export async function kafkaTopicText(
   brokers: string[],
   topic: string,
   expectedRecords: number,
   timeoutMs = 30_000,
 ): Promise<{ text: string; records: number }> {
-  const kafka = new Kafka({ clientId: 'gamepipe-secret-scan', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({
-    groupId: `gamepipe-secret-scan-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-  });
-  const parts: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          parts.push(
-            message.key?.toString('latin1') ?? '',
-            message.value?.toString('latin1') ?? '',
-            JSON.stringify(message.headers ?? {}),
-          );
-          if (parts.length / 3 >= expectedRecords) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = spawnSync(
+      'kcat',
+      ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\n%s\n%h\n--record--\n'],
+      { encoding: 'latin1', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+    );
+    if (run.error) throw run.error;
+    const records = run.stdout.split('--record--\n').length - 1;
+    if (records >= expectedRecords || Date.now() >= deadline) return { text: run.stdout, records };
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { text: parts.join('\n'), records: parts.length / 3 };
 }

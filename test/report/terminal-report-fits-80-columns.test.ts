@@ -106,7 +106,7 @@ describe('gamepipe report in a terminal', () => {
       '--data-dir',
       dataDir,
     ]);
-    assert.match(simulated.stderr, /^gamepipe simulate: landed [\d,]+ rows in file:\/\/.*; try: gamepipe report\n$/);
+    assert.match(simulated.stderr, /^gamepipe simulate: landed [\d,]+ rows in file:\/\/.*; next: gamepipe report\n$/);
     const written = JSON.parse(simulated.stdout) as SimulationResult;
     const report = JSON.parse(gamepipe(['report', '--format', 'json', '--data-dir', dataDir]).stdout) as GameReport;
     assertReportMatchesSimulation(report, written);

@@ -219,12 +219,11 @@ describe('several servers and writers on separate hosts (network namespaces)', {
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const ranges = files.filter((f) => f.partition === partition).sort((a, b) => a.firstOffset - b.firstOffset);
       assert.ok(ranges.length > 0, `partition ${partition} has files`);
-      ranges.forEach((file, i) =>
+      for (const [i, file] of ranges.entries())
         assert.ok(
           i === 0 || file.firstOffset > ranges[i - 1]!.lastOffset,
           `partition ${partition}: ${file.path} overlaps ${ranges[i - 1]?.path}`,
-        ),
-      );
+        );
     }
     assert.ok(
       buy.partitions.every((p) => p.position === p.end),

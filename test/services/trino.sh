@@ -9,7 +9,9 @@
 # The server and CLI are shared under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}; each
 # port's config, data and metastore live in trino-<port>/. With GAMEPIPE_TEST_TRINO_METASTORE_URI set
 # (e.g. thrift://127.0.0.1:9083, test/services/hive-metastore.sh), the Hive catalog uses that Hive
-# metastore instead of the file one.
+# metastore instead of the file one, and an `iceberg` catalog on the same metastore is written too:
+# Trino hands `hive.<schema>.<iceberg table>` over to it (hive.iceberg-catalog-name), so queries typed
+# against the hive catalog answer on Iceberg tables as well.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
@@ -27,7 +29,8 @@ is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 is_ready() { curl -fsS "http://127.0.0.1:$port/v1/info" 2>/dev/null | grep -q '"starting":false'; }
 
 fetch_server() {
-  [ -f "$server/.complete" ] && return 0
+  # An install pruned before the iceberg plugin was kept lacks it: extract again (the tarball is cached).
+  [ -f "$server/.complete" ] && [ -d "$server/plugin/iceberg" ] && return 0
   echo "trino: resolving io.trino:trino-server:$version:tar.gz from Maven Central (821 MB, cached in ~/.m2)"
   local download=$services/trino-download
   rm -rf "$download" "$server"
@@ -37,7 +40,7 @@ fetch_server() {
   tar -xzf "$download/trino-server-$version.tar.gz" -C "$download"
   mv "$download/trino-server-$version" "$server"
   rm -rf "$download"
-  find "$server/plugin" -mindepth 1 -maxdepth 1 -type d ! -name hive -exec rm -rf {} +
+  find "$server/plugin" -mindepth 1 -maxdepth 1 -type d ! -name hive ! -name iceberg -exec rm -rf {} +
   touch "$server/.complete"
 }
 
@@ -59,6 +62,8 @@ write_config() {
     # The file metastore's two settings give way to the Thrift one (Trino refuses unused properties).
     sed -i -e 's#^hive.metastore=file$#hive.metastore=thrift#' -e "s#^hive.metastore.catalog.dir=.*#hive.metastore.uri=$metastore_uri#" \
       -e '/^hive.metastore.user=/d' "$root/etc/catalog/hive.properties"
+    echo 'hive.iceberg-catalog-name=iceberg' >> "$root/etc/catalog/hive.properties"
+    sed -e "s#@METASTORE_URI@#$metastore_uri#g" "$here/trino/catalog/iceberg.properties" > "$root/etc/catalog/iceberg.properties"
   fi
 }
 

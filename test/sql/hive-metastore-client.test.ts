@@ -126,6 +126,11 @@ describe('Hive metastore client on a real metastore', () => {
     const error = await rejection(metastore.alterPartition(database, 'no_such_table', partition));
     assert.equal(error.code, 'METASTORE_ERROR');
     assert.match(error.message, /^alter_partition: InvalidOperationException: .*does not exist/);
+    assert.equal(
+      error.engineErrorName,
+      'InvalidOperationException',
+      "the metastore's exception, for callers to branch on",
+    );
     assert.doesNotMatch(error.message, /\n/);
   });
 

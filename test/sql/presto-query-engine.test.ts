@@ -1,17 +1,28 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { DuckdbQueryEngine } from '../../src/sql/engines/duckdb-query-engine.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
+import { resultFormats } from '../../src/sql/format-result.js';
+import { printQuery } from '../../src/sql/print/print-query.js';
 import { trinoIdentifier } from '../../src/sql/engines/trino-sql.js';
 import { queryAll, type QueryProgress } from '../../src/sql/query-engine.js';
 import { requireTrino, TRINO_URL } from '../helpers/services.js';
 import { rejection } from '../helpers/rejection.js';
-import { uniqueName } from '../helpers/temp-dir.js';
+import { localLake } from '../helpers/lake-query.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 
 const USER = 'gamepipe-test';
 /** About 10^12 rows to count: runs far longer than any test waits. */
 const ENDLESS =
   'select count(*) from unnest(sequence(1, 10000)) a(x) cross join unnest(sequence(1, 10000)) b(y) cross join unnest(sequence(1, 10000)) c(z)';
+
+async function text(stream: Readable): Promise<string> {
+  let all = '';
+  for await (const chunk of stream) all += String(chunk);
+  return all;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -98,6 +109,40 @@ describe('PrestoQueryEngine against Trino', () => {
     assert.ok(batches > 1, `one batch only`);
   });
 
+  it('prints csv, json and the table exactly as DuckDB does for the same answer, through the same printers', async (t) => {
+    if (!(await requireTrino(t))) return;
+    const sql = `select * from (values (1, 'a,b', null), (22, 'x"y', cast(2.5 as double))) as t(n, s, d)`;
+    const duckdb = await DuckdbQueryEngine.open(localLake(tempDir()));
+    try {
+      for (const format of resultFormats) {
+        const [onTrino, onDuckdb] = [new PassThrough(), new PassThrough()];
+        await printQuery(engine, sql, format, onTrino);
+        await printQuery(duckdb, sql, format, onDuckdb);
+        onTrino.end();
+        onDuckdb.end();
+        assert.equal(await text(onTrino), await text(onDuckdb), format);
+      }
+    } finally {
+      await duckdb.close();
+    }
+  });
+
+  it('waits for a sink that is still taking a page before it settles', async (t) => {
+    if (!(await requireTrino(t))) return;
+    let taken = 0;
+    const { rowCount } = await engine.stream(
+      'select a * 1000 + b from unnest(sequence(1, 20)) t(a) cross join unnest(sequence(1, 1000)) u(b)',
+      {
+        onRows: async (batch) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          taken += batch.length;
+        },
+      },
+    );
+    assert.equal(taken, rowCount);
+    assert.equal(rowCount, 20_000);
+  });
+
   it('keeps a bigint beyond 2^53 exact, as a string, and a safe one as a number', async (t) => {
     if (!(await requireTrino(t))) return;
     const { rows } = await queryAll(
@@ -130,9 +175,11 @@ describe('PrestoQueryEngine against Trino', () => {
     const error = await rejection(engine.stream('select * from no_such_table'));
     assert.equal(error.code, 'SQL_ERROR');
     assert.match(error.message, /^TABLE_NOT_FOUND: line 1:15: Table 'hive\.[^']+\.no_such_table' does not exist$/);
+    assert.equal(error.engineErrorName, 'TABLE_NOT_FOUND', "Trino's errorName, for callers to branch on");
     const syntax = await rejection(engine.stream('selec 1'));
     assert.equal(syntax.code, 'SQL_ERROR');
     assert.match(syntax.message, /^SYNTAX_ERROR: line 1:1: mismatched input 'selec'/);
+    assert.equal(syntax.engineErrorName, 'SYNTAX_ERROR');
     assert.ok(!syntax.message.includes('\n'));
   });
 

@@ -8,7 +8,9 @@ import { TmuxSession } from './tmux-session.js';
 
 const ENTRY = fileURLToPath(new URL('./query-shell-entry.js', import.meta.url));
 const sessions: TmuxSession[] = [];
-after(() => sessions.forEach((s) => s.kill()));
+after(() => {
+  for (const s of sessions) s.kill();
+});
 
 function openShell(lake: string, history: string): TmuxSession {
   const session = TmuxSession.start(`${process.execPath} ${ENTRY} ${lake} ${history}`, {

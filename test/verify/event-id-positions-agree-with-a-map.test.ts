@@ -93,6 +93,6 @@ it('every one of 300,000 ids is new once and a duplicate at its first position a
   const ids = Array.from({ length: 300_000 }, (_, i) =>
     spell(hexOf(0x0190_0000_0000_7000_8000_0000_0000_0000n + BigInt(i) * 0x1_0001n), 1, 0),
   );
-  ids.forEach((id, i) => assert.equal(compact.add(id, i), undefined, id));
-  ids.forEach((id, i) => assert.equal(compact.add(id, 2 ** 52 + i), i, id));
+  for (const [i, id] of ids.entries()) assert.equal(compact.add(id, i), undefined, id);
+  for (const [i, id] of ids.entries()) assert.equal(compact.add(id, 2 ** 52 + i), i, id);
 });

@@ -15,3 +15,21 @@ export const inDoubt = (brokers: string[], cause: unknown): GamepipeError =>
     hint: 'the event may be in the log: count it with gamepipe verify once the broker answers',
     cause,
   });
+
+/** A client error's message with those of the errors under it (each attempt, each cause), for a log line. */
+export function deepMessage(error: unknown, depth = 0): string {
+  if (!(error instanceof Error) || depth > 8) return '';
+  const inner = (error as { errors?: unknown[] }).errors ?? [];
+  const code = (error as { code?: unknown }).code;
+  return [
+    `${error.message}${typeof code === 'string' ? ` (${code})` : ''}`,
+    ...inner.map((e) => deepMessage(e, depth + 1)),
+    deepMessage(error.cause, depth + 1),
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** No broker answered at all (nothing listening, or a timeout), as opposed to one refusing a request. */
+export const unreachable = (error: unknown): boolean =>
+  /Connection to \S+ failed|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|timed out/i.test(deepMessage(error));

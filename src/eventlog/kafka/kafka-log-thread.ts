@@ -5,7 +5,7 @@ import type { KafkaConnection } from './kafka-client.js';
 import { toThreadError, type FromLogThread, type ThreadError, type ToLogThread } from './log-thread-messages.js';
 
 /**
- * The thread a ThreadedKafkaEventLog starts: it runs the Kafka event log (kafkajs and its sockets)
+ * The thread a ThreadedKafkaEventLog starts: it runs the Kafka event log (the Kafka client and its sockets)
  * and answers each numbered call. Answers settled in one pass of the microtask queue go back in one message.
  */
 

@@ -1,9 +1,8 @@
-import type { Admin } from 'kafkajs';
+import { Consumer, type Admin } from '@platformatic/kafka';
 import { logger } from '../../logger.js';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
-import { createKafka, ensureTopic, type KafkaConnection } from './kafka-client.js';
+import { clientOptions, createAdmin, ensureTopic, errorIds, type KafkaConnection } from './kafka-client.js';
 import { kafkaUnavailable } from './kafka-errors.js';
-import { createCluster, type KafkaCluster } from './kafka-cluster.js';
 import { PartitionFetcher } from './partition-fetcher.js';
 
 const MAX_RETRY_DELAY_MS = 2000;
@@ -44,27 +43,28 @@ export class KafkaReader implements EventLogReader {
   private constructor(
     private readonly connection: KafkaConnection,
     private readonly group: string,
-    private readonly cluster: KafkaCluster,
+    private readonly client: Consumer<Buffer, Buffer, Buffer, Buffer>,
     private readonly admin: Admin,
   ) {
-    this.fetcher = new PartitionFetcher(cluster, connection.topic, async () => this.offsets('low'));
+    this.fetcher = new PartitionFetcher(client, connection.topic, async () => this.offsets('low'));
   }
 
   static async connect(connection: KafkaConnection, options: ReaderOptions): Promise<KafkaReader> {
-    const kafka = createKafka(connection.brokers, `gamepipe-${options.group}`);
-    const admin = kafka.admin();
-    const cluster = createCluster(kafka);
+    const admin = createAdmin(connection.brokers, `gamepipe-${options.group}`);
+    // A consumer only for its `fetch` (one request to a named leader): it never joins the group.
+    const client = new Consumer({
+      ...clientOptions(connection.brokers, `gamepipe-${options.group}`),
+      groupId: options.group,
+      retries: 0,
+    });
     try {
-      await admin.connect();
       await ensureTopic(admin, connection.topic);
-      await cluster.connect();
-      await cluster.addTargetTopic(connection.topic);
     } catch (error) {
-      await cluster.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      await client.close().catch(() => undefined);
+      await admin.close().catch(() => undefined);
       throw kafkaUnavailable(connection.brokers, error);
     }
-    return new KafkaReader(connection, options.group, cluster, admin);
+    return new KafkaReader(connection, options.group, client, admin);
   }
 
   async endOffsets(): Promise<Positions> {
@@ -99,15 +99,12 @@ export class KafkaReader implements EventLogReader {
    */
   async commit(positions: Positions): Promise<void> {
     try {
-      const coordinator = await this.cluster.findGroupCoordinator({ groupId: this.group });
-      await coordinator.offsetCommit({
+      await this.admin.alterConsumerGroupOffsets({
         groupId: this.group,
-        groupGenerationId: -1,
-        memberId: '',
         topics: [
           {
-            topic: this.connection.topic,
-            partitions: [...positions].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+            name: this.connection.topic,
+            partitionOffsets: [...positions].map(([partition, offset]) => ({ partition, offset: BigInt(offset) })),
           },
         ],
       });
@@ -126,15 +123,22 @@ export class KafkaReader implements EventLogReader {
     this.closed = true;
     this.generation++;
     await this.fetching;
-    await this.cluster.disconnect().catch(() => undefined);
-    await this.admin.disconnect().catch(() => undefined);
+    await this.client.close(true).catch(() => undefined);
+    await this.admin.close().catch(() => undefined);
   }
 
   /** The topic's low or high watermarks; LOG_UNAVAILABLE (retriable) when the brokers do not answer. */
   private async offsets(which: 'low' | 'high'): Promise<Positions> {
     try {
-      const offsets = await this.admin.fetchTopicOffsets(this.connection.topic);
-      return new Map(offsets.map((o) => [o.partition, Number(o[which])]));
+      // -2 asks for the earliest retained offset, -1 for the next one to be written (committed).
+      const offsets = await this.client.listOffsets({
+        topics: [this.connection.topic],
+        timestamp: which === 'low' ? -2n : -1n,
+        isolationLevel: 1,
+      });
+      return new Map(
+        (offsets.get(this.connection.topic) ?? []).map((offset, partition) => [partition, Number(offset)]),
+      );
     } catch (error) {
       throw kafkaUnavailable(this.connection.brokers, error);
     }
@@ -150,30 +154,39 @@ export class KafkaReader implements EventLogReader {
       this.buffer = this.buffer.length === 0 ? records : this.buffer.concat(records);
       this.failures = 0;
     } catch (error) {
-      if (generation === this.generation) this.fetchFailed(error);
+      if (generation === this.generation) await this.fetchFailed(error);
     } finally {
       this.fetching = null;
     }
   }
 
-  private fetchFailed(error: unknown): void {
-    const outOfRange = error as { name?: string; partition?: number };
-    if (outOfRange.name === 'KafkaJSOffsetOutOfRange' && outOfRange.partition !== undefined) {
-      logger.warn(
-        {
-          topic: this.connection.topic,
-          partition: outOfRange.partition,
-          offset: this.positions.get(outOfRange.partition),
-        },
-        'position no longer in the log (records removed by retention, or the topic was recreated): reading from its earliest record',
-      );
-      this.positions.delete(outOfRange.partition);
-      return;
-    }
+  private async fetchFailed(error: unknown): Promise<void> {
+    if (errorIds(error).includes('OFFSET_OUT_OF_RANGE') && (await this.dropPositionsOutOfRange())) return;
     this.fetcher.markMetadataStale();
     this.failures++;
     this.retryAt = Date.now() + Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** this.failures);
     if (this.failures === 1)
       logger.warn({ err: error, topic: this.connection.topic }, 'fetching from Kafka failed; retrying');
+  }
+
+  /**
+   * Positions before the earliest retained record (removed by retention, or the topic was
+   * recreated) go on from the earliest one. False when none was (the next fetch retries).
+   */
+  private async dropPositionsOutOfRange(): Promise<boolean> {
+    const earliest = await this.offsets('low').catch(() => undefined);
+    const latest = earliest && (await this.offsets('high').catch(() => undefined));
+    if (!earliest || !latest) return false;
+    let dropped = false;
+    for (const [partition, offset] of this.positions) {
+      if (offset >= (earliest.get(partition) ?? 0) && offset <= (latest.get(partition) ?? 0)) continue;
+      logger.warn(
+        { topic: this.connection.topic, partition, offset },
+        'position no longer in the log (records removed by retention, or the topic was recreated): reading from its earliest record',
+      );
+      this.positions.delete(partition);
+      dropped = true;
+    }
+    return dropped;
   }
 }

@@ -1,5 +1,5 @@
+import type { Consumer } from '@platformatic/kafka';
 import type { LogRecord, Positions } from '../event-log.js';
-import { READ_COMMITTED, type FetchedMessage, type KafkaCluster } from './kafka-cluster.js';
 
 /**
  * Bytes per fetch and per partition: about 6,000 buy events, decoded and held until the writer has
@@ -7,23 +7,31 @@ import { READ_COMMITTED, type FetchedMessage, type KafkaCluster } from './kafka-
  * 1,000,000-record topic (about 9 to 10 s either way, 165 fetches against 40).
  */
 const FETCH_MAX_BYTES = 2 * 1024 * 1024;
+/** Reads what is committed (the log's high watermark), as Java's consumer does by default. */
+const READ_COMMITTED = 1;
+/** A record batch's attribute bit for control records (transaction markers): not events. */
+const CONTROL_BATCH = 0x20;
 
 export interface Fetched {
   records: LogRecord[];
-  /** The positions after this fetch, for every partition of the topic (control records skipped). */
+  /** The positions after this fetch, for every partition read (control records skipped). */
   next: Positions;
 }
 
+type Client = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type FetchResponse = Awaited<ReturnType<Client['fetch']>>;
+
 /**
- * One Fetch request per partition leader, from given positions, for every partition of one topic:
- * no consumer group, so nothing to join, no heartbeat and nothing to leave. A partition without a
- * position starts at its earliest retained record.
+ * One Fetch request per partition leader, from given positions, for every partition of one topic,
+ * through the client's public `fetch` (a node and its partitions): no consumer group, so nothing
+ * to join, no heartbeat and nothing to leave. A partition without a position starts at its
+ * earliest retained record.
  */
 export class PartitionFetcher {
   private staleMetadata = false;
 
   constructor(
-    private readonly cluster: KafkaCluster,
+    private readonly client: Client,
     private readonly topic: string,
     private readonly earliest: () => Promise<Positions>,
   ) {}
@@ -35,47 +43,46 @@ export class PartitionFetcher {
 
   /** Records after `from`, waiting up to `maxWaitMs` at the broker when there are none yet. */
   async fetch(from: Positions, maxWaitMs: number, only?: ReadonlySet<number>): Promise<Fetched> {
-    if (this.staleMetadata) await this.cluster.refreshMetadata();
-    else await this.cluster.refreshMetadataIfNecessary();
+    const metadata = await this.client.metadata({ topics: [this.topic], forceUpdate: this.staleMetadata });
     this.staleMetadata = false;
-    const partitions = this.cluster
-      .findTopicPartitionMetadata(this.topic)
-      .map((p) => p.partitionId)
-      .filter((p) => !only || only.has(p));
-    if (partitions.length === 0) {
+    const topic = metadata.topics.get(this.topic);
+    const partitions = (topic?.partitions ?? []).map((_, p) => p).filter((p) => !only || only.has(p));
+    if (!topic || partitions.length === 0) {
       // Nothing to read (a writer whose group holds every partition elsewhere): wait as a broker would.
       await new Promise((resolve) => setTimeout(resolve, maxWaitMs));
       return { records: [], next: new Map(from) };
     }
     const next = await this.startPositions(from, partitions);
-    const records: LogRecord[] = [];
-    const byLeader = Object.entries(this.cluster.findLeaderForPartitions(this.topic, partitions));
+    const byLeader = new Map<number, number[]>();
+    for (const p of partitions) {
+      const leader = topic.partitions[p]!.leader;
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
     const responses = await Promise.all(
-      byLeader.map(async ([nodeId, led]) =>
-        (await this.cluster.findBroker({ nodeId })).fetch({
+      [...byLeader].map(([node, led]) =>
+        this.client.fetch({
+          node,
           isolationLevel: READ_COMMITTED,
           maxWaitTime: Math.max(0, Math.round(maxWaitMs)),
           minBytes: 1,
           maxBytes: FETCH_MAX_BYTES,
           topics: [
             {
-              topic: this.topic,
+              topicId: topic.id,
               partitions: led.map((partition) => ({
                 partition,
-                fetchOffset: String(next.get(partition)),
-                maxBytes: FETCH_MAX_BYTES,
+                currentLeaderEpoch: -1,
+                fetchOffset: BigInt(next.get(partition)!),
+                lastFetchedEpoch: -1,
+                partitionMaxBytes: FETCH_MAX_BYTES,
               })),
             },
           ],
         }),
       ),
     );
-    for (const response of responses) {
-      for (const { partitions: fetched } of response.responses) {
-        for (const { partition, messages } of fetched)
-          next.set(partition, collect(partition, messages, next.get(partition)!, records));
-      }
-    }
+    const records: LogRecord[] = [];
+    for (const response of responses) collect(response, next, records);
     return { records, next };
   }
 
@@ -90,23 +97,31 @@ export class PartitionFetcher {
 }
 
 /**
- * Appends the partition's records at or after `fromOffset` (a fetch starts at the beginning of the
- * record batch holding it) and returns the position after the last one.
+ * Appends each partition's records at or after its position (a fetch starts at the beginning of
+ * the record batch holding it) and moves the position past the last one.
  */
-function collect(partition: number, messages: FetchedMessage[], fromOffset: number, into: LogRecord[]): number {
-  let next = fromOffset;
-  for (const message of messages) {
-    const offset = Number(message.offset);
-    if (offset < fromOffset) continue;
-    next = offset + 1;
-    if (message.isControlRecord) continue;
-    into.push({
-      partition,
-      offset,
-      timestamp: Number(message.timestamp),
-      key: message.key === null ? null : message.key.toString('utf8'),
-      value: message.value === null ? '' : message.value.toString('utf8'),
-    });
+function collect(response: FetchResponse, positions: Positions, into: LogRecord[]): void {
+  for (const { partitions } of response.responses) {
+    for (const { partitionIndex: partition, records: batches } of partitions) {
+      const from = positions.get(partition)!;
+      let next = from;
+      for (const batch of batches ?? []) {
+        const control = (batch.attributes & CONTROL_BATCH) !== 0;
+        for (const record of batch.records) {
+          const offset = Number(batch.firstOffset) + record.offsetDelta;
+          if (offset < from) continue;
+          next = offset + 1;
+          if (control) continue;
+          into.push({
+            partition,
+            offset,
+            timestamp: Number(batch.firstTimestamp + record.timestampDelta),
+            key: record.key === null || record.key.length === 0 ? null : record.key.toString('utf8'),
+            value: record.value === null ? '' : record.value.toString('utf8'),
+          });
+        }
+      }
+      positions.set(partition, next);
+    }
   }
-  return next;
 }

@@ -39,7 +39,7 @@ function firstAnswer(worker: Worker, connection: KafkaConnection): Promise<Gamep
 
 /**
  * The Kafka event log (kafka-event-log.ts, unchanged: same batching, same delivery promise) run on
- * a thread of its own. Under load the server's thread was the bottleneck, and producing (kafkajs
+ * a thread of its own. Under load the server's thread was the bottleneck, and producing (the client
  * encoding each record, its socket writes, their garbage) took about a quarter of it; here that
  * work runs beside the HTTP handling. Appends made in one pass of the microtask queue (those of
  * every request Redis answered in one read) cross in one message; answers come back the same way.

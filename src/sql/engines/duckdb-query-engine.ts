@@ -14,9 +14,11 @@ import type { CommittedFile } from '../../lake/lake-paths.js';
 import type { LakeStorage } from '../../lake/storage/lake-storage.js';
 import { LocalLakeStorage } from '../../lake/storage/local/local-lake-storage.js';
 import { sqlIdentifier, sqlString } from '../../util/duckdb-sql.js';
-import { tableFiles } from '../lake-tables.js';
+import { allTableSpecs, tableFiles } from '../lake-tables.js';
 import type { LogTail } from '../log-tail.js';
 import type { QueryEngine, QuerySink } from '../query-engine.js';
+import { duckdbErrorType, duckdbFirstLine as firstLine } from './duckdb-errors.js';
+import { plainRows } from './duckdb-rows.js';
 import { LakeCatalogRegistry } from './lake-catalog-registry.js';
 
 /**
@@ -26,13 +28,6 @@ import { LakeCatalogRegistry } from './lake-catalog-registry.js';
 const duckdb = (): typeof import('@duckdb/node-api') =>
   createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
 
-/** The first line of a DuckDB error, which says what is wrong with the SQL. */
-const firstLine = (error: unknown) => String((error as Error).message ?? error).split('\n')[0]!;
-
-/** A 64-bit integer (which DuckDB hands over as text) as a number when that loses nothing. */
-const safeNumber = (value: unknown): unknown =>
-  typeof value === 'string' && Number.isSafeInteger(Number(value)) ? Number(value) : value;
-
 /** Typed, empty: what a table looks like before its first file lands. */
 function emptySelect(spec: TableSpec): string {
   const columns = spec.columns.map((c) => `CAST(NULL AS ${duckdbType[c.type]}) AS ${sqlIdentifier(c.name)}`);
@@ -40,13 +35,13 @@ function emptySelect(spec: TableSpec): string {
 }
 
 /**
- * A writer's compaction may hide a file between the views' listing and the scan that opens it: the
- * statement then runs again on views listed anew, up to RACE_RETRIES times. Nothing reached the
- * sink yet (rows are handed over once the statement is complete), and a failed statement changed nothing.
+ * A writer's compaction may hide a file between the views' listing and the scan that opens it
+ * (DuckDB's `IO Error`): a statement that fails so before its first chunk runs again on views
+ * listed anew, up to RACE_RETRIES times. Nothing reached the sink yet, and a failed statement
+ * changed nothing. A file hidden later in a long scan, after rows went out, fails the query.
  */
-const RACED_COMPACTION =
-  /Cannot open file "[^"]*\.parquet": No such file or directory|No files found that match the pattern/;
 const RACE_RETRIES = 3;
+const mayHaveRaced = (error: unknown) => duckdbErrorType(error) === 'IO Error';
 
 /** Where a table's rows from the log's tail are staged: a database of their own, so that `show tables` lists the views alone. */
 const TAIL_CATALOG = '_gamepipe_tail';
@@ -109,7 +104,7 @@ async function declareViews(
   connection: DuckDBConnection,
   storage: LocalLakeStorage,
   tail: LogTail | undefined,
-): Promise<void> {
+): Promise<TableSpec[]> {
   try {
     const specs = await new LakeCatalogRegistry(storage).declared();
     const landed = await tail?.landedPositions();
@@ -129,6 +124,7 @@ async function declareViews(
       if (withTail.has(spec.table)) body = lake ? lakeAndTail(spec, lake) : tailSelect(spec);
       await connection.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(spec.table)} AS ${body}`);
     }
+    return specs;
   } catch (error) {
     throw new GamepipeError('LAKE_ERROR', `could not open the lake's tables: ${firstLine(error)}`, { cause: error });
   }
@@ -149,6 +145,8 @@ export class DuckdbQueryEngine implements QueryEngine {
     private readonly storage: LocalLakeStorage,
     private readonly queryTimeoutMs: number | undefined,
     private readonly tail: LogTail | undefined,
+    /** The tables the views declare, for the hint when a statement names one that is not. */
+    private declared: TableSpec[],
   ) {}
 
   /**
@@ -172,15 +170,16 @@ export class DuckdbQueryEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      await declareViews(connection, storage, options.tail);
+      const declared = await declareViews(connection, storage, options.tail);
+      return new DuckdbQueryEngine(instance, connection, storage, options.queryTimeoutMs, options.tail, declared);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
       throw error;
     }
-    return new DuckdbQueryEngine(instance, connection, storage, options.queryTimeoutMs, options.tail);
   }
 
+  /** Rows reach the sink chunk by chunk (2,048 rows) as DuckDB produces them; the next chunk is read once the sink took the last. */
   async stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
     if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled');
     const started = Date.now();
@@ -194,24 +193,20 @@ export class DuckdbQueryEngine implements QueryEngine {
             timedOut = true;
             this.connection.interrupt();
           }, this.queryTimeoutMs);
+    const stopped = () => sink.signal?.aborted === true || timedOut;
     try {
-      const result = await this.runAgainIfRaced(sql, () => sink.signal?.aborted === true || timedOut);
-      const { DuckDBTypeId } = duckdb();
-      const wideIntegers = new Set<number>([
-        DuckDBTypeId.BIGINT,
-        DuckDBTypeId.UBIGINT,
-        DuckDBTypeId.HUGEINT,
-        DuckDBTypeId.UHUGEINT,
-      ]);
-      const asNumber = result.columnTypes().map((type) => wideIntegers.has(type.typeId));
-      const rows = ((await result.getRowsJson()) as unknown[][]).map((row) =>
-        row.map((value, i) => (asNumber[i] ? safeNumber(value) : value)),
-      );
-      const columns = result.columnNames();
+      const { columns, batches } = await this.streamAgainIfRaced(sql, stopped);
       sink.onColumns?.(columns);
-      if (rows.length > 0) sink.onRows?.(rows);
-      sink.onProgress?.({ state: 'FINISHED', rows: rows.length, elapsedMs: Date.now() - started });
-      return { columns, rowCount: rows.length };
+      let rowCount = 0;
+      for await (const rows of batches) {
+        if (stopped()) throw new Error('interrupted');
+        rowCount += rows.length;
+        await sink.onRows?.(rows);
+        sink.onProgress?.({ state: 'RUNNING', rows: rowCount, elapsedMs: Date.now() - started });
+      }
+      if (stopped()) throw new Error('interrupted');
+      sink.onProgress?.({ state: 'FINISHED', rows: rowCount, elapsedMs: Date.now() - started });
+      return { columns, rowCount };
     } catch (error) {
       if (error instanceof GamepipeError) throw error;
       if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled', { cause: error });
@@ -219,27 +214,61 @@ export class DuckdbQueryEngine implements QueryEngine {
         throw new GamepipeError(
           'SQL_ERROR',
           `EXCEEDED_TIME_LIMIT: the query ran longer than ${this.queryTimeoutMs} ms`,
-          { cause: error },
+          { cause: error, engineErrorName: 'EXCEEDED_TIME_LIMIT' },
         );
-      const message = firstLine(error);
-      const hint = /Table with name events_\w+ does not exist/.test(message)
-        ? 'create it with: gamepipe tables create all'
-        : undefined;
-      throw new GamepipeError('SQL_ERROR', message, { hint, cause: error });
+      const engineErrorName = duckdbErrorType(error);
+      const hint =
+        engineErrorName === 'Catalog Error' && this.namesUndeclaredTable(sql)
+          ? 'create it with: gamepipe tables create all'
+          : undefined;
+      throw new GamepipeError('SQL_ERROR', firstLine(error), { hint, cause: error, engineErrorName });
     } finally {
       clearTimeout(timer);
       sink.signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async runAgainIfRaced(sql: string, stopped: () => boolean): ReturnType<DuckDBConnection['runAndReadAll']> {
+  /** Whether `sql` names one of gamepipe's tables that the lake does not declare (yet). */
+  private namesUndeclaredTable(sql: string): boolean {
+    const declared = new Set(this.declared.map((s) => s.table));
+    const words = new Set(sql.toLowerCase().match(/\w+/g));
+    return allTableSpecs.some((spec) => !declared.has(spec.table) && words.has(spec.table));
+  }
+
+  /** Starts the statement and reads its first chunk, again on views listed anew when a compaction raced it. */
+  private async streamAgainIfRaced(
+    sql: string,
+    stopped: () => boolean,
+  ): Promise<{ columns: string[]; batches: AsyncIterable<unknown[][]> | unknown[][][] }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.connection.runAndReadAll(sql);
+        const result = await this.connection.stream(sql);
+        const chunks = result.yieldRowsJson();
+        const first = await chunks.next();
+        const plain = plainRows(result);
+        async function* batches() {
+          for (let chunk = first; !chunk.done; chunk = await chunks.next()) yield plain(chunk.value);
+        }
+        return { columns: result.columnNames(), batches: batches() };
       } catch (error) {
-        if (attempt > RACE_RETRIES || stopped() || !RACED_COMPACTION.test(firstLine(error))) throw error;
-        await declareViews(this.connection, this.storage, this.tail);
+        if (duckdbErrorType(error) === undefined && (await this.holdsNoStatement(sql)))
+          return { columns: [], batches: [] };
+        if (attempt > RACE_RETRIES || stopped() || !mayHaveRaced(error)) throw error;
+        this.declared = await declareViews(this.connection, this.storage, this.tail);
       }
+    }
+  }
+
+  /**
+   * Whether `sql` holds no statement (blank, `;`, a comment): node-neo's `stream` then fails without
+   * a DuckDB error, where its `run` answers an empty result, as gamepipe did before streaming.
+   */
+  private async holdsNoStatement(sql: string): Promise<boolean> {
+    try {
+      await this.connection.extractStatements(sql);
+      return false;
+    } catch (error) {
+      return duckdbErrorType(error) === undefined;
     }
   }
 

@@ -40,8 +40,19 @@ export interface HiveTableRegistryOptions {
 }
 
 const dateOf = (partition: string): string => partition.replace(/^dt=/, '');
-const alreadyRegistered = (error: unknown) => isGamepipeError(error) && /already registered/i.test(error.message);
-const locationMissing = (error: unknown) => isGamepipeError(error) && /location does not exist/i.test(error.message);
+const engineFailed = (error: unknown, name: string) => isGamepipeError(error) && error.engineErrorName === name;
+/** `register_partition` of a partition there already. */
+const alreadyRegistered = (error: unknown) => engineFailed(error, 'ALREADY_EXISTS');
+/**
+ * `register_partition` at a location that does not exist: of its arguments, all gamepipe's own
+ * (schema, table, the layout's keys, the values), only the location can be wrong at run time.
+ */
+const locationMissing = (error: unknown) => engineFailed(error, 'INVALID_PROCEDURE_ARGUMENT');
+/**
+ * `CREATE TABLE` over an external location that is not a directory: of the table's properties
+ * (external_location, format, partitioned_by, all gamepipe's own), only the location can be refused at run time.
+ */
+const locationRefused = (error: unknown) => engineFailed(error, 'INVALID_TABLE_PROPERTY');
 
 /**
  * The lake's tables in a Hive metastore, declared and read through Trino's (or Presto's) Hive
@@ -113,7 +124,7 @@ export class HiveTableRegistry implements TableRegistry {
       }
       await storage?.mkdirs(layout.spec.table);
       await this.rows(createTableSql(layout, catalog, schema)).catch((error: unknown) => {
-        if (!(isGamepipeError(error) && /External location must be a directory/i.test(error.message))) throw error;
+        if (!locationRefused(error)) throw error;
         throw new GamepipeError(
           'LAKE_NOT_FOUND',
           `${layout.spec.table}: ${layout.location} does not exist, and Trino declares external tables only over existing directories`,

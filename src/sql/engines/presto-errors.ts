@@ -48,7 +48,10 @@ export function engineError(raw: unknown, endpoint: EngineEndpoint): GamepipeErr
   const inner = wrapper?.error;
   const server = isServerError(raw) ? raw : isServerError(inner) ? inner : undefined;
   if (server)
-    return new GamepipeError('SQL_ERROR', `${server.errorName}: ${oneLine(server.message ?? '')}`, { cause: raw });
+    return new GamepipeError('SQL_ERROR', `${server.errorName}: ${oneLine(server.message ?? '')}`, {
+      cause: raw,
+      engineErrorName: server.errorName,
+    });
 
   const networkCode = [raw, inner]
     .map((e) => record(e)?.code)

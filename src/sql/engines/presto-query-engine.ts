@@ -115,10 +115,13 @@ export class PrestoQueryEngine implements QueryEngine {
       const onAbort = () => stop(cancelled(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
 
-      const deliver = (handOver: () => void) => {
+      /** What the sink's promises still hold back: pages keep coming, the query settles once they are taken. */
+      let handing: Promise<unknown> = Promise.resolve();
+      const deliver = (handOver: () => void | Promise<void>) => {
         if (settled || stopReason !== undefined) return;
         try {
-          handOver();
+          const handed = handOver();
+          if (handed) handing = Promise.all([handing, handed]).catch((error: unknown) => stop(error));
         } catch (error) {
           stop(error);
         }
@@ -146,12 +149,14 @@ export class PrestoQueryEngine implements QueryEngine {
           deliver(() => {
             announceColumns(found);
             rowCount += rows.length;
-            sink.onRows?.(rows);
+            return sink.onRows?.(rows);
           }),
         success: () => {
           deliver(() => announceColumns(undefined));
-          if (stopReason === undefined) settle(() => resolve({ columns: columns ?? [], rowCount }));
-          else settle(() => reject(stopReason));
+          void handing.then(() => {
+            if (stopReason === undefined) settle(() => resolve({ columns: columns ?? [], rowCount }));
+            else settle(() => reject(stopReason));
+          });
         },
         error: (error) => settle(() => reject(stopReason ?? engineError(error, this.endpoint))),
       });

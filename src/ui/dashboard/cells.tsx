@@ -14,6 +14,7 @@ export function Cells({ cells }: { cells: Cell[] }) {
     <Box>
       {cells.map((cell, i) => (
         <Box
+          // biome-ignore lint/suspicious/noArrayIndexKey: a line's cells are positional columns, never reordered
           key={i}
           width={cell.width}
           justifyContent={cell.align === 'right' ? 'flex-end' : 'flex-start'}

@@ -27,6 +27,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }) {
   const { stdout } = useStdout();
   const read = () => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
   const [size, setSize] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is rebuilt each render from these two alone
   useEffect(() => {
     if (fixed) return;
     const onResize = () => setSize(read());

@@ -25,7 +25,8 @@ export function Header({ serverUrl, reachable, width }: HeaderProps) {
       </Text>
       <Box flexShrink={0}>
         <Text>
-          <Tone kind="label"> q quit / query</Tone>
+          {/* A string, so the formatter keeps the two spaces between the keys. */}
+          <Tone kind="label">{' q quit  / query'}</Tone>
         </Text>
       </Box>
     </Box>

@@ -107,7 +107,7 @@ export async function runQueryShell(engine: ShellEngine, options: QueryShellOpti
     try {
       if (statementEngine instanceof Error) throw statementEngine;
       const { columns, rowCount } = await statementEngine.stream(sql, {
-        onRows: (batch) => rows.push(...batch),
+        onRows: (batch) => void rows.push(...batch),
         onProgress: (p) => status?.update(p),
         signal: running.signal,
       });

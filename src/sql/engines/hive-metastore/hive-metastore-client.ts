@@ -12,7 +12,7 @@ import {
   type ExternalTableSpec,
 } from './hive-metastore-objects.js';
 import { ThriftConnection } from './thrift-connection.js';
-import { readString, readStruct, thriftString, thriftStruct } from './thrift-struct.js';
+import { readString, readStruct, stringMap, thriftString, thriftStruct } from './thrift-struct.js';
 import { TType, type ThriftField, type ThriftList, type ThriftStruct, type ThriftValue } from './thrift-value.js';
 
 export interface HiveMetastoreClientOptions {
@@ -151,6 +151,36 @@ export class HiveMetastoreClient {
       args([TType.STRUCT, externalParquetTableObject(spec)]),
       { 1: EXISTS, 2: INVALID, 3: META, 4: NO_SUCH },
       EXISTS,
+    );
+  }
+
+  /** Declares `table` (a Table struct, e.g. from icebergTableObject) as it is; false when a table of that name exists. */
+  createTable(table: ThriftStruct): Promise<boolean> {
+    return this.done(
+      'create_table',
+      args([TType.STRUCT, table]),
+      { 1: EXISTS, 2: INVALID, 3: META, 4: NO_SUCH },
+      EXISTS,
+    );
+  }
+
+  /**
+   * Replaces a table's metadata with `table` (as read by getTable, then changed) in one metastore
+   * transaction, passing `environment` as its EnvironmentContext. Hive 4 metastores with direct SQL
+   * honour `expected_parameter_key`/`expected_parameter_value` there: the change applies only while
+   * that parameter still has that value, else a MetaException says "The table has been modified".
+   */
+  async alterTableWithEnvironment(
+    database: string,
+    table: string,
+    newTable: ThriftStruct,
+    environment: Record<string, string>,
+  ): Promise<void> {
+    const context = thriftStruct([1, TType.MAP, stringMap(environment)]);
+    await this.value(
+      'alter_table_with_environment_context',
+      args(str(database), str(table), [TType.STRUCT, newTable], [TType.STRUCT, context]),
+      { 1: INVALID_OP, 2: META },
     );
   }
 

@@ -1,6 +1,7 @@
 import { TType, type ThriftStruct } from './thrift-value.js';
 import {
   readString,
+  readStringMap,
   readStruct,
   readStructList,
   stringList,
@@ -179,4 +180,84 @@ const escapePathName = (text: string) =>
 export function partitionName(keys: string[], values: string[]): string {
   if (keys.length !== values.length) throw new Error(`${keys.length} partition keys but ${values.length} values`);
   return keys.map((key, i) => `${escapePathName(key)}=${escapePathName(values[i]!)}`).join('/');
+}
+
+/**
+ * An Iceberg table as Iceberg's HiveCatalog (engine.hive disabled) and Trino declare it: an external
+ * table whose parameters carry `table_type=ICEBERG` and `metadata_location`, and whose storage
+ * descriptor names the placeholder formats (readers go through the metadata, never through these).
+ */
+export interface IcebergTableSpec {
+  database: string;
+  table: string;
+  /** The schema's columns as Hive names their types, for tools that only read the metastore. */
+  columns: HiveColumnSpec[];
+  location: string;
+  parameters: Record<string, string>;
+  owner?: string;
+}
+
+const ICEBERG_PLACEHOLDER = {
+  serde: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+  input: 'org.apache.hadoop.mapred.FileInputFormat',
+  output: 'org.apache.hadoop.mapred.FileOutputFormat',
+};
+
+export function icebergTableObject(spec: IcebergTableSpec): ThriftStruct {
+  const sd = thriftStruct(
+    [StorageDescriptor.cols, TType.LIST, fieldSchemas(spec.columns)],
+    [StorageDescriptor.location, TType.STRING, thriftString(spec.location)],
+    [StorageDescriptor.inputFormat, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.input)],
+    [StorageDescriptor.outputFormat, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.output)],
+    [StorageDescriptor.compressed, TType.BOOL, false],
+    [StorageDescriptor.numBuckets, TType.I32, -1],
+    [
+      StorageDescriptor.serdeInfo,
+      TType.STRUCT,
+      thriftStruct(
+        [SerDeInfo.serializationLib, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.serde)],
+        [SerDeInfo.parameters, TType.MAP, stringMap({})],
+      ),
+    ],
+    [StorageDescriptor.bucketCols, TType.LIST, stringList([])],
+    [StorageDescriptor.sortCols, TType.LIST, structList([])],
+    [StorageDescriptor.parameters, TType.MAP, stringMap({})],
+  );
+  return thriftStruct(
+    [Table.tableName, TType.STRING, thriftString(spec.table)],
+    [Table.dbName, TType.STRING, thriftString(spec.database)],
+    [Table.owner, TType.STRING, spec.owner === undefined ? undefined : thriftString(spec.owner)],
+    [Table.createTime, TType.I32, nowSeconds()],
+    [Table.lastAccessTime, TType.I32, nowSeconds()],
+    [Table.retention, TType.I32, 0x7fffffff],
+    [Table.sd, TType.STRUCT, sd],
+    [Table.partitionKeys, TType.LIST, fieldSchemas([])],
+    [Table.parameters, TType.MAP, stringMap({ EXTERNAL: 'TRUE', ...spec.parameters })],
+    [Table.tableType, TType.STRING, thriftString('EXTERNAL_TABLE')],
+  );
+}
+
+export const tableParameters = (table: ThriftStruct): Record<string, string> =>
+  readStringMap(table, Table.parameters) ?? {};
+
+/** The same table with `parameters` set over its own and its columns replaced: every other field is kept as read. */
+export function withTableParameters(
+  table: ThriftStruct,
+  parameters: Record<string, string>,
+  columns?: HiveColumnSpec[],
+): ThriftStruct {
+  const changed = withField(
+    table,
+    Table.parameters,
+    TType.MAP,
+    stringMap({ ...tableParameters(table), ...parameters }),
+  );
+  const sd = readStruct(table, Table.sd);
+  if (!columns || !sd) return changed;
+  return withField(
+    changed,
+    Table.sd,
+    TType.STRUCT,
+    withField(sd, StorageDescriptor.cols, TType.LIST, fieldSchemas(columns)),
+  );
 }

@@ -12,7 +12,9 @@ export function metastoreUnavailable(url: string, reason: string, cause?: unknow
 
 /** The metastore answered a call with an exception (`MetaException`, `NoSuchObjectException`, ...). */
 export function metastoreError(method: string, exception: string, message: string): GamepipeError {
-  return new GamepipeError('METASTORE_ERROR', `${method}: ${exception}: ${oneLine(message) || 'no message'}`);
+  return new GamepipeError('METASTORE_ERROR', `${method}: ${exception}: ${oneLine(message) || 'no message'}`, {
+    engineErrorName: exception,
+  });
 }
 
 /** Bytes that are not the Thrift binary protocol: a wrong port, a framed server read unframed, or a bug. */

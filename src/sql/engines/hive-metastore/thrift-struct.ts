@@ -45,3 +45,10 @@ export function readStructList(struct: ThriftStruct, id: number): ThriftStruct[]
 export function withField(struct: ThriftStruct, id: number, type: TType, value: ThriftValue): ThriftStruct {
   return new Map(struct).set(id, { type, value });
 }
+
+/** A map<string,string> field as a record; undefined when the field is not such a map. */
+export function readStringMap(struct: ThriftStruct, id: number): Record<string, string> | undefined {
+  const map = fieldOf(struct, id, TType.MAP)?.value as ThriftMap | undefined;
+  if (map?.keyType !== TType.STRING || map.valueType !== TType.STRING) return undefined;
+  return Object.fromEntries(map.entries.map(([k, v]) => [String(k), String(v)]));
+}

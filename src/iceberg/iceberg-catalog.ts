@@ -1,0 +1,27 @@
+import type { TableMetadata } from './table-metadata.js';
+
+/** A table's name in its catalog. */
+export interface TableIdent {
+  database: string;
+  table: string;
+}
+
+/**
+ * Where an Iceberg table's current metadata file is recorded: the single pointer whose swap is the
+ * commit. Rules every adapter keeps:
+ * - `commit` is a compare-and-swap: it succeeds only while the pointer is still `expected`, atomically
+ *   for every reader; else it fails with ICEBERG_COMMIT_CONFLICT (retriable: rebuild on the new
+ *   metadata and commit again) and changes nothing;
+ * - when the catalog cannot tell whether a swap happened (the connection dropped mid-call), it fails
+ *   with ICEBERG_COMMIT_IN_DOUBT: the new metadata file must then be kept, and the table reread;
+ * - `create` declares a table whose pointer is `location`; false (nothing changed) when a table of that name exists;
+ * - the metadata files themselves live in the lake; the catalog never reads or writes them.
+ */
+export interface IcebergCatalog {
+  /** The current metadata file's location, or undefined when there is no such table. ICEBERG_ERROR when the table is not an Iceberg table. */
+  currentLocation(ident: TableIdent): Promise<string | undefined>;
+  create(ident: TableIdent, location: string, metadata: TableMetadata): Promise<boolean>;
+  /** Swaps the pointer from `expected` to `location`; `metadata` is the new file's content, for catalogs that mirror parts of it. */
+  commit(ident: TableIdent, expected: string, location: string, metadata: TableMetadata): Promise<void>;
+  close(): Promise<void>;
+}
