@@ -47,3 +47,15 @@ it("a query whose files a writer's compaction hid after the views were declared 
     await engine.close();
   }
 });
+
+it('answers statements asked at once on one engine each in whole (the streaming results take turns)', async () => {
+  const engine = await DuckdbQueryEngine.open(localLake(tempDir()));
+  try {
+    const answers = await Promise.all(
+      [100_000, 50_000, 1].map(async (n) => (await queryAll(engine, `select * from range(${n})`)).rows.length),
+    );
+    assert.deepEqual(answers, [100_000, 50_000, 1]);
+  } finally {
+    await engine.close();
+  }
+});

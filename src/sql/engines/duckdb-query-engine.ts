@@ -138,6 +138,8 @@ async function declareViews(
  */
 export class DuckdbQueryEngine implements QueryEngine {
   readonly name = 'duckdb';
+  /** The statement streaming now, if any: the next one waits for it. */
+  private running: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -179,8 +181,18 @@ export class DuckdbQueryEngine implements QueryEngine {
     }
   }
 
-  /** Rows reach the sink chunk by chunk (2,048 rows) as DuckDB produces them; the next chunk is read once the sink took the last. */
-  async stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
+  /**
+   * Rows reach the sink chunk by chunk (2,048 rows) as DuckDB produces them; the next chunk is read
+   * once the sink took the last. Statements run one at a time, in the order they were asked: a
+   * statement started on the connection would end the streaming result of the one before it.
+   */
+  stream(sql: string, sink: QuerySink = {}): Promise<{ columns: string[]; rowCount: number }> {
+    const turn = this.running.then(() => this.streamNow(sql, sink));
+    this.running = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async streamNow(sql: string, sink: QuerySink): Promise<{ columns: string[]; rowCount: number }> {
     if (sink.signal?.aborted) throw new GamepipeError('QUERY_CANCELLED', 'query cancelled');
     const started = Date.now();
     const onAbort = () => this.connection.interrupt();
