@@ -191,7 +191,7 @@ it('one seed gives one run: the same accepted totals twice', async () => {
   assert.deepEqual(totals[0], totals[1]);
 });
 
-it('bad load options get one clear line and exit 1', () => {
+it('bad load options get one clear line and exit 2, a usage error', () => {
   for (const args of [
     ['--mix', 'fly=3'],
     ['--items', 'laser'],
@@ -200,7 +200,7 @@ it('bad load options get one clear line and exit 1', () => {
     ['--item', 'sword', '--items', 'potion'],
   ]) {
     const result = gamepipe(['load', ...args]);
-    assert.equal(result.status, 1, args.join(' '));
+    assert.equal(result.status, 2, args.join(' '));
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /^gamepipe: /);
   }

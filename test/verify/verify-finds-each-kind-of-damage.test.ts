@@ -318,14 +318,14 @@ describe('gamepipe verify on a local lake', () => {
     );
   });
 
-  it('bad options get one line and exit 1, and change nothing', () => {
+  it('bad options get one line and exit 2 (usage), and change nothing', () => {
     for (const args of [
       ['--since', 'yesterday'],
       ['--against', 'missing.json'],
       ['--since', '2026-11-29', '--until', '2026-11-28'],
     ]) {
       const result = gamepipe(['verify', ...args], { cwd: run.cwd });
-      assert.equal(result.status, 1, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
       assert.equal(result.stdout, '');
     }
