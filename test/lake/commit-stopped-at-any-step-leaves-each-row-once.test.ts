@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parquetReadObjects } from 'hyparquet';
+import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { GamepipeError } from '../../src/errors.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
@@ -44,6 +45,7 @@ async function stream(
 ): Promise<void> {
   const config = loadConfig({ flags: { dataDir }, env: {} });
   const writer = await StreamWriter.open(config, {
+    deployment: deploymentOf(config),
     target: 'all',
     triggerMs: 50,
     once: true,
