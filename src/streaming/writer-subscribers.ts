@@ -1,9 +1,12 @@
 import { type GamepipeError, isGamepipeError } from '../errors.js';
 import type { Positions } from '../eventlog/event-log.js';
+import type { Deployment } from '../config/deployment.js';
 import type { BatchProgress } from '../lake/batch/batch-progress.js';
+import type { LakeWriter } from '../lake/lake-writer.js';
 import { logger } from '../logger.js';
 import type { WriterStatusRecorder } from '../metrics/writer-status.js';
 import type { PartitionAnnouncer } from '../sql/partition-announcer.js';
+import type { TableRegistry } from '../sql/table-registry.js';
 
 /** What a stream writer publishes: it started or found nothing to land (`idle`), or a batch landed. */
 export type WriterEvent =
@@ -58,4 +61,25 @@ export function recordingStatus(
         logger.warn({ err: error, writer }, 'could not record the writer status');
     }
   };
+}
+
+/**
+ * After each landed batch, compacts the writer's closed days and switches readers to them through
+ * the registry, where readers switch atomically (DuckDB's views, or a Hive metastore named by
+ * --metastore-url); a failure is logged and left for the next run (ClosedPartitionSchedule). Trino
+ * or Presto over another metastore cannot switch: nothing is compacted then, and the writer says so once.
+ */
+export function compactingClosedDays(
+  deployment: Deployment,
+  lake: LakeWriter,
+  registry: TableRegistry,
+): WriterSubscriber {
+  if (!deployment.compaction.closedDays) {
+    logger.warn(
+      { engine: deployment.engine },
+      'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice',
+    );
+    return () => undefined;
+  }
+  return (event) => (event.kind === 'landed' ? lake.compactClosedDays(registry) : undefined);
 }
