@@ -115,7 +115,10 @@ export class BatchInput implements RoutedBatch {
       return last;
     const key = `${dir}|${dt}|${row.partition}`;
     const open = this.open.get(key);
-    if (open && open.rows < this.options.maxFileRows) return (this.last = open);
+    if (open && open.rows < this.options.maxFileRows) {
+      this.last = open;
+      return open;
+    }
     const file: RoutedFile = {
       owner,
       dir,
@@ -133,7 +136,8 @@ export class BatchInput implements RoutedBatch {
     }
     this.open.set(key, file);
     this.files.push(file);
-    return (this.last = file);
+    this.last = file;
+    return file;
   }
 
   private addRow(file: RoutedFile, row: LakeRow): void {
