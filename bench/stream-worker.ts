@@ -4,7 +4,9 @@ import { committedFiles } from '../src/lake/lake-files.js';
 import { ownerDirs, ownersOf } from '../src/lake/owners.js';
 import type { LakeStorage } from '../src/lake/storage/lake-storage.js';
 import { openLakeStorage } from '../src/lake/storage/open-lake-storage.js';
-import { defaultBatching, StreamWriter, streamDefaults } from '../src/streaming/stream-writer.js';
+import { deploymentOf } from '../src/config/deployment.js';
+import { defaultBatching, streamDefaults } from '../src/streaming/batching.js';
+import { StreamWriter } from '../src/streaming/stream-writer.js';
 
 /**
  * Runs `stream all` (with the CLI's defaults) on the data dir given as argument, into the lake given
@@ -39,7 +41,8 @@ let events = 0;
 let batches = 0;
 const writer = await StreamWriter.open(config, {
   ...streamDefaults,
-  ...defaultBatching(config),
+  ...defaultBatching(deploymentOf(config)),
+  deployment: deploymentOf(config),
   target: 'all',
   once: seconds === undefined,
   parquetWriter: (process.env.BENCH_PARQUET_WRITER as 'duckdb' | 'parquetjs' | undefined) ?? 'duckdb',

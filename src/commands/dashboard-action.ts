@@ -1,6 +1,6 @@
 import { GamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { queriesReadLogTail } from '../sql/log-tail.js';
+import { deploymentOf } from '../config/deployment.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
@@ -34,7 +34,7 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
     await startDashboard({
       sampler,
       serverUrl: url,
-      logTail: queriesReadLogTail(config),
+      logTail: deploymentOf(config).queriesReadLogTail,
       shellEngine: openEngine,
       ...dashboardFiles(config.dataDir),
     });

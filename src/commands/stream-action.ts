@@ -1,10 +1,12 @@
 import type { Config } from '../config/config-fields.js';
+import { deploymentOf } from '../config/deployment.js';
 import { describeError, type GamepipeError } from '../errors.js';
 import type { WriterTarget } from '../lake/owners.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
-import { formatProgress, type BatchProgress } from '../streaming/batch-progress.js';
-import { defaultBatching, StreamWriter } from '../streaming/stream-writer.js';
+import { formatProgress, type BatchProgress } from '../lake/batch/batch-progress.js';
+import { defaultBatching } from '../streaming/batching.js';
+import { StreamWriter } from '../streaming/stream-writer.js';
 import type { CommandAction, OptionValues } from './command-spec.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import type { streamArgs, streamOptions, writerOptions } from './stream.js';
@@ -22,9 +24,11 @@ export function streamWriterOptions(
   options: OptionValues<typeof writerOptions> & { once: boolean },
   onProgress: (p: BatchProgress) => void,
 ) {
-  const defaults = defaultBatching(config);
+  const deployment = deploymentOf(config);
+  const defaults = defaultBatching(deployment);
   return {
     target,
+    deployment,
     onRetry: reportRetry(target),
     triggerMs: options.trigger ?? defaults.triggerMs,
     once: options.once,

@@ -4,8 +4,8 @@ import { defineCommand } from './command-spec.js';
 import { lazy } from './lazy.js';
 
 // The writer's defaults and tables are declared with the writer: loaded when a writer's command runs or shows its help.
-const streamDefaults = lazy(async () => (await import('../streaming/stream-writer.js')).streamDefaults);
-const defaultTriggers = lazy(async () => (await import('../streaming/stream-writer.js')).defaultTriggers);
+const streamDefaults = lazy(async () => (await import('../streaming/batching.js')).streamDefaults);
+const defaultTriggers = lazy(async () => (await import('../streaming/batching.js')).defaultTriggers);
 const writerTargets = lazy(async () => (await import('../lake/owners.js')).writerTargets);
 const parquetWriters: readonly ParquetWriterChoice[] = ['auto', 'duckdb', 'parquetjs'];
 

@@ -8,7 +8,8 @@ import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storag
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
 import { allTableSpecs, tableDirs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
-import { engineChoice, openTableRegistry, switchesPartitionsAtomically } from '../sql/open-query-engine.js';
+import { deploymentOf, engineChoice } from '../config/deployment.js';
+import { openTableRegistry } from '../sql/open-query-engine.js';
 import { declareTables, type TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, tablesDdlOptions } from './tables.js';
@@ -70,7 +71,7 @@ export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tables
   config: resolveConfig,
 }) => {
   const config = resolveConfig();
-  if (!switchesPartitionsAtomically(config)) {
+  if (!deploymentOf(config).compaction.closedDays) {
     throw new GamepipeError(
       'CONFIG_INVALID',
       `compacting closed partitions under ${engineChoice(config)} needs the Hive metastore behind it (--metastore-url): nothing was compacted`,

@@ -1,13 +1,13 @@
 import type { Config } from '../config/config-fields.js';
+import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { describeError } from '../errors.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { logger } from '../logger.js';
 import { runServer, type RunningServer } from '../server/run-server.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
-import { queriesReadLogTail } from '../sql/log-tail.js';
-import { engineChoice, openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
-import { formatProgress } from '../streaming/batch-progress.js';
+import { openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
+import { formatProgress } from '../lake/batch/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 import { declareTables } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
@@ -20,7 +20,7 @@ function banner(config: Config, server: RunningServer, storage: LakeStorage, tri
   const engine = engineChoice(config);
   const queryHint =
     engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
-  const landing = queriesReadLogTail(config)
+  const landing = deploymentOf(config).queriesReadLogTail
     ? `landed as Parquet every ${triggerMs / 1000}s, queried at once`
     : `landed as Parquet every ${triggerMs} ms`;
   return [
@@ -60,7 +60,7 @@ async function watch(
   await startDashboard({
     sampler,
     serverUrl: server.url,
-    logTail: queriesReadLogTail(config),
+    logTail: deploymentOf(config).queriesReadLogTail,
     shellEngine: openEngine,
     ...dashboardFiles(config.dataDir),
     signal: stop.signal,

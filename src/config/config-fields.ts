@@ -1,5 +1,21 @@
-import { isIP } from 'node:net';
-import { GamepipeError } from '../errors.js';
+import {
+  parseRedisUrl,
+  parseBrokers,
+  parsePort,
+  parseTopic,
+  parseHttpUrl,
+  parseThriftUrl,
+  parseLake,
+  parseEngine,
+  parseSqlName,
+  parseRedisPrefix,
+  parseToken,
+  parseMetricsAccess,
+  parseLimit,
+  parseWindow,
+  parseAddresses,
+  nonEmpty,
+} from './config-parsers.js';
 
 /**
  * Every setting, declared once: its flag, its environment variable, its default and its parser.
@@ -53,153 +69,6 @@ export interface ConfigField<K extends keyof Config = keyof Config> {
   defaultValue: Config[K];
   parse(raw: string): Config[K];
 }
-
-function invalid(key: string, raw: string, expected: string): GamepipeError {
-  return new GamepipeError('CONFIG_INVALID', `invalid ${key} "${raw}": expected ${expected}`);
-}
-
-const parseRedisUrl = (raw: string): string => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalid('redis URL', raw, 'redis://host:port[/db]');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    throw invalid('redis URL', raw, 'redis://host:port[/db]');
-  return raw;
-};
-
-const parseBrokers = (raw: string): string[] => {
-  const brokers = raw
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  const valid = brokers.length > 0 && brokers.every((b) => /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b));
-  if (!valid) throw invalid('Kafka brokers', raw, 'host:port[,host:port...]');
-  return brokers;
-};
-
-const parsePort = (raw: string): number => {
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', raw, 'a number from 0 to 65535');
-  return port;
-};
-
-const parseTopic = (raw: string): string => {
-  if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw invalid('topic', raw, 'letters, digits, ".", "_" or "-"');
-  return raw;
-};
-
-const parseHttpUrl =
-  (what: string, example: string) =>
-  (raw: string): string => {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw invalid(what, raw, example);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(what, raw, example);
-    return raw.replace(/\/+$/, '');
-  };
-
-const parseThriftUrl = (raw: string): string => {
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (url?.protocol !== 'thrift:' || !url.hostname) throw invalid('Hive metastore URL', raw, 'thrift://metastore:9083');
-  return raw.replace(/\/+$/, '');
-};
-
-const parseLake = (raw: string): string => {
-  if (/^(hdfs|webhdfs):/i.test(raw)) {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw invalid('lake', raw, 'a directory, hdfs://namenode:8020/path or webhdfs://namenode:9870/path');
-    }
-    if (!url.hostname) throw invalid('lake', raw, 'hdfs://namenode:8020/path (a host is needed)');
-    return raw;
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !raw.startsWith('file://')) {
-    throw invalid('lake', raw, 'a directory, file:///dir, hdfs://namenode:8020/path or webhdfs://namenode:9870/path');
-  }
-  return nonEmpty('lake')(raw);
-};
-
-const parseEngine = (raw: string): QueryEngineChoice => {
-  if (!(queryEngineChoices as readonly string[]).includes(raw))
-    throw invalid('engine', raw, queryEngineChoices.join(', '));
-  return raw as QueryEngineChoice;
-};
-
-const parseSqlName =
-  (what: string) =>
-  (raw: string): string => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(raw)) throw invalid(what, raw, 'letters, digits and "_"');
-    return raw;
-  };
-
-const parseRedisPrefix = (raw: string): string => {
-  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(raw))
-    throw invalid('Redis key prefix', raw, 'up to 64 letters, digits, ":", ".", "_" or "-"');
-  return raw;
-};
-
-/** Printable ASCII without spaces (it travels in an Authorization header), long enough not to be guessed. */
-const parseToken = (raw: string): string => {
-  if (!/^[\x21-\x7e]{16,256}$/.test(raw))
-    throw new GamepipeError(
-      'CONFIG_INVALID',
-      'invalid status token: expected 16 to 256 printable characters without spaces',
-      { hint: 'e.g. openssl rand -base64 24' },
-    );
-  return raw;
-};
-
-const parseMetricsAccess = (raw: string): MetricsAccess => {
-  if (!(metricsAccessChoices as readonly string[]).includes(raw))
-    throw invalid('metrics access', raw, metricsAccessChoices.join(' or '));
-  return raw as MetricsAccess;
-};
-
-const parseLimit = (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
-    throw invalid('signup limit', raw, 'a whole number from 0 (no limit) to 1000000');
-  return n;
-};
-
-const parseWindow = (raw: string): number => {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  const ms = match
-    ? Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!)
-    : NaN;
-  if (!(ms >= 1000 && ms <= 24 * 3_600_000)) throw invalid('signup window', raw, 'a duration from 1s to 24h, like 10m');
-  return ms;
-};
-
-/** Comma-separated IP addresses; `none` for an empty list. */
-const parseAddresses =
-  (what: string) =>
-  (raw: string): string[] => {
-    if (raw.trim() === 'none') return [];
-    const addresses = raw
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean);
-    const bad = addresses.find((a) => isIP(a) === 0);
-    if (bad !== undefined || addresses.length === 0)
-      throw invalid(what, raw, 'IP addresses separated by commas, or none');
-    return addresses;
-  };
-
-const nonEmpty =
-  (key: string) =>
-  (raw: string): string => {
-    if (raw.trim() === '') throw invalid(key, raw, 'a non-empty value');
-    return raw;
-  };
 
 export const configFields: ConfigField[] = [
   {

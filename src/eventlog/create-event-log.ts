@@ -1,9 +1,11 @@
 import type { Config } from '../config/config-fields.js';
+import { logKindOf } from '../config/deployment.js';
 import { EmbeddedEventLog } from './embedded/embedded-event-log.js';
 import { SegmentReader } from './embedded/segment-reader.js';
 import type { EventLog, EventLogReader, ReaderOptions } from './event-log.js';
 
-export const eventLogKind = (config: Config): 'kafka' | 'embedded' => (config.kafkaBrokers ? 'kafka' : 'embedded');
+/** The log's kind, as the deployment decides it (see Deployment). */
+export const eventLogKind = logKindOf;
 
 // The Kafka adapters load only when brokers are named: the Kafka client takes time to load, which the embedded default never pays.
 

@@ -1,35 +1,37 @@
-import type { Config } from '../config/config-fields.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { deadLetterSpec } from '../events/tables.js';
-import { engineChoice } from '../sql/open-query-engine.js';
-import {
-  ClosedPartitionSchedule,
-  writerMaySwapCompact,
-  type PartitionLocations,
-} from './commit/closed-partition-compactor.js';
+import { BatchCommit, type BatchSteps } from './batch/batch-commit.js';
+import { encodeRoutedFile } from './batch/encode-routed-file.js';
+import type { RoutedBatch, RoutedFile } from './batch/routed-batch.js';
+import type { StagedFile, TableFormat } from './batch/table-format.js';
+import type { PartitionLocations } from './commit/closed-partition-compactor.js';
+import { ClosedPartitionSchedule } from './commit/closed-partition-schedule.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
-import { deleteReplaceLeftovers, LakeCommitter, type FileMove } from './commit/lake-committer.js';
+import { HiveTableFormat } from './commit/hive-table-format.js';
+import { LakeCommitter } from './commit/lake-committer.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
-import { POSITIONS_DIR, positionName, recoverPositions } from './commit/recover-positions.js';
+import { POSITIONS_DIR, positionName } from './commit/recover-positions.js';
 import { datePartitionDirs } from './lake-files.js';
-import { deadLetterDir, parseDataFileName } from './lake-paths.js';
+import { deadLetterDir } from './lake-paths.js';
 import { ownerDirs, ownersOf, tableSpecOf, writerTargets, type WriterTarget } from './owners.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
 import type { ParquetWriter } from './parquet/parquet-writer.js';
 import type { LakeStorage } from './storage/lake-storage.js';
 import { ScratchDir } from './storage/local/scratch-dir.js';
-import { openLakeStorage, scratchDirFor } from './storage/open-lake-storage.js';
 
 export interface LakeWriterOptions {
+  /** The lake (the configured adapter, or a fake that injects faults); closed with the writer. */
+  storage: LakeStorage;
+  /** Where files are encoded before they are staged (see `scratchDirFor`). */
+  scratch: ScratchDir;
   target: WriterTarget;
   parquetWriter: ParquetWriterChoice;
   compaction?: CompactionPolicy;
-  /** A store to use instead of the configured one (tests inject faults with it). */
-  storage?: LakeStorage;
+  /** Whether small files of open days may be merged by the `_merged/` swap (`Deployment.compaction.openDaysBySwap`). */
+  swapCompact: boolean;
 }
 
 const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
-const partitionOf = (move: FileMove) => parseDataFileName(move.to.slice(move.to.lastIndexOf('/') + 1))!.partition;
 
 /** The writers whose intents and staged files a writer of `target` may finish: those sharing an owner with it. */
 const sharingOwners = (target: WriterTarget) =>
@@ -39,8 +41,8 @@ const sharingOwners = (target: WriterTarget) =>
  * A stream writer's side of the lake. Ownership is per owner (table) and log partition: the writer
  * claims the partitions it reads (leases), finishes what a stopped writer left in them (recovery),
  * knows each owner's committed position there, and commits each partition's files on its own, so
- * writers of one table on several hosts split its partitions. Each step is the committer's state
- * machine, so a failure anywhere is undone or finished by `resync`.
+ * writers of one table on several hosts split its partitions. A batch lands through `begin` (a
+ * BatchCommit over the table format), so a failure anywhere is undone or finished by `resync`.
  */
 export class LakeWriter {
   /** Per owner, the next offset to land, per claimed log partition. */
@@ -52,7 +54,8 @@ export class LakeWriter {
     readonly storage: LakeStorage,
     readonly parquet: ParquetWriter,
     readonly scratch: ScratchDir,
-    readonly committer: LakeCommitter,
+    /** How files become part of the tables (today's only format: Hive external tables, see HiveTableFormat). */
+    private readonly format: TableFormat,
     private readonly compactor: Compactor,
     private readonly leases: OwnerLeases,
     private readonly target: WriterTarget,
@@ -62,24 +65,34 @@ export class LakeWriter {
     for (const owner of ownersOf(target)) this.committed.set(owner, new Map());
   }
 
-  static async open(config: Config, options: LakeWriterOptions): Promise<LakeWriter> {
-    const storage = options.storage ?? (await openLakeStorage(config));
+  static async open(options: LakeWriterOptions): Promise<LakeWriter> {
+    const { storage, scratch, target } = options;
     await storage.ping();
-    const scratch = scratchDirFor(config, options.target);
-    const committer = new LakeCommitter(storage, options.target, scratch);
+    const committer = new LakeCommitter(storage, target, scratch);
     const parquet = await createParquetWriter(options.parquetWriter);
     const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
-    const leases = OwnerLeases.start(storage, `a stream writer for ${options.target}`);
-    return new LakeWriter(
-      storage,
-      parquet,
-      scratch,
-      committer,
-      compactor,
-      leases,
-      options.target,
-      writerMaySwapCompact(engineChoice(config)),
-    );
+    const leases = OwnerLeases.start(storage, `a stream writer for ${target}`);
+    const format = new HiveTableFormat(storage, committer, ownersOf(target));
+    return new LakeWriter(storage, parquet, scratch, format, compactor, leases, target, options.swapCompact);
+  }
+
+  /**
+   * A routed batch on its way in, read up to `consumed`: its steps stage and commit through this
+   * writer, then `ackLog` and `announce` (the stream writer's) run. See BatchCommit.
+   */
+  begin(batch: RoutedBatch, consumed: Positions, then: Pick<BatchSteps, 'ackLog' | 'announce'>): BatchCommit {
+    return new BatchCommit(batch, consumed, {
+      stage: (file) => this.stage(file),
+      commit: (files, positions) => this.commit(files, positions),
+      ackLog: then.ackLog,
+      announce: then.announce,
+    });
+  }
+
+  /** Encodes one routed file into a local Parquet file and stages it in the table format. */
+  private async stage(file: RoutedFile): Promise<StagedFile> {
+    const local = await this.scratch.write((path) => encodeRoutedFile(this.parquet, file, path));
+    return this.format.stage(local, file);
   }
 
   get uri(): string {
@@ -126,7 +139,7 @@ export class LakeWriter {
       for (const [owner, positions] of this.committed) {
         if (!recorded.has(positionName(owner, partition))) starts.set(owner, positions.get(partition) ?? 0);
       }
-      if (starts.size > 0) await this.committer.commit(partition, [], starts);
+      if (starts.size > 0) await this.format.commit(partition, [], starts);
     }
   }
 
@@ -142,37 +155,43 @@ export class LakeWriter {
     await this.leases.release(this.leaseKeys(gone));
   }
 
-  /** Finishes or undoes what an interrupted commit left in these partitions (all claimed ones by default), then re-reads every owner's position there. */
-  async resync(partitions: number[] = this.partitions): Promise<void> {
-    await this.committer.recover(sharingOwners(this.target), partitions);
-    const chosen = new Set(partitions);
-    for (const owner of ownersOf(this.target)) {
-      for (const p of partitions) await deleteReplaceLeftovers(this.storage, POSITIONS_DIR, positionName(owner, p));
-      const recovered = await recoverPositions(this.storage, owner, chosen);
+  /**
+   * Finishes or undoes what an interrupted commit left in these partitions (all claimed ones by
+   * default), keeping the staged files in `keep` (a batch still landing), then re-reads every
+   * owner's position there.
+   */
+  async resync(partitions: number[] = this.partitions, keep?: ReadonlySet<string>): Promise<void> {
+    await this.format.recover(sharingOwners(this.target), partitions, keep);
+    const recovered = await this.format.committedPositions(ownersOf(this.target), new Set(partitions));
+    for (const [owner, found] of recovered) {
       const positions = this.committed.get(owner)!;
       for (const p of partitions) positions.delete(p);
-      for (const [p, offset] of recovered) positions.set(p, offset);
+      for (const [p, offset] of found) positions.set(p, offset);
     }
   }
 
   /**
    * Commits a batch's staged files, each log partition on its own, advancing every owner to
    * `consumed` there (the records before it that held nothing for an owner are done too), then
-   * merges small files where the batch wrote.
+   * merges small files where the batch wrote. A partition every owner has reached already is
+   * skipped: its commit landed before a retry (a batch's files never start before its owners' positions).
    */
-  async commit(moves: FileMove[], consumed: Positions): Promise<{ mergedFiles: number }> {
+  private async commit(files: readonly StagedFile[], consumed: Positions): Promise<{ mergedFiles: number }> {
     for (const [partition, offset] of consumed) {
-      const own = moves.filter((m) => partitionOf(m) === partition);
       const advanced = new Map<string, number>();
       for (const [owner, positions] of this.committed) {
         if ((positions.get(partition) ?? 0) < offset) advanced.set(owner, offset);
       }
-      if (own.length === 0 && advanced.size === 0) continue;
+      if (advanced.size === 0) continue;
       await this.leases.verify(this.leaseKeys([partition]));
-      await this.committer.commit(partition, own, advanced);
+      await this.format.commit(
+        partition,
+        files.filter((f) => f.partition === partition),
+        advanced,
+      );
       for (const [owner, offset] of advanced) this.committed.get(owner)!.set(partition, offset);
     }
-    const touched = new Set(moves.map((m) => dirOf(m.to)));
+    const touched = new Set(files.map((f) => dirOf(f.target)));
     const mergedFiles = this.swapCompact ? await this.compactor.compact(touched, this.claimed) : 0;
     await this.compactor.sweep(touched, this.claimed);
     return { mergedFiles };

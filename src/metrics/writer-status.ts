@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isHiddenName, type LakeStorage } from '../lake/storage/lake-storage.js';
 import { logger } from '../logger.js';
-import type { BatchProgress } from '../streaming/batch-progress.js';
+import type { BatchProgress } from '../lake/batch/batch-progress.js';
 
 const freshnessPoint = z.object({ at: z.number(), p50: z.number(), p95: z.number(), max: z.number() });
 

@@ -1,10 +1,12 @@
 import type { Config } from '../config/config-fields.js';
+import { deploymentOf } from '../config/deployment.js';
 import { isGamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { declareTables } from '../sql/table-registry.js';
-import { defaultBatching, StreamWriter, streamDefaults } from '../streaming/stream-writer.js';
+import { defaultBatching, streamDefaults } from '../streaming/batching.js';
+import { StreamWriter } from '../streaming/stream-writer.js';
 
 export type Landing = { landed: number; lake: string } | { runningWriter: string };
 
@@ -24,7 +26,8 @@ export async function landSimulation(config: Config): Promise<Landing> {
     try {
       writer = await StreamWriter.open(config, {
         ...streamDefaults,
-        triggerMs: defaultBatching(config).triggerMs,
+        deployment: deploymentOf(config),
+        triggerMs: defaultBatching(deploymentOf(config)).triggerMs,
         target: 'all',
         once: true,
         parquetWriter: 'auto',

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-fields.js';
-import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
+import { deploymentOf } from '../config/deployment.js';
+import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { Positions } from '../eventlog/event-log.js';
 import { deadLetterSpec } from '../events/tables.js';
 import { recordedPositionsOf } from '../lake/commit/recover-positions.js';
@@ -8,11 +9,6 @@ import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { ownersOf, tableSpecOf } from '../lake/owners.js';
 import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { engineChoice } from './open-query-engine.js';
-
-/** Whether `gamepipe query` reads the log's tail beside the lake: on the embedded log, under DuckDB. */
-export const queriesReadLogTail = (config: Config): boolean =>
-  eventLogKind(config) === 'embedded' && engineChoice(config) === 'duckdb';
 
 /** A row of the tail and the table it belongs to (an event table, or the dead letters). */
 export interface TailRow {
@@ -52,7 +48,7 @@ function coveredRanges(files: CommittedFile[]): Map<string, [number, number][]> 
  * counted either from a file or from the tail, never both and never neither. Records are routed as
  * the writers route them: same validation, same dead letters.
  *
- * Queries read it under DuckDB on the embedded log (`queriesReadLogTail`); on Kafka, or under Trino
+ * Queries read it under DuckDB on the embedded log (`Deployment.queriesReadLogTail`); on Kafka, or under Trino
  * and Presto, the writers' short trigger keeps the lake fresh instead.
  */
 export class LogTail {
@@ -63,7 +59,7 @@ export class LogTail {
 
   /** The tail of the configured log, when queries read it. */
   static of(config: Config, storage: LakeStorage): LogTail | undefined {
-    return queriesReadLogTail(config) ? new LogTail(config, storage) : undefined;
+    return deploymentOf(config).queriesReadLogTail ? new LogTail(config, storage) : undefined;
   }
 
   /** Each owner's recorded position per log partition (none for an owner no writer lands): read this before listing the files. */
@@ -87,7 +83,7 @@ export class LogTail {
       }
       const caughtUp = () => [...end].every(([partition, offset]) => (next.get(partition) ?? 0) >= offset);
       if (caughtUp()) return;
-      const { routeRecord } = await import('../streaming/route-record.js'); // the validators load only when there is a tail
+      const { routeRecord } = await import('../lake/route-record.js'); // the validators load only when there is a tail
       const covered = coveredRanges(listed);
       const isCovered = (dir: string, dt: string, partition: number, offset: number) =>
         covered.get(fileKey(dir, dt, partition))?.some(([first, last]) => first <= offset && offset <= last) ?? false;

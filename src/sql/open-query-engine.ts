@@ -1,23 +1,9 @@
-import type { Config, QueryEngineChoice } from '../config/config-fields.js';
+import type { Config } from '../config/config-fields.js';
+import { engineChoice } from '../config/deployment.js';
 import { GamepipeError } from '../errors.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import type { QueryEngine } from './query-engine.js';
 import type { TableRegistry } from './table-registry.js';
-
-/** `--engine`, else Trino or Presto when its URL is set, else DuckDB. */
-export function engineChoice(config: Config): QueryEngineChoice {
-  if (config.engine) return config.engine;
-  if (config.trinoUrl) return 'trino';
-  if (config.prestoUrl) return 'presto';
-  return 'duckdb';
-}
-
-/**
- * Whether the engine's readers can be switched to a compacted date partition in one step: DuckDB's
- * views (gamepipe's own catalog), or a Hive metastore gamepipe reaches (`--metastore-url`).
- */
-export const switchesPartitionsAtomically = (config: Config): boolean =>
-  engineChoice(config) === 'duckdb' || config.metastoreUrl !== undefined;
 
 function coordinatorUrl(config: Config, engine: 'trino' | 'presto'): string {
   const url = engine === 'trino' ? config.trinoUrl : config.prestoUrl;

@@ -10,7 +10,7 @@ import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { LakeCatalogRegistry } from '../sql/engines/lake-catalog-registry.js';
 import { allTableSpecs, tableFiles } from '../sql/lake-tables.js';
-import { engineChoice } from '../sql/open-query-engine.js';
+import { engineChoice } from '../config/deployment.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
 
 /** One owner's share of one log partition: who holds it (its lease), where it stands, how far behind. */

@@ -7,24 +7,9 @@ import { tableSpecOf } from '../lake/owners.js';
 import type { DeadLetterRow, LakeRow } from '../lake/parquet/parquet-writer.js';
 import { carriable, parseRowText, rowLine } from '../lake/parquet/row-text.js';
 import { removeLeftovers } from '../lake/storage/local/scratch-dir.js';
+import type { RoutedBatch, RoutedFile } from '../lake/batch/routed-batch.js';
 import { LineFile } from './line-file.js';
-import { routeRecord } from './route-record.js';
-
-/** The rows of one file to write: one table (or an owner's dead letters), date partition and log partition. */
-export interface RowFile {
-  owner: string;
-  /** Table directory relative to the lake root. */
-  dir: string;
-  dt: string;
-  partition: number;
-  firstOffset: number;
-  lastOffset: number;
-  rows: number;
-  /** Where the rows are, as text (see row-text.ts): table rows, while every value fits on a line. */
-  textPath?: string;
-  /** Otherwise, in memory. */
-  held: LakeRow[];
-}
+import { routeRecord } from '../lake/route-record.js';
 
 export interface BatchInputOptions {
   /** Per owner, the committed position: records before it are already in the lake. */
@@ -43,17 +28,17 @@ const textPrefix = (writer: string) => `batch-${writer}-`;
  * text files that the encoder reads, so memory holds only the dead letters and the odd value a
  * line cannot carry, whatever the batch's size. Files are split past `maxFileRows`.
  */
-export class BatchInput {
+export class BatchInput implements RoutedBatch {
   /** Per log partition, the offset of the batch's first record. */
   readonly startOffset: Positions = new Map();
-  readonly files: RowFile[] = [];
+  readonly files: RoutedFile[] = [];
   /** event_ts of every table row, to measure freshness once they are committed. */
   readonly eventTimes: number[] = [];
   count = 0;
-  private readonly open = new Map<string, RowFile>();
+  private readonly open = new Map<string, RoutedFile>();
   /** The file the last row went to: rows in log order mostly go to the same one, found without building its key. */
-  private last: RowFile | undefined;
-  private readonly lines = new Map<RowFile, LineFile>();
+  private last: RoutedFile | undefined;
+  private readonly lines = new Map<RoutedFile, LineFile>();
 
   constructor(private readonly options: BatchInputOptions) {}
 
@@ -118,7 +103,7 @@ export class BatchInput {
     }
   }
 
-  private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RowFile {
+  private fileFor(owner: string, dir: string, dt: string, row: LakeRow, asText: boolean): RoutedFile {
     const last = this.last;
     if (
       last &&
@@ -130,8 +115,11 @@ export class BatchInput {
       return last;
     const key = `${dir}|${dt}|${row.partition}`;
     const open = this.open.get(key);
-    if (open && open.rows < this.options.maxFileRows) return (this.last = open);
-    const file: RowFile = {
+    if (open && open.rows < this.options.maxFileRows) {
+      this.last = open;
+      return open;
+    }
+    const file: RoutedFile = {
       owner,
       dir,
       dt,
@@ -148,10 +136,11 @@ export class BatchInput {
     }
     this.open.set(key, file);
     this.files.push(file);
-    return (this.last = file);
+    this.last = file;
+    return file;
   }
 
-  private addRow(file: RowFile, row: LakeRow): void {
+  private addRow(file: RoutedFile, row: LakeRow): void {
     if (file.textPath !== undefined && !carriable(row.raw)) this.toMemory(file);
     if (file.textPath !== undefined) this.lines.get(file)!.append(rowLine(row));
     else file.held.push(row);
@@ -160,7 +149,7 @@ export class BatchInput {
   }
 
   /** A value a line cannot carry: the file's rows so far come back into memory, and the rest stay there. */
-  private toMemory(file: RowFile): void {
+  private toMemory(file: RoutedFile): void {
     this.lines.get(file)!.close();
     this.lines.delete(file);
     file.held = parseRowText(readFileSync(file.textPath!, 'utf8'));

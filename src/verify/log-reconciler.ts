@@ -3,7 +3,7 @@ import { tableForEventType } from '../events/tables.js';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
-import { routeRecord, type Routed } from '../streaming/route-record.js';
+import { routeRecord, type Routed } from '../lake/route-record.js';
 import { EventIdPositions } from './event-id-positions.js';
 import { FindingGroups, plural } from './finding-groups.js';
 import type { LakePositionIndex } from './lake-position-index.js';

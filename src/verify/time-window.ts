@@ -1,4 +1,4 @@
-import { parseDuration } from '../commands/option-parsers.js';
+import { parseDuration } from '../util/parse-duration.js';
 import { GamepipeError } from '../errors.js';
 
 /** Events accepted from `since` (inclusive) until `until` (exclusive), UTC milliseconds; open ends when absent. */

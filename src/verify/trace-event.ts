@@ -7,7 +7,7 @@ import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { routeRecord } from '../streaming/route-record.js';
+import { routeRecord } from '../lake/route-record.js';
 import { routeOf, statusFromServerLog, uuidV7Time, type EventRequest } from './event-request.js';
 import { readFileRows } from './lake-file-rows.js';
 import { scanLog } from './scan-log.js';

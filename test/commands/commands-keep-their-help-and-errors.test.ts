@@ -4,7 +4,7 @@ import { buildProgram } from '../../src/cli.js';
 import { GamepipeError } from '../../src/errors.js';
 import { eventTypes } from '../../src/events/event-schemas.js';
 import { writerTargets } from '../../src/lake/owners.js';
-import { defaultTriggers, streamDefaults } from '../../src/streaming/stream-writer.js';
+import { defaultTriggers, streamDefaults } from '../../src/streaming/batching.js';
 
 /** The help of `gamepipe <path>` as the command line `path --help` builds it, on one line (help wraps at 80 columns). */
 async function helpOf(path: string[]): Promise<string> {

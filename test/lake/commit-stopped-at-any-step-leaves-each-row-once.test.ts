@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parquetReadObjects } from 'hyparquet';
+import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { GamepipeError } from '../../src/errors.js';
+import { createEventLogReader } from '../../src/eventlog/create-event-log.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
+import type { EventLogReader, Positions } from '../../src/eventlog/event-log.js';
 import { writeFileSync } from 'node:fs';
 import { LakeCommitter } from '../../src/lake/commit/lake-committer.js';
 import { OwnerLeases } from '../../src/lake/commit/owner-lease.js';
@@ -41,9 +44,23 @@ async function stream(
   dataDir: string,
   storage: MemoryLakeStorage,
   retries: { count: number } = { count: 0 },
+  ackLog?: (positions: Positions) => void,
 ): Promise<void> {
   const config = loadConfig({ flags: { dataDir }, env: {} });
+  // The log's acknowledgement, seen (and failed, when a test says so) before the real reader's.
+  const openReader = async (group: string): Promise<EventLogReader> => {
+    const reader = await createEventLogReader(config, { group });
+    if (!ackLog) return reader;
+    return Object.assign(Object.create(reader) as EventLogReader, {
+      commit: async (positions: Positions) => {
+        ackLog(positions);
+        await reader.commit(positions);
+      },
+      close: () => reader.close(),
+    });
+  };
   const writer = await StreamWriter.open(config, {
+    deployment: deploymentOf(config),
     target: 'all',
     triggerMs: 50,
     once: true,
@@ -54,6 +71,7 @@ async function stream(
     compaction: { smallFileBytes: 1024 * 1024, targetFileBytes: 64 * 1024 * 1024, minFiles: 3, graceMs: 0 },
     onProgress: () => undefined,
     onRetry: () => retries.count++,
+    openReader,
   });
   try {
     await writer.run();
@@ -140,6 +158,41 @@ describe('the lake commit protocol, on the in-memory store with faults injected'
     // A fault met while resyncing is not reported: the retry after it is.
     assert.ok(retries.count >= 2, `failures were reported and retried (${retries.count})`);
     await assertEachRowOnce(storage);
+  });
+
+  it('a retry after a failed offset commit re-uploads nothing: the batch resumes at the step that failed', async () => {
+    const dataDir = await logWith(EVENTS);
+    const uploads = (storage: MemoryLakeStorage) => storage.calls.filter((c) => c.startsWith('upload ')).length;
+    const clean = new MemoryLakeStorage();
+    await stream(dataDir, clean);
+    assert.ok(uploads(clean) > 10, `a clean run uploads ${uploads(clean)} files`);
+
+    // The log's acknowledgement (the Kafka group's offsets) fails twice, on the third batch and the last.
+    const logDown = new MemoryLakeStorage();
+    const retries = { count: 0 };
+    let acks = 0;
+    await stream(dataDir, logDown, retries, () => {
+      acks++;
+      if (acks === 3 || acks === 5)
+        throw new GamepipeError('LOG_UNAVAILABLE', 'injected fault: the log does not answer');
+    });
+    assert.equal(retries.count, 2, 'each failed acknowledgement was reported and retried');
+    assert.equal(uploads(logDown), uploads(clean), 'no file was encoded and uploaded again');
+    await assertEachRowOnce(logDown);
+
+    // The lake's own offset commit (a position's replace, the commit's last step) fails once mid-run.
+    const positionsDown = new MemoryLakeStorage();
+    let positionWrites = 0;
+    positionsDown.failNext(['replace'], { when: (path) => path.startsWith('_positions/') && ++positionWrites === 12 });
+    const lakeRetries = { count: 0 };
+    await stream(dataDir, positionsDown, lakeRetries);
+    assert.equal(lakeRetries.count, 1, 'the failed position write was reported and retried');
+    assert.equal(
+      uploads(positionsDown),
+      uploads(clean),
+      'the staged files were kept and committed, not uploaded again',
+    );
+    await assertEachRowOnce(positionsDown);
   });
 
   it('two writers committing the same file: the no-overwrite rename decides and the loser adds nothing', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import { readWriterStatuses, WriterStatusRecorder, writerStatusPath } from '../../src/metrics/writer-status.js';
-import type { BatchProgress } from '../../src/streaming/batch-progress.js';
+import type { BatchProgress } from '../../src/lake/batch/batch-progress.js';
 
 function progress(batchId: number, at: number, rows: number, extra: Partial<BatchProgress> = {}): BatchProgress {
   return {

@@ -6,7 +6,9 @@ import { runSimulation, type SimulationResult } from '../../src/simulate/run-sim
 import { planSimulation } from '../../src/simulate/simulation-plan.js';
 import { allTableSpecs } from '../../src/sql/lake-tables.js';
 import { openTableRegistry } from '../../src/sql/open-query-engine.js';
-import { StreamWriter, streamDefaults } from '../../src/streaming/stream-writer.js';
+import { deploymentOf } from '../../src/config/deployment.js';
+import { streamDefaults } from '../../src/streaming/batching.js';
+import { StreamWriter } from '../../src/streaming/stream-writer.js';
 
 /** The settings of a test: a data dir, and any other flag (`trinoUrl`, `schema`...). */
 export const testConfig = (dataDir: string, flags: Record<string, string> = {}): Config =>
@@ -26,8 +28,10 @@ export async function simulate(
 
 /** Lands the log in the lake as `gamepipe stream all --once` does. */
 export async function streamOnce(dataDir: string, flags: Record<string, string> = {}): Promise<void> {
-  const writer = await StreamWriter.open(testConfig(dataDir, flags), {
+  const config = testConfig(dataDir, flags);
+  const writer = await StreamWriter.open(config, {
     ...streamDefaults,
+    deployment: deploymentOf(config),
     triggerMs: 250,
     target: 'all',
     once: true,

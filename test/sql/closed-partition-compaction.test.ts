@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
 import { tableSpecs } from '../../src/events/tables.js';
+import { ClosedPartitionSchedule } from '../../src/lake/commit/closed-partition-schedule.js';
 import {
-  ClosedPartitionSchedule,
   compactClosedPartitions,
   defaultClosedPartitionPolicy,
   type PartitionLocations,

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { committedFiles } from '../../src/lake/lake-files.js';
 import type { WriterTarget } from '../../src/lake/owners.js';
 import type { ParquetWriterChoice } from '../../src/lake/parquet/create-parquet-writer.js';
-import type { BatchProgress } from '../../src/streaming/batch-progress.js';
+import type { BatchProgress } from '../../src/lake/batch/batch-progress.js';
 import { StreamWriter } from '../../src/streaming/stream-writer.js';
 import { localLake, queryLake as query } from '../helpers/lake-query.js';
 import { sampleEvent, sampleRecords } from '../helpers/events.js';
@@ -27,6 +28,7 @@ async function streamOnce(
   const progress: BatchProgress[] = [];
   const config = loadConfig({ flags: { dataDir }, env: {} });
   const writer = await StreamWriter.open(config, {
+    deployment: deploymentOf(config),
     target,
     triggerMs: 200,
     once: true,
@@ -256,6 +258,7 @@ describe('stream writers', () => {
     const dataDir = tempDir();
     const config = loadConfig({ flags: { dataDir }, env: {} });
     const options = {
+      deployment: deploymentOf(config),
       triggerMs: 100,
       once: true,
       maxBatchRecords: 10,
@@ -280,6 +283,7 @@ describe('compaction', () => {
       const config = loadConfig({ flags: { dataDir }, env: {} });
       const run = async (graceMs: number) => {
         const writer = await StreamWriter.open(config, {
+          deployment: deploymentOf(config),
           target: 'all',
           triggerMs: 100,
           once: true,
@@ -336,6 +340,7 @@ describe('compaction', () => {
     await appendAll(dataDir, sampleRecords(400));
     const config = loadConfig({ flags: { dataDir }, env: {} });
     const writer = await StreamWriter.open(config, {
+      deployment: deploymentOf(config),
       target: 'buy',
       triggerMs: 100,
       once: true,

@@ -1,6 +1,5 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { GamepipeError } from '../../errors.js';
-import { logger } from '../../logger.js';
 import type { TableSpec } from '../../events/tables.js';
 import { sqlString } from '../../util/duckdb-sql.js';
 import { dateFiles, datePartitionDirs, generationDir, generationsOf, type Generation } from '../lake-files.js';
@@ -64,16 +63,6 @@ export function isClosedDatePartition(dateDir: string, now: number, latenessMs: 
   return Number.isFinite(day) && day + DAY_MS + latenessMs <= now;
 }
 
-/**
- * Whether a writer may merge small files by moving them into `_merged/` beside the merged one (the
- * writer's Compactor). That takes two renames a listing reader can fall between and count rows
- * twice, so not when the tables live in a Hive metastore read by Trino/Presto: there a date
- * partition's files stay as written until it closes, and `compactClosedPartitions` replaces them
- * with one atomic location switch. DuckDB reads through gamepipe's own listing, which hides merged
- * files by their offsets, so its lakes keep compacting open partitions.
- */
-export const writerMaySwapCompact = (engine: 'duckdb' | 'trino' | 'presto'): boolean => engine === 'duckdb';
-
 /** The committer's writer name for one date partition's compactions: one intent at a time per partition. */
 const compactorName = (dateDir: string) => `compact~${dateDir.replaceAll('/', '~')}`;
 
@@ -130,36 +119,6 @@ export async function compactClosedPartitions(
     duckdb.closeSync();
   }
   return outcomes;
-}
-
-/**
- * What a stream writer runs after its batches: `compactClosedPartitions` at most once per `everyMs`
- * (closed days change rarely). A failure (the metastore down, another process's switch first) is
- * logged and the partition left as the protocol leaves it, for the next run to finish; the
- * writer's batches go on.
- */
-export class ClosedPartitionSchedule {
-  private lastRunMs = -Infinity;
-
-  constructor(
-    private readonly compaction: ClosedPartitionCompaction,
-    private readonly everyMs = 10 * 60_000,
-  ) {}
-
-  async runIfDue(specs: TableSpec[], tableDirs: (spec: TableSpec) => string[]): Promise<ClosedPartitionOutcome[]> {
-    const now = (this.compaction.now ?? Date.now)();
-    if (now - this.lastRunMs < this.everyMs) return [];
-    this.lastRunMs = now;
-    try {
-      return await compactClosedPartitions(this.compaction, specs, tableDirs);
-    } catch (error) {
-      logger.warn(
-        { err: error, tables: specs.map((s) => s.table) },
-        'compacting closed partitions failed; the next run finishes it',
-      );
-      return [];
-    }
-  }
 }
 
 async function compactDatePartition(

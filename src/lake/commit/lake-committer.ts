@@ -13,7 +13,7 @@ export interface FileMove {
 /** What a commit promises, recorded before any file moves: enough for anyone to finish it. */
 interface Intent {
   partition: number;
-  moves: FileMove[];
+  moves: readonly FileMove[];
   /** Each owner's position in the partition once the moves are done. */
   positions: Record<string, number>;
 }
@@ -71,7 +71,7 @@ export class LakeCommitter {
   }
 
   /** Steps 2 to 4. When it resolves, the moves are done and the positions recorded. */
-  async commit(partition: number, moves: FileMove[], positions: Map<string, number>): Promise<void> {
+  async commit(partition: number, moves: readonly FileMove[], positions: ReadonlyMap<string, number>): Promise<void> {
     const intent: Intent = { partition, moves, positions: Object.fromEntries(positions) };
     if (moves.length === 0) return this.finish(intent); // positions alone: each replace is atomic and safe to repeat
     const path = `${WAL_DIR}/${intentName(this.writer, partition)}`;
@@ -82,10 +82,14 @@ export class LakeCommitter {
 
   /**
    * Rolls forward the intents of these writers in these partitions (all of whose owners this process
-   * now holds there), and deletes their staged files that no intent names. Returns how many intents
-   * were finished.
+   * now holds there), and deletes their staged files that no intent names, except those in `keep`
+   * (a batch still landing). Returns how many intents were finished.
    */
-  async recover(writers: string[], partitions: Iterable<number>): Promise<number> {
+  async recover(
+    writers: readonly string[],
+    partitions: Iterable<number>,
+    keep: ReadonlySet<string> = new Set(),
+  ): Promise<number> {
     let finished = 0;
     const staged = await this.storage.list(TMP_DIR);
     for (const partition of partitions) {
@@ -98,7 +102,7 @@ export class LakeCommitter {
           finished++;
         }
         for (const entry of staged) {
-          if (entry.name.startsWith(stageName(writer, partition)))
+          if (entry.name.startsWith(stageName(writer, partition)) && !keep.has(entry.path))
             await this.storage.delete(entry.path).catch(() => false);
         }
         await deleteReplaceLeftovers(this.storage, WAL_DIR, intentName(writer, partition));

@@ -1,4 +1,4 @@
-import { formatPositions } from '../eventlog/positions.js';
+import { formatPositions } from '../../eventlog/positions.js';
 
 /** What one batch did, in the spirit of Spark's StreamingQueryProgress. */
 export interface BatchProgress {

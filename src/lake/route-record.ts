@@ -4,7 +4,7 @@ import { secretFieldPattern } from '../events/event-schemas.js';
 import { validateEvent } from '../events/validate-event.js';
 import { tableForEventType } from '../events/tables.js';
 import type { LogRecord } from '../eventlog/event-log.js';
-import { UNROUTED } from '../lake/owners.js';
+import { UNROUTED } from './owners.js';
 
 export type Routed =
   | { kind: 'row'; owner: string; eventType: string; eventTs: number }

@@ -1,0 +1,56 @@
+import type { Config, QueryEngineChoice } from './config-fields.js';
+
+/**
+ * What the pipeline is, decided once from the config at the edge (a command) and handed down as
+ * plain values: the stream writer, the lake writer and the query side never ask the config these
+ * questions themselves, so a rule (say, which engines may swap files) lives in one place.
+ */
+export interface Deployment {
+  /** Which event log: Kafka when brokers are named, else the embedded log. */
+  log: 'kafka' | 'embedded';
+  /** `--engine`, else Trino or Presto when its URL is set, else DuckDB. */
+  engine: QueryEngineChoice;
+  /**
+   * Whether queries read the log's tail beside the lake (the embedded log under DuckDB): a row is
+   * then visible before it lands, and writers land in large batches on a long trigger.
+   */
+  queriesReadLogTail: boolean;
+  /**
+   * Whether readers can be switched to a compacted date partition in one step: DuckDB's views
+   * (gamepipe's own catalog), or a Hive metastore gamepipe reaches (`--metastore-url`).
+   */
+  switchesPartitionsAtomically: boolean;
+  compaction: {
+    /**
+     * Whether a writer may merge small files of open days by moving them into `_merged/` beside the
+     * merged one: two renames a listing reader can fall between, so only where gamepipe's DuckDB
+     * views (which hide merged files by their offsets) are the only readers.
+     */
+    openDaysBySwap: boolean;
+    /** Whether closed days may be compacted into a new generation: only where readers switch atomically. */
+    closedDays: boolean;
+  };
+}
+
+export const logKindOf = (config: Pick<Config, 'kafkaBrokers'>): Deployment['log'] =>
+  config.kafkaBrokers ? 'kafka' : 'embedded';
+
+export function engineChoice(config: Pick<Config, 'engine' | 'trinoUrl' | 'prestoUrl'>): QueryEngineChoice {
+  if (config.engine) return config.engine;
+  if (config.trinoUrl) return 'trino';
+  if (config.prestoUrl) return 'presto';
+  return 'duckdb';
+}
+
+export function deploymentOf(config: Config): Deployment {
+  const log = logKindOf(config);
+  const engine = engineChoice(config);
+  const switchesPartitionsAtomically = engine === 'duckdb' || config.metastoreUrl !== undefined;
+  return {
+    log,
+    engine,
+    queriesReadLogTail: log === 'embedded' && engine === 'duckdb',
+    switchesPartitionsAtomically,
+    compaction: { openDaysBySwap: engine === 'duckdb', closedDays: switchesPartitionsAtomically },
+  };
+}
