@@ -17,10 +17,7 @@ import { StreamWriter } from '../src/streaming/stream-writer.js';
 const dataDir = process.argv[2]!;
 const lake = process.argv[3];
 const seconds = process.env.BENCH_STREAM_SECONDS === undefined ? undefined : Number(process.env.BENCH_STREAM_SECONDS);
-// config does not take s3:// yet (it will with the S3 commit): the lake is set after validation, as openLakeStorage reads it.
-const s3 = lake !== undefined && /^s3a?:/i.test(lake);
-const loaded = loadConfig({ flags: { dataDir, ...(lake && !s3 ? { lake } : {}) }, env: process.env });
-const config = s3 ? { ...loaded, lake } : loaded;
+const config = loadConfig({ flags: { dataDir, ...(lake ? { lake } : {}) }, env: process.env });
 const opened = await openLakeStorage(config);
 let bytesWritten = 0;
 const storage = new Proxy(opened, {

@@ -33,6 +33,8 @@ export interface Config {
   /** Where the lake is: a local directory (default `<data-dir>/lake`), `hdfs://namenode:8020/path` or `webhdfs://namenode:9870/path`. */
   lake: string | undefined;
   webhdfsUrl: string | undefined;
+  /** An S3-compatible store's address (MinIO, R2, GCS, a test server) for an s3:// lake; unset for AWS S3. */
+  s3Endpoint: string | undefined;
   hdfsUser: string;
   engine: QueryEngineChoice | undefined;
   trinoUrl: string | undefined;
@@ -132,7 +134,7 @@ export const configFields: ConfigField[] = [
     flag: '--lake <uri>',
     env: 'GAMEPIPE_LAKE',
     description:
-      'where the lake is: a directory, hdfs://namenode:8020/path or webhdfs://namenode:9870/path (default: <data-dir>/lake)',
+      'where the lake is: a directory, hdfs://namenode:8020/path, webhdfs://namenode:9870/path or s3://bucket/prefix (default: <data-dir>/lake)',
     defaultValue: undefined,
     parse: parseLake,
   },
@@ -143,6 +145,15 @@ export const configFields: ConfigField[] = [
     description: "the NameNode's WebHDFS address when it is not http://<namenode>:9870",
     defaultValue: undefined,
     parse: parseHttpUrl('WebHDFS URL', 'http://namenode:9870'),
+  },
+  {
+    key: 's3Endpoint',
+    flag: '--s3-endpoint <url>',
+    env: 'GAMEPIPE_S3_ENDPOINT',
+    description:
+      "an S3-compatible store's address for an s3:// lake, with path-style addressing (default: AWS S3, or AWS_ENDPOINT_URL_S3)",
+    defaultValue: undefined,
+    parse: parseHttpUrl('S3 endpoint', 'http://minio:9000'),
   },
   {
     key: 'hdfsUser',

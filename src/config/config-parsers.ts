@@ -65,7 +65,14 @@ export const parseThriftUrl = (raw: string): string => {
   return raw.replace(/\/+$/, '');
 };
 
+/** S3's bucket names (3-63 of a-z, 0-9, '.', '-'; '_' as some S3-compatible stores allow); the adapter checks the rest. */
+const S3_LAKE = /^[sS]3[aA]?:\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/|$)/;
+
 export const parseLake = (raw: string): string => {
+  if (/^s3a?:/i.test(raw)) {
+    if (!S3_LAKE.test(raw)) throw invalid('lake', raw, 's3://bucket/prefix');
+    return raw;
+  }
   if (/^(hdfs|webhdfs):/i.test(raw)) {
     let url: URL;
     try {
@@ -77,7 +84,11 @@ export const parseLake = (raw: string): string => {
     return raw;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !raw.startsWith('file://')) {
-    throw invalid('lake', raw, 'a directory, file:///dir, hdfs://namenode:8020/path or webhdfs://namenode:9870/path');
+    throw invalid(
+      'lake',
+      raw,
+      'a directory, file:///dir, hdfs://namenode:8020/path, webhdfs://namenode:9870/path or s3://bucket/prefix',
+    );
   }
   return nonEmpty('lake')(raw);
 };

@@ -32,6 +32,13 @@ export interface Deployment {
   };
 }
 
+/**
+ * Whether the lake's store renames atomically and without overwriting (a local directory, HDFS).
+ * Object stores (s3://) copy then delete: compaction hides merged files by renaming them, so it is
+ * off there until the rename-free commit lands (src/lake/storage/s3/README.md).
+ */
+const renamesAtomically = (config: Pick<Config, 'lake'>): boolean => !/^s3a?:/i.test(config.lake ?? '');
+
 export const logKindOf = (config: Pick<Config, 'kafkaBrokers'>): Deployment['log'] =>
   config.kafkaBrokers ? 'kafka' : 'embedded';
 
@@ -51,6 +58,9 @@ export function deploymentOf(config: Config): Deployment {
     engine,
     queriesReadLogTail: log === 'embedded' && engine === 'duckdb',
     switchesPartitionsAtomically,
-    compaction: { openDaysBySwap: engine === 'duckdb', closedDays: switchesPartitionsAtomically },
+    compaction: {
+      openDaysBySwap: engine === 'duckdb' && renamesAtomically(config),
+      closedDays: switchesPartitionsAtomically && renamesAtomically(config),
+    },
   };
 }

@@ -19,6 +19,7 @@ describe('configuration', () => {
       itemCatalog: undefined,
       lake: undefined,
       webhdfsUrl: undefined,
+      s3Endpoint: undefined,
       hdfsUser: process.env.USER || 'gamepipe',
       engine: undefined,
       trinoUrl: undefined,
@@ -58,6 +59,15 @@ describe('configuration', () => {
     assert.equal(config.dataDir, '/from/file');
   });
 
+  it('takes a lake on S3 and an S3-compatible endpoint', () => {
+    const config = loadConfig({
+      flags: { lake: 's3://game-lake/prod/events' },
+      env: { GAMEPIPE_S3_ENDPOINT: 'http://127.0.0.1:9000' },
+    });
+    assert.equal(config.lake, 's3://game-lake/prod/events');
+    assert.equal(config.s3Endpoint, 'http://127.0.0.1:9000');
+  });
+
   it('refuses bad values and unknown file keys with one clear message', () => {
     const cases: [Parameters<typeof loadConfig>[0], RegExp][] = [
       [
@@ -67,6 +77,10 @@ describe('configuration', () => {
       [{ flags: {}, env: { GAMEPIPE_KAFKA_BROKERS: 'nohost' } }, /invalid Kafka brokers "nohost"/],
       [{ flags: { port: '70000' }, env: {} }, /invalid port "70000"/],
       [{ flags: { topic: 'bad topic' }, env: {} }, /invalid topic/],
+      [{ flags: { lake: 's3://' }, env: {} }, /invalid lake "s3:\/\/": expected s3:\/\/bucket\/prefix/],
+      [{ flags: { lake: 's3://UPPER/x' }, env: {} }, /invalid lake/],
+      [{ flags: { lake: 'gs://bucket/x' }, env: {} }, /or s3:\/\/bucket\/prefix/],
+      [{ flags: {}, env: { GAMEPIPE_S3_ENDPOINT: 'minio:9000' } }, /invalid S3 endpoint "minio:9000"/],
     ];
     for (const [sources, message] of cases)
       assert.throws(

@@ -14,13 +14,12 @@ export type LakeLocation =
 const WEBHDFS_DEFAULT_PORT = 9870;
 
 /**
- * The S3-compatible store's address: `--s3-endpoint` once config has it, else the AWS SDK's own
+ * The S3-compatible store's address: `--s3-endpoint` (GAMEPIPE_S3_ENDPOINT), else the AWS SDK's own
  * variables (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL), read here because path-style addressing
  * follows from it; unset means AWS S3 itself.
  */
 function s3Endpoint(config: Config, env: NodeJS.ProcessEnv): string | undefined {
-  const configured = (config as { s3Endpoint?: string }).s3Endpoint;
-  return configured || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  return config.s3Endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** Where the configured lake is: `--lake`, else `<data-dir>/lake`. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat as statLocal } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -8,47 +8,22 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { GamepipeError } from '../../../errors.js';
-import { logger } from '../../../logger.js';
 import { checkLakePath } from '../lake-path-check.js';
 import type { LakeEntry, LakeStorage } from '../lake-storage.js';
+import { createS3Client, md5OfFile, type S3LakeStorageOptions, stripQuotes } from './s3-client.js';
+import { probeConditionalWrites } from './s3-conditional-write-probe.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
-import { type S3Location, s3Uri } from './s3-location.js';
+import { s3Uri } from './s3-location.js';
 import { uploadInParts } from './s3-multipart-upload.js';
 import { defaultS3RetryPolicy, type S3RetryPolicy, withS3Retries } from './s3-retry.js';
 import { S3Tree } from './s3-tree.js';
 
-export interface S3LakeStorageOptions {
-  location: S3Location;
-  /** An S3-compatible store's address (MinIO, R2, GCS, a test server); unset for AWS S3 itself. */
-  endpoint?: string;
-  /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key`; by default on when `endpoint` is set. */
-  forcePathStyle?: boolean;
-  /** By default the SDK's chain (AWS_REGION, the profile, the instance). */
-  region?: string;
-  /** Per request: connecting, sending and waiting for the answer, and each gap while it streams; 30 s by default. */
-  requestTimeoutMs?: number;
-  /** Files larger than this go up as multipart uploads of parts this size; 8 MiB by default, 5 MiB at least. */
-  partSizeBytes?: number;
-  /** Parts uploaded at once (memory: about partSize × this); 2 by default. */
-  partsInFlight?: number;
-  /** Keys per listing request (S3 answers at most 1,000); lower only to test paging. */
-  listPageSize?: number;
-  retry?: Partial<S3RetryPolicy>;
-}
+export type { S3LakeStorageOptions } from './s3-client.js';
 
 const MiB = 1024 * 1024;
-const quiet = () => undefined;
-const sdkLogger = {
-  trace: quiet,
-  debug: quiet,
-  info: quiet,
-  warn: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
-  error: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
-};
-const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
 
 /**
  * The lake on S3 or an S3-compatible store, through the AWS SDK v3. Credentials and region come
@@ -86,26 +61,7 @@ export class S3LakeStorage implements LakeStorage {
     this.policy = { ...defaultS3RetryPolicy, ...options.retry };
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
     this.partsInFlight = Math.max(1, options.partsInFlight ?? 2);
-    const timeout = options.requestTimeoutMs ?? 30_000;
-    this.client = new S3Client({
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-      maxAttempts: 1, // retries are withS3Retries', so each is reported once
-      // The SDK warns on the console of failures this adapter handles ("non-retryable streaming request"): debug lines instead.
-      logger: sdkLogger,
-      // requestTimeout runs until the answer's headers (body sent, at most one part); socketTimeout is the gap while a body streams.
-      requestHandler: {
-        connectionTimeout: timeout,
-        requestTimeout: timeout,
-        throwOnRequestTimeout: true,
-        socketTimeout: timeout,
-      },
-      // S3-compatible stores lag behind AWS's default checksums (streamed CRC trailers); send them where required only.
-      ...(options.endpoint
-        ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
-        : {}),
-    });
+    this.client = createS3Client(options);
     this.tree = new S3Tree(this.client, this.bucket, options.listPageSize ?? 1000, this.send);
   }
 
@@ -249,7 +205,17 @@ export class S3LakeStorage implements LakeStorage {
    * needs it; a store that overwrote fails for good with one line naming it.
    */
   checkConditionalWrites(): Promise<void> {
-    this.probe ??= this.runProbe().catch((error: unknown) => {
+    this.probe ??= probeConditionalWrites({
+      store: this.store,
+      putIfAbsent: (path) =>
+        this.send(`write a probe object at ${this.show(path)}`, async () => {
+          await this.client.send(
+            new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: 'probe', IfNoneMatch: '*' }),
+          );
+        }),
+      remove: (path) => this.delete(path),
+      show: (path) => this.show(path),
+    }).catch((error: unknown) => {
       this.probe = undefined; // an outage is not a verdict: the next write probes again
       throw error;
     });
@@ -258,31 +224,6 @@ export class S3LakeStorage implements LakeStorage {
 
   async close(): Promise<void> {
     this.client.destroy();
-  }
-
-  private async runProbe(): Promise<void> {
-    const path = `_tmp/.conditional-write-probe-${randomUUID()}`;
-    const put = () =>
-      this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: 'probe', IfNoneMatch: '*' }),
-      );
-    await this.call('write a probe object at', path, put);
-    let refused = false;
-    try {
-      await this.send(`write a probe object again at ${this.show(path)}`, put);
-    } catch (error) {
-      if (!isS3PreconditionFailed(error)) throw s3Error(error, 'write a probe object again at', this.show(path));
-      refused = true;
-    } finally {
-      await this.delete(path).catch(() => false);
-    }
-    if (!refused) {
-      throw new GamepipeError(
-        'LAKE_ERROR',
-        `${this.store} ignores conditional writes (a PUT with If-None-Match: * overwrote an existing object), so gamepipe cannot write its lake there exactly once`,
-        { hint: 'use a store that honours If-None-Match (AWS S3, MinIO, R2, GCS)' },
-      );
-    }
   }
 
   /** A PUT that must not overwrite; a 412 after an attempt that may have landed is ours when the bytes match. */
@@ -352,14 +293,4 @@ export class S3LakeStorage implements LakeStorage {
   private show(path: string): string {
     return path === '' ? this.uri : `${this.uri}/${path}`;
   }
-}
-
-function md5OfFile(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('md5');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
