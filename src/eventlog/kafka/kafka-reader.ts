@@ -1,11 +1,13 @@
 import { Consumer, type Admin } from '@platformatic/kafka';
 import { logger } from '../../logger.js';
+import { backoffDelay } from '../../util/retry.js';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';
 import { clientOptions, createAdmin, ensureTopic, errorIds, type KafkaConnection } from './kafka-client.js';
 import { kafkaUnavailable } from './kafka-errors.js';
 import { PartitionFetcher } from './partition-fetcher.js';
 
-const MAX_RETRY_DELAY_MS = 2000;
+/** Fetch retries back off from 0.2 s to 2 s (with jitter): the writer waits out a broker's failover. */
+const FETCH_BACKOFF = { baseMs: 200, maxMs: 2000 };
 
 /** Waits for `promise`, or `ms`, whichever comes first. */
 function within(promise: Promise<void>, ms: number): Promise<void> {
@@ -164,7 +166,7 @@ export class KafkaReader implements EventLogReader {
     if (errorIds(error).includes('OFFSET_OUT_OF_RANGE') && (await this.dropPositionsOutOfRange())) return;
     this.fetcher.markMetadataStale();
     this.failures++;
-    this.retryAt = Date.now() + Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** this.failures);
+    this.retryAt = Date.now() + backoffDelay(this.failures, FETCH_BACKOFF);
     if (this.failures === 1)
       logger.warn({ err: error, topic: this.connection.topic }, 'fetching from Kafka failed; retrying');
   }
