@@ -95,20 +95,24 @@ export function databaseObject(name: string, options: { location?: string; owner
   );
 }
 
-/** An external Parquet table: dropping it in the metastore leaves its files. */
-export function externalParquetTableObject(spec: ExternalTableSpec): ThriftStruct {
-  const sd = thriftStruct(
-    [StorageDescriptor.cols, TType.LIST, fieldSchemas(spec.columns)],
-    [StorageDescriptor.location, TType.STRING, thriftString(spec.location)],
-    [StorageDescriptor.inputFormat, TType.STRING, thriftString(PARQUET.input)],
-    [StorageDescriptor.outputFormat, TType.STRING, thriftString(PARQUET.output)],
+/** Where a table's files are and how Hive would read them (Trino reads Iceberg tables by their metadata instead). */
+function storageDescriptor(
+  columns: HiveColumnSpec[],
+  location: string,
+  formats: { serde: string; input: string; output: string },
+): ThriftStruct {
+  return thriftStruct(
+    [StorageDescriptor.cols, TType.LIST, fieldSchemas(columns)],
+    [StorageDescriptor.location, TType.STRING, thriftString(location)],
+    [StorageDescriptor.inputFormat, TType.STRING, thriftString(formats.input)],
+    [StorageDescriptor.outputFormat, TType.STRING, thriftString(formats.output)],
     [StorageDescriptor.compressed, TType.BOOL, false],
     [StorageDescriptor.numBuckets, TType.I32, -1],
     [
       StorageDescriptor.serdeInfo,
       TType.STRUCT,
       thriftStruct(
-        [SerDeInfo.serializationLib, TType.STRING, thriftString(PARQUET.serde)],
+        [SerDeInfo.serializationLib, TType.STRING, thriftString(formats.serde)],
         [SerDeInfo.parameters, TType.MAP, stringMap({})],
       ),
     ],
@@ -116,6 +120,11 @@ export function externalParquetTableObject(spec: ExternalTableSpec): ThriftStruc
     [StorageDescriptor.sortCols, TType.LIST, structList([])],
     [StorageDescriptor.parameters, TType.MAP, stringMap({})],
   );
+}
+
+/** An external Parquet table: dropping it in the metastore leaves its files. */
+export function externalParquetTableObject(spec: ExternalTableSpec): ThriftStruct {
+  const sd = storageDescriptor(spec.columns, spec.location, PARQUET);
   return thriftStruct(
     [Table.tableName, TType.STRING, thriftString(spec.table)],
     [Table.dbName, TType.STRING, thriftString(spec.database)],
@@ -204,25 +213,7 @@ const ICEBERG_PLACEHOLDER = {
 };
 
 export function icebergTableObject(spec: IcebergTableSpec): ThriftStruct {
-  const sd = thriftStruct(
-    [StorageDescriptor.cols, TType.LIST, fieldSchemas(spec.columns)],
-    [StorageDescriptor.location, TType.STRING, thriftString(spec.location)],
-    [StorageDescriptor.inputFormat, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.input)],
-    [StorageDescriptor.outputFormat, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.output)],
-    [StorageDescriptor.compressed, TType.BOOL, false],
-    [StorageDescriptor.numBuckets, TType.I32, -1],
-    [
-      StorageDescriptor.serdeInfo,
-      TType.STRUCT,
-      thriftStruct(
-        [SerDeInfo.serializationLib, TType.STRING, thriftString(ICEBERG_PLACEHOLDER.serde)],
-        [SerDeInfo.parameters, TType.MAP, stringMap({})],
-      ),
-    ],
-    [StorageDescriptor.bucketCols, TType.LIST, stringList([])],
-    [StorageDescriptor.sortCols, TType.LIST, structList([])],
-    [StorageDescriptor.parameters, TType.MAP, stringMap({})],
-  );
+  const sd = storageDescriptor(spec.columns, spec.location, ICEBERG_PLACEHOLDER);
   return thriftStruct(
     [Table.tableName, TType.STRING, thriftString(spec.table)],
     [Table.dbName, TType.STRING, thriftString(spec.database)],
