@@ -77,7 +77,9 @@ export function compactingClosedDays(
   if (!deployment.compaction.closedDays) {
     logger.warn(
       { engine: deployment.engine },
-      'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice',
+      deployment.switchesPartitionsAtomically
+        ? 'small files are not merged: the lake is on an object store, whose renames are a copy and a delete, not a fence'
+        : 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice',
     );
     return () => undefined;
   }
