@@ -1,4 +1,5 @@
 import { logger } from '../../../logger.js';
+import { backoffDelay } from '../../../util/retry.js';
 import { isRetriableS3Failure, s3Reason } from './s3-errors.js';
 
 /** One retry about to happen, as the adapter reports it. */
@@ -36,11 +37,9 @@ export const defaultS3RetryPolicy: S3RetryPolicy = {
   onRetry: logS3Retry,
 };
 
-/** Capped exponential backoff with jitter: somewhere in the upper half of the ceiling, so writers that failed together do not return together. */
-export function s3RetryDelay(policy: S3RetryPolicy, retry: number, random = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+/** The project's one backoff (capped, doubling, equal jitter) with this policy's bounds. */
+export const s3RetryDelay = (policy: S3RetryPolicy, retry: number, random = Math.random): number =>
+  backoffDelay(retry, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 
 /**
  * Runs `attempt` until it succeeds, fails for good, or has been retried `policy.retries` times.
