@@ -7,6 +7,7 @@ import {
   parseThriftUrl,
   parseLake,
   parseEngine,
+  parseTableFormat,
   parseSqlName,
   parseRedisPrefix,
   parseToken,
@@ -41,6 +42,8 @@ export interface Config {
   prestoUrl: string | undefined;
   /** The Hive metastore behind Trino/Presto (`thrift://host:9083`): compaction of closed partitions switches their location there. */
   metastoreUrl: string | undefined;
+  /** How the lake's tables are kept: Hive external tables (the original's, default) or Apache Iceberg (format v2). */
+  tableFormat: TableFormatChoice;
   /** The SQL catalog of Trino/Presto (`hive`), as their CLIs' --catalog. */
   catalog: string;
   schema: string;
@@ -62,6 +65,9 @@ export type MetricsAccess = (typeof metricsAccessChoices)[number];
 
 export const queryEngineChoices = ['duckdb', 'trino', 'presto'] as const;
 export type QueryEngineChoice = (typeof queryEngineChoices)[number];
+
+export const tableFormatChoices = ['hive', 'iceberg'] as const;
+export type TableFormatChoice = (typeof tableFormatChoices)[number];
 
 export interface ConfigField<K extends keyof Config = keyof Config> {
   key: K;
@@ -195,6 +201,14 @@ export const configFields: ConfigField[] = [
       'the Hive metastore behind Trino/Presto (thrift://host:9083): compacting closed partitions switches their location there atomically',
     defaultValue: undefined,
     parse: parseThriftUrl,
+  },
+  {
+    key: 'tableFormat',
+    flag: '--table-format <format>',
+    env: 'GAMEPIPE_TABLE_FORMAT',
+    description: `how the lake's tables are kept: ${tableFormatChoices.join(' or ')} (Apache Iceberg v2: atomic compaction of open days, schema evolution)`,
+    defaultValue: 'hive',
+    parse: parseTableFormat,
   },
   {
     key: 'catalog',

@@ -5,6 +5,8 @@ import {
   metricsAccessChoices,
   type QueryEngineChoice,
   queryEngineChoices,
+  type TableFormatChoice,
+  tableFormatChoices,
 } from './config-fields.js';
 
 /** The parsers of the config's fields (see `configFields`): each takes the raw text and throws CONFIG_INVALID, saying what was expected. */
@@ -97,6 +99,12 @@ export const parseEngine = (raw: string): QueryEngineChoice => {
   if (!(queryEngineChoices as readonly string[]).includes(raw))
     throw invalid('engine', raw, queryEngineChoices.join(', '));
   return raw as QueryEngineChoice;
+};
+
+export const parseTableFormat = (raw: string): TableFormatChoice => {
+  if (!(tableFormatChoices as readonly string[]).includes(raw))
+    throw invalid('table format', raw, tableFormatChoices.join(' or '));
+  return raw as TableFormatChoice;
 };
 
 export const parseSqlName =

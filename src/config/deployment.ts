@@ -1,4 +1,4 @@
-import type { Config, QueryEngineChoice } from './config-fields.js';
+import type { Config, QueryEngineChoice, TableFormatChoice } from './config-fields.js';
 
 /**
  * What the pipeline is, decided once from the config at the edge (a command) and handed down as
@@ -10,6 +10,13 @@ export interface Deployment {
   log: 'kafka' | 'embedded';
   /** `--engine`, else Trino or Presto when its URL is set, else DuckDB. */
   engine: QueryEngineChoice;
+  /**
+   * How the tables are kept (`--table-format`): Hive external tables over the lake's directories, or
+   * Apache Iceberg v2 tables whose snapshots are committed to a catalog (the Hive metastore when
+   * `--metastore-url` is set, else the lake itself). The writers' commit, compaction and the
+   * readers' file listing follow from it.
+   */
+  tableFormat: TableFormatChoice;
   /**
    * Whether queries read the log's tail beside the lake (the embedded log under DuckDB): a row is
    * then visible before it lands, and writers land in large batches on a long trigger.
@@ -56,6 +63,7 @@ export function deploymentOf(config: Config): Deployment {
   return {
     log,
     engine,
+    tableFormat: config.tableFormat,
     queriesReadLogTail: log === 'embedded' && engine === 'duckdb',
     switchesPartitionsAtomically,
     compaction: {

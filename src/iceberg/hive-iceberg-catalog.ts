@@ -1,11 +1,11 @@
 import { GamepipeError, isGamepipeError } from '../errors.js';
-import { HiveMetastoreClient } from '../sql/engines/hive-metastore/hive-metastore-client.js';
+import { HiveMetastoreClient } from '../metastore/hive-metastore-client.js';
 import {
   type HiveColumnSpec,
   icebergTableObject,
   tableParameters,
   withTableParameters,
-} from '../sql/engines/hive-metastore/hive-metastore-objects.js';
+} from '../metastore/hive-metastore-objects.js';
 import type { IcebergCatalog, TableIdent } from './iceberg-catalog.js';
 import { currentSchema, currentSnapshot, type TableMetadata } from './table-metadata.js';
 

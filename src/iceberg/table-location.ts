@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GamepipeError } from '../errors.js';
-import { normalLocation } from '../sql/engines/hive-table-layout.js';
+import { normalLocation } from '../metastore/normal-location.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 
 /**

@@ -10,6 +10,7 @@ describe('the deployment, decided once from the config', () => {
     assert.deepEqual(deployment({}), {
       log: 'embedded',
       engine: 'duckdb',
+      tableFormat: 'hive',
       queriesReadLogTail: true,
       switchesPartitionsAtomically: true,
       compaction: { openDaysBySwap: true, closedDays: true },
@@ -35,5 +36,14 @@ describe('the deployment, decided once from the config', () => {
       deployment({ lake: 's3a://game-lake/events', metastoreUrl: 'thrift://127.0.0.1:9083' }).compaction,
       { openDaysBySwap: false, closedDays: false },
     );
+  });
+
+  it('keeps Hive tables unless Iceberg is asked for, and refuses another format in one line', () => {
+    assert.equal(deployment({ tableFormat: 'iceberg' }).tableFormat, 'iceberg');
+    assert.equal(
+      deploymentOf(loadConfig({ flags: {}, env: { GAMEPIPE_TABLE_FORMAT: 'iceberg' } })).tableFormat,
+      'iceberg',
+    );
+    assert.throws(() => deployment({ tableFormat: 'delta' }), /table format.*hive or iceberg/i);
   });
 });

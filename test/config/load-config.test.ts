@@ -25,6 +25,7 @@ describe('configuration', () => {
       trinoUrl: undefined,
       prestoUrl: undefined,
       metastoreUrl: undefined,
+      tableFormat: 'hive',
       catalog: 'hive',
       schema: 'default',
       statusToken: undefined,

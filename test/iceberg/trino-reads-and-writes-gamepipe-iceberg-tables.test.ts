@@ -10,7 +10,7 @@ import { IcebergTable } from '../../src/iceberg/iceberg-table.js';
 import { DuckdbParquetWriter } from '../../src/lake/parquet/duckdb-parquet-writer.js';
 import type { LakeRow } from '../../src/lake/parquet/parquet-writer.js';
 import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
-import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
+import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { hdfsLake } from '../helpers/hdfs-lake.js';
@@ -198,9 +198,7 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
   it('the metastore refuses a swap from a metadata location that is no longer current', async (t) => {
     if (!ready) return t.skip(skipReason);
     const table = (await metastore.getTable(schema, 'events_buy'))!;
-    const { tableParameters, withTableParameters } = await import(
-      '../../src/sql/engines/hive-metastore/hive-metastore-objects.js'
-    );
+    const { tableParameters, withTableParameters } = await import('../../src/metastore/hive-metastore-objects.js');
     const current = tableParameters(table).metadata_location!;
     const error = await rejection(
       metastore.alterTableWithEnvironment(

@@ -15,8 +15,8 @@ import {
 import { createParquetWriter } from '../../src/lake/parquet/create-parquet-writer.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import { recoverPositions } from '../../src/lake/commit/recover-positions.js';
-import { partitionLocation } from '../../src/sql/engines/hive-metastore/hive-metastore-objects.js';
-import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
+import { partitionLocation } from '../../src/metastore/hive-metastore-objects.js';
+import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { gamepipe, GAMEPIPE_BIN } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
+import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
 import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import {

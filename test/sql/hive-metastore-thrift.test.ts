@@ -2,16 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
-import { HiveMetastoreClient } from '../../src/sql/engines/hive-metastore/hive-metastore-client.js';
-import {
-  partitionLocation,
-  partitionName,
-  relocatedPartition,
-} from '../../src/sql/engines/hive-metastore/hive-metastore-objects.js';
-import { ThriftBinaryWriter } from '../../src/sql/engines/hive-metastore/thrift-binary-writer.js';
-import { decodeReply } from '../../src/sql/engines/hive-metastore/thrift-message.js';
-import { readString, thriftString, thriftStruct } from '../../src/sql/engines/hive-metastore/thrift-struct.js';
-import { TType, type ThriftStruct } from '../../src/sql/engines/hive-metastore/thrift-value.js';
+import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
+import { partitionLocation, partitionName, relocatedPartition } from '../../src/metastore/hive-metastore-objects.js';
+import { ThriftBinaryWriter } from '../../src/metastore/thrift-binary-writer.js';
+import { decodeReply } from '../../src/metastore/thrift-message.js';
+import { readString, thriftString, thriftStruct } from '../../src/metastore/thrift-struct.js';
+import { TType, type ThriftStruct } from '../../src/metastore/thrift-value.js';
 import { rejection } from '../helpers/rejection.js';
 
 /**

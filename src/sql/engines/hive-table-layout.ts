@@ -1,5 +1,6 @@
 import { trinoType, type FieldType } from '../../events/field-types.js';
 import { deadLetterSpec, type TableSpec } from '../../events/tables.js';
+import { normalLocation } from '../../metastore/normal-location.js';
 import { trinoIdentifier, trinoName, trinoString } from './trino-sql.js';
 
 export interface HiveColumn {
@@ -66,10 +67,6 @@ export function createTableSql(layout: HiveTableLayout, catalog: string, schema:
     `WITH (external_location = ${trinoString(layout.location)}, format = 'PARQUET', partitioned_by = ARRAY[${keys}])`
   );
 }
-
-/** A location as the Hive metastore stores it: `file:///a/b/` is kept as `file:/a/b`. */
-export const normalLocation = (location: string): string =>
-  location.replace(/^file:\/\/\//, 'file:/').replace(/\/+$/, '');
 
 /** What differs between a table in the metastore and its layout, one phrase each; empty when they agree. */
 export function layoutDifferences(

@@ -11,11 +11,11 @@ import {
   type HiveColumn,
   type HiveTableLayout,
 } from './hive-table-layout.js';
-import { HiveMetastoreClient } from './hive-metastore/hive-metastore-client.js';
-import { partitionLocation } from './hive-metastore/hive-metastore-objects.js';
+import { HiveMetastoreClient } from '../../metastore/hive-metastore-client.js';
+import { partitionLocation } from '../../metastore/hive-metastore-objects.js';
 import { currentGenerationDir, datePartitionDirs } from '../../lake/lake-files.js';
 import { tableDirs } from '../lake-tables.js';
-import { normalLocation } from './hive-table-layout.js';
+import { normalLocation } from '../../metastore/normal-location.js';
 import { trinoName, trinoString } from './trino-sql.js';
 
 export interface HiveTableRegistryOptions {

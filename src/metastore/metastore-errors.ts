@@ -1,4 +1,4 @@
-import { GamepipeError } from '../../../errors.js';
+import { GamepipeError } from '../errors.js';
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 

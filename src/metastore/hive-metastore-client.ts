@@ -1,5 +1,5 @@
-import { GamepipeError } from '../../../errors.js';
-import { normalLocation } from '../hive-table-layout.js';
+import { GamepipeError } from '../errors.js';
+import { normalLocation } from './normal-location.js';
 import { metastoreError } from './metastore-errors.js';
 import {
   databaseObject,
