@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../lake/storage/local/write-file-atomic.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { join } from 'node:path';
 import { GamepipeError } from '../errors.js';
 import { GroupCommitFile } from '../util/group-commit-file.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../lake/storage/local/write-file-atomic.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventLogReader, LogRecord, Positions, ReaderOptions } from '../event-log.js';

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { GamepipeError } from '../../../errors.js';
 import type { LakeEntry, LakeStorage } from '../lake-storage.js';
 import { checkLakePath } from '../lake-path-check.js';
-import { fsyncFile, fsyncPath, writeFileAtomic } from './write-file-atomic.js';
+import { fsyncFile, fsyncPath, writeFileAtomic } from '../../../util/write-file-atomic.js';
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { GamepipeError } from '../../../errors.js';
+import { GamepipeError } from '../errors.js';
 
 /** fsyncs a file or a directory, so that its contents, or the names in it, survive a power cut. */
 export function fsyncPath(path: string): void {
