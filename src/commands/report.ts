@@ -1,3 +1,4 @@
+import { parseChangesSince } from '../report/restatement.js';
 import { parseSince } from '../report/report-window.js';
 import { choice, option, text } from './command-options.js';
 import { defineCommand } from './command-spec.js';
@@ -10,6 +11,11 @@ export const reportOptions = {
     'the first day: 30d or 4w back from today (UTC), or a date like 2026-11-01',
     (raw) => parseSince(raw),
     { default: '30d' },
+  ),
+  changesSince: option(
+    '--changes-since <time>',
+    'instead of the report: which days before this time late events changed, by how much and why (6h, 2d, 2026-12-05, 2026-12-05T18:00:00Z)',
+    (raw) => parseChangesSince(raw),
   ),
   html: text('--html <file>', 'also write the report as one self-contained HTML page, a chart per metric'),
   format: choice('--format <format>', formats.join(', '), formats, { default: 'table' }),

@@ -27,14 +27,30 @@ export interface ReportParams {
   lookback_from: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The queries of `report --changes-since`: each day's and each cohort's figures then and now. */
+export const restatementQueries = ['restated-days', 'restated-retention'] as const;
+export type RestatementQuery = (typeof restatementQueries)[number];
 
-/** The statement of one metric with its parameters filled in (dates only, checked, so nothing else can reach the SQL). */
-export function reportSql(query: ReportQuery, params: ReportParams): string {
+/** `{changes_since}` (UTC, `YYYY-MM-DD HH:MM:SS.mmm`) and `{until_day}`, the day it falls on: days before it are restated. */
+export interface RestatementParams {
+  from: string;
+  until_day: string;
+  changes_since: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
+/**
+ * The statement of one query with its parameters filled in: dates and timestamps only, checked,
+ * so nothing else can reach the SQL.
+ */
+export function reportSql(query: ReportQuery | RestatementQuery, params: ReportParams | RestatementParams): string {
   const text = readFileSync(new URL(`${query}.sql`, SQL_DIR), 'utf8');
   return text.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = (params as unknown as Record<string, string | undefined>)[name];
-    if (value === undefined || !DATE.test(value)) throw new Error(`${query}.sql: no date for ${placeholder}`);
+    if (value === undefined || !(DATE.test(value) || TIMESTAMP.test(value)))
+      throw new Error(`${query}.sql: no date for ${placeholder}`);
     return value;
   });
 }
