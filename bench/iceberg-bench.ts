@@ -1,0 +1,213 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/load-config.js';
+import { LocalLakeStorage } from '../src/lake/storage/local/local-lake-storage.js';
+import type { LoadSummary } from '../src/load/load-summary.js';
+import { openQueryEngine } from '../src/sql/open-query-engine.js';
+import { type QueryEngine, queryAll } from '../src/sql/query-engine.js';
+import { benchDir, fmt, GAMEPIPE_BIN, percentile, startGamepipe } from './bench-process.js';
+import { figure, note, suite } from './figures.js';
+import { probeFreshness } from './freshness-probe.js';
+import { fillLog } from './lake-fixture.js';
+import { BACKLOG, runStreamWorker } from './stream-bench.js';
+
+const TRINO_URL = process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
+const METASTORE_URL = process.env.BENCH_METASTORE_URL ?? 'thrift://127.0.0.1:9083';
+const BROKERS = process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** `ICEBERG_BENCH_MINUTES=2 npm run bench -- iceberg` for a short run; the issue's figure is 10 minutes per format. */
+const MINUTES = Number(process.env.ICEBERG_BENCH_MINUTES ?? 10);
+const RATE = Number(process.env.ICEBERG_BENCH_RATE ?? 200);
+const SAMPLE_SECONDS = 20;
+const PROBES = 10;
+
+type Format = 'hive' | 'iceberg';
+
+const gamepipe = (args: string[]) =>
+  spawnSync(process.execPath, [GAMEPIPE_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+const rows = async (engine: QueryEngine, sql: string) => (await queryAll(engine, sql)).rows;
+
+/** Milliseconds one statement takes, with its rows. */
+async function timed(engine: QueryEngine, sql: string): Promise<{ ms: number; rows: unknown[][] }> {
+  const started = performance.now();
+  const result = await rows(engine, sql);
+  return { ms: performance.now() - started, rows: result };
+}
+
+/** The open day's data files as Trino reads them: Iceberg's `$files` metadata table, or the Hive partition's paths. */
+const openDayFilesSql = (format: Format, schema: string, day: string) =>
+  format === 'iceberg'
+    ? `select count(*) from iceberg.${schema}."events_buy$files" where partition.dt = '${day}'`
+    : `select count(distinct "$path") from hive.${schema}.events_buy where dt = '${day}'`;
+
+/** The writer on a backlog into Hive tables and into Iceberg tables (a catalog in the lake), from one log in one run. */
+async function writerThroughput(): Promise<void> {
+  const dataDir = benchDir('iceberg-log');
+  await fillLog(dataDir, BACKLOG);
+  const hive = runStreamWorker(dataDir, join(benchDir('iceberg-hive'), 'lake'));
+  const iceberg = runStreamWorker(dataDir, join(benchDir('iceberg-iceberg'), 'lake'), {
+    GAMEPIPE_TABLE_FORMAT: 'iceberg',
+  });
+  const rate = (f: typeof hive) => f.events / f.seconds;
+  const hiveRate = figure({ label: 'writer into Hive tables', value: rate(hive), unit: 'events/s' });
+  figure({
+    label: 'writer into Iceberg tables',
+    value: rate(iceberg),
+    unit: 'events/s',
+    baseline: { label: 'the Hive rate', value: hiveRate.value },
+    target: { op: '>=', value: 0.8 },
+  });
+  figure({ label: 'writer peak RSS, Hive', value: hive.maxRssMb, unit: 'MB' });
+  figure({ label: 'writer peak RSS, Iceberg', value: iceberg.maxRssMb, unit: 'MB' });
+}
+
+/** Starts `gamepipe load` of purchases at RATE for MINUTES, its summary written to `out`. */
+function startLoad(url: string, out: string): { child: ChildProcess; done: Promise<LoadSummary> } {
+  const child = spawn(
+    process.execPath,
+    [
+      GAMEPIPE_BIN,
+      'load',
+      '--url',
+      url,
+      '--mix',
+      'buy=100',
+      '--players',
+      '50',
+      '--rate',
+      String(RATE),
+      '--duration',
+      `${MINUTES * 60}s`,
+      '--out',
+      out,
+    ],
+    { env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'error' }, stdio: 'ignore' },
+  );
+  const done = new Promise<LoadSummary>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(readFileSync(out, 'utf8')) as LoadSummary)
+        : reject(new Error(`load exited ${code}`)),
+    ),
+  );
+  return { child, done };
+}
+
+/**
+ * `gamepipe up` on Kafka + a local lake + the metastore + Trino, with one table format, under RATE
+ * purchases a second for MINUTES: every SAMPLE_SECONDS, Trino's count(*) of events_buy (timed, and
+ * checked against count(distinct event_id) and the sample before) and the open day's data files;
+ * then the same rows copied into one file and counted, and purchase → visible in Trino.
+ */
+async function underLoad(format: Format): Promise<void> {
+  const stamp = Date.now();
+  const dataDir = benchDir(`iceberg-up-${format}`);
+  const schema = `bench_${format}_${stamp}`;
+  const topic = `bench-${format}-${stamp}`;
+  const flags = [
+    '--data-dir',
+    dataDir,
+    '--kafka-brokers',
+    BROKERS,
+    '--topic',
+    topic,
+    '--trino-url',
+    TRINO_URL,
+    '--metastore-url',
+    METASTORE_URL,
+    '--schema',
+    schema,
+    '--table-format',
+    format,
+  ];
+  for (const step of [
+    ['topic', 'create', '--partitions', '3'],
+    ['tables', 'create'],
+  ]) {
+    const r = gamepipe([...step, ...flags]);
+    if (r.status !== 0) throw new Error(`gamepipe ${step.join(' ')}: ${r.stderr}`);
+  }
+  const up = await startGamepipe(['up', '--quiet', ...flags], process.cwd());
+  const config = loadConfig({ flags: { dataDir, trinoUrl: TRINO_URL, schema, catalog: format }, env: {} });
+  const trino = await openQueryEngine(config, new LocalLakeStorage(join(dataDir, 'lake')));
+  const day = new Date().toISOString().slice(0, 10);
+  const counts: number[] = [];
+  const countMs: number[] = [];
+  const files: number[] = [];
+  let inexact = 0;
+  try {
+    const load = startLoad(up.url, join(dataDir, 'load.json'));
+    let loading = true;
+    load.done.finally(() => (loading = false)).catch(() => undefined);
+    while (loading) {
+      await new Promise((r) => setTimeout(r, SAMPLE_SECONDS * 1000));
+      const sample = await timed(trino, 'select count(*), count(distinct event_id) from events_buy');
+      const [n, distinct] = (sample.rows[0] ?? [0, 0]).map(Number) as [number, number];
+      if (n !== distinct || n < (counts.at(-1) ?? 0)) inexact++;
+      counts.push(n);
+      const count = await timed(trino, 'select count(*) from events_buy');
+      countMs.push(count.ms);
+      files.push(Number((await rows(trino, openDayFilesSql(format, schema, day)))[0]?.[0] ?? 0));
+    }
+    const accepted = (await load.done).accepted.events.buy_item ?? 0;
+    const delays = await probeFreshness(
+      up.url,
+      PROBES,
+      async (q) =>
+        Number(
+          (await rows(trino, `select count(*) from events_buy where username = 'fresh' and quantity = ${q}`))[0]?.[0],
+        ) === 1,
+    );
+    await rows(trino, `create table hive.${schema}.one_file with (format = 'PARQUET') as select * from events_buy`);
+    const oneFile: number[] = [];
+    for (let i = 0; i < 7; i++) oneFile.push((await timed(trino, `select count(*) from hive.${schema}.one_file`)).ms);
+    const final = Number((await rows(trino, 'select count(*) from events_buy'))[0]?.[0]);
+
+    note(
+      `${format}: ${fmt(accepted)} purchases accepted in ${MINUTES} min, ${fmt(final - PROBES)} in the table at the end`,
+    );
+    note(
+      `${format}: ${counts.length} Trino samples, ${inexact === 0 ? 'every one exact' : `${inexact} NOT exact`} (count(*) = count(distinct event_id), never down)`,
+    );
+    figure({ label: `${format}: data files in the open day, most`, value: Math.max(...files), unit: 'files' });
+    figure({ label: `${format}: data files in the open day, at the end`, value: files.at(-1) ?? 0, unit: 'files' });
+    const oneFileP50 = figure({
+      label: `${format}: count(*) on the same rows in one file p50`,
+      value: percentile(oneFile, 0.5),
+      unit: 'ms',
+    });
+    figure({
+      label: `${format}: count(*) under load p50`,
+      value: percentile(countMs, 0.5),
+      unit: 'ms',
+      baseline: { label: 'one file', value: oneFileP50.value },
+      ...(format === 'iceberg' ? { target: { op: '<=' as const, value: 1.5 } } : {}),
+    });
+    figure({
+      label: `${format}: purchase 2xx -> visible in Trino p95 (${PROBES})`,
+      value: percentile(delays, 0.95),
+      unit: 's',
+      digits: 2,
+      ...(format === 'iceberg' ? { target: { op: '<=' as const, value: 5 } } : {}),
+    });
+  } finally {
+    await up.stop();
+    await rows(trino, `drop table if exists hive.${schema}.one_file`).catch(() => undefined);
+    await trino.close();
+  }
+}
+
+/** `npm run bench -- iceberg`: Iceberg tables beside Hive tables, in one run. */
+export async function icebergBench(): Promise<void> {
+  suite(
+    'iceberg',
+    `Iceberg tables beside Hive tables: the writer on ${fmt(BACKLOG)} events, then up under ${RATE} purchases/s for ${MINUTES} min per format (Kafka ${BROKERS}, Trino ${TRINO_URL})`,
+  );
+  await writerThroughput();
+  for (const format of ['hive', 'iceberg'] as const) await underLoad(format);
+}
