@@ -31,9 +31,11 @@ export const rules = {
   load: [...DOMAIN_LOW, 'catalog'],
   metrics: [...DOMAIN_LOW, 'eventlog', 'lake', 'metastore', 'iceberg', 'sql', 'server'],
   streaming: [...DOMAIN_LOW, 'eventlog', 'lake', 'metastore', 'iceberg', 'sql', 'metrics'],
+  // Dead letters listed, shown and replayed into the log exactly once (ledgers in the lake's _replays/).
+  deadletters: [...DOMAIN_LOW, 'eventlog', 'lake', 'metastore', 'iceberg', 'sql'],
   report: [...DOMAIN_LOW, 'catalog', 'eventlog', 'lake', 'metastore', 'iceberg', 'sql'],
   status: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'metrics'],
-  verify: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'metrics'],
+  verify: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'metrics', 'deadletters'],
   simulate: [
     ...DOMAIN_LOW,
     'catalog',

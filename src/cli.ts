@@ -10,6 +10,7 @@ import { prepareNamedCommands, registerCommand } from './commands/register-comma
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { streamCommand } from './commands/stream.js';
+import { deadlettersCommand } from './commands/deadletters.js';
 import { tablesCommand } from './commands/tables.js';
 import { topicCommand } from './commands/topic.js';
 import { traceCommand } from './commands/trace.js';
@@ -44,6 +45,7 @@ export const commandSpecs: AnyCommandSpec[] = [
   dashboardCommand,
   verifyCommand,
   traceCommand,
+  deadlettersCommand,
   completionCommand,
 ];
 

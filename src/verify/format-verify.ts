@@ -1,7 +1,7 @@
 import { formatPositions } from '../eventlog/positions.js';
 import { formatResult } from '../sql/format-result.js';
 import { plural } from './finding-groups.js';
-import { discrepancies, type VerifyReport } from './verify-report.js';
+import { discrepancies, isDiscrepancy, type VerifyReport } from './verify-report.js';
 
 const windowText = ({ since, until }: VerifyReport['window']) =>
   since === null && until === null ? 'everything' : `${since ?? 'the start'} to ${until ?? 'now'}`;
@@ -26,7 +26,7 @@ export function formatVerifyReport(report: VerifyReport): string {
     'table',
   );
   const found = discrepancies(report);
-  const notes = report.findings.filter((f) => f.kind === 'note');
+  const notes = report.findings.filter((f) => !isDiscrepancy(f));
   const findingTable = (rows: VerifyReport['findings']) =>
     formatResult({ columns: ['check', 'where', 'what'], rows: rows.map((f) => [f.kind, f.where, f.what]) }, 'table');
   const verdict =

@@ -1,3 +1,4 @@
+import { ReplayIndex } from '../deadletters/replay-index.js';
 import { eventTypes } from '../events/event-schemas.js';
 import { tableForEventType } from '../events/tables.js';
 import type { LogRecord, Positions } from '../eventlog/event-log.js';
@@ -44,6 +45,7 @@ const describe: Record<string, (count: number) => string> = {
   duplicate: (n) => `${plural(n, 'event')} held more than once`,
   misplaced: (n) => `${plural(n, 'row')} whose log record routes elsewhere`,
   'dead-letter': (n) => `${plural(n, 'record')} refused by the writer`,
+  replayed: (n) => `${plural(n, 'record')} refused by the writer, then replayed through a fix`,
 };
 
 /**
@@ -64,19 +66,22 @@ export class LogReconciler {
     private readonly files: LakeFile[],
     private readonly positions: Map<string, Positions>,
     private readonly window: TimeWindow,
+    /** Dead letters replayed (`gamepipe deadletters replay`): accounted for, and their replays looked for in the log. */
+    private readonly replays = new ReplayIndex(),
   ) {}
 
   add(record: LogRecord): void {
     const { partition: p, offset: o } = record;
     if (!this.firstOffsets.has(p)) this.firstOffsets.set(p, o);
     const { eventId: id, eventType: type, eventTs } = fieldsOf(record.value);
+    if (id !== undefined) this.replays.saw(id);
     if (!inWindow(Number.isNaN(eventTs) ? record.timestamp : eventTs, this.window)) return;
     const label = `${id === undefined ? 'the record' : `event_id ${id}`} at ${p}:${o}`;
     const tally = this.tallies.get(type) ?? this.tallies.set(type, emptyTally(type)).get(type)!;
     tally.log++;
     if (id !== undefined) {
       const seen = this.ids.add(id, encode(p, o));
-      if (seen !== undefined)
+      if (seen !== undefined && !this.replays.isReplay(decode(seen), id))
         this.groups.add('duplicate', 'the event log', `event_id ${id} appended at ${decode(seen)} and ${p}:${o}`);
     }
     const count = this.index.count(p, o);
@@ -103,7 +108,9 @@ export class LogReconciler {
     for (const file of holders)
       if (file.dir !== dir || file.dt !== dt)
         this.groups.add('misplaced', file.path, `${label} belongs in ${dir}/${dt}`);
-    if (dead) this.groups.add('dead-letter', holders[0]!.path, `${label}: ${routed.reason}`);
+    const replay = dead ? this.replays.replayOf(`${p}:${o}`) : undefined;
+    if (replay) this.groups.add('replayed', holders[0]!.path, `${label}, replayed (ledger ${replay.ledger})`);
+    else if (dead) this.groups.add('dead-letter', holders[0]!.path, `${label}: ${routed.reason}`);
   }
 
   /**
@@ -132,7 +139,12 @@ export class LogReconciler {
           what: `the log keeps offsets from ${first} on (older ones expired): ${plural(below, 'lake row')} below it checked by file names only`,
         });
     }
-    return [...this.gaps.map((g) => this.gapFinding(g)), ...this.groups.findings(describe), ...notes];
+    const lostReplays: Finding[] = this.replays.unseen(this.firstOffsets).map(({ ledger, missing }) => ({
+      kind: 'missing',
+      where: `_replays/${ledger.id}.json`,
+      what: `${plural(missing.length, 'replayed dead letter')} not in the log, e.g. ${missing[0]}${ledger.state === 'pending' ? ': the replay stopped half-way; gamepipe deadletters replay finishes it' : ''}`,
+    }));
+    return [...this.gaps.map((g) => this.gapFinding(g)), ...this.groups.findings(describe), ...lostReplays, ...notes];
   }
 
   private readonly dateDirs = new Map<number, string>();

@@ -8,6 +8,8 @@ import { tableSpecOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { routeRecord } from '../lake/route-record.js';
+import { ReplayIndex } from '../deadletters/replay-index.js';
+import { readLedgers } from '../deadletters/replay-ledger.js';
 import { routeOf, statusFromServerLog, uuidV7Time, type EventRequest } from './event-request.js';
 import { readFileRows } from './lake-file-rows.js';
 import { scanLog } from './scan-log.js';
@@ -39,14 +41,29 @@ function eventIdOf(value: string): unknown {
   }
 }
 
-/** The event's log record, if the log holds it (a scan up to the end, checked on the raw text before parsing). */
-async function findRecord(reader: EventLogReader, eventId: string): Promise<LogRecord | null> {
+/**
+ * The event's log record, if the log holds it (a scan up to the end, checked on the raw text before
+ * parsing). A dead letter that was replayed is passed over for its replay, which is where the event went.
+ */
+async function findRecord(reader: EventLogReader, eventId: string, replays: ReplayIndex): Promise<LogRecord | null> {
+  let refused: LogRecord | null = null;
   for await (const records of scanLog(reader, await reader.endOffsets())) {
     for (const record of records) {
-      if (record.value.includes(eventId) && eventIdOf(record.value) === eventId) return record;
+      if (!record.value.includes(eventId) || eventIdOf(record.value) !== eventId) continue;
+      if (refused === null && replays.isReplay(`${record.partition}:${record.offset}`, eventId)) refused = record;
+      else return record;
     }
   }
-  return null;
+  return refused;
+}
+
+async function replayIndex(config: Config): Promise<ReplayIndex> {
+  const storage = await openLakeStorage(config);
+  try {
+    return new ReplayIndex(await readLedgers(storage));
+  } finally {
+    await storage.close();
+  }
 }
 
 /** The row at this log position in the visible files of one date directory. */
@@ -71,8 +88,9 @@ async function findRow(
 
 /** Follows one event from its request to its log position and its lake file and row, or to where it stopped. */
 export async function traceEvent(config: Config, eventId: string, serverLog?: string): Promise<EventTrace> {
+  const replays = await replayIndex(config);
   const reader = await createEventLogReader(config, { group: `gamepipe-trace-${process.pid}` });
-  const record = await findRecord(reader, eventId).finally(() => reader.close());
+  const record = await findRecord(reader, eventId, replays).finally(() => reader.close());
   const status = serverLog ? await statusFromServerLog(serverLog, eventId) : null;
   const base = { eventId, file: null, writerPosition: null, lag: null };
   if (!record) {

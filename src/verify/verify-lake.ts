@@ -9,6 +9,8 @@ import { hygieneFindings } from './hygiene-findings.js';
 import { LakePositionIndex } from './lake-position-index.js';
 import { ownerIsLive, takeLakeSnapshot, type LakeSnapshot } from './lake-snapshot.js';
 import { LogReconciler } from './log-reconciler.js';
+import { ReplayIndex } from '../deadletters/replay-index.js';
+import { readLedgers } from '../deadletters/replay-ledger.js';
 import { readLakeFiles, type LakeFile } from './read-lake-files.js';
 import { scanLog } from './scan-log.js';
 import { describeWindow, type TimeWindow } from './time-window.js';
@@ -61,7 +63,8 @@ export async function verifyLake(config: Config, options: VerifyOptions): Promis
       const index = new LakePositionIndex(end);
       const files = await readLakeFiles(storage, index, options.window, findings);
       findings.push(...positionsFromFileNames(snapshot, files));
-      const reconciler = new LogReconciler(index, files, snapshot.positions, options.window);
+      const replays = new ReplayIndex(await readLedgers(storage));
+      const reconciler = new LogReconciler(index, files, snapshot.positions, options.window, replays);
       for await (const records of scanLog(reader, end)) for (const record of records) reconciler.add(record);
       findings.push(
         ...reconciler.findings(),

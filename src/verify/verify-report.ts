@@ -9,6 +9,7 @@ export type FindingKind =
   | 'orphan-temp' // a staged file under _tmp/ that no live writer will commit
   | 'stale-intent' // a commit intent under _wal/ that no live writer is finishing
   | 'dead-letter' // a record refused by a writer, kept in events_dead_letter
+  | 'replayed' // a dead letter replayed through a fix (gamepipe deadletters replay): accounted for, not a discrepancy
   | 'catalog' // a table or partition that the catalog or metastore and the files disagree on
   | 'accepted' // the server accepted a different number of events than the log holds
   | 'note'; // worth knowing, not a discrepancy
@@ -50,7 +51,7 @@ export interface VerifyReport {
   elapsedMs: number;
 }
 
-export const isDiscrepancy = (finding: Finding): boolean => finding.kind !== 'note';
+export const isDiscrepancy = (finding: Finding): boolean => finding.kind !== 'note' && finding.kind !== 'replayed';
 
 export const discrepancies = (report: VerifyReport): Finding[] => report.findings.filter(isDiscrepancy);
 
