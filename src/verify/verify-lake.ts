@@ -56,6 +56,8 @@ export async function verifyLake(config: Config, options: VerifyOptions): Promis
   try {
     await storage.ping();
     const snapshot = await takeLakeSnapshot(storage);
+    // Before the log's end is read: a replay marked done by then has its records below that end.
+    const replays = new ReplayIndex(await readLedgers(storage));
     const reader = await createEventLogReader(config, { group: `gamepipe-verify-${process.pid}` });
     const findings: Finding[] = [];
     try {
@@ -63,7 +65,6 @@ export async function verifyLake(config: Config, options: VerifyOptions): Promis
       const index = new LakePositionIndex(end);
       const files = await readLakeFiles(storage, index, options.window, findings);
       findings.push(...positionsFromFileNames(snapshot, files));
-      const replays = new ReplayIndex(await readLedgers(storage));
       const reconciler = new LogReconciler(index, files, snapshot.positions, options.window, replays);
       for await (const records of scanLog(reader, end)) for (const record of records) reconciler.add(record);
       findings.push(
