@@ -34,15 +34,20 @@ export interface Deployment {
      * views (which hide merged files by their offsets) are the only readers.
      */
     openDaysBySwap: boolean;
-    /** Whether closed days may be compacted into a new generation: only where readers switch atomically. */
+    /**
+     * Whether closed days may be compacted into a new generation: only where readers switch
+     * atomically, and on an object store only through a Hive metastore (DuckDB does not read it).
+     */
     closedDays: boolean;
   };
 }
 
 /**
  * Whether the lake's store renames atomically and without overwriting (a local directory, HDFS).
- * Object stores (s3://) copy then delete: compaction hides merged files by renaming them, so it is
- * off there until the rename-free commit lands (src/lake/storage/s3/README.md).
+ * Object stores (s3://) copy then delete. Batches commit there without renames (ObjectStoreTableFormat),
+ * but open-day compaction hides merged files by renaming them beside readers, so it stays off; a
+ * closed day's new generation is written where no reader looks and switched in the metastore, so
+ * its copies are never seen (src/lake/storage/s3/README.md).
  */
 const renamesAtomically = (config: Pick<Config, 'lake'>): boolean => !/^s3a?:/i.test(config.lake ?? '');
 
@@ -68,7 +73,7 @@ export function deploymentOf(config: Config): Deployment {
     switchesPartitionsAtomically,
     compaction: {
       openDaysBySwap: engine === 'duckdb' && renamesAtomically(config),
-      closedDays: switchesPartitionsAtomically && renamesAtomically(config),
+      closedDays: switchesPartitionsAtomically && (renamesAtomically(config) || config.metastoreUrl !== undefined),
     },
   };
 }

@@ -7,7 +7,7 @@ import type { StagedFile, TableFormat } from './batch/table-format.js';
 import type { PartitionLocations } from './commit/closed-partition-compactor.js';
 import { ClosedPartitionSchedule } from './commit/closed-partition-schedule.js';
 import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
-import { HiveTableFormat } from './commit/hive-table-format.js';
+import { hiveTableFormatFor } from './commit/hive-table-format-for.js';
 import { LakeCommitter } from './commit/lake-committer.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
 import { POSITIONS_DIR, positionName } from './commit/recover-positions.js';
@@ -54,7 +54,7 @@ export class LakeWriter {
     readonly storage: LakeStorage,
     readonly parquet: ParquetWriter,
     readonly scratch: ScratchDir,
-    /** How files become part of the tables (today's only format: Hive external tables, see HiveTableFormat). */
+    /** How files become part of the tables (Hive external tables: HiveTableFormat, or ObjectStoreTableFormat on an object store). */
     private readonly format: TableFormat,
     private readonly compactor: Compactor,
     private readonly leases: OwnerLeases,
@@ -72,7 +72,7 @@ export class LakeWriter {
     const parquet = await createParquetWriter(options.parquetWriter);
     const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
     const leases = OwnerLeases.start(storage, `a stream writer for ${target}`);
-    const format = new HiveTableFormat(storage, committer, ownersOf(target));
+    const format = hiveTableFormatFor(storage, committer, scratch, target);
     return new LakeWriter(storage, parquet, scratch, format, compactor, leases, target, options.swapCompact);
   }
 

@@ -78,7 +78,7 @@ export function compactingClosedDays(
     logger.warn(
       { engine: deployment.engine },
       deployment.switchesPartitionsAtomically
-        ? 'small files are not merged: the lake is on an object store, whose renames are a copy and a delete, not a fence'
+        ? 'small files are not merged: on an object store, closed days are compacted only where a Hive metastore (--metastore-url) switches readers to them'
         : 'small files are not merged: give --metastore-url (the Hive metastore behind the engine) to compact closed days without readers ever counting a row twice',
     );
     return () => undefined;

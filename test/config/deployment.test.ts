@@ -27,15 +27,19 @@ describe('the deployment, decided once from the config', () => {
     assert.deepEqual(withMetastore.compaction, { openDaysBySwap: false, closedDays: true });
   });
 
-  it('on an object store, compacts nothing: its renames are a copy and a delete, not a fence', () => {
+  it('on an object store, never merges open days (renames there are a copy and a delete), and compacts closed days only through a metastore', () => {
     assert.deepEqual(deployment({ lake: 's3://game-lake/events' }).compaction, {
       openDaysBySwap: false,
       closedDays: false,
     });
     assert.deepEqual(
       deployment({ lake: 's3a://game-lake/events', metastoreUrl: 'thrift://127.0.0.1:9083' }).compaction,
-      { openDaysBySwap: false, closedDays: false },
+      { openDaysBySwap: false, closedDays: true },
     );
+    assert.deepEqual(deployment({ lake: 's3://game-lake/events', trinoUrl: 'http://127.0.0.1:8080' }).compaction, {
+      openDaysBySwap: false,
+      closedDays: false,
+    });
   });
 
   it('keeps Hive tables unless Iceberg is asked for, and refuses another format in one line', () => {

@@ -15,6 +15,7 @@ services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
 libs=$services/hive-metastore-libs
 port=${GAMEPIPE_TEST_HMS_PORT:-9083}
 root=$services/hive-metastore-$port
+s3_endpoint=${GAMEPIPE_TEST_HMS_S3_ENDPOINT:-http://127.0.0.1:${GAMEPIPE_TEST_S3_PORT:-9190}}
 java_home=${GAMEPIPE_TEST_HMS_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 
 is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
@@ -30,15 +31,16 @@ fail() {
 start() {
   local fresh=$1
   if is_up; then echo "hive-metastore: already listening on 127.0.0.1:$port"; return 0; fi
-  if [ ! -f "$libs/.complete" ]; then
+  # .complete-s3: a jar set resolved before hadoop-aws joined the pom is resolved again.
+  if [ ! -f "$libs/.complete-s3" ]; then
     echo "hive-metastore: resolving metastore jars from Maven Central"
     mvn -q -B -f "$here/hive-metastore/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" \
       || { echo "hive-metastore: could not resolve the jars with Maven (see the output above)" >&2; return 1; }
-    touch "$libs/.complete"
+    touch "$libs/.complete-s3"
   fi
   if [ "$fresh" = yes ]; then rm -rf "$root"; fi
   mkdir -p "$root/conf" "$root/data/warehouse"
-  sed -e "s#@DATA@#$root/data#g" -e "s#@PORT@#$port#g" "$here/hive-metastore/metastore-site.xml" > "$root/conf/metastore-site.xml"
+  sed -e "s#@DATA@#$root/data#g" -e "s#@PORT@#$port#g" -e "s#@S3_ENDPOINT@#$s3_endpoint#g" "$here/hive-metastore/metastore-site.xml" > "$root/conf/metastore-site.xml"
   cp "$here/hive-metastore/metastore-log4j2.properties" "$root/conf/"
   # C1 only and a small serial heap: the metastore does little work in tests, and starts faster so.
   nohup "$java_home/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true \

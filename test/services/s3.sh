@@ -9,7 +9,8 @@
 #   test/services/s3.sh stop | status
 #   test/services/s3.sh env      the `export` lines that point gamepipe and the AWS SDK at it
 # S3Mock checks no signature: the credentials `env` prints are placeholders, not secrets.
-# State (objects, log, pid) lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/s3;
+# State (objects, log, pid) lives under ${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}/s3 (s3-<port>
+# for another GAMEPIPE_TEST_S3_PORT, so a fault test can stop its own server and leave the shared one);
 # the jar and the compiled loopback patch are shared in s3-libs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,8 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 services=${GAMEPIPE_TEST_SERVICES_DIR:-/tmp/gamepipe-services}
 version=4.8.0
 libs=$services/s3-libs
-root=$services/s3
 port=${GAMEPIPE_TEST_S3_PORT:-9190}
+# A second server (a fault test's own, on another port) keeps its objects apart: s3-<port>/.
+root=$services/s3$([ "$port" = 9190 ] || echo "-$port")
 bucket=${GAMEPIPE_TEST_S3_BUCKET:-gamepipe-test}
 java_home=${GAMEPIPE_TEST_S3_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 jar=$libs/s3mock-$version-exec.jar

@@ -21,6 +21,7 @@ cli=$services/trino-cli-$version-executable.jar
 port=${GAMEPIPE_TEST_TRINO_PORT:-8080}
 heap_mb=${GAMEPIPE_TEST_TRINO_HEAP_MB:-1536}
 metastore_uri=${GAMEPIPE_TEST_TRINO_METASTORE_URI:-}
+s3_endpoint=${GAMEPIPE_TEST_TRINO_S3_ENDPOINT:-http://127.0.0.1:${GAMEPIPE_TEST_S3_PORT:-9190}}
 root=$services/trino-$port
 # Trino 476 needs Java 24 or newer; the CLI runs on 17 too.
 java_home=${GAMEPIPE_TEST_TRINO_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -65,6 +66,20 @@ write_config() {
     echo 'hive.iceberg-catalog-name=iceberg' >> "$root/etc/catalog/hive.properties"
     sed -e "s#@METASTORE_URI@#$metastore_uri#g" "$here/trino/catalog/iceberg.properties" > "$root/etc/catalog/iceberg.properties"
   fi
+  # Both catalogs read s3:// locations through Trino's native S3 file system, pointed at the test
+  # S3-compatible server (test/services/s3.sh): path-style, its placeholder credentials (S3Mock checks
+  # no signature). Trino connects lazily, so it starts whether or not that server is up.
+  local catalog
+  for catalog in "$root"/etc/catalog/*.properties; do
+    cat >> "$catalog" <<PROPERTIES
+fs.native-s3.enabled=true
+s3.endpoint=$s3_endpoint
+s3.region=us-east-1
+s3.path-style-access=true
+s3.aws-access-key=gamepipe-test
+s3.aws-secret-key=gamepipe-test-placeholder
+PROPERTIES
+  done
 }
 
 launcher() {

@@ -1,3 +1,5 @@
+import type { PendingUploads } from './pending-uploads.js';
+
 /** One entry of a lake directory. */
 export interface LakeEntry {
   /** Path relative to the lake root, '/'-separated, never starting with '/'. */
@@ -37,6 +39,11 @@ export interface LakeStorage {
    * a fenced copy then a delete. A commit that makes files visible by renaming them branches on it.
    */
   readonly atomicRename: boolean;
+  /**
+   * An object store's invisible staging and atomic "make visible" (S3's multipart uploads), which a
+   * commit uses instead of renames where `atomicRename` is false; absent elsewhere.
+   */
+  readonly pendingUploads?: PendingUploads;
   /** Resolves when the store answers at the lake root. */
   ping(): Promise<void>;
   /** The entries directly under `dir`, any order; [] when `dir` does not exist. */

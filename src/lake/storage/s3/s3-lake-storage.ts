@@ -18,6 +18,7 @@ import { probeConditionalWrites } from './s3-conditional-write-probe.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
 import { s3Uri } from './s3-location.js';
 import { uploadInParts } from './s3-multipart-upload.js';
+import { S3PendingUploads } from './s3-pending-uploads.js';
 import { defaultS3RetryPolicy, type S3RetryPolicy, withS3Retries } from './s3-retry.js';
 import { S3Tree } from './s3-tree.js';
 
@@ -26,16 +27,14 @@ export type { S3LakeStorageOptions } from './s3-client.js';
 const MiB = 1024 * 1024;
 
 /**
- * The lake on S3 or an S3-compatible store, through the AWS SDK v3. Credentials and region come
- * from the SDK's standard chain and are never logged. How the port's rules hold on an object store:
- * - `create`/`upload` never overwrite: a conditional PUT (`If-None-Match: *`; for a multipart upload,
- *   on its completion) is refused with 412 when the key exists. A store that ignores the header is
- *   found by `checkConditionalWrites` (one probe, before the first such write) and refused.
- * - Unlike on a disk, a new object appears whole or not at all: no partial file is ever visible.
+ * The lake on S3 or an S3-compatible store, through the AWS SDK v3 (credentials and region from the
+ * SDK's standard chain, never logged). How the port's rules hold on an object store:
+ * - `create`/`upload` never overwrite: a conditional PUT (`If-None-Match: *`; multipart: on its
+ *   completion), refused with 412 when the key exists; a store that ignores the header is refused
+ *   (`checkConditionalWrites`). A new object appears whole or not at all.
  * - `replace` is one unconditional PUT: atomic per object (readers get the old bytes or the new).
- * - `rename` is NOT atomic (`atomicRename` is false): a copy fenced by `If-None-Match: *`, then a
- *   delete of the source. Between the two both names exist, a crash may leave both, and two renames
- *   of one source may both succeed. It never overwrites. Commits branch on `atomicRename`.
+ * - `rename` is NOT atomic (`atomicRename` is false): a fenced copy, then a delete; commits use
+ *   `pendingUploads` instead (see ObjectStoreTableFormat).
  * - Directories are emulated: key prefixes split on '/', plus an empty `dir/` marker from `mkdirs`.
  * - Throttling (503 SlowDown), 5xx answers, timeouts and refused connections are retried with capped
  *   backoff and jitter, one log line per retry; then LAKE_UNAVAILABLE (retriable).
@@ -43,6 +42,8 @@ const MiB = 1024 * 1024;
 export class S3LakeStorage implements LakeStorage {
   readonly uri: string;
   readonly atomicRename = false;
+  /** Open multipart uploads: the invisible staging the rename-free commit lands files through. */
+  readonly pendingUploads: S3PendingUploads;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
@@ -63,6 +64,13 @@ export class S3LakeStorage implements LakeStorage {
     this.partsInFlight = Math.max(1, options.partsInFlight ?? 2);
     this.client = createS3Client(options);
     this.tree = new S3Tree(this.client, this.bucket, options.listPageSize ?? 1000, this.send);
+    this.pendingUploads = new S3PendingUploads({
+      ...{ client: this.client, bucket: this.bucket, partSize: this.partSize, partsInFlight: this.partsInFlight },
+      key: (path) => this.key(path),
+      show: (path) => this.show(path),
+      send: (what, call) => this.send(what, ({ earlierMayHaveLanded }) => call(earlierMayHaveLanded)),
+      checkConditionalWrites: () => this.checkConditionalWrites(),
+    });
   }
 
   async ping(): Promise<void> {
@@ -144,10 +152,8 @@ export class S3LakeStorage implements LakeStorage {
   }
 
   /**
-   * Not atomic (see the class): the bytes copied under the new name by a conditional PUT, then the
-   * source deleted. Not a server-side CopyObject: S3-compatible stores differ on conditional copies
-   * (S3Mock 4.8.0 ignores If-None-Match there and overwrites), and the conditional PUT is the fence
-   * `checkConditionalWrites` has proven. The bytes stream through once (at most 5 GiB, S3's PUT limit).
+   * Not atomic (see the class): a conditional PUT of the bytes under the new name (not CopyObject:
+   * S3Mock 4.8.0 ignores If-None-Match on a copy), then a delete. At most 5 GiB (S3's PUT limit).
    */
   async rename(from: string, to: string): Promise<void> {
     const source = await this.head(from);
@@ -222,9 +228,7 @@ export class S3LakeStorage implements LakeStorage {
     return this.probe;
   }
 
-  async close(): Promise<void> {
-    this.client.destroy();
-  }
+  close = async (): Promise<void> => this.client.destroy();
 
   /** A PUT that must not overwrite; a 412 after an attempt that may have landed is ours when the bytes match. */
   private async putNew(

@@ -34,19 +34,30 @@ export function multipartEtag(parts: CompletedPart[]): string {
 }
 
 /**
- * A local file into one new object, streamed as a multipart upload: parts read from the file one
- * by one (at most `partsInFlight` in memory), then completed with `If-None-Match: *`, so an object
- * that appeared meanwhile is never overwritten: that completion fails with 412, read as LAKE_EXISTS
- * by the caller. Any other failure aborts the upload, so no invisible parts are left to pay for; a
- * refused completion and a process killed mid-upload do leave them: a bucket lifecycle rule
- * (AbortIncompleteMultipartUpload) clears those.
+ * Starts a multipart upload to `key` and streams the local file into it as parts (at most
+ * `partsInFlight` in memory); returns its id and parts. Nothing is visible until it is completed; a
+ * failure aborts it, so no invisible parts are left to pay for.
  */
-export async function uploadInParts(upload: MultipartUpload): Promise<void> {
+export async function startUploadInParts(
+  upload: Omit<MultipartUpload, 'landedAlready'>,
+): Promise<{ uploadId: string; parts: CompletedPart[] }> {
   const { client, send, bucket, key } = upload;
   const created = await send('start a multipart upload of', () =>
     client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })),
   );
   const uploadId = created.UploadId!;
+  try {
+    return { uploadId, parts: await sendParts(upload, uploadId) };
+  } catch (error) {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+async function sendParts(upload: Omit<MultipartUpload, 'landedAlready'>, uploadId: string): Promise<CompletedPart[]> {
+  const { client, send, bucket, key } = upload;
   const file = await open(upload.localFile, 'r');
   try {
     const count = Math.max(1, Math.ceil(upload.size / upload.partSize));
@@ -75,6 +86,23 @@ export async function uploadInParts(upload: MultipartUpload): Promise<void> {
       }
     };
     await Promise.all(Array.from({ length: Math.min(upload.partsInFlight, count) }, worker));
+    return parts;
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * A local file into one new object, streamed as a multipart upload, then completed with
+ * `If-None-Match: *`, so an object that appeared meanwhile is never overwritten: that completion
+ * fails with 412, read as LAKE_EXISTS by the caller. Any other failure aborts the upload; a refused
+ * completion and a process killed mid-upload do leave parts: a bucket lifecycle rule
+ * (AbortIncompleteMultipartUpload) clears those.
+ */
+export async function uploadInParts(upload: MultipartUpload): Promise<void> {
+  const { client, send, bucket, key } = upload;
+  const { uploadId, parts } = await startUploadInParts(upload);
+  try {
     await send('complete the multipart upload of', async (earlierMayHaveLanded) => {
       try {
         await client.send(
@@ -101,7 +129,5 @@ export async function uploadInParts(upload: MultipartUpload): Promise<void> {
         .catch(() => undefined);
     }
     throw error;
-  } finally {
-    await file.close();
   }
 }

@@ -1,0 +1,147 @@
+import { stat as statLocal } from 'node:fs/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GamepipeError } from '../../../errors.js';
+import type { CompletedAs, PendingUpload, PendingUploads } from '../pending-uploads.js';
+import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
+import { multipartEtag, type S3Send, startUploadInParts } from './s3-multipart-upload.js';
+
+/** What the pending uploads need of the S3 adapter that owns them (its client, names and retries). */
+export interface S3PendingUploadsAccess {
+  client: S3Client;
+  bucket: string;
+  partSize: number;
+  partsInFlight: number;
+  key(path: string): string;
+  show(path: string): string;
+  send: S3Send;
+  checkConditionalWrites(): Promise<void>;
+}
+
+/**
+ * Pending uploads on S3: open multipart uploads (see PendingUploads). Completion is conditional
+ * (`If-None-Match: *`, which the adapter's probe has checked the store honours). A completion retried
+ * after a lost answer, or repeated by a recovery, is refused (412) or finds its upload gone (404);
+ * the object's ETag (the MD5 of the parts' MD5s) then tells whether it is this upload's.
+ */
+export class S3PendingUploads implements PendingUploads {
+  constructor(private readonly s3: S3PendingUploadsAccess) {}
+
+  async begin(localFile: string, path: string): Promise<PendingUpload> {
+    const { s3 } = this;
+    await s3.checkConditionalWrites();
+    let size: number;
+    try {
+      size = (await statLocal(localFile)).size;
+    } catch (error) {
+      throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      const { uploadId, parts } = await startUploadInParts({
+        client: s3.client,
+        send: (what, call) => s3.send(`${what} ${s3.show(path)}`, call),
+        bucket: s3.bucket,
+        key: s3.key(path),
+        localFile,
+        size,
+        partSize: s3.partSize,
+        partsInFlight: s3.partsInFlight,
+      });
+      return { path, uploadId, parts: parts.map((p) => (p.ETag ?? '').replace(/"/g, '')) };
+    } catch (error) {
+      throw s3Error(error, 'upload', s3.show(path));
+    }
+  }
+
+  async complete(upload: PendingUpload): Promise<CompletedAs> {
+    const { s3 } = this;
+    const parts = upload.parts.map((etag, index) => ({ ETag: `"${etag}"`, PartNumber: index + 1 }));
+    try {
+      await s3.send(`complete the upload of ${s3.show(upload.path)}`, () =>
+        s3.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: s3.bucket,
+            Key: s3.key(upload.path),
+            UploadId: upload.uploadId,
+            MultipartUpload: { Parts: parts },
+            IfNoneMatch: '*',
+          }),
+        ),
+      );
+      return 'completed';
+    } catch (error) {
+      if (!isS3PreconditionFailed(error) && !isS3NotFound(error))
+        throw s3Error(error, 'complete', s3.show(upload.path));
+      // Refused, or the upload is gone: an earlier completion of this very upload, another object, or nothing.
+      const etag = await this.etagAt(upload.path);
+      if (etag === multipartEtag(parts)) return 'completed';
+      if (etag !== undefined) return 'taken';
+      if (isS3NotFound(error)) return 'lost';
+      throw s3Error(error, 'complete', s3.show(upload.path));
+    }
+  }
+
+  /**
+   * Never while an object is at the path: S3 would only drop the parts, but S3Mock 4.8.0's abort
+   * deletes the object at the key (see README.md). Those parts wait for the bucket's lifecycle rule.
+   */
+  async abort(upload: Pick<PendingUpload, 'path' | 'uploadId'>): Promise<void> {
+    const { s3 } = this;
+    if ((await this.etagAt(upload.path)) !== undefined) return;
+    try {
+      await s3.send(`abort the upload of ${s3.show(upload.path)}`, () =>
+        s3.client.send(
+          new AbortMultipartUploadCommand({ Bucket: s3.bucket, Key: s3.key(upload.path), UploadId: upload.uploadId }),
+        ),
+      );
+    } catch (error) {
+      if (!isS3NotFound(error)) throw s3Error(error, 'abort', s3.show(upload.path));
+    }
+  }
+
+  /** The ETag of the object at `path`, bare; undefined when there is none. */
+  private async etagAt(path: string): Promise<string | undefined> {
+    const { s3 } = this;
+    try {
+      const answer = await s3.send(`stat ${s3.show(path)}`, () =>
+        s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: s3.key(path) })),
+      );
+      return answer.ETag?.replace(/"/g, '');
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      throw s3Error(error, 'stat', s3.show(path));
+    }
+  }
+
+  async listOpen(dir: string): Promise<Pick<PendingUpload, 'path' | 'uploadId'>[]> {
+    const { s3 } = this;
+    const prefix = `${s3.key(dir)}/`;
+    const open: Pick<PendingUpload, 'path' | 'uploadId'>[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      let page: ListMultipartUploadsCommandOutput;
+      try {
+        page = await s3.send(`list the open uploads under ${s3.show(dir)}`, () =>
+          s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: prefix, ...markers })),
+        );
+      } catch (error) {
+        throw s3Error(error, 'list the open uploads under', s3.show(dir));
+      }
+      for (const upload of page.Uploads ?? []) {
+        const name = upload.Key!.slice(prefix.length);
+        if (name === '') continue;
+        open.push({ path: dir === '' ? name : `${dir}/${name}`, uploadId: upload.UploadId! });
+      }
+      if (!page.IsTruncated) return open;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
+  }
+}

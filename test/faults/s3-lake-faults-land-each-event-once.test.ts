@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { GAMEPIPE_BIN } from '../helpers/cli.js';
+import { uniqueName } from '../helpers/temp-dir.js';
+import { S3FaultProxy } from '../lake/s3-fault-proxy.js';
+import { requireS3, S3_BUCKET, S3_ENDPOINT } from '../lake/s3-test-server.js';
+import { type LandedRun, landedRun, verify } from '../verify/landed-run.js';
+
+const s3Script = fileURLToPath(new URL('../../../test/services/s3.sh', import.meta.url));
+
+/** Flags naming a fresh lake in the test bucket, reached through `endpoint`. */
+const s3Lake = (endpoint: string) => [
+  '--lake',
+  `s3://${S3_BUCKET}/gamepipe-tests/${uniqueName('faults')}`,
+  '--s3-endpoint',
+  endpoint,
+];
+const withEndpoint = (flags: string[], endpoint: string) =>
+  flags.map((f, i) => (flags[i - 1] === '--s3-endpoint' ? endpoint : f));
+
+/** `gamepipe stream all --once` in small batches, as a child this test may SIGKILL; resolves with its exit. */
+function streamChild(run: LandedRun, flags: string[]): { child: ChildProcess; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [GAMEPIPE_BIN, 'stream', 'all', '--once', '--max-batch', '40', ...flags], {
+    cwd: run.cwd,
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  after(() => void child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(stderr.slice(-2000));
+      resolve(code);
+    }),
+  );
+  return { child, exit };
+}
+
+/** The lake holds exactly what the load run's server accepted, and `verify` finds nothing wrong. */
+function assertLakeEqualsAccepted(run: LandedRun): void {
+  const { status, report } = verify(run);
+  assert.equal(status, 0, JSON.stringify(report.findings));
+  for (const [type, count] of Object.entries(run.summary.accepted.events).filter(([type]) => type !== 'default'))
+    assert.equal(report.tallies.find((tally) => tally.eventType === type)!.lake, count, type);
+}
+
+/** Each step of the rename-free commit, as the store sees it (S3 path-style requests). */
+const STEPS: [string, (method: string, url: string) => boolean][] = [
+  ['start of a staged upload', (m, u) => m === 'POST' && /\?uploads/.test(u)],
+  ['a staged part', (m, u) => m === 'PUT' && /partNumber=/.test(u)],
+  ['the intent', (m, u) => m === 'PUT' && u.includes('/_wal/')],
+  ['a completion', (m, u) => m === 'POST' && /uploadId=/.test(u)],
+  ['a position', (m, u) => m === 'PUT' && u.includes('/_positions/')],
+  ['the intent removed', (m, u) => m === 'DELETE' && u.includes('/_wal/')],
+];
+
+describe('a lake on S3 under faults', () => {
+  it('a writer SIGKILLed at each step of its commits (first and later batches) lands each accepted event once', async (t) => {
+    if (!(await requireS3(t))) return;
+    const direct = s3Lake(S3_ENDPOINT);
+    // The load run lands into a lake of its own; the test's lake below starts empty and is written by the killed writers.
+    const run = await landedRun([], 300);
+    const lake = { ...run, lakeFlags: direct };
+    let kills = 0;
+    for (const [step, matches] of STEPS) {
+      for (const occurrence of [1, 4]) {
+        let seen = 0;
+        let victim: ChildProcess | undefined;
+        const proxy = new S3FaultProxy(
+          S3_ENDPOINT,
+          () => ({ kind: 'forward' }),
+          async (req) => {
+            if (!matches(req.method!, req.url!) || ++seen !== occurrence) return;
+            victim?.kill('SIGKILL'); // before the store sees the request: the writer dies with the step not taken
+            throw new Error('killed');
+          },
+        );
+        const { child, exit } = streamChild(lake, withEndpoint(direct, await proxy.start()));
+        victim = child;
+        const code = await exit;
+        await proxy.stop();
+        // A step that a short run never reaches a 4th time: the writer finished, nothing to recover.
+        assert.ok(code === null || (code === 0 && seen < occurrence), `${step} #${occurrence}: exit ${code}`);
+        if (code === null) kills++;
+      }
+    }
+    assert.ok(kills >= STEPS.length, `the writer was killed ${kills} times`);
+    const last = streamChild(lake, direct);
+    assert.equal(await last.exit, 0);
+    assertLakeEqualsAccepted(lake);
+  });
+
+  it('a slow store (every answer delayed) changes nothing but the time: each accepted event lands once', async (t) => {
+    if (!(await requireS3(t))) return;
+    const run = await landedRun([], 200);
+    const direct = s3Lake(S3_ENDPOINT);
+    const lake = { ...run, lakeFlags: direct };
+    const proxy = new S3FaultProxy(
+      S3_ENDPOINT,
+      () => ({ kind: 'forward' }),
+      () => new Promise((resolve) => setTimeout(resolve, 150)),
+    );
+    const { exit } = streamChild(lake, withEndpoint(direct, await proxy.start()));
+    assert.equal(await exit, 0);
+    await proxy.stop();
+    assert.ok(proxy.seen.length > 20, `${proxy.seen.length} requests were delayed`);
+    assertLakeEqualsAccepted(lake);
+  });
+
+  it('the store stopped mid-batch and restarted: the writer waits, resumes, and lands each accepted event once', async (t) => {
+    if (!(await requireS3(t))) return;
+    // Its own S3Mock (the shared one on 9190 is never stopped), on a port of its own.
+    const port = String(9390 + (process.pid % 50));
+    const env = { ...process.env, GAMEPIPE_TEST_S3_PORT: port };
+    const s3 = (command: string) =>
+      new Promise<number | null>((resolve) => {
+        const script = spawn('bash', [s3Script, command], { env, stdio: 'inherit' });
+        script.once('exit', resolve);
+      });
+    assert.equal(await s3('start'), 0);
+    after(() => void spawnSync('bash', [s3Script, 'stop'], { env }));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const run = await landedRun([], 300);
+    const flags = s3Lake(endpoint);
+    const lake = { ...run, lakeFlags: flags };
+    let completions = 0;
+    let stopped: Promise<void> | undefined;
+    // The store goes away right after the writer's third completion, and comes back 15 s later.
+    const proxy = new S3FaultProxy(
+      endpoint,
+      () => ({ kind: 'forward' }),
+      async (req) => {
+        if (req.method === 'POST' && /uploadId=/.test(req.url!) && ++completions === 3)
+          stopped = (async () => {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            assert.equal(await s3('stop'), 0);
+            await new Promise((resolve) => setTimeout(resolve, 15_000));
+            assert.equal(await s3('resume'), 0);
+          })();
+      },
+    );
+    const { exit } = streamChild(lake, withEndpoint(flags, await proxy.start()));
+    assert.equal(await exit, 0);
+    await proxy.stop();
+    assert.ok(stopped, 'the store was stopped mid-run');
+    await stopped;
+    assertLakeEqualsAccepted(lake);
+  });
+});
