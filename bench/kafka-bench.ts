@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { clientOptions, createAdmin, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
-import { benchDir, fmt, GAMEPIPE_BIN } from './bench-process.js';
+import { benchDir, fmt, GAMEPIPE_BIN, median } from './bench-process.js';
 import { figure, note, suite } from './figures.js';
 import { buyRecords } from './lake-fixture.js';
 
@@ -85,12 +85,12 @@ export async function filledTopic(count: number, partitions = 1): Promise<{ topi
 }
 
 /** Wall time of `gamepipe stream buy --once` over the topic into an empty lake; throws unless it landed every record. */
-function timeStreamOnce(topic: string, expected: number): number {
+function timeStreamOnce(topic: string, expected: number, bin = GAMEPIPE_BIN): number {
   const started = process.hrtime.bigint();
   const run = spawnSync(
     process.execPath,
     [
-      GAMEPIPE_BIN,
+      bin,
       'stream',
       'buy',
       '--once',
@@ -115,6 +115,39 @@ function timeStreamOnce(topic: string, expected: number): number {
   return wallS;
 }
 
+/**
+ * Another build's bin/gamepipe.js (BENCH_KAFKA_COMPARE_BIN, e.g. a checkout from before a client
+ * change) read over the same large backlog, taking turns with this one: ROUNDS of each, medians.
+ */
+const COMPARE_BIN = process.env.BENCH_KAFKA_COMPARE_BIN;
+const COMPARE_ROUNDS = 2;
+
+function compareWith(bin: string, topic: string, records: number): void {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 0; round < COMPARE_ROUNDS; round++) {
+    theirs.push(timeStreamOnce(topic, records, bin));
+    ours.push(timeStreamOnce(topic, records));
+  }
+  const base = figure({
+    label: `the same, by ${bin}`,
+    value: median(theirs),
+    unit: 's wall',
+    digits: 2,
+  });
+  figure({
+    label: `stream buy --once, this build`,
+    value: median(ours),
+    unit: 's wall',
+    digits: 2,
+    baseline: { label: 'the other build', value: base.value },
+    target: { op: '<=', value: 1 },
+  });
+  note(
+    `alternating runs: the other build ${theirs.map((s) => fmt(s, 2)).join(', ')} s; this build ${ours.map((s) => fmt(s, 2)).join(', ')} s`,
+  );
+}
+
 /** `gamepipe stream buy --once` on real Kafka: a large single-partition backlog, and a tiny one (startup and shutdown). */
 export async function kafkaBench(): Promise<void> {
   suite(
@@ -134,5 +167,6 @@ export async function kafkaBench(): Promise<void> {
     note(
       `${fmt(records / wallS)} records/s; target: ${why}; ${fillS === null ? `topic ${topic} reused` : `topic ${topic} filled in ${fmt(fillS, 1)} s`}`,
     );
+    if (COMPARE_BIN !== undefined && records === BACKLOG) compareWith(COMPARE_BIN, topic, records);
   }
 }

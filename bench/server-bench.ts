@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { preparePlayers } from '../src/load/players.js';
-import { benchDir, fmt, median, startGamepipe } from './bench-process.js';
+import { benchDir, fmt, median, startGamepipe, type RunningCommand } from './bench-process.js';
+import { concurrencyAgainstSeed } from './seed-bench.js';
 import { figure, note, suite, type Target } from './figures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -25,19 +26,23 @@ const measure = (options: autocannon.Options) =>
     );
   });
 
+/** The requests `purchases` cycles through: /buy/sword by 100 fresh players, each with its session cookie and Host header. */
+export async function purchaseRequests(url: string): Promise<autocannon.Request[]> {
+  const { players } = await preparePlayers(new URL(url), `bench${Date.now()}_`, undefined, 100, 16, () => undefined);
+  return players.map((p) => ({
+    method: 'GET' as const,
+    path: '/buy/sword',
+    headers: { cookie: p.cookie, host: `${p.name}.comcast.com` },
+  }));
+}
+
 /**
  * Purchases by 100 players, each request with its player's session cookie and Host header. The
  * requests are a fixed list that autocannon cycles through, so the client runs no JS per request
  * and the figure is the server's, not the load generator's (gamepipe load adds per-request hooks).
  */
 export async function purchases(url: string): Promise<autocannon.Result> {
-  const { players } = await preparePlayers(new URL(url), `bench${Date.now()}_`, undefined, 100, 16, () => undefined);
-  const requests = players.map((p) => ({
-    method: 'GET' as const,
-    path: '/buy/sword',
-    headers: { cookie: p.cookie, host: `${p.name}.comcast.com` },
-  }));
-  return measure({ url, requests });
+  return measure({ url, requests: await purchaseRequests(url) });
 }
 
 const DASHBOARD_STARTUP_MS = 2000;
@@ -98,7 +103,12 @@ const loadAverage = (): number => loadavg()[0]!;
  * so a load that comes or goes meanwhile moves both, and one slow 10 s run (they differ by a fifth
  * on this shared machine) does not make the ratio.
  */
-async function benchMode(label: string, flags: string[], buyTarget?: Target): Promise<void> {
+async function benchMode(
+  label: string,
+  flags: string[],
+  buyTarget?: Target,
+  more?: (server: RunningCommand) => Promise<void>,
+): Promise<void> {
   const dataDir = benchDir('server');
   const server = await startGamepipe(['serve', ...flags, '--data-dir', dataDir], process.cwd());
   try {
@@ -134,6 +144,7 @@ async function benchMode(label: string, flags: string[], buyTarget?: Target): Pr
       `/buy/sword with valid sessions, runs ${rates(buyRuns)} req/s: ${latency}; ${answers('2xx')} x 2xx, ${answers('non2xx')} non-2xx, ${answers('errors')} errors`,
     );
     if (flags.length === 0) await dashboardCost(server.url, dataDir);
+    await more?.(server);
   } finally {
     await server.stop();
   }
@@ -158,6 +169,13 @@ export async function serverBench(): Promise<void> {
         `bench-${Date.now()}`,
       ],
       { op: '>=', value: 0.3 },
+      async (server) =>
+        concurrencyAgainstSeed(server, await purchaseRequests(server.url), {
+          redisHost: '127.0.0.1',
+          redisPort: 6379,
+          redisDb: 13,
+          brokers: '127.0.0.1:9092',
+        }),
     );
   } else {
     console.log('server [Redis + Kafka]: skipped, start redis-server and test/services/kafka.sh start');

@@ -1,7 +1,14 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { after } from 'node:test';
-import { GAMEPIPE_BIN, gamepipeInBackground, killIfRunning, type Background } from '../helpers/cli.js';
+import type { LoadSummary } from '../../src/load/load-summary.js';
+import type { StateStore } from '../../src/state/state-store.js';
+import { GAMEPIPE_BIN, gamepipe, gamepipeInBackground, killIfRunning, type Background } from '../helpers/cli.js';
+import { eventuallyLakeEqualsRun, readRun } from '../helpers/lake-equals-run.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { assertEventsBackedByState } from './events-backed-by-state.js';
 
 /** Listens on `port` (0: any) for a moment; the port it got, or null when it is taken. */
 function tryPort(port: number): Promise<number | null> {
@@ -94,4 +101,82 @@ export async function untilBuying(url: string, n = 1, timeoutMs = 60_000): Promi
     if (Date.now() > deadline) throw new Error(`the load did not start buying at ${url} within ${timeoutMs} ms`);
     await sleep(200);
   }
+}
+
+/** A pipeline under load: `gamepipe serve` on a fixed port, the writers, and `gamepipe load` writing `runFile`. */
+export interface PipelineUnderLoad {
+  port: number;
+  url: string;
+  runFile: string;
+  server: Background;
+  writer: Background;
+  load: LoadRun;
+}
+
+export interface PipelineOptions {
+  dataDir: string;
+  /** The log's and the lake's flags, given to the server and the writers. */
+  flags: string[];
+  /** Given to the server only (its state store). */
+  serverFlags?: string[];
+  /** `gamepipe load`'s arguments (players, duration, connections, seed). */
+  load: string[];
+  /** Returns once the server has appended this many purchases (the load is past its signups). */
+  buying?: number;
+  buyingTimeoutMs?: number;
+}
+
+/** Starts the server, the writers and the load, and waits until the load buys. */
+export async function pipelineUnderLoad(options: PipelineOptions): Promise<PipelineUnderLoad> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await serve(port, [...options.flags, ...(options.serverFlags ?? [])]);
+  const writer = await writers(options.flags);
+  const runFile = join(options.dataDir, 'run.json');
+  const load = loadInBackground(url, runFile, options.load);
+  await untilBuying(url, options.buying ?? 1, options.buyingTimeoutMs);
+  return { port, url, runFile, server, writer, load };
+}
+
+/**
+ * Ends the load (Ctrl-C, unless `untilItEnds`: it runs its duration out) and then the server, both
+ * with status 0; the run the load wrote.
+ */
+export async function endLoad(pipeline: PipelineUnderLoad, { untilItEnds = false } = {}): Promise<LoadSummary> {
+  if (!untilItEnds) pipeline.load.stop();
+  const { code, stderr } = await pipeline.load.done;
+  assert.equal(code, 0, stderr);
+  assert.equal(await pipeline.server.stop(), 0);
+  return readRun(pipeline.runFile);
+}
+
+/**
+ * THE end of a fault case: the lake comes to equal what the run accepted (`gamepipe verify` clean,
+ * no event_id twice), the writers stop with status 0, and every event in the lake is backed by the
+ * state it describes. Returns the number of purchases checked against the state.
+ */
+export async function assertLakeEqualsAccepted(
+  pipeline: PipelineUnderLoad,
+  flags: string[],
+  openStore: () => Promise<StateStore>,
+  timeoutMs?: number,
+): Promise<number> {
+  await eventuallyLakeEqualsRun(pipeline.runFile, { flags }, timeoutMs);
+  assert.equal(await pipeline.writer.stop(), 0);
+  const store = await openStore();
+  try {
+    return await assertEventsBackedByState(store, flags);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A data dir and a topic of 3 partitions, replication factor 3, created on the test cluster; the flags naming them. */
+export function clusterTopic(brokers: string, prefix: string): { dataDir: string; topic: string; flags: string[] } {
+  const dataDir = tempDir();
+  const topic = uniqueName(prefix);
+  const flags = ['--data-dir', dataDir, '--kafka-brokers', brokers, '--topic', topic];
+  const created = gamepipe(['topic', 'create', '--partitions', '3', '--replication-factor', '3', ...flags]);
+  assert.equal(created.status, 0, created.stderr);
+  return { dataDir, topic, flags };
 }

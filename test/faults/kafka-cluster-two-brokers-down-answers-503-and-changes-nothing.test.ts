@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { gamepipe } from '../helpers/cli.js';
 import { kafkaCluster, topicValues } from '../helpers/kafka-cluster.js';
-import { tempDir, uniqueName } from '../helpers/temp-dir.js';
-import { freePort, serve, sleep } from './fault-pipeline.js';
+import { clusterTopic, freePort, serve, sleep } from './fault-pipeline.js';
 
 const UNAVAILABLE = /^Service unavailable: .*nothing was changed, try again\.\n$/;
 
 it('on three brokers with min.insync.replicas=2, two brokers stopped: purchases answer 503 and change nothing; with the brokers back they are served again, each in the topic once', async (t) => {
   const cluster = kafkaCluster(t);
   if (cluster === null) return;
-  const dataDir = tempDir();
-  const topic = uniqueName('gp-two-down');
-  const flags = ['--data-dir', dataDir, '--kafka-brokers', cluster.brokers, '--topic', topic];
-  const created = gamepipe(['topic', 'create', '--partitions', '3', '--replication-factor', '3', ...flags]);
-  assert.equal(created.status, 0, created.stderr);
+  const { topic, flags } = clusterTopic(cluster.brokers, 'gp-two-down');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await serve(port, flags);

@@ -7,6 +7,8 @@ const CLUSTER_SH = fileURLToPath(new URL('../../../test/services/kafka-cluster.s
 export interface KafkaCluster {
   /** The bootstrap list, `127.0.0.1:9192,…`. */
   brokers: string;
+  /** The node id leading `partition` of `topic`. */
+  leader(topic: string, partition?: number): number;
   /** SIGKILLs the node leading `partition` of `topic`; returns its node id. */
   killLeader(topic: string, partition?: number): number;
   /** SIGTERMs node `n` (1..3), as an operator stopping it. */
@@ -45,6 +47,7 @@ export function kafkaCluster(t: TestContext): KafkaCluster | null {
   if (!shared) run(['start']);
   return {
     brokers: run(['brokers']),
+    leader: (topic, partition = 0) => Number(run(['leader', topic, String(partition)])),
     killLeader: (topic, partition = 0) => {
       const id = Number(run(['kill-leader', topic, String(partition)]));
       touched.add(id);
@@ -67,4 +70,16 @@ export function topicValues(brokers: string, topic: string): string[] {
   });
   if (read.status !== 0) throw new Error(`kcat could not read ${topic}: ${read.stderr}`);
   return read.stdout.split('\n').filter((line) => line.length > 0);
+}
+
+/** Event ids found more than once among a topic's record values. */
+export function duplicateEventIds(values: string[]): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const value of values) {
+    const id = (JSON.parse(value) as { event_id: string }).event_id;
+    if (seen.has(id)) twice.push(id);
+    seen.add(id);
+  }
+  return twice;
 }
