@@ -9,7 +9,8 @@ import { ownersOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { LakeCatalogRegistry } from '../sql/engines/lake-catalog-registry.js';
-import { allTableSpecs, tableFiles } from '../sql/lake-tables.js';
+import { allTableSpecs } from '../sql/lake-tables.js';
+import { openTableFileLister } from '../sql/table-file-lister.js';
 import { engineChoice } from '../config/deployment.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
 
@@ -116,12 +117,17 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
     embedded && lakeUp ? (await new LakeCatalogRegistry(storage).declared()).map((t) => t.table) : [],
   );
   const tables = [];
-  for (const spec of allTableSpecs) {
-    tables.push({
-      table: spec.table,
-      registered: embedded && lakeUp ? registered.has(spec.table) : null,
-      files: lakeUp ? (await tableFiles(storage, spec)).length : null,
-    });
+  const lister = lakeUp ? await openTableFileLister(config, storage) : undefined;
+  try {
+    for (const spec of allTableSpecs) {
+      tables.push({
+        table: spec.table,
+        registered: embedded && lakeUp ? registered.has(spec.table) : null,
+        files: lister ? (await lister.files(spec)).length : null,
+      });
+    }
+  } finally {
+    await lister?.close();
   }
   return {
     dataDir: config.dataDir,
