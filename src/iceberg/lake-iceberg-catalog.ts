@@ -67,6 +67,15 @@ export class LakeIcebergCatalog implements IcebergCatalog {
         `${expected} is not a metadata file of the lake catalog (v<N>.metadata.json)`,
       );
     }
+    // The name v<base+1> alone is no fence once maintenance deleted old versions: a writer on a long
+    // superseded base could recreate a deleted name. The newest version must still be the base.
+    if ((await this.currentVersion(this.location(ident))) !== base) {
+      await this.storage.delete(this.location(ident).lakePath(staged)).catch(() => false);
+      throw new GamepipeError(
+        'ICEBERG_COMMIT_CONFLICT',
+        `${ident.database}.${ident.table} was committed by another writer first`,
+      );
+    }
     const committed = await this.publish(ident, staged, base + 1);
     if (!committed) {
       throw new GamepipeError(
