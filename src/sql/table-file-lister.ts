@@ -1,6 +1,9 @@
 import type { Config } from '../config/config-fields.js';
 import { deploymentOf } from '../config/deployment.js';
-import type { TableSpec } from '../events/tables.js';
+import type { Positions } from '../eventlog/event-log.js';
+import { deadLetterSpec, type TableSpec } from '../events/tables.js';
+import { recoverPositions } from '../lake/commit/recover-positions.js';
+import { tableSpecOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { tableFiles } from './lake-tables.js';
 
@@ -19,6 +22,11 @@ export interface ListedFile {
  */
 export interface TableFileLister {
   files(spec: TableSpec): Promise<ListedFile[]>;
+  /**
+   * Per log partition, the offset up to which an owner's rows are committed: its `_positions/`
+   * records (Hive), or the highest its tables' current snapshots record (Iceberg).
+   */
+  positions(owner: string): Promise<Positions>;
   close(): Promise<void>;
 }
 
@@ -30,6 +38,7 @@ export const hiveTableFileLister = (storage: LakeStorage): TableFileLister => ({
       size: f.size,
       maxRows: f.lastOffset - f.firstOffset + 1,
     })),
+  positions: (owner) => recoverPositions(storage, owner),
   close: async () => {},
 });
 
@@ -47,6 +56,21 @@ export async function openTableFileLister(config: Config, storage: LakeStorage):
       const table = await IcebergTable.open({ storage, catalog, ident, dir: spec.table });
       if (!table) return [];
       return (await table.liveDataFiles()).map((f) => ({ path: f.path, size: f.sizeBytes, maxRows: f.recordCount }));
+    },
+    async positions(owner) {
+      const found: Positions = new Map();
+      for (const spec of [tableSpecOf(owner), deadLetterSpec]) {
+        if (!spec) continue;
+        const ident = { database: config.schema, table: spec.table };
+        const table = await IcebergTable.open({ storage, catalog, ident, dir: spec.table });
+        for (const [key, value] of Object.entries((await table?.positions()) ?? {})) {
+          const at = key.lastIndexOf('+');
+          const partition = Number(key.slice(at + 1));
+          if (key.slice(0, at) !== owner || !Number.isInteger(partition) || typeof value !== 'number') continue;
+          found.set(partition, Math.max(found.get(partition) ?? 0, value));
+        }
+      }
+      return found;
     },
     close: () => catalog.close(),
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { tableSpecs } from '../../src/events/tables.js';
+import { deadLetterSpec, tableSpecs } from '../../src/events/tables.js';
 import { IcebergTable } from '../../src/iceberg/iceberg-table.js';
 import { LakeIcebergCatalog } from '../../src/iceberg/lake-iceberg-catalog.js';
 import { openTableFileLister } from '../../src/sql/table-file-lister.js';
@@ -43,4 +43,24 @@ it("lists an Iceberg table's live files from its current snapshot (a replaced or
   // The Hive lister of the same lake sees directories only: Iceberg's data/ layout is not a Hive table's.
   const hive = await openTableFileLister(testConfig(dataDir), storage);
   assert.deepEqual(await hive.files(buy), []);
+});
+
+it("gives an owner's committed positions from its tables' snapshots on Iceberg: the highest any of them records", async () => {
+  const dataDir = tempDir();
+  const storage = localLake(dataDir);
+  const catalog = new LakeIcebergCatalog({ storage });
+  const open = (table: string, spec = buy) =>
+    IcebergTable.create({ storage, catalog, ident: { database: 'default', table }, dir: table }, spec);
+  await (await open(buy.table)).append([], { positions: { 'buy+0': 7, 'buy+1': 3, 'user+0': 4 } });
+  await (await open(deadLetterSpec.table, deadLetterSpec)).append([], { positions: { 'buy+0': 9 } });
+  const iceberg = await openTableFileLister({ ...testConfig(dataDir), tableFormat: 'iceberg' }, storage);
+  try {
+    assert.deepEqual([...(await iceberg.positions('buy'))].sort(), [
+      [0, 9],
+      [1, 3],
+    ]);
+    assert.deepEqual([...(await iceberg.positions('guild'))], []);
+  } finally {
+    await iceberg.close();
+  }
 });
