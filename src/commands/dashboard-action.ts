@@ -2,6 +2,7 @@ import { GamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { deploymentOf } from '../config/deployment.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
+import { openTableFileLister } from '../sql/table-file-lister.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
 import type { dashboardOptions } from './dashboard.js';
@@ -26,8 +27,9 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
   const storage = await openLakeStorage(config);
   const openEngine = () => openQueryEngine(config, storage);
   const { metricsToken } = await import('../server/operator-token.js');
+  const tableFiles = await openTableFileLister(config, storage);
   const sampler = new PipelineSampler(
-    { fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, openEngine },
+    { fetchMetrics: httpMetrics(url, undefined, metricsToken(config)), storage, tableFiles, openEngine },
     { intervalMs: options.refresh },
   );
   try {
@@ -39,6 +41,7 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
       ...dashboardFiles(config.dataDir),
     });
   } finally {
+    await tableFiles.close();
     await storage.close();
   }
 };

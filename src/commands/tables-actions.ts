@@ -7,7 +7,8 @@ import type { ClosedPartitionOutcome } from '../lake/commit/closed-partition-com
 import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
-import { allTableSpecs, tableDirs, tableFiles, tableSpecNamed } from '../sql/lake-tables.js';
+import { allTableSpecs, tableDirs, tableSpecNamed } from '../sql/lake-tables.js';
+import { openTableFileLister } from '../sql/table-file-lister.js';
 import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import { declareTables, type TableRegistry } from '../sql/table-registry.js';
@@ -115,15 +116,21 @@ function describeOutcome(o: ClosedPartitionOutcome): string {
 }
 
 export const listTables: CommandAction<{}, {}> = async ({ config }) => {
-  await withRegistry(config(), async (registry, storage) => {
+  const resolved = config();
+  await withRegistry(resolved, async (registry, storage) => {
     const rows: unknown[][] = [];
-    for (const spec of await registry.declared(allTableSpecs)) {
-      rows.push([
-        spec.table,
-        spec.eventTypes.join(', ') || 'refused records',
-        spec.columns.length,
-        (await tableFiles(storage, spec)).length,
-      ]);
+    const lister = await openTableFileLister(resolved, storage);
+    try {
+      for (const spec of await registry.declared(allTableSpecs)) {
+        rows.push([
+          spec.table,
+          spec.eventTypes.join(', ') || 'refused records',
+          spec.columns.length,
+          (await lister.files(spec)).length,
+        ]);
+      }
+    } finally {
+      await lister.close();
     }
     process.stdout.write(formatResult({ columns: ['table', 'event types', 'columns', 'files'], rows }, 'table'));
   });

@@ -28,6 +28,15 @@ export const tablesCompactOptions = {
   ),
 };
 
+export const tablesMaintainOptions = {
+  retain: duration('--retain <duration>', 'snapshots older than this expire (Iceberg tables)', { default: '5d' }),
+  orphanGrace: duration(
+    '--orphan-grace <duration>',
+    'files no snapshot references are removed once older than this (at least 1h: a commit may be about to name a younger one)',
+    { default: '3d' },
+  ),
+};
+
 const actions = () => import('./tables-actions.js');
 
 export const tablesCommand = defineGroup({
@@ -48,6 +57,13 @@ export const tablesCommand = defineGroup({
       args: tablesCreateArgs,
       options: tablesCompactOptions,
       action: async () => (await actions()).compactTables,
+    }),
+    defineCommand({
+      name: 'maintain',
+      description:
+        'Iceberg tables: merge small manifests, expire old snapshots, remove orphan and old metadata files; one line per table; safe to repeat, and while writers and Trino commit',
+      options: tablesMaintainOptions,
+      action: async () => (await import('./tables-maintain-action.js')).maintainTables,
     }),
     defineCommand({
       name: 'list',

@@ -1,4 +1,5 @@
 import { formatTrace } from '../verify/format-trace.js';
+import { refuseIcebergTables } from '../verify/hive-tables-only.js';
 import { traceEvent } from '../verify/trace-event.js';
 import type { CommandAction } from './command-spec.js';
 import type { traceArgs, traceOptions } from './trace.js';
@@ -16,7 +17,9 @@ export const traceAction: CommandAction<typeof traceArgs, typeof traceOptions> =
     process.exitCode = EXIT.usage;
     return;
   }
-  const trace = await traceEvent(config(), eventId, options.serverLog);
+  const resolved = config();
+  refuseIcebergTables(resolved, 'trace');
+  const trace = await traceEvent(resolved, eventId, options.serverLog);
   process.stdout.write(options.json ? `${JSON.stringify(trace)}\n` : formatTrace(trace));
   if (trace.stage !== 'lake' && trace.stage !== 'log-only') process.exitCode = DISCREPANCY_EXIT;
 };

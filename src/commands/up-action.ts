@@ -7,6 +7,7 @@ import { logger } from '../logger.js';
 import { runServer, type RunningServer } from '../server/run-server.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
 import { openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js';
+import { openTableFileLister } from '../sql/table-file-lister.js';
 import { formatProgress } from '../lake/batch/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 import { declareTables } from '../sql/table-registry.js';
@@ -52,19 +53,25 @@ async function watch(
   void shutdownSignal().then(() => stop.abort());
   void writerDone.finally(() => stop.abort());
   const { metricsToken } = await import('../server/operator-token.js');
+  const tableFiles = await openTableFileLister(config, storage);
   const sampler = new PipelineSampler({
     fetchMetrics: httpMetrics(server.url.replace('localhost', '127.0.0.1'), undefined, metricsToken(config)),
     storage,
+    tableFiles,
     openEngine,
   });
-  await startDashboard({
-    sampler,
-    serverUrl: server.url,
-    logTail: deploymentOf(config).queriesReadLogTail,
-    shellEngine: openEngine,
-    ...dashboardFiles(config.dataDir),
-    signal: stop.signal,
-  });
+  try {
+    await startDashboard({
+      sampler,
+      serverUrl: server.url,
+      logTail: deploymentOf(config).queriesReadLogTail,
+      shellEngine: openEngine,
+      ...dashboardFiles(config.dataDir),
+      signal: stop.signal,
+    });
+  } finally {
+    await tableFiles.close();
+  }
 }
 
 export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, config: resolveConfig }) => {

@@ -15,13 +15,21 @@ export interface TableIdent {
  * - when the catalog cannot tell whether a swap happened (the connection dropped mid-call), it fails
  *   with ICEBERG_COMMIT_IN_DOUBT: the new metadata file must then be kept, and the table reread;
  * - `create` declares a table whose pointer is `location`; false (nothing changed) when a table of that name exists;
- * - the metadata files themselves live in the lake; the catalog never reads or writes them.
+ * - the metadata files themselves live in the lake, written by the table before `create`/`commit`.
+ *   A metastore catalog records their location as it is; a catalog kept in the lake (Iceberg's file
+ *   system tables) commits by moving the staged file to its version's name, and returns that location,
+ *   which is then the table's. Nothing else may assume the staged name survives.
  */
 export interface IcebergCatalog {
   /** The current metadata file's location, or undefined when there is no such table. ICEBERG_ERROR when the table is not an Iceberg table. */
   currentLocation(ident: TableIdent): Promise<string | undefined>;
-  create(ident: TableIdent, location: string, metadata: TableMetadata): Promise<boolean>;
-  /** Swaps the pointer from `expected` to `location`; `metadata` is the new file's content, for catalogs that mirror parts of it. */
-  commit(ident: TableIdent, expected: string, location: string, metadata: TableMetadata): Promise<void>;
+  /** True (or the location the metadata file was committed under, when the catalog moved it) once created. */
+  create(ident: TableIdent, location: string, metadata: TableMetadata): Promise<boolean | string>;
+  /**
+   * Swaps the pointer from `expected` to `location`; `metadata` is the new file's content, for catalogs
+   * that mirror parts of it. Resolves to the committed file's location when the catalog moved it.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a metastore adapter that keeps the file where it is returns nothing.
+  commit(ident: TableIdent, expected: string, location: string, metadata: TableMetadata): Promise<string | void>;
   close(): Promise<void>;
 }

@@ -90,8 +90,9 @@ export class IcebergTable {
     });
     const path = location.metadataPath(metadataFileName(0));
     await options.storage.create(path, serializeTableMetadata(metadata));
-    if (await options.catalog.create(options.ident, location.fileUri(path), metadata)) {
-      return new IcebergTable(options, location, metadata, location.fileUri(path));
+    const created = await options.catalog.create(options.ident, location.fileUri(path), metadata);
+    if (created) {
+      return new IcebergTable(options, location, metadata, created === true ? location.fileUri(path) : created);
     }
     // Another process created it meanwhile: use theirs.
     return IcebergTable.create(options, spec);
@@ -212,9 +213,9 @@ export class IcebergTable {
   private async trySwap(next: TableMetadata, attempt: number): Promise<boolean> {
     const path = this.location.metadataPath(metadataFileName(metadataVersion(this.baseLocation) + 1));
     await this.options.storage.create(path, serializeTableMetadata(next));
-    const uri = this.location.fileUri(path);
+    let uri = this.location.fileUri(path);
     try {
-      await this.options.catalog.commit(this.options.ident, this.baseLocation, uri, next);
+      uri = (await this.options.catalog.commit(this.options.ident, this.baseLocation, uri, next)) ?? uri;
     } catch (error) {
       if (
         !isGamepipeError(error) ||

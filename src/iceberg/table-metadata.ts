@@ -178,8 +178,8 @@ export function withSchema(
 export const metadataFileName = (version: number): string =>
   `${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
 
-/** The version a metadata file's name carries; -1 for a name Iceberg would not have written. */
+/** The version a metadata file's name carries (`00003-<uuid>.metadata.json` or the lake catalog's `v3.metadata.json`); -1 for a name Iceberg would not have written. */
 export function metadataVersion(location: string): number {
-  const match = /\/(\d+)-[^/]*\.metadata\.json$/.exec(location);
-  return match ? Number(match[1]) : -1;
+  const match = /\/(?:(\d+)-[^/]*|v(\d+))\.metadata\.json$/.exec(location);
+  return match ? Number(match[1] ?? match[2]) : -1;
 }

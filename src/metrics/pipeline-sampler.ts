@@ -1,6 +1,7 @@
 import { isGamepipeError } from '../errors.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import type { QueryEngine } from '../sql/query-engine.js';
+import { hiveTableFileLister, type TableFileLister } from '../sql/table-file-lister.js';
 import { readLakeLeaderboard, type LakeLeaderboard } from './lake-leaderboard.js';
 import { readLakeStats, type LakeTableStats } from './lake-stats.js';
 import { pipelineSnapshot, type PipelineReading, type PipelineSnapshot } from './pipeline-snapshot.js';
@@ -10,8 +11,10 @@ import { readWriterStatuses, type WriterStatus } from './writer-status.js';
 export interface PipelineSources {
   /** The game server's `/metrics` text; rejects when the server does not answer. */
   fetchMetrics(): Promise<string>;
-  /** The lake: writer status records and table listings. */
+  /** The lake: writer status records. */
   storage: LakeStorage;
+  /** The tables' files, as their format lists them (default: Hive directories in `storage`). */
+  tableFiles?: TableFileLister;
   /**
    * An engine for the leaderboard queries, opened before each refresh and closed after, so each
    * refresh sees the files committed by then. Without it the snapshot has no leaderboard.
@@ -97,7 +100,9 @@ export class PipelineSampler {
     const [server, writers, lake] = await Promise.all([
       this.sources.fetchMetrics().then(serverFiguresFrom, noted<ServerFigures | null>('server', null)),
       readWriterStatuses(this.sources.storage).catch(noted<WriterStatus[]>('writer status', [])),
-      readLakeStats(this.sources.storage).catch(noted<LakeTableStats[]>('lake', [])),
+      readLakeStats(this.sources.tableFiles ?? hiveTableFileLister(this.sources.storage)).catch(
+        noted<LakeTableStats[]>('lake', []),
+      ),
     ]);
     const reading: PipelineReading = { at: this.now(), server, writers, lake, leaderboard: this.leaderboard, errors };
     this.snapshot = pipelineSnapshot(reading, this.previous, this.snapshot, this.historyLength);

@@ -16,6 +16,17 @@ export interface TailRow {
   row: LakeRow | DeadLetterRow;
 }
 
+/**
+ * Where the lake's rows end in the log. `owners`: per owner (one a writer lands) and log partition,
+ * the lowest offset not landed in every one of its tables: where the tail starts. `of`, when given,
+ * says it per table (Iceberg: each table's snapshot records its own positions); else an owner's
+ * position holds for all its tables (Hive: one `_positions/` record per owner).
+ */
+export interface TailBounds {
+  owners: Map<string, Positions>;
+  of?: (table: string, owner: string) => Positions | undefined;
+}
+
 /** Records read from the log at a time. */
 const POLL_RECORDS = 10_000;
 
@@ -70,9 +81,12 @@ export class LogTail {
 
   /**
    * The rows of the tail, a poll's worth at a time, given the positions read before `listed` (the
-   * files queries read) was listed. Reads nothing when every owner has landed the whole log.
+   * files queries read) was listed, or read from the same snapshot as the files (then `listed` is []). Reads nothing when every owner has landed the whole log.
    */
-  async *read(landed: Map<string, Positions>, listed: CommittedFile[]): AsyncGenerator<TailRow[]> {
+  async *read(bounds: TailBounds, listed: CommittedFile[]): AsyncGenerator<TailRow[]> {
+    const landed = bounds.owners;
+    const boundOf = (table: string, owner: string, partition: number) =>
+      (bounds.of?.(table, owner) ?? landed.get(owner))?.get(partition);
     const reader = await createEventLogReader(this.config, { group: 'gamepipe-query' });
     try {
       const end = await reader.endOffsets();
@@ -96,8 +110,10 @@ export class LogTail {
           next.set(record.partition, record.offset + 1);
           if (record.offset >= (end.get(record.partition) ?? 0)) continue;
           const routed = routeRecord(record);
-          const landedTo = routed.kind === 'skip' ? undefined : landed.get(routed.owner)?.get(record.partition);
-          if (routed.kind === 'skip' || landedTo === undefined || record.offset < landedTo) continue;
+          if (routed.kind === 'skip') continue;
+          const table = routed.kind === 'row' ? tableSpecOf(routed.owner)!.table : deadLetterSpec.table;
+          const landedTo = boundOf(table, routed.owner, record.partition);
+          if (landedTo === undefined || record.offset < landedTo) continue;
           const row: LakeRow = {
             raw: record.value,
             timestamp: record.timestamp,
@@ -105,7 +121,6 @@ export class LogTail {
             offset: record.offset,
           };
           if (routed.kind === 'row') {
-            const table = tableSpecOf(routed.owner)!.table;
             if (!isCovered(table, datePartition(routed.eventTs), record.partition, record.offset))
               rows.push({ table, row });
           } else if (

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config-fields.js';
-import { engineChoice } from '../config/deployment.js';
+import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { GamepipeError } from '../errors.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import type { QueryEngine } from './query-engine.js';
@@ -19,6 +19,8 @@ export interface EngineOptions {
   queryTimeoutMs?: number;
   /** DuckDB on the embedded log: read the log's rows not landed yet beside the lake's files (default), or the lake's files alone (`false`: what verify checks). */
   logTail?: boolean;
+  /** Iceberg tables under DuckDB: read them as of this time (UTC ms), without the log's tail. */
+  asOfMs?: number;
 }
 
 /** The configured engine over the lake's tables. DuckDB reads the local lake through `storage`. */
@@ -33,9 +35,18 @@ export async function openQueryEngine(
       import('./engines/duckdb-query-engine.js'),
       import('./log-tail.js'),
     ]);
+    const iceberg = deploymentOf(config).tableFormat === 'iceberg';
+    const catalog = iceberg
+      ? (await import('../iceberg/open-iceberg-catalog.js')).openIcebergCatalog({
+          metastoreUrl: config.metastoreUrl,
+          storage,
+        })
+      : undefined;
+    // The engine owns the catalog from here: it lists the tables again when a scan raced a file's removal.
     return DuckdbQueryEngine.open(storage, {
       queryTimeoutMs: options.queryTimeoutMs,
-      tail: options.logTail === false ? undefined : LogTail.of(config, storage),
+      tail: options.logTail === false || options.asOfMs !== undefined ? undefined : LogTail.of(config, storage),
+      iceberg: catalog && { catalog, database: config.schema, asOfMs: options.asOfMs },
     });
   }
   const { PrestoQueryEngine } = await import('./engines/presto-query-engine.js');

@@ -4,12 +4,12 @@ import { createEventLogReader, eventLogKind } from '../eventlog/create-event-log
 import type { Positions } from '../eventlog/event-log.js';
 import { positionsRecord } from '../eventlog/positions.js';
 import { leaseKey, listLeases } from '../lake/commit/owner-lease.js';
-import { recoverPositions } from '../lake/commit/recover-positions.js';
 import { ownersOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { LakeCatalogRegistry } from '../sql/engines/lake-catalog-registry.js';
-import { allTableSpecs, tableFiles } from '../sql/lake-tables.js';
+import { allTableSpecs } from '../sql/lake-tables.js';
+import { openTableFileLister } from '../sql/table-file-lister.js';
 import { engineChoice } from '../config/deployment.js';
 import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
 
@@ -93,22 +93,27 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
   );
   const logUp = logReachable === 'ok';
   const writers = [];
-  for (const owner of ownersOf('all')) {
-    const position = lakeUp ? await recoverPositions(storage, owner) : new Map<number, number>();
-    const partitionIds = [...new Set([...endOffsets.keys(), ...position.keys()])].sort((a, b) => a - b);
-    const partitions = partitionIds.map((partition) => {
-      const end = logUp ? (endOffsets.get(partition) ?? 0) : null;
-      const at = position.get(partition) ?? 0;
-      return {
-        partition,
-        position: at,
-        end,
-        lag: end === null || !lakeUp ? null : Math.max(0, end - at),
-        heldBy: leases.get(leaseKey(owner, partition)) ?? null,
-      };
-    });
-    const lag = logUp && lakeUp ? partitions.reduce((sum, p) => sum + p.lag!, 0) : null;
-    writers.push({ owner, position: positionsRecord(position), lag, partitions });
+  const lister = lakeUp ? await openTableFileLister(config, storage) : undefined;
+  try {
+    for (const owner of ownersOf('all')) {
+      const position = lister ? await lister.positions(owner) : new Map<number, number>();
+      const partitionIds = [...new Set([...endOffsets.keys(), ...position.keys()])].sort((a, b) => a - b);
+      const partitions = partitionIds.map((partition) => {
+        const end = logUp ? (endOffsets.get(partition) ?? 0) : null;
+        const at = position.get(partition) ?? 0;
+        return {
+          partition,
+          position: at,
+          end,
+          lag: end === null || !lakeUp ? null : Math.max(0, end - at),
+          heldBy: leases.get(leaseKey(owner, partition)) ?? null,
+        };
+      });
+      const lag = logUp && lakeUp ? partitions.reduce((sum, p) => sum + p.lag!, 0) : null;
+      writers.push({ owner, position: positionsRecord(position), lag, partitions });
+    }
+  } finally {
+    await lister?.close();
   }
   // Tables declared in a metastore are Trino's to tell (`gamepipe tables list`); the embedded catalog is in the lake.
   const embedded = engineChoice(config) === 'duckdb';
@@ -116,12 +121,17 @@ async function collect(config: Config, url: string, storage: LakeStorage): Promi
     embedded && lakeUp ? (await new LakeCatalogRegistry(storage).declared()).map((t) => t.table) : [],
   );
   const tables = [];
-  for (const spec of allTableSpecs) {
-    tables.push({
-      table: spec.table,
-      registered: embedded && lakeUp ? registered.has(spec.table) : null,
-      files: lakeUp ? (await tableFiles(storage, spec)).length : null,
-    });
+  const files = lakeUp ? await openTableFileLister(config, storage) : undefined;
+  try {
+    for (const spec of allTableSpecs) {
+      tables.push({
+        table: spec.table,
+        registered: embedded && lakeUp ? registered.has(spec.table) : null,
+        files: files ? (await files.files(spec)).length : null,
+      });
+    }
+  } finally {
+    await files?.close();
   }
   return {
     dataDir: config.dataDir,

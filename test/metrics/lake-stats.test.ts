@@ -1,3 +1,4 @@
+import { hiveTableFileLister } from '../../src/sql/table-file-lister.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
@@ -17,7 +18,7 @@ test('files, bytes and the row bound per table, merged and hidden files left out
   await put('events_dead_letter/unrouted/dt=2026-01-01/events+0+6+7.parquet', 4);
   await put('events_dead_letter/_tmp/dt=2026-01-01/events+0+8+8.parquet', 99);
   await put('_status/all.json', 5);
-  const stats = await readLakeStats(storage);
+  const stats = await readLakeStats(hiveTableFileLister(storage));
   assert.deepEqual(stats, [
     { table: 'events_buy', files: 3, bytes: 175, maxRows: 25 },
     { table: 'events_guild', files: 1, bytes: 10, maxRows: 1 },
