@@ -6,6 +6,7 @@ import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import type { BatchProgress } from '../lake/batch/batch-progress.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
 import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
+import { icebergWriterFormat } from '../iceberg/write/iceberg-writer-format.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
@@ -93,6 +94,10 @@ export class StreamWriter {
       parquetWriter: options.parquetWriter,
       compaction: options.compaction,
       swapCompact: deployment.compaction.openDaysBySwap,
+      tableFormat:
+        deployment.tableFormat === 'iceberg'
+          ? icebergWriterFormat({ metastoreUrl: config.metastoreUrl, database: config.schema })
+          : undefined,
     });
     let reader: EventLogReader | undefined;
     try {
@@ -104,7 +109,8 @@ export class StreamWriter {
       const status = new WriterStatusRecorder(lake.storage, share.statusName);
       const writer = new StreamWriter(options, reader, lake, share, status);
       // Partitions are declared before the progress line says the batch landed: a query it prompts finds them.
-      if (options.registry)
+      // Iceberg tables have no Hive partitions to declare: a snapshot names its files.
+      if (options.registry && deployment.tableFormat === 'hive')
         writer.subscribe(
           announcingPartitions(new PartitionAnnouncer(options.registry), options.onRetry, options.triggerMs),
         );
