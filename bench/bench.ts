@@ -13,6 +13,7 @@ import { cliBench } from './cli-bench.js';
 import { reportBench } from './report-bench.js';
 import { BACKLOG, stream5mBench, streamBench } from './stream-bench.js';
 import { streamHdfsBench } from './stream-hdfs-bench.js';
+import { streamIcebergBench } from './stream-iceberg-bench.js';
 import { streamS3Bench } from './stream-s3-bench.js';
 import { trinoBench } from './trino-bench.js';
 import { verifyBench } from './verify-bench.js';
@@ -30,7 +31,7 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
 }
 
 /**
- * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `stream-s3` an S3 store (test/services/s3.sh), `trino`
+ * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `stream-s3` an S3 store (test/services/s3.sh), `iceberg` HDFS and the Hive metastore, `trino`
  * needs Trino, `kafka` needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
 const suites = [
@@ -43,6 +44,7 @@ const suites = [
   'report',
   'stream-hdfs',
   'stream-s3',
+  'iceberg',
   'trino',
   'kafka',
   'scale',
@@ -86,6 +88,7 @@ if (chosen.includes('freshness')) await freshnessBench();
 if (chosen.includes('report')) await reportBench();
 if (chosen.includes('stream-hdfs')) await streamHdfsBench(benchDir('hdfs'));
 if (chosen.includes('stream-s3')) await streamS3Bench(benchDir('s3'));
+if (chosen.includes('iceberg')) await streamIcebergBench(benchDir('iceberg'));
 if (chosen.includes('kafka')) await kafkaBench();
 if (chosen.includes('scale')) await scaleBench();
 if (chosen.includes('stream-5m')) await stream5mBench();

@@ -38,11 +38,11 @@ export interface StreamFigures {
 
 const workerEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GAMEPIPE_LOG_LEVEL: 'error', ...extra });
 
-/** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own). */
-export function runStreamWorker(dataDir: string, lake?: string): StreamFigures {
+/** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own), with `env` added (GAMEPIPE_* settings). */
+export function runStreamWorker(dataDir: string, lake?: string, env: Record<string, string> = {}): StreamFigures {
   const run = spawnSync(process.execPath, [worker, dataDir, ...(lake ? [lake] : [])], {
     encoding: 'utf8',
-    env: workerEnv(),
+    env: workerEnv(env),
   });
   if (run.status !== 0) throw new Error(`stream worker failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as StreamFigures;

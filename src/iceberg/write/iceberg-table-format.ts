@@ -128,7 +128,10 @@ export class IcebergTableFormat implements TableFormat {
       commits.length > 1
         ? await this.intents.write({ writer: this.options.writer, partition, tables: commits })
         : undefined;
-    for (const commit of commits) await this.apply(commit);
+    // With the intent written, the tables' snapshots are independent: taken together, not one after the other.
+    const settled = await Promise.allSettled(commits.map((commit) => this.apply(commit)));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (intent) await this.intents.remove(intent);
     // Positions with no file: the next batch starts there; no table needs to record them (see the class rules).
     for (const [owner, next] of positions) this.advance(positionKey(owner, partition), next);
