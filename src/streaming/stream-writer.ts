@@ -4,6 +4,7 @@ import type { GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import type { BatchProgress } from '../lake/batch/batch-progress.js';
+import type { TableFormatFactory } from '../lake/batch/table-format.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
 import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
 import { icebergWriterFormat } from '../iceberg/write/iceberg-writer-format.js';
@@ -49,6 +50,8 @@ export interface StreamWriterOptions {
   compaction?: CompactionPolicy;
   /** A lake store to use instead of the configured one (tests inject faults with it). */
   storage?: LakeStorage;
+  /** The table format to use instead of the deployment's (tests inject an Iceberg format on a memory catalog). */
+  tableFormat?: TableFormatFactory;
   /** Opens the log reader instead of the configured log (tests inject faults with it). */
   openReader?(group: string): Promise<EventLogReader>;
   /** Where new date partitions are declared (the Hive metastore behind Trino; DuckDB's catalog needs none, its views list them). */
@@ -95,9 +98,10 @@ export class StreamWriter {
       compaction: options.compaction,
       swapCompact: deployment.compaction.openDaysBySwap,
       tableFormat:
-        deployment.tableFormat === 'iceberg'
+        options.tableFormat ??
+        (deployment.tableFormat === 'iceberg'
           ? icebergWriterFormat({ metastoreUrl: config.metastoreUrl, database: config.schema })
-          : undefined,
+          : undefined),
     });
     let reader: EventLogReader | undefined;
     try {
