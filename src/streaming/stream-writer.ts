@@ -7,7 +7,6 @@ import type { BatchProgress } from '../lake/batch/batch-progress.js';
 import type { TableFormatFactory } from '../lake/batch/table-format.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
 import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
-import { icebergWriterFormat } from '../iceberg/write/iceberg-writer-format.js';
 import { LakeWriter } from '../lake/lake-writer.js';
 import type { WriterTarget } from '../lake/owners.js';
 import type { ParquetWriterChoice } from '../lake/parquet/create-parquet-writer.js';
@@ -61,6 +60,12 @@ export interface StreamWriterOptions {
   onRetry?(error: GamepipeError, attempt: number, delayMs: number): void;
 }
 
+/** The Iceberg table format of the config's catalog, loaded only on Iceberg deployments (it brings Avro and the metastore client). */
+async function icebergFormat(config: Config): Promise<TableFormatFactory> {
+  const { icebergWriterFormat } = await import('../iceberg/write/iceberg-writer-format.js');
+  return icebergWriterFormat({ metastoreUrl: config.metastoreUrl, database: config.schema });
+}
+
 /** Backoff of a batch's retries: 0.5 s doubling up to 30 s, with jitter (see `withRetries`). */
 const RETRY_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
@@ -98,10 +103,7 @@ export class StreamWriter {
       compaction: options.compaction,
       swapCompact: deployment.compaction.openDaysBySwap,
       tableFormat:
-        options.tableFormat ??
-        (deployment.tableFormat === 'iceberg'
-          ? icebergWriterFormat({ metastoreUrl: config.metastoreUrl, database: config.schema })
-          : undefined),
+        options.tableFormat ?? (deployment.tableFormat === 'iceberg' ? await icebergFormat(config) : undefined),
     });
     let reader: EventLogReader | undefined;
     try {

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import type { IcebergCatalog, TableIdent } from '../../src/iceberg/iceberg-catalog.js';
 import { IcebergTable } from '../../src/iceberg/iceberg-table.js';
 import { MemoryIcebergCatalog } from '../../src/iceberg/memory-iceberg-catalog.js';
+import { createIcebergTables } from '../../src/iceberg/write/create-iceberg-tables.js';
 import { IcebergTableFormat } from '../../src/iceberg/write/iceberg-table-format.js';
+import { tableSpecs } from '../../src/events/tables.js';
 import type { StagedFile } from '../../src/lake/batch/table-format.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
@@ -182,5 +184,17 @@ describe('the Iceberg table format', () => {
         ['guild', new Map()],
       ]),
     );
+  });
+
+  it('tables create refuses, changing nothing, a lake whose table directory holds Hive files', async () => {
+    const s = setup();
+    await s.storage.create('events_guild/dt=2026-12-07/events+0+0+9.parquet', Buffer.alloc(10));
+    const refused = await rejection(
+      createIcebergTables({ storage: s.storage, catalog: s.catalog, database: 'default', specs: tableSpecs }),
+    );
+    assert.equal(refused.code, 'USAGE');
+    assert.match(refused.message, /events_guild/);
+    assert.equal(await s.catalog.currentLocation({ database: 'default', table: 'events_buy' }), undefined);
+    assert.deepEqual(await s.storage.list('events_buy'), []);
   });
 });
