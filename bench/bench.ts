@@ -31,7 +31,7 @@ function parseArgs(args: string[]): { names: string[]; jsonPath?: string } {
 }
 
 /**
- * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `stream-s3` an S3 store (test/services/s3.sh), `iceberg` Kafka, the metastore and Trino (ICEBERG_BENCH_MINUTES per format, default 10), `trino`
+ * Every suite but the cluster ones, `stream-5m` (long) and the soak runs by default; `stream-hdfs` needs HDFS, `stream-s3` an S3 store (test/services/s3.sh), `iceberg` HDFS, Kafka, the metastore and Trino (ICEBERG_BENCH_MINUTES per format under load, default 10), `trino`
  * needs Trino, `kafka` needs Kafka and `scale` Redis and Kafka (test/services/); `soak` holds a rate for SOAK_MINUTES (default 10).
  */
 const suites = [

@@ -7,10 +7,9 @@ import type { LoadSummary } from '../src/load/load-summary.js';
 import { openQueryEngine } from '../src/sql/open-query-engine.js';
 import { type QueryEngine, queryAll } from '../src/sql/query-engine.js';
 import { benchDir, fmt, GAMEPIPE_BIN, percentile, startGamepipe } from './bench-process.js';
-import { figure, note, suite } from './figures.js';
+import { figure, note } from './figures.js';
 import { probeFreshness } from './freshness-probe.js';
-import { fillLog } from './lake-fixture.js';
-import { BACKLOG, runStreamWorker } from './stream-bench.js';
+import { streamIcebergBench } from './stream-iceberg-bench.js';
 
 const TRINO_URL = process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
 const METASTORE_URL = process.env.BENCH_METASTORE_URL ?? 'thrift://127.0.0.1:9083';
@@ -44,27 +43,6 @@ const openDayFilesSql = (format: Format, schema: string, day: string) =>
   format === 'iceberg'
     ? `select count(*) from iceberg.${schema}."events_buy$files" where partition.dt = '${day}'`
     : `select count(distinct "$path") from hive.${schema}.events_buy where dt = '${day}'`;
-
-/** The writer on a backlog into Hive tables and into Iceberg tables (a catalog in the lake), from one log in one run. */
-async function writerThroughput(): Promise<void> {
-  const dataDir = benchDir('iceberg-log');
-  await fillLog(dataDir, BACKLOG);
-  const hive = runStreamWorker(dataDir, join(benchDir('iceberg-hive'), 'lake'));
-  const iceberg = runStreamWorker(dataDir, join(benchDir('iceberg-iceberg'), 'lake'), {
-    GAMEPIPE_TABLE_FORMAT: 'iceberg',
-  });
-  const rate = (f: typeof hive) => f.events / f.seconds;
-  const hiveRate = figure({ label: 'writer into Hive tables', value: rate(hive), unit: 'events/s' });
-  figure({
-    label: 'writer into Iceberg tables',
-    value: rate(iceberg),
-    unit: 'events/s',
-    baseline: { label: 'the Hive rate', value: hiveRate.value },
-    target: { op: '>=', value: 0.8 },
-  });
-  figure({ label: 'writer peak RSS, Hive', value: hive.maxRssMb, unit: 'MB' });
-  figure({ label: 'writer peak RSS, Iceberg', value: iceberg.maxRssMb, unit: 'MB' });
-}
 
 /** Starts `gamepipe load` of purchases at RATE for MINUTES, its summary written to `out`. */
 function startLoad(url: string, out: string): { child: ChildProcess; done: Promise<LoadSummary> } {
@@ -202,12 +180,14 @@ async function underLoad(format: Format): Promise<void> {
   }
 }
 
-/** `npm run bench -- iceberg`: Iceberg tables beside Hive tables, in one run. */
+/**
+ * `npm run bench -- iceberg`: Iceberg tables beside Hive tables, in one run: the writer on a backlog
+ * (stream-iceberg-bench.ts), then `up` under steady purchases on each format. ICEBERG_BENCH_MINUTES=0
+ * runs the first part only.
+ */
 export async function icebergBench(): Promise<void> {
-  suite(
-    'iceberg',
-    `Iceberg tables beside Hive tables: the writer on ${fmt(BACKLOG)} events, then up under ${RATE} purchases/s for ${MINUTES} min per format (Kafka ${BROKERS}, Trino ${TRINO_URL})`,
-  );
-  await writerThroughput();
+  await streamIcebergBench(benchDir('iceberg'));
+  if (MINUTES <= 0) return;
+  note(`up under ${RATE} purchases/s for ${MINUTES} min per format (Kafka ${BROKERS}, Trino ${TRINO_URL})`);
   for (const format of ['hive', 'iceberg'] as const) await underLoad(format);
 }

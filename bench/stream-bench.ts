@@ -38,7 +38,7 @@ export interface StreamFigures {
 
 const workerEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GAMEPIPE_LOG_LEVEL: 'error', ...extra });
 
-/** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own), with settings from `env` (`GAMEPIPE_TABLE_FORMAT`...). */
+/** One `stream all --once` over the data dir's log into `lake` (default: the data dir's own), with `env` added (GAMEPIPE_* settings). */
 export function runStreamWorker(dataDir: string, lake?: string, env: Record<string, string> = {}): StreamFigures {
   const run = spawnSync(process.execPath, [worker, dataDir, ...(lake ? [lake] : [])], {
     encoding: 'utf8',

@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'ICEBERG_SCHEMA_INCOMPATIBLE'
   | 'ICEBERG_REPLACE_STALE'
   | 'ICEBERG_ERROR'
+  /** `--table-format iceberg` with no catalog to commit to. */
+  | 'ICEBERG_CATALOG_MISSING'
   | 'DISK_FULL';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -73,6 +75,7 @@ const statusByCode: Record<ErrorCode, number> = {
   // A replace whose files another commit already removed: plan it again from the current snapshot.
   ICEBERG_REPLACE_STALE: 409,
   ICEBERG_ERROR: 500,
+  ICEBERG_CATALOG_MISSING: 400,
   DISK_FULL: 503,
 };
 

@@ -11,8 +11,11 @@ import { allTableSpecs, tableDirs, tableSpecNamed } from '../sql/lake-tables.js'
 import { openTableFileLister } from '../sql/table-file-lister.js';
 import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
-import { declareTables, type TableRegistry } from '../sql/table-registry.js';
+import type { TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
+import { declareLakeTables } from './declare-lake-tables.js';
+
+const outcomeWords = { created: 'Created', exists: 'Exists ', evolved: 'Evolved' } as const;
 import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, tablesDdlOptions } from './tables.js';
 
 // The four `tables` subcommands share the two helpers below, so their actions live together.
@@ -59,9 +62,13 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
   const config = resolveConfig();
   await withRegistry(config, async (registry, storage) => {
     await storage.ping();
-    for (const { table, outcome } of await declareTables(registry, specs))
-      process.stdout.write(`${outcome === 'created' ? 'Created' : 'Exists '} ${table}\n`);
-    if (engineChoice(config) !== 'duckdb')
+    for (const { table, outcome } of await declareLakeTables(config, registry, storage, specs))
+      process.stdout.write(`${outcomeWords[outcome]} ${table}\n`);
+    if (deploymentOf(config).tableFormat === 'iceberg')
+      process.stdout.write(
+        `Tables are Iceberg tables in the metastore's database ${config.schema} over ${storage.uri} (Trino: --catalog iceberg --schema ${config.schema})\n`,
+      );
+    else if (engineChoice(config) !== 'duckdb')
       process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
   });
 };

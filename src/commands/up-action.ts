@@ -10,9 +10,9 @@ import { openQueryEngine, openTableRegistry } from '../sql/open-query-engine.js'
 import { openTableFileLister } from '../sql/table-file-lister.js';
 import { formatProgress } from '../lake/batch/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
-import { declareTables } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
+import { declareLakeTables } from './declare-lake-tables.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import { reportRetry, streamWriterOptions } from './stream-action.js';
 import type { upOptions } from './up.js';
@@ -80,7 +80,10 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   const storage = await openLakeStorage(config);
   await storage.ping();
   const registry = await openTableRegistry(config, storage);
-  await declareTables(registry, allTableSpecs);
+  await declareLakeTables(config, registry, storage, allTableSpecs).catch(async (error: unknown) => {
+    await registry.close();
+    throw error;
+  });
   const writerOptions = streamWriterOptions(config, 'all', { ...options, once: false }, (p) => {
     if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
   });

@@ -65,6 +65,8 @@ export function deploymentOf(config: Config): Deployment {
   const log = logKindOf(config);
   const engine = engineChoice(config);
   const switchesPartitionsAtomically = engine === 'duckdb' || config.metastoreUrl !== undefined;
+  // Iceberg tables compact by replace snapshots (src/iceberg/write/), never by moving files.
+  const hive = config.tableFormat === 'hive';
   return {
     log,
     engine,
@@ -72,8 +74,9 @@ export function deploymentOf(config: Config): Deployment {
     queriesReadLogTail: log === 'embedded' && engine === 'duckdb',
     switchesPartitionsAtomically,
     compaction: {
-      openDaysBySwap: engine === 'duckdb' && renamesAtomically(config),
-      closedDays: switchesPartitionsAtomically && (renamesAtomically(config) || config.metastoreUrl !== undefined),
+      openDaysBySwap: hive && engine === 'duckdb' && renamesAtomically(config),
+      closedDays:
+        hive && switchesPartitionsAtomically && (renamesAtomically(config) || config.metastoreUrl !== undefined),
     },
   };
 }

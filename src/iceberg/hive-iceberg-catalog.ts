@@ -28,11 +28,18 @@ const HIVE_TYPES: Record<string, string> = {
   date: 'date',
 };
 
+/**
+ * The columns mirrored into the metastore, in field-id order: a field added later comes last there
+ * (in the Iceberg schema it sits before `dt`), so the metastore's check that an altered table's
+ * columns keep compatible types at each position passes, as Hive readers only append columns too.
+ */
 const hiveColumns = (metadata: TableMetadata): HiveColumnSpec[] =>
-  currentSchema(metadata).fields.map((f) => ({
-    name: f.name,
-    type: (typeof f.type === 'string' && HIVE_TYPES[f.type]) || 'string',
-  }));
+  [...currentSchema(metadata).fields]
+    .sort((a, b) => a.id - b.id)
+    .map((f) => ({
+      name: f.name,
+      type: (typeof f.type === 'string' && HIVE_TYPES[f.type]) || 'string',
+    }));
 
 /** The parameters Iceberg's HiveCatalog writes on each commit (HMSTablePropertyHelper), gamepipe's subset. */
 function icebergParameters(metadata: TableMetadata, location: string, previous?: string): Record<string, string> {

@@ -43,6 +43,12 @@ export interface CommitOptions {
   positions?: Record<string, unknown>;
   /** Extra summary keys. */
   summary?: Record<string, string>;
+  /**
+   * Asked with the positions the table records before each attempt (so again after a lost race):
+   * 'skip' commits nothing (the commit already landed) and returns the current snapshot; it may
+   * throw to refuse the commit (a fenced writer).
+   */
+  decide?: (recorded: Record<string, unknown>) => 'commit' | 'skip';
 }
 
 const randomSnapshotId = (): bigint => randomBytes(8).readBigInt64BE() & 0x7fffffffffffffffn;
@@ -191,6 +197,7 @@ export class IcebergTable {
     const snapshotId = randomSnapshotId();
     let added: AddedManifest | undefined;
     for (let attempt = 1; ; attempt++) {
+      if (options.decide?.(await this.positions()) === 'skip') return currentSnapshot(this.base)!;
       added ??= await writeAddedManifest(this.location, this.base, change.added, snapshotId);
       const summary = { ...change.summary };
       if (options.positions)

@@ -5,6 +5,8 @@
  *   events_dead_letter/<writer>/dt=2026-11-28/events+<partition>+<firstOffset>+<lastOffset>.parquet
  *   _tmp/        files being committed; _wal/ one intent per writer; _positions/ per owner;
  *   _locks/      one lease per owner; _status/ per writer; _scratch/ local work files
+ * On `--table-format iceberg` a table directory holds `metadata/` and `data/dt=…/` instead (see
+ * src/iceberg/README.md), and `_iceberg_wal/` the intents of commits touching several tables.
  * Every name starting with `_` or `.` is hidden from Hive, Trino, Spark and gamepipe's views. File
  * names carry the log offsets they hold, so positions can be rebuilt from the names alone.
  */

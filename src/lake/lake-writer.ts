@@ -3,17 +3,14 @@ import { deadLetterSpec } from '../events/tables.js';
 import { BatchCommit, type BatchSteps } from './batch/batch-commit.js';
 import { encodeRoutedFile } from './batch/encode-routed-file.js';
 import type { RoutedBatch, RoutedFile } from './batch/routed-batch.js';
-import type { StagedFile, TableFormat } from './batch/table-format.js';
+import type { StagedFile, TableFormat, TableFormatFactory } from './batch/table-format.js';
 import type { PartitionLocations } from './commit/closed-partition-compactor.js';
 import { ClosedPartitionSchedule } from './commit/closed-partition-schedule.js';
-import { Compactor, defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
+import { defaultCompaction, type CompactionPolicy } from './commit/compactor.js';
 import { hiveTableFormatFor } from './commit/hive-table-format-for.js';
-import { LakeCommitter } from './commit/lake-committer.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
-import { POSITIONS_DIR, positionName } from './commit/recover-positions.js';
-import { datePartitionDirs } from './lake-files.js';
 import { deadLetterDir } from './lake-paths.js';
-import { ownerDirs, ownersOf, tableSpecOf, writerTargets, type WriterTarget } from './owners.js';
+import { ownersOf, tableSpecOf, writerTargets, type WriterTarget } from './owners.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
 import type { ParquetWriter } from './parquet/parquet-writer.js';
 import type { LakeStorage } from './storage/lake-storage.js';
@@ -29,9 +26,9 @@ export interface LakeWriterOptions {
   compaction?: CompactionPolicy;
   /** Whether small files of open days may be merged by the `_merged/` swap (`Deployment.compaction.openDaysBySwap`). */
   swapCompact: boolean;
+  /** How files become part of the tables (`Deployment.tableFormat`, built by the command); Hive external tables by default. */
+  tableFormat?: TableFormatFactory;
 }
-
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
 
 /** The writers whose intents and staged files a writer of `target` may finish: those sharing an owner with it. */
 const sharingOwners = (target: WriterTarget) =>
@@ -54,13 +51,10 @@ export class LakeWriter {
     readonly storage: LakeStorage,
     readonly parquet: ParquetWriter,
     readonly scratch: ScratchDir,
-    /** How files become part of the tables (Hive external tables: HiveTableFormat, or ObjectStoreTableFormat on an object store). */
+    /** How files become part of the tables: Hive external tables (HiveTableFormat, or ObjectStoreTableFormat on an object store) or Iceberg tables (src/iceberg/write/). */
     private readonly format: TableFormat,
-    private readonly compactor: Compactor,
     private readonly leases: OwnerLeases,
     private readonly target: WriterTarget,
-    /** Whether small files of open days may be merged by the `_merged/` swap: only where gamepipe's DuckDB views are the only readers. */
-    private readonly swapCompact: boolean,
   ) {
     for (const owner of ownersOf(target)) this.committed.set(owner, new Map());
   }
@@ -68,12 +62,23 @@ export class LakeWriter {
   static async open(options: LakeWriterOptions): Promise<LakeWriter> {
     const { storage, scratch, target } = options;
     await storage.ping();
-    const committer = new LakeCommitter(storage, target, scratch);
     const parquet = await createParquetWriter(options.parquetWriter);
-    const compactor = new Compactor(storage, parquet, committer, scratch, options.compaction ?? defaultCompaction);
+    let format: TableFormat;
+    try {
+      format = await (options.tableFormat ?? hiveTableFormatFor)({
+        storage,
+        scratch,
+        target,
+        parquet,
+        compaction: options.compaction ?? defaultCompaction,
+        swapCompact: options.swapCompact,
+      });
+    } catch (error) {
+      await parquet.close();
+      throw error;
+    }
     const leases = OwnerLeases.start(storage, `a stream writer for ${target}`);
-    const format = hiveTableFormatFor(storage, committer, scratch, target);
-    return new LakeWriter(storage, parquet, scratch, format, compactor, leases, target, options.swapCompact);
+    return new LakeWriter(storage, parquet, scratch, format, leases, target);
   }
 
   /**
@@ -92,7 +97,7 @@ export class LakeWriter {
   /** Encodes one routed file into a local Parquet file and stages it in the table format. */
   private async stage(file: RoutedFile): Promise<StagedFile> {
     const local = await this.scratch.write((path) => encodeRoutedFile(this.parquet, file, path));
-    return this.format.stage(local, file);
+    return this.format.stage(local, file, file.rows);
   }
 
   get uri(): string {
@@ -118,29 +123,7 @@ export class LakeWriter {
     await this.leases.claim(this.leaseKeys(added));
     for (const p of added) this.claimed.add(p);
     await this.resync(added);
-    await this.recordStartPositions(added);
-    // Only after recovery: an intent rolled forward may still move files of these partitions into `_merged/`.
-    const dateDirs = await Promise.all(
-      ownersOf(this.target)
-        .flatMap(ownerDirs)
-        .map((dir) => datePartitionDirs(this.storage, dir)),
-    );
-    await this.compactor.sweep(dateDirs.flat(), new Set(added));
-  }
-
-  /**
-   * Records where each owner starts in these partitions where no position is recorded yet: queries
-   * read the log's tail of the owners a writer lands, known by their recorded positions (LogTail).
-   */
-  private async recordStartPositions(partitions: number[]): Promise<void> {
-    const recorded = new Set((await this.storage.list(POSITIONS_DIR)).map((e) => e.name));
-    for (const partition of partitions) {
-      const starts = new Map<string, number>();
-      for (const [owner, positions] of this.committed) {
-        if (!recorded.has(positionName(owner, partition))) starts.set(owner, positions.get(partition) ?? 0);
-      }
-      if (starts.size > 0) await this.format.commit(partition, [], starts);
-    }
+    await this.format.claimed?.(added, this.committed);
   }
 
   /** The leases a partition is held under: one per owner of the target. */
@@ -191,10 +174,7 @@ export class LakeWriter {
       );
       for (const [owner, offset] of advanced) this.committed.get(owner)!.set(partition, offset);
     }
-    const touched = new Set(files.map((f) => dirOf(f.target)));
-    const mergedFiles = this.swapCompact ? await this.compactor.compact(touched, this.claimed) : 0;
-    await this.compactor.sweep(touched, this.claimed);
-    return { mergedFiles };
+    return { mergedFiles: (await this.format.compact?.(files, this.claimed)) ?? 0 };
   }
 
   /**
@@ -218,6 +198,7 @@ export class LakeWriter {
   }
 
   async close(): Promise<void> {
+    await this.format.close?.();
     await this.parquet.close();
     await this.leases.release();
     await this.storage.close();

@@ -4,6 +4,7 @@ import type { GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import type { BatchProgress } from '../lake/batch/batch-progress.js';
+import type { TableFormatFactory } from '../lake/batch/table-format.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
 import { deleteReplaceLeftovers } from '../lake/commit/lake-committer.js';
 import { LakeWriter } from '../lake/lake-writer.js';
@@ -48,6 +49,8 @@ export interface StreamWriterOptions {
   compaction?: CompactionPolicy;
   /** A lake store to use instead of the configured one (tests inject faults with it). */
   storage?: LakeStorage;
+  /** The table format to use instead of the deployment's (tests inject an Iceberg format on a memory catalog). */
+  tableFormat?: TableFormatFactory;
   /** Opens the log reader instead of the configured log (tests inject faults with it). */
   openReader?(group: string): Promise<EventLogReader>;
   /** Where new date partitions are declared (the Hive metastore behind Trino; DuckDB's catalog needs none, its views list them). */
@@ -55,6 +58,12 @@ export interface StreamWriterOptions {
   onProgress(progress: BatchProgress): void;
   /** A retriable failure (the lake or the log does not answer): the batch is tried again, from the step that failed, after `delayMs`. */
   onRetry?(error: GamepipeError, attempt: number, delayMs: number): void;
+}
+
+/** The Iceberg table format of the config's catalog, loaded only on Iceberg deployments (it brings Avro and the metastore client). */
+async function icebergFormat(config: Config): Promise<TableFormatFactory> {
+  const { icebergWriterFormat } = await import('../iceberg/write/iceberg-writer-format.js');
+  return icebergWriterFormat({ metastoreUrl: config.metastoreUrl, database: config.schema });
 }
 
 /** Backoff of a batch's retries: 0.5 s doubling up to 30 s, with jitter (see `withRetries`). */
@@ -93,6 +102,8 @@ export class StreamWriter {
       parquetWriter: options.parquetWriter,
       compaction: options.compaction,
       swapCompact: deployment.compaction.openDaysBySwap,
+      tableFormat:
+        options.tableFormat ?? (deployment.tableFormat === 'iceberg' ? await icebergFormat(config) : undefined),
     });
     let reader: EventLogReader | undefined;
     try {
@@ -104,7 +115,8 @@ export class StreamWriter {
       const status = new WriterStatusRecorder(lake.storage, share.statusName);
       const writer = new StreamWriter(options, reader, lake, share, status);
       // Partitions are declared before the progress line says the batch landed: a query it prompts finds them.
-      if (options.registry)
+      // Iceberg tables have no Hive partitions to declare: a snapshot names its files.
+      if (options.registry && deployment.tableFormat === 'hive')
         writer.subscribe(
           announcingPartitions(new PartitionAnnouncer(options.registry), options.onRetry, options.triggerMs),
         );

@@ -74,6 +74,8 @@ export function compactingClosedDays(
   lake: LakeWriter,
   registry: TableRegistry,
 ): WriterSubscriber {
+  // Iceberg tables: the writer's open-day replace snapshots already keep closed days compact.
+  if (deployment.tableFormat === 'iceberg') return () => undefined;
   if (!deployment.compaction.closedDays) {
     logger.warn(
       { engine: deployment.engine },

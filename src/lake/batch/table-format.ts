@@ -1,4 +1,9 @@
 import type { Positions } from '../../eventlog/event-log.js';
+import type { CompactionPolicy } from '../commit/compactor.js';
+import type { ParquetWriter } from '../parquet/parquet-writer.js';
+import type { LakeStorage } from '../storage/lake-storage.js';
+import type { ScratchDir } from '../storage/local/scratch-dir.js';
+import type { WriterTarget } from '../owners.js';
 import type { DataFileTarget } from './routed-batch.js';
 
 /** A data file handed to the table but not yet visible to any reader, and where readers will find it once committed. */
@@ -17,11 +22,12 @@ export interface StagedFile {
  * `BatchCommit` drives it (stage each file, then commit per log partition); `LakeWriter.resync`
  * calls `recover` and `committedPositions` after a failure or before taking partitions over.
  *
- * The first implementation is `HiveTableFormat` (Hive external tables on the lake's directories:
- * staged files renamed into `dt=` directories under a write-ahead intent, positions in
- * `_positions/`). An Iceberg implementation would stage data files under the table's location,
- * commit them as one snapshot to its catalog with the positions in the snapshot summary, and read
- * the positions back from the current snapshot.
+ * Two implementations: `HiveTableFormat` (Hive external tables on the lake's directories: staged
+ * files renamed into `dt=` directories under a write-ahead intent, positions in `_positions/`), and
+ * `IcebergTableFormat` in src/iceberg/write/ (data files uploaded under the table's location, each
+ * log partition's commit one snapshot per table with the positions in the snapshot summary, read
+ * back from the tables). `lake/` cannot import `iceberg/`: the command picks the format and hands
+ * `LakeWriter.open` its factory.
  *
  * Rules every implementation keeps:
  * - **Staging is invisible.** A staged file is complete when `stage` resolves, and no query sees it
@@ -46,7 +52,7 @@ export interface TableFormat {
    * Hands a complete local file to the table under a name no reader lists, and removes the local
    * file (whether staging succeeds or not).
    */
-  stage(localFile: string, target: DataFileTarget): Promise<StagedFile>;
+  stage(localFile: string, target: DataFileTarget, rows: number): Promise<StagedFile>;
 
   /**
    * Makes these staged files of one log partition visible together with each owner's position in
@@ -64,4 +70,34 @@ export interface TableFormat {
    * batch the caller is still landing, so that a retry does not stage them again).
    */
   recover(writers: readonly string[], partitions: readonly number[], keep?: ReadonlySet<string>): Promise<void>;
+
+  /**
+   * Once the writer holds these partitions, has recovered them and knows each owner's position there
+   * (`committed`, per owner): what the format does on taking partitions over (Hive: records start
+   * positions, sweeps merged files past their grace).
+   */
+  claimed?(partitions: readonly number[], committed: ReadonlyMap<string, Positions>): Promise<void>;
+
+  /**
+   * After a batch's commits: merges small files where these files landed, in the log partitions the
+   * writer holds; resolves to the number of files merged away. Never changes what readers count.
+   */
+  compact?(files: readonly StagedFile[], claimed: ReadonlySet<number>): Promise<number>;
+
+  /** Frees what the format holds (a catalog connection); the storage is the writer's. */
+  close?(): Promise<void>;
 }
+
+/** What a table format is built from: the writer's lake, scratch dir and Parquet encoder. */
+export interface TableFormatContext {
+  storage: LakeStorage;
+  scratch: ScratchDir;
+  target: WriterTarget;
+  parquet: ParquetWriter;
+  compaction: CompactionPolicy;
+  /** Whether small files of open days may be merged by the Hive format's `_merged/` swap. */
+  swapCompact: boolean;
+}
+
+/** Builds a writer's table format: the command's choice (`Deployment.tableFormat`), injected into `LakeWriter.open`. */
+export type TableFormatFactory = (context: TableFormatContext) => TableFormat | Promise<TableFormat>;

@@ -1,10 +1,23 @@
 import type { Positions } from '../../eventlog/event-log.js';
 import type { DataFileTarget } from '../batch/routed-batch.js';
-import type { StagedFile, TableFormat } from '../batch/table-format.js';
+import type { StagedFile, TableFormat, TableFormatContext } from '../batch/table-format.js';
+import { datePartitionDirs } from '../lake-files.js';
 import { dataFileName } from '../lake-paths.js';
+import { ownerDirs, ownersOf } from '../owners.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
-import { deleteReplaceLeftovers, type LakeCommitter } from './lake-committer.js';
+import { Compactor } from './compactor.js';
+import { deleteReplaceLeftovers, LakeCommitter } from './lake-committer.js';
 import { POSITIONS_DIR, positionName, recoverPositions } from './recover-positions.js';
+
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+
+/** The Hive format of a stream writer: its committer, and its compactor for open days. */
+export function hiveTableFormat(context: TableFormatContext): HiveTableFormat {
+  const { storage, target, scratch, parquet } = context;
+  const committer = new LakeCommitter(storage, target, scratch);
+  const compactor = new Compactor(storage, parquet, committer, scratch, context.compaction);
+  return new HiveTableFormat(storage, committer, ownersOf(target), { compactor, swapCompact: context.swapCompact });
+}
 
 /**
  * The table format of Hive external tables over the lake's directories, the first `TableFormat`:
@@ -19,6 +32,8 @@ export class HiveTableFormat implements TableFormat {
     private readonly committer: LakeCommitter,
     /** The owners whose positions this writer records (a position's leftovers are cleared by its writer alone). */
     private readonly owners: readonly string[],
+    /** A stream writer's: merges small files of open days (`swapCompact`: by the `_merged/` swap) and sweeps merged ones. */
+    private readonly writing?: { compactor: Compactor; swapCompact: boolean },
   ) {}
 
   async stage(localFile: string, target: DataFileTarget): Promise<StagedFile> {
@@ -51,5 +66,42 @@ export class HiveTableFormat implements TableFormat {
     // A position's replace killed mid-way leaves a hidden temporary sibling: this writer alone writes these positions.
     for (const owner of this.owners)
       for (const p of partitions) await deleteReplaceLeftovers(this.storage, POSITIONS_DIR, positionName(owner, p));
+  }
+
+  /** Records start positions, then sweeps merged files of the owners' date directories past their grace. */
+  async claimed(partitions: readonly number[], committed: ReadonlyMap<string, Positions>): Promise<void> {
+    await this.recordStartPositions(partitions, committed);
+    if (!this.writing) return;
+    // Only after recovery: an intent rolled forward may still move files of these partitions into `_merged/`.
+    const dateDirs = await Promise.all(
+      this.owners.flatMap(ownerDirs).map((dir) => datePartitionDirs(this.storage, dir)),
+    );
+    await this.writing.compactor.sweep(dateDirs.flat(), new Set(partitions));
+  }
+
+  /**
+   * Records where each owner starts in these partitions where no position is recorded yet: queries
+   * read the log's tail of the owners a writer lands, known by their recorded positions (LogTail).
+   */
+  private async recordStartPositions(
+    partitions: readonly number[],
+    committed: ReadonlyMap<string, Positions>,
+  ): Promise<void> {
+    const recorded = new Set((await this.storage.list(POSITIONS_DIR)).map((e) => e.name));
+    for (const partition of partitions) {
+      const starts = new Map<string, number>();
+      for (const [owner, positions] of committed) {
+        if (!recorded.has(positionName(owner, partition))) starts.set(owner, positions.get(partition) ?? 0);
+      }
+      if (starts.size > 0) await this.commit(partition, [], starts);
+    }
+  }
+
+  async compact(files: readonly StagedFile[], claimed: ReadonlySet<number>): Promise<number> {
+    if (!this.writing) return 0;
+    const touched = new Set(files.map((f) => dirOf(f.target)));
+    const mergedFiles = this.writing.swapCompact ? await this.writing.compactor.compact(touched, claimed) : 0;
+    await this.writing.compactor.sweep(touched, claimed);
+    return mergedFiles;
   }
 }

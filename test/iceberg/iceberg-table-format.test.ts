@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { IcebergCatalog, TableIdent } from '../../src/iceberg/iceberg-catalog.js';
+import { IcebergTable } from '../../src/iceberg/iceberg-table.js';
+import { MemoryIcebergCatalog } from '../../src/iceberg/memory-iceberg-catalog.js';
+import { createIcebergTables } from '../../src/iceberg/write/create-iceberg-tables.js';
+import { IcebergTableFormat } from '../../src/iceberg/write/iceberg-table-format.js';
+import { tableSpecs } from '../../src/events/tables.js';
+import type { StagedFile } from '../../src/lake/batch/table-format.js';
+import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
+import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
+import { rejection } from '../helpers/rejection.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/** A memory catalog whose n-th swap from now fails as a crash would: the swap never happens. */
+class CrashingCatalog extends MemoryIcebergCatalog {
+  crashAt: number | undefined;
+  override async commit(ident: TableIdent, expected: string, location: string): Promise<void> {
+    if (this.crashAt !== undefined && --this.crashAt === 0) {
+      this.crashAt = undefined;
+      throw new Error('the writer was killed here');
+    }
+    return super.commit(ident, expected, location);
+  }
+}
+
+function setup(catalog: IcebergCatalog = new CrashingCatalog(), storage = new MemoryLakeStorage()) {
+  const scratch = new ScratchDir(tempDir(), 'format-test');
+  const writer = (name = 'buy') =>
+    new IcebergTableFormat({ storage, catalog: nonClosing(catalog), database: 'default', writer: name, scratch });
+  return { storage, catalog, scratch, writer };
+}
+
+/** Each format closes its catalog; the test's writers share one. */
+const nonClosing = (catalog: IcebergCatalog): IcebergCatalog =>
+  new Proxy(catalog, { get: (c, k) => (k === 'close' ? async () => {} : Reflect.get(c, k, c)) });
+
+type Setup = ReturnType<typeof setup>;
+
+/** Stages a file of `rows` rows of log partition 0 at offsets first..last into a table dir. */
+async function stage(
+  s: Setup,
+  format: IcebergTableFormat,
+  dir: string,
+  first: number,
+  last: number,
+): Promise<StagedFile> {
+  const local = s.scratch.newPath();
+  writeFileSync(local, Buffer.alloc(64 + last - first));
+  return format.stage(
+    local,
+    { dir, dt: 'dt=2026-12-07', partition: 0, firstOffset: first, lastOffset: last },
+    last - first + 1,
+  );
+}
+
+async function rows(s: Setup, table: string): Promise<number> {
+  const open = await IcebergTable.open({
+    storage: s.storage,
+    catalog: s.catalog,
+    ident: { database: 'default', table },
+    dir: table,
+  });
+  if (!open) return 0;
+  return (await open.liveDataFiles()).reduce((n, f) => n + f.recordCount, 0);
+}
+
+const at = (owner: string, offset: number) => new Map([[owner, offset]]);
+
+describe('the Iceberg table format', () => {
+  it('stages under the table location invisibly, commits with the positions, and reads them back', async () => {
+    const s = setup();
+    const format = s.writer();
+    await format.committedPositions(['buy'], new Set([0]));
+    const file = await stage(s, format, 'events_buy', 0, 9);
+    assert.match(file.target, /^events_buy\/data\/dt=2026-12-07\/events\+0\+0\+9\.[0-9a-f]{8}\.parquet$/);
+    assert.ok(await s.storage.stat(file.target), 'uploaded to its final path');
+    assert.equal(await rows(s, 'events_buy'), 0, 'no reader sees a staged file');
+    await format.commit(0, [file], at('buy', 10));
+    assert.equal(await rows(s, 'events_buy'), 10);
+    const again = s.writer();
+    assert.deepEqual(await again.committedPositions(['buy'], new Set([0, 1])), new Map([['buy', new Map([[0, 10]])]]));
+  });
+
+  it('adds nothing when a commit that landed is repeated', async () => {
+    const s = setup();
+    const format = s.writer();
+    await format.committedPositions(['buy'], new Set([0]));
+    const file = await stage(s, format, 'events_buy', 0, 9);
+    await format.commit(0, [file], at('buy', 10));
+    await format.commit(0, [file], at('buy', 10));
+    const late = s.writer();
+    await late.commit(0, [file], at('buy', 10));
+    assert.equal(await rows(s, 'events_buy'), 10);
+  });
+
+  it('rolls forward a commit killed between its events table and its dead letters, each row once', async () => {
+    const s = setup();
+    const format = s.writer();
+    await format.committedPositions(['buy'], new Set([0]));
+    const events = await stage(s, format, 'events_buy', 0, 6);
+    const dead = await stage(s, format, 'events_dead_letter/buy', 7, 9);
+    (s.catalog as CrashingCatalog).crashAt = 2;
+    await assert.rejects(format.commit(0, [events, dead], at('buy', 10)), /killed/);
+    assert.equal(await rows(s, 'events_buy'), 7);
+    assert.equal(await rows(s, 'events_dead_letter'), 0);
+
+    const restarted = s.writer();
+    await restarted.recover(['buy', 'all'], [0]);
+    assert.deepEqual(await restarted.committedPositions(['buy'], new Set([0])), new Map([['buy', new Map([[0, 10]])]]));
+    assert.equal(await rows(s, 'events_buy'), 7);
+    assert.equal(await rows(s, 'events_dead_letter'), 3);
+    await restarted.recover(['buy'], [0]);
+    assert.equal(await rows(s, 'events_dead_letter'), 3, 'an intent is rolled forward once');
+    assert.deepEqual(await s.storage.list('_iceberg_wal'), []);
+  });
+
+  it('fences a writer that lost its partition: its late commit adds nothing and never moves positions back', async () => {
+    const s = setup();
+    const stale = s.writer();
+    await stale.committedPositions(['buy'], new Set([0]));
+    const staleFile = await stage(s, stale, 'events_buy', 0, 9);
+
+    const taker = s.writer();
+    await taker.committedPositions(['buy'], new Set([0]));
+    await taker.commit(0, [await stage(s, taker, 'events_buy', 0, 19)], at('buy', 20));
+
+    await stale.commit(0, [staleFile], at('buy', 10));
+    assert.equal(await rows(s, 'events_buy'), 20, 'offsets the taker committed are not added twice');
+    const refused = await rejection(stale.commit(0, [await stage(s, stale, 'events_buy', 10, 24)], at('buy', 25)));
+    assert.equal(refused.code, 'LAKE_FENCED');
+    assert.equal(await rows(s, 'events_buy'), 20);
+    assert.deepEqual(
+      await s.writer().committedPositions(['buy'], new Set([0])),
+      new Map([['buy', new Map([[0, 20]])]]),
+    );
+  });
+
+  it('keeps its positions across another engine commit between two of its own', async () => {
+    const s = setup();
+    const format = s.writer();
+    await format.committedPositions(['buy'], new Set([0]));
+    await format.commit(0, [await stage(s, format, 'events_buy', 0, 9)], at('buy', 10));
+    const table = (await IcebergTable.open({
+      storage: s.storage,
+      catalog: s.catalog,
+      ident: { database: 'default', table: 'events_buy' },
+      dir: 'events_buy',
+    }))!;
+    await s.storage.create('events_buy/data/dt=2026-12-07/trino.parquet', Buffer.alloc(10));
+    await table.append([
+      {
+        path: 'events_buy/data/dt=2026-12-07/trino.parquet',
+        sizeBytes: 10,
+        recordCount: 5,
+        partition: { dt: '2026-12-07' },
+      },
+    ]);
+    await format.commit(0, [await stage(s, format, 'events_buy', 10, 14)], at('buy', 15));
+    assert.equal(await rows(s, 'events_buy'), 20);
+    assert.deepEqual(
+      await s.writer().committedPositions(['buy'], new Set([0])),
+      new Map([['buy', new Map([[0, 15]])]]),
+    );
+  });
+
+  it('records no table when a batch held nothing for an owner, and resumes from the tables after a restart', async () => {
+    const s = setup();
+    const format = s.writer('all');
+    await format.committedPositions(['buy', 'guild'], new Set([0]));
+    await format.commit(
+      0,
+      [await stage(s, format, 'events_buy', 0, 9)],
+      new Map([
+        ['buy', 10],
+        ['guild', 10],
+      ]),
+    );
+    assert.deepEqual(
+      await s.writer('all').committedPositions(['buy', 'guild'], new Set([0])),
+      new Map([
+        ['buy', new Map([[0, 10]])],
+        ['guild', new Map()],
+      ]),
+    );
+  });
+
+  it('tables create refuses, changing nothing, a lake whose table directory holds Hive files', async () => {
+    const s = setup();
+    await s.storage.create('events_guild/dt=2026-12-07/events+0+0+9.parquet', Buffer.alloc(10));
+    const refused = await rejection(
+      createIcebergTables({ storage: s.storage, catalog: s.catalog, database: 'default', specs: tableSpecs }),
+    );
+    assert.equal(refused.code, 'USAGE');
+    assert.match(refused.message, /events_guild/);
+    assert.equal(await s.catalog.currentLocation({ database: 'default', table: 'events_buy' }), undefined);
+    assert.deepEqual(await s.storage.list('events_buy'), []);
+  });
+});
