@@ -66,7 +66,9 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
       process.stdout.write(`${outcomeWords[outcome]} ${table}\n`);
     if (deploymentOf(config).tableFormat === 'iceberg')
       process.stdout.write(
-        `Tables are Iceberg tables in the metastore's database ${config.schema} over ${storage.uri} (Trino: --catalog iceberg --schema ${config.schema})\n`,
+        config.metastoreUrl
+          ? `Tables are Iceberg tables in the metastore's database ${config.schema} over ${storage.uri} (Trino: --catalog iceberg --schema ${config.schema})\n`
+          : `Tables are Iceberg tables cataloged in the lake itself (each table's metadata/) over ${storage.uri}\n`,
       );
     else if (engineChoice(config) !== 'duckdb')
       process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);

@@ -25,10 +25,10 @@ class CrashingCatalog extends MemoryIcebergCatalog {
   }
 }
 
-function setup(catalog: IcebergCatalog = new CrashingCatalog(), storage = new MemoryLakeStorage()) {
+function setup(catalog: IcebergCatalog = new CrashingCatalog(), storage = new MemoryLakeStorage(), now = Date.now) {
   const scratch = new ScratchDir(tempDir(), 'format-test');
   const writer = (name = 'buy') =>
-    new IcebergTableFormat({ storage, catalog: nonClosing(catalog), database: 'default', writer: name, scratch });
+    new IcebergTableFormat({ storage, catalog: nonClosing(catalog), database: 'default', writer: name, scratch, now });
   return { storage, catalog, scratch, writer };
 }
 
@@ -165,25 +165,40 @@ describe('the Iceberg table format', () => {
     );
   });
 
-  it('records no table when a batch held nothing for an owner, and resumes from the tables after a restart', async () => {
-    const s = setup();
+  it('records an owner without rows in a positions-only snapshot at most once a minute, and resumes from the tables', async () => {
+    let clock = 1_000_000;
+    const s = setup(undefined, undefined, () => clock);
     const format = s.writer('all');
     await format.committedPositions(['buy', 'guild'], new Set([0]));
-    await format.commit(
-      0,
-      [await stage(s, format, 'events_buy', 0, 9)],
-      new Map([
-        ['buy', 10],
-        ['guild', 10],
-      ]),
-    );
+    const batch = async (first: number, last: number) =>
+      format.commit(
+        0,
+        [await stage(s, format, 'events_buy', first, last)],
+        new Map([
+          ['buy', last + 1],
+          ['guild', last + 1],
+        ]),
+      );
+    const resumed = () => s.writer('all').committedPositions(['buy', 'guild'], new Set([0]));
+    await batch(0, 9);
     assert.deepEqual(
-      await s.writer('all').committedPositions(['buy', 'guild'], new Set([0])),
+      await resumed(),
       new Map([
         ['buy', new Map([[0, 10]])],
-        ['guild', new Map()],
+        ['guild', new Map([[0, 10]])],
       ]),
+      'the first batch records guild too, in a snapshot with no file',
     );
+    clock += 30_000;
+    await batch(10, 19);
+    assert.deepEqual(
+      (await resumed()).get('guild'),
+      new Map([[0, 10]]),
+      'within the minute: no snapshot for guild, which resumes where it was recorded',
+    );
+    clock += 31_000;
+    await batch(20, 29);
+    assert.deepEqual((await resumed()).get('guild'), new Map([[0, 30]]), 'a minute on: recorded again');
   });
 
   it('tables create refuses, changing nothing, a lake whose table directory holds Hive files', async () => {

@@ -68,9 +68,10 @@ export async function createIcebergTables(options: {
 }
 
 /**
- * `tables create` and `up` on `--table-format iceberg`: the tables in the Hive metastore's
- * database `config.schema` (created when absent), read by Trino through its `iceberg` catalog (and
- * its `hive` catalog, redirected). Presto is refused: gamepipe's Iceberg path is tested with Trino only.
+ * `tables create` and `up` on `--table-format iceberg`: with a metastore, the tables in its database
+ * `config.schema` (created when absent), read by Trino through its `iceberg` catalog (and its `hive`
+ * catalog, redirected); without one, in the catalog kept in the lake (each table's `metadata/`),
+ * read by gamepipe's DuckDB. Presto is refused: gamepipe's Iceberg path is tested with Trino only.
  */
 export async function declareIcebergTables(
   config: Pick<Config, 'metastoreUrl' | 'schema'>,
@@ -84,12 +85,12 @@ export async function declareIcebergTables(
       'Iceberg tables are read through Trino (--trino-url) or DuckDB, not Presto: nothing was changed (use --table-format hive with Presto)',
     );
   const catalog = await openIcebergCatalog({ metastoreUrl: config.metastoreUrl, storage });
-  const metastore = new HiveMetastoreClient({ url: config.metastoreUrl! });
+  const metastore = config.metastoreUrl ? new HiveMetastoreClient({ url: config.metastoreUrl }) : undefined;
   try {
-    await metastore.createDatabase(config.schema);
+    await metastore?.createDatabase(config.schema);
     return await createIcebergTables({ storage, catalog, database: config.schema, specs });
   } finally {
-    await metastore.close();
+    await metastore?.close();
     await catalog.close();
   }
 }

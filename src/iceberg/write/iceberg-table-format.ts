@@ -53,13 +53,19 @@ export interface IcebergTableFormatOptions {
  *   is fenced (LAKE_FENCED), whatever the leases said;
  * - a commit touching several tables writes an intent first, rolled forward by `recover`;
  * - an owner's position is the highest any of its tables records: a table is skipped by a commit
- *   that has no rows for it, and the intent makes a partly applied commit whole before positions are read;
+ *   that has no rows for it (but an owner without rows records its position at most once a minute,
+ *   see positionsOnly), and the intent makes a partly applied commit whole before positions are read;
  * - staged files no snapshot names (a crash before the commit) are left to maintenance's orphan removal.
  */
+/** How often an owner without rows records its moved position in a snapshot of its own. */
+const POSITIONS_ONLY_EVERY_MS = 60_000;
+
 export class IcebergTableFormat implements TableFormat {
   private readonly tables = new Map<string, IcebergTable>();
   /** Per position key, the highest position read or committed: where the next batch starts. */
   private readonly known = new Map<string, number>();
+  /** Per position key, when this writer last recorded it in a positions-only snapshot. */
+  private readonly positionsOnlyAt = new Map<string, number>();
   private readonly intents: MultiTableIntents;
   private readonly compaction: OpenDayCompaction | undefined;
 
@@ -123,6 +129,7 @@ export class IcebergTableFormat implements TableFormat {
       commit.positions[key] = next;
       commit.starts[key] = this.known.get(key) ?? 0;
     }
+    const idle = this.positionsOnly(partition, positions, byTable);
     const commits = [...byTable.values()];
     const intent =
       commits.length > 1
@@ -133,8 +140,39 @@ export class IcebergTableFormat implements TableFormat {
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     if (intent) await this.intents.remove(intent);
-    // Positions with no file: the next batch starts there; no table needs to record them (see the class rules).
+    const now = (this.options.now ?? Date.now)();
+    for (const key of idle) this.positionsOnlyAt.set(key, now);
+    // Positions with no file: the next batch starts there (see positionsOnly for when a table records them).
     for (const [owner, next] of positions) this.advance(positionKey(owner, partition), next);
+  }
+
+  /**
+   * Adds to `byTable` a positions-only append (no file, as Flink's Iceberg committer does after empty
+   * checkpoints) for each owner without rows in this commit whose position has moved and was last
+   * recorded over a minute ago, in its first table: else an owner whose tables rarely get rows (the
+   * unrouted dead letters) would keep an old position, and a writer restarted would read the log again
+   * from there. Returns their position keys.
+   */
+  private positionsOnly(
+    partition: number,
+    positions: ReadonlyMap<string, number>,
+    byTable: Map<string, TableCommit>,
+  ): string[] {
+    const now = (this.options.now ?? Date.now)();
+    const keys: string[] = [];
+    for (const [owner, next] of positions) {
+      const key = positionKey(owner, partition);
+      if ([...byTable.values()].some((c) => key in c.positions) || (this.known.get(key) ?? 0) >= next) continue;
+      const last = this.positionsOnlyAt.get(key);
+      if (last !== undefined && now - last < POSITIONS_ONLY_EVERY_MS) continue;
+      const home = tablesOfOwner(owner)[0]!;
+      let commit = byTable.get(home.dir);
+      if (!commit) byTable.set(home.dir, (commit = { dir: home.dir, files: [], positions: {}, starts: {} }));
+      commit.positions[key] = next;
+      commit.starts[key] = this.known.get(key) ?? 0;
+      keys.push(key);
+    }
+    return keys;
   }
 
   /** One table's append, decided against what the table records at the swap (see the class rules). */
