@@ -201,6 +201,36 @@ describe('the Iceberg table format', () => {
     assert.deepEqual((await resumed()).get('guild'), new Map([[0, 30]]), 'a minute on: recorded again');
   });
 
+  it('expires snapshots older than an hour as it writes, keeping its positions and every row', async () => {
+    let clock = 5_000_000_000;
+    const s = setup(undefined, undefined, () => clock);
+    const format = s.writer('buy');
+    await format.committedPositions(['buy'], new Set([0]));
+    for (const [first, last] of [
+      [0, 9],
+      [10, 19],
+      [20, 29],
+    ] as const) {
+      await format.commit(0, [await stage(s, format, 'events_buy', first, last)], at('buy', last + 1));
+      clock += 40 * 60_000;
+    }
+    await format.compact([], new Set([0]));
+    const table = (await IcebergTable.open({
+      storage: s.storage,
+      catalog: s.catalog,
+      ident: { database: 'default', table: 'events_buy' },
+      dir: 'events_buy',
+    }))!;
+    const ages = table.metadata.snapshots.map((snap) => clock - Number(snap['timestamp-ms']));
+    assert.ok(ages.length >= 1 && ages.every((ms) => ms <= 3_600_000 || ages.length === 1), `kept: ${ages}`);
+    assert.ok(ages.length < 4, 'the snapshots of over an hour ago are gone');
+    assert.equal(await rows(s, 'events_buy'), 30, 'every row still there');
+    assert.deepEqual(
+      await s.writer('buy').committedPositions(['buy'], new Set([0])),
+      new Map([['buy', new Map([[0, 30]])]]),
+    );
+  });
+
   it('tables create refuses, changing nothing, a lake whose table directory holds Hive files', async () => {
     const s = setup();
     await s.storage.create('events_guild/dt=2026-12-07/events+0+0+9.parquet', Buffer.alloc(10));

@@ -108,6 +108,29 @@ async function commitMetadata(
   }
 }
 
+/**
+ * Snapshot expiry alone, with no listing of files: what the stream writers run every few minutes
+ * (see WriterSnapshotExpiry) so that the metadata file each commit rewrites stays small. The files
+ * of expired snapshots become orphans, which `tables maintain` removes. Returns how many expired.
+ */
+export async function expireIcebergSnapshots(
+  options: IcebergTableOptions,
+  settings: Pick<MaintenanceOptions, 'retentionMs' | 'minSnapshotsToKeep' | 'now'> = {},
+): Promise<number> {
+  let expired = 0;
+  await commitMetadata(options, (base) => {
+    const plan = planExpiry(
+      base,
+      (settings.now ?? Date.now)(),
+      settings.retentionMs,
+      settings.minSnapshotsToKeep ?? DEFAULT_MIN_SNAPSHOTS_TO_KEEP,
+    );
+    expired = plan.expired.length;
+    return plan.next;
+  });
+  return expired;
+}
+
 /** `write.metadata.previous-versions-max` (Iceberg's default, 100). */
 const logMax = (metadata: TableMetadata): number => {
   const value = Number(metadata.properties['write.metadata.previous-versions-max']);

@@ -20,6 +20,7 @@ import {
 } from './gamepipe-tables.js';
 import { MultiTableIntents, type TableCommit } from './multi-table-intent.js';
 import { OpenDayCompaction } from './open-day-compaction.js';
+import { WriterSnapshotExpiry } from './writer-snapshot-expiry.js';
 
 /** A staged Iceberg data file: already at its final path, with what its manifest entry needs. */
 export interface IcebergStagedFile extends StagedFile {
@@ -68,9 +69,11 @@ export class IcebergTableFormat implements TableFormat {
   private readonly positionsOnlyAt = new Map<string, number>();
   private readonly intents: MultiTableIntents;
   private readonly compaction: OpenDayCompaction | undefined;
+  private readonly expiry: WriterSnapshotExpiry;
 
   constructor(private readonly options: IcebergTableFormatOptions) {
     this.intents = new MultiTableIntents(options.storage);
+    this.expiry = new WriterSnapshotExpiry(options.now);
     const { compaction, storage, scratch } = options;
     if (compaction)
       this.compaction = new OpenDayCompaction(storage, compaction.parquet, scratch, compaction.policy, (t) =>
@@ -238,8 +241,19 @@ export class IcebergTableFormat implements TableFormat {
         }
   }
 
-  /** Merges the open days' small files where these landed, as replace snapshots (see OpenDayCompaction). */
+  /**
+   * Merges the open days' small files where these landed, as replace snapshots (see
+   * OpenDayCompaction), and now and then expires old snapshots (see WriterSnapshotExpiry).
+   */
   async compact(files: readonly StagedFile[], claimed: ReadonlySet<number>): Promise<number> {
+    const { storage, catalog, database, now } = this.options;
+    await this.expiry.runIfDue(
+      claimed,
+      [...this.tables].map(([dir, table]) => ({
+        options: { storage, catalog, ident: { database, table: dir }, dir, now },
+        metadata: table.metadata,
+      })),
+    );
     if (!this.compaction) return 0;
     return this.compaction.afterCommit(
       (files as readonly IcebergStagedFile[]).map((f) => ({
