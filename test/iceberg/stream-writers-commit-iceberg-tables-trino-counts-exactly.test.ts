@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
-import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
+import type { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { gamepipe, gamepipeInBackground } from '../helpers/cli.js';
 import { sampleRecords } from '../helpers/events.js';
 import { hdfsLake } from '../helpers/hdfs-lake.js';
-import { HIVE_METASTORE_URL, requireHdfs, requireHiveMetastore, requireTrino, TRINO_URL } from '../helpers/services.js';
+import { HIVE_METASTORE_URL, TRINO_URL } from '../helpers/services.js';
 import { killStreamMidBatch } from '../helpers/stream-process.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoOnIceberg } from '../helpers/trino-iceberg.js';
 
 // 3 of every 5 sample events are purchases, 1 a guild join, 1 a login.
 const EVENTS = 4_000;
@@ -37,22 +38,9 @@ describe('stream writers commit Iceberg tables in the metastore that Trino count
   let skipReason = 'services absent';
 
   before(async () => {
-    const t = { skip: (message: string) => void (skipReason = message) } as unknown as TestContext;
-    if (!(await requireHdfs(t)) || !(await requireHiveMetastore(t)) || !(await requireTrino(t))) return;
-    trino = new PrestoQueryEngine({
-      engine: 'trino',
-      url: TRINO_URL,
-      user: 'gamepipe-test',
-      catalog: 'iceberg',
-      schema,
-    });
-    const catalogs = (await queryAll(trino, 'SHOW CATALOGS')).rows.map((r) => String(r[0]));
-    if (!catalogs.includes('iceberg')) {
-      const message = `Trino at ${TRINO_URL} has no iceberg catalog`;
-      if (process.env.CI) throw new Error(message);
-      skipReason = message;
-      return;
-    }
+    const opened = await trinoOnIceberg(schema);
+    if ('skip' in opened) return void (skipReason = opened.skip);
+    trino = opened.trino;
     const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
     await log.append(sampleRecords(EVENTS));
     await log.close();

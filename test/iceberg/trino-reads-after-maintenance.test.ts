@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { tableSpecs } from '../../src/events/tables.js';
 import type { DataFile } from '../../src/iceberg/data-file.js';
 import { HiveIcebergCatalog } from '../../src/iceberg/hive-iceberg-catalog.js';
@@ -10,12 +10,13 @@ import { maintainIcebergTable } from '../../src/iceberg/maintenance/maintain-ice
 import { DuckdbParquetWriter } from '../../src/lake/parquet/duckdb-parquet-writer.js';
 import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
 import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
-import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
+import type { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { sampleEvent } from '../helpers/events.js';
 import { hdfsLake } from '../helpers/hdfs-lake.js';
-import { HIVE_METASTORE_URL, requireHdfs, requireHiveMetastore, requireTrino, TRINO_URL } from '../helpers/services.js';
+import { HIVE_METASTORE_URL } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoOnIceberg } from '../helpers/trino-iceberg.js';
 
 const buy = tableSpecs.find((t) => t.name === 'buy')!;
 const DAY = 24 * 3_600_000;
@@ -33,21 +34,9 @@ describe('Trino reads the same counts after gamepipe maintains an Iceberg table'
   let skipReason = 'services absent';
 
   before(async () => {
-    const t = { skip: (message: string) => void (skipReason = message) } as unknown as TestContext;
-    if (!(await requireHdfs(t)) || !(await requireHiveMetastore(t)) || !(await requireTrino(t))) return;
-    trino = new PrestoQueryEngine({
-      engine: 'trino',
-      url: TRINO_URL,
-      user: 'gamepipe-test',
-      catalog: 'iceberg',
-      schema,
-    });
-    const catalogs = (await queryAll(trino, 'SHOW CATALOGS')).rows.map((r) => String(r[0]));
-    if (!catalogs.includes('iceberg')) {
-      if (process.env.CI) throw new Error(`Trino at ${TRINO_URL} has no iceberg catalog`);
-      skipReason = 'Trino has no iceberg catalog';
-      return;
-    }
+    const opened = await trinoOnIceberg(schema);
+    if ('skip' in opened) return void (skipReason = opened.skip);
+    trino = opened.trino;
     storage = await lake.open();
     metastore = new HiveMetastoreClient({ url: HIVE_METASTORE_URL });
     await metastore.createDatabase(schema, { location: `${lake.uri}/${schema}.db` });

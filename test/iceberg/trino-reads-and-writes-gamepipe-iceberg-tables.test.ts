@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { eventBuilders } from '../../src/events/event-builders.js';
 import { tableSpecs } from '../../src/events/tables.js';
 import type { DataFile } from '../../src/iceberg/data-file.js';
@@ -11,26 +11,17 @@ import { DuckdbParquetWriter } from '../../src/lake/parquet/duckdb-parquet-write
 import type { LakeRow } from '../../src/lake/parquet/parquet-writer.js';
 import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
 import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
-import { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
+import type { PrestoQueryEngine } from '../../src/sql/engines/presto-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
 import { hdfsLake } from '../helpers/hdfs-lake.js';
 import { rejection } from '../helpers/rejection.js';
-import { HIVE_METASTORE_URL, requireHdfs, requireHiveMetastore, requireTrino, TRINO_URL } from '../helpers/services.js';
+import { HIVE_METASTORE_URL } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoOnIceberg } from '../helpers/trino-iceberg.js';
 
 const buy = tableSpecs.find((t) => t.name === 'buy')!;
 const DAY = '2026-12-07';
 const DAY_MS = Date.parse(`${DAY}T12:00:00Z`);
-
-/** The Trino of test/services/trino.sh started with GAMEPIPE_TEST_TRINO_METASTORE_URI has an `iceberg` catalog. */
-async function requireIcebergCatalog(t: TestContext, trino: PrestoQueryEngine): Promise<boolean> {
-  const catalogs = (await queryAll(trino, 'SHOW CATALOGS')).rows.map((r) => String(r[0]));
-  if (catalogs.includes('iceberg')) return true;
-  const message = `Trino at ${TRINO_URL} has no iceberg catalog; start it with GAMEPIPE_TEST_TRINO_METASTORE_URI=${HIVE_METASTORE_URL} test/services/trino.sh start`;
-  if (process.env.CI) throw new Error(message);
-  t.skip(message);
-  return false;
-}
 
 describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive metastore', () => {
   const schema = uniqueName('gp_iceberg').replace(/\W/g, '_');
@@ -46,17 +37,9 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
 
   let skipReason = 'services absent';
   before(async () => {
-    // A hook cannot skip tests: the reason a service check gives is kept for each test to skip with (under CI it throws).
-    const t = { skip: (message: string) => void (skipReason = message) } as unknown as TestContext;
-    if (!(await requireHdfs(t)) || !(await requireHiveMetastore(t)) || !(await requireTrino(t))) return;
-    trino = new PrestoQueryEngine({
-      engine: 'trino',
-      url: TRINO_URL,
-      user: 'gamepipe-test',
-      catalog: 'iceberg',
-      schema,
-    });
-    if (!(await requireIcebergCatalog(t, trino))) return;
+    const opened = await trinoOnIceberg(schema);
+    if ('skip' in opened) return void (skipReason = opened.skip);
+    trino = opened.trino;
     storage = await lake.open();
     metastore = new HiveMetastoreClient({ url: HIVE_METASTORE_URL });
     await metastore.createDatabase(schema, { location: `${lake.uri}/${schema}.db` });
@@ -230,7 +213,7 @@ describe('Trino reads and writes the Iceberg tables gamepipe commits to the Hive
     const rows = (await queryAll(trino, "SELECT count(*), count(coupon), count_if(coupon = 'WELCOME') FROM events_buy"))
       .rows;
     assert.deepEqual(rows[0]!.map(Number), [before! + 6, 6, 6]);
-    const described = (await queryAll(trino, 'DESCRIBE hive.' + schema + '.events_buy')).rows.map((r) => String(r[0]));
+    const described = (await queryAll(trino, `DESCRIBE hive.${schema}.events_buy`)).rows.map((r) => String(r[0]));
     assert.deepEqual(described.slice(-2), ['coupon', 'dt']);
   });
 
