@@ -141,9 +141,13 @@ async function underLoad(format: Format): Promise<void> {
           (await rows(trino, `select count(*) from events_buy where username = 'fresh' and quantity = ${q}`))[0]?.[0],
         ) === 1,
     );
-    await rows(trino, `create table hive.${schema}.one_file with (format = 'PARQUET') as select * from events_buy`);
+    await rows(
+      trino,
+      `create table ${format}.${schema}.one_file with (format = 'PARQUET') as select * from events_buy`,
+    );
     const oneFile: number[] = [];
-    for (let i = 0; i < 7; i++) oneFile.push((await timed(trino, `select count(*) from hive.${schema}.one_file`)).ms);
+    for (let i = 0; i < 7; i++)
+      oneFile.push((await timed(trino, `select count(*) from ${format}.${schema}.one_file`)).ms);
     const final = Number((await rows(trino, 'select count(*) from events_buy'))[0]?.[0]);
 
     note(
@@ -175,7 +179,7 @@ async function underLoad(format: Format): Promise<void> {
     });
   } finally {
     await up.stop();
-    await rows(trino, `drop table if exists hive.${schema}.one_file`).catch(() => undefined);
+    await rows(trino, `drop table if exists ${format}.${schema}.one_file`).catch(() => undefined);
     await trino.close();
   }
 }

@@ -183,10 +183,19 @@ export async function replayDeadLetters(deps: ReplayDeps, request: ReplayRequest
       }
     }
     const inLake = await idsInLake(deps.engine, candidates);
+    // An event id once only: a record refused twice, or replayed already from another dead letter
+    // (whose replay the writers may not have landed yet), is not appended again.
+    const taken = new Map(ledgers.flatMap((l) => l.items.map((i) => [i.eventId, i.deadLetter] as const)));
     for (const item of candidates) {
+      const other = taken.get(item.eventId);
       if (inLake.has(item.eventId))
         outcome.skipped.push({ deadLetter: item.deadLetter, why: `event ${item.eventId} is in the lake already` });
-      else outcome.replayed.push(item);
+      else if (other !== undefined)
+        outcome.skipped.push({ deadLetter: item.deadLetter, why: `event ${item.eventId} is replayed from ${other}` });
+      else {
+        taken.set(item.eventId, item.deadLetter);
+        outcome.replayed.push(item);
+      }
     }
     if (request.dryRun || outcome.replayed.length === 0) return outcome;
 

@@ -194,6 +194,25 @@ describe('gamepipe deadletters: list, show, replay exactly once', () => {
     await storage.close();
   });
 
+  it('appends an event id once, when the same record was refused twice', async () => {
+    const dataDir = tempDir();
+    const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
+    const event: Record<string, unknown> = { ...sampleEvent(0), quantity: 'two' };
+    const record = { key: String(event.username), value: JSON.stringify(event) };
+    await log.append([...sampleRecords(3), record, record]);
+    await log.close();
+    await streamOnce(dataDir);
+    await createTables(testConfig(dataDir));
+    const outcome = json<Outcome>(dataDir, ['deadletters', 'replay', '--set', 'quantity=2']);
+    assert.deepEqual(
+      outcome.replayed.map((r) => r.deadLetter),
+      ['0:3'],
+    );
+    assert.match(outcome.skipped.find((s) => s.deadLetter === '0:4')?.why ?? '', /is replayed from 0:3/);
+    await streamOnce(dataDir);
+    assert.equal(count(dataDir, `select count(*) from events_buy where event_id = '${event.event_id}'`), 1);
+  });
+
   it('gives a dead letter without an event id the same id every time', () => {
     assert.equal(replayEventId('events', '0:7'), replayEventId('events', '0:7'));
     assert.notEqual(replayEventId('events', '0:7'), replayEventId('events', '0:8'));
