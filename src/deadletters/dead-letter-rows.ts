@@ -1,6 +1,7 @@
 import { deadLetterSpec } from '../events/tables.js';
 import { queryAll, type QueryEngine } from '../sql/query-engine.js';
 import { sqlString } from '../util/duckdb-sql.js';
+import { isoFromSqlTimestamp } from '../sql/sql-timestamp.js';
 
 /** One record a stream writer refused, as the dead-letter table keeps it. */
 export interface DeadLetter {
@@ -45,11 +46,6 @@ function condition(filter: DeadLetterFilter): string {
   return terms.join(' and ');
 }
 
-const isoFromSql = (value: unknown): string => {
-  const ms = Date.parse(`${String(value).trim().replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? String(value) : new Date(ms).toISOString();
-};
-
 /** The dead letters the filter selects, in log order. */
 export async function readDeadLetters(engine: QueryEngine, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
   const { rows } = await queryAll(
@@ -61,7 +57,7 @@ export async function readDeadLetters(engine: QueryEngine, filter: DeadLetterFil
     writer: String(r[0]),
     partition: Number(r[1]),
     offset: Number(r[2]),
-    timestamp: isoFromSql(r[3]),
+    timestamp: isoFromSqlTimestamp(r[3]),
     reason: String(r[4]),
     raw: String(r[5]),
   }));
@@ -87,7 +83,7 @@ export async function groupDeadLetters(engine: QueryEngine, filter: DeadLetterFi
     writer: String(r[0]),
     reason: String(r[1]),
     count: Number(r[2]),
-    first: isoFromSql(r[3]),
-    last: isoFromSql(r[4]),
+    first: isoFromSqlTimestamp(r[3]),
+    last: isoFromSqlTimestamp(r[4]),
   }));
 }

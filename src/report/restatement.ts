@@ -2,6 +2,7 @@ import { GamepipeError } from '../errors.js';
 import { queryAll, type QueryEngine } from '../sql/query-engine.js';
 import { utcDay } from './report-window.js';
 import { reportSql, type RestatementParams } from './report-sql.js';
+import { isoFromSqlTimestamp } from '../sql/sql-timestamp.js';
 
 /** A figure as the report gave it at `changesSince` (`before`) and as it gives it now (not `then`: an object with a `then` is awaited as a promise). */
 export interface FigureChange {
@@ -72,12 +73,6 @@ export function parseChangesSince(raw: string, now: number = Date.now()): number
 /** A time as the SQL literal the restatement queries compare with: UTC, to the millisecond. */
 const sqlTimestamp = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
-/** An engine's timestamp text (`2026-12-05 18:00:00.123`, UTC) as ISO 8601. */
-const isoFromSql = (value: unknown): string => {
-  const ms = Date.parse(`${String(value).trim().replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? String(value) : new Date(ms).toISOString();
-};
-
 const num = (value: unknown): number => Number(value ?? 0);
 const change = (before: unknown, now: unknown): FigureChange => ({ before: num(before), now: num(now) });
 const changed = (c: FigureChange | null) => c !== null && c.before !== c.now;
@@ -105,8 +100,8 @@ export async function restate(engine: QueryEngine, since: string, changesSince: 
   const restatedDays: RestatedDay[] = days.rows.map((r) => ({
     day: String(r[0]),
     lateEvents: num(r[1]),
-    happened: { first: isoFromSql(r[2]), last: isoFromSql(r[3]) },
-    arrived: { first: isoFromSql(r[4]), last: isoFromSql(r[5]) },
+    happened: { first: isoFromSqlTimestamp(r[2]), last: isoFromSqlTimestamp(r[3]) },
+    arrived: { first: isoFromSqlTimestamp(r[4]), last: isoFromSqlTimestamp(r[5]) },
     dau: change(r[6], r[7]),
     newPlayers: change(r[8], r[9]),
     purchases: change(r[10], r[11]),
