@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config/config-fields.js';
 import {
   type DeadLetterFilter,
   groupDeadLetters,
@@ -13,10 +12,7 @@ import { readLedgers } from '../deadletters/replay-ledger.js';
 import { GamepipeError } from '../errors.js';
 import { checkingUsage } from '../exit-codes.js';
 import { createEventLog, createEventLogReader, eventLogKind } from '../eventlog/create-event-log.js';
-import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
-import { openQueryEngine } from '../sql/open-query-engine.js';
-import type { QueryEngine } from '../sql/query-engine.js';
+import { withQueryEngine } from '../sql/with-query-engine.js';
 import { acquireDirLock } from '../util/dir-lock.js';
 import type { CommandAction } from './command-spec.js';
 import type { deadlettersListOptions, deadlettersReplayOptions, deadlettersShowArgs } from './deadletters.js';
@@ -35,26 +31,9 @@ function filterOf(options: { writer?: string; reason?: string; ids?: string }): 
   return { writer: options.writer, reason: options.reason, positions };
 }
 
-async function withLake<T>(
-  config: Config,
-  work: (storage: LakeStorage, engine: QueryEngine) => Promise<T>,
-): Promise<T> {
-  const storage = await openLakeStorage(config);
-  try {
-    const engine = await openQueryEngine(config, storage);
-    try {
-      return await work(storage, engine);
-    } finally {
-      await engine.close();
-    }
-  } finally {
-    await storage.close();
-  }
-}
-
 export const deadlettersListAction: CommandAction<{}, typeof deadlettersListOptions> = async ({ options, config }) => {
   const filter = filterOf(options);
-  const { groups, replayed } = await withLake(config(), async (storage, engine) => ({
+  const { groups, replayed } = await withQueryEngine(config(), async (engine, storage) => ({
     groups: await groupDeadLetters(engine, filter),
     replayed: (await readLedgers(storage)).flatMap((l) => l.items).length,
   }));
@@ -67,7 +46,7 @@ export const deadlettersShowAction: CommandAction<typeof deadlettersShowArgs, {}
   const position = parseDeadLetterId(args.id);
   if (!position)
     throw new GamepipeError('USAGE', `a dead letter is named partition:offset, like 0:1234, not "${args.id}"`);
-  const [found] = await withLake(config(), (_, engine) => readDeadLetters(engine, { positions: [position] }));
+  const [found] = await withQueryEngine(config(), (engine) => readDeadLetters(engine, { positions: [position] }));
   if (!found) throw new GamepipeError('NOT_FOUND', `no dead letter at ${args.id}`);
   process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
 };
@@ -122,7 +101,7 @@ export const deadlettersReplayAction: CommandAction<{}, typeof deadlettersReplay
         )
       : () => undefined;
   try {
-    const outcome = await withLake(config, (storage, engine) =>
+    const outcome = await withQueryEngine(config, (engine, storage) =>
       replayDeadLetters(
         {
           storage,
