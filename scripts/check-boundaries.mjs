@@ -33,6 +33,8 @@ export const rules = {
   streaming: [...DOMAIN_LOW, 'eventlog', 'lake', 'metastore', 'iceberg', 'sql', 'metrics'],
   // Dead letters listed, shown and replayed into the log exactly once (ledgers in the lake's _replays/).
   deadletters: [...DOMAIN_LOW, 'eventlog', 'lake', 'metastore', 'iceberg', 'sql'],
+  // A player erased: state store, lake rewrites (Hive generations, Iceberg replace snapshots), replay ledgers; the proof.
+  erase: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'deadletters'],
   report: [...DOMAIN_LOW, 'catalog', 'eventlog', 'lake', 'metastore', 'iceberg', 'sql'],
   status: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'metrics'],
   verify: [...DOMAIN_LOW, 'eventlog', 'state', 'lake', 'metastore', 'iceberg', 'sql', 'metrics', 'deadletters'],

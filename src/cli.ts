@@ -11,6 +11,7 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { streamCommand } from './commands/stream.js';
 import { deadlettersCommand } from './commands/deadletters.js';
+import { eraseCommand } from './commands/erase.js';
 import { tablesCommand } from './commands/tables.js';
 import { topicCommand } from './commands/topic.js';
 import { traceCommand } from './commands/trace.js';
@@ -46,6 +47,7 @@ export const commandSpecs: AnyCommandSpec[] = [
   verifyCommand,
   traceCommand,
   deadlettersCommand,
+  eraseCommand,
   completionCommand,
 ];
 

@@ -11,6 +11,8 @@ import type { verifyOptions } from './verify.js';
 
 export const verifyAction: CommandAction<{}, typeof verifyOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();
+  if (options.erased !== undefined)
+    return (await import('./verify-erased-action.js')).verifyErased(config, options.erased, options.json);
   refuseIcebergTables(config, 'verify');
   if (options.since !== undefined && options.until !== undefined && options.since >= options.until)
     throw new GamepipeError('USAGE', '--since must be before --until');

@@ -16,6 +16,10 @@ export const verifyOptions = {
     "compare with what a `gamepipe load --out run.json` run was accepted (default: the server's /metrics, when it answers)",
   ),
   metricsUrl: text('--metrics-url <url>', "the server's metrics (default http://<--host>:<--port>/metrics)"),
+  erased: text(
+    '--erased <name>',
+    'instead: certify that nothing of this erased player is readable anywhere gamepipe writes (exit 3 naming what is)',
+  ),
   json: flag('--json', 'print the report as JSON'),
 };
 

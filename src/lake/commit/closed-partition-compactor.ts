@@ -156,8 +156,8 @@ async function compactDatePartition(
 }
 
 /** Moves readers to generation `current` unless they are on it, and marks it switched; true when either was needed. */
-async function finishSwitch(
-  compaction: ClosedPartitionCompaction,
+export async function finishSwitch(
+  compaction: Pick<ClosedPartitionCompaction, 'storage' | 'locations' | 'now'>,
   spec: TableSpec,
   dateDir: string,
   current: Generation,
