@@ -98,6 +98,9 @@ export const eraseAction: CommandAction<{}, typeof eraseOptions> = async ({ opti
     return done;
   });
   if (outcome.result === 'unknown')
-    throw new GamepipeError('NOT_FOUND', `no player ${name} in the state store, and none was erased: nothing changed`);
+    throw new GamepipeError(
+      'NOT_FOUND',
+      `no player ${name}: no account in the state store, no rows in the lake, never erased; nothing changed`,
+    );
   process.stdout.write(options.json ? `${JSON.stringify({ player: name, ...outcome })}\n` : describe(name, outcome));
 };

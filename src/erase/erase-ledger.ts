@@ -87,3 +87,7 @@ export async function reopenErasure(storage: LakeStorage, ledger: EraseLedger): 
   await storage.replace(pathOf(ledger.nameHash), encode(reopened));
   return reopened;
 }
+
+/** Removes the ledger of a run that found nothing to erase (no account, no rows): as if it never ran. */
+export const deleteEraseLedger = (storage: LakeStorage, ledger: EraseLedger): Promise<boolean> =>
+  storage.delete(pathOf(ledger.nameHash));

@@ -9,11 +9,13 @@ import { allTableSpecs, tableDirs } from '../sql/lake-tables.js';
 import type { StateStore } from '../state/state-store.js';
 import {
   createEraseLedger,
+  deleteEraseLedger,
   type EraseLedger,
   markErased,
   newPseudonym,
   readEraseLedger,
   recordStep,
+  reopenErasure,
 } from './erase-ledger.js';
 import { eraseFromHiveTable, type PartitionErased } from './hive-erase.js';
 import { eraseFromIcebergTable, type TableErased } from './iceberg-erase.js';
@@ -115,7 +117,9 @@ export async function erasePlayer(deps: EraseDeps, name: string): Promise<EraseO
   };
   let ledger: EraseLedger | null = await readEraseLedger(deps.storage, name);
   const known = (await deps.state.passwordHash(name)) !== null;
-  if (!known && !ledger) return { ...outcome, result: 'unknown' };
+  // No account and never erased: a mistyped name, or a player whose account went another way
+  // (simulated players have none). Their rows are looked for; with none, the ledger goes again.
+  const unknown = !known && !ledger;
   const leases = await takeLeases(deps);
   const rows = await PlayerRows.open(name);
   try {
@@ -134,9 +138,18 @@ export async function erasePlayer(deps: EraseDeps, name: string): Promise<EraseO
     outcome.replays = await scrubReplayLedgers(deps.storage, name, pseudonym);
     if (ledger.state === 'pending' || outcome.replays > 0)
       await recordStep(deps.storage, ledger, 'replays', outcome.replays);
+    const changed =
+      outcome.account ||
+      outcome.rows > 0 ||
+      outcome.replays > 0 ||
+      outcome.partitions.length > 0 ||
+      outcome.tables.length > 0;
+    if (unknown && !changed) {
+      await deleteEraseLedger(deps.storage, ledger);
+      return { ...outcome, result: 'unknown' };
+    }
     if (ledger.state === 'pending') await markErased(deps.storage, ledger);
     outcome.erasedAt = ledger.doneAt;
-    const changed = outcome.account || outcome.rows > 0 || outcome.replays > 0 || outcome.partitions.length > 0;
     if (earlier && !changed) outcome.result = 'already';
     return outcome;
   } finally {
@@ -148,6 +161,5 @@ export async function erasePlayer(deps: EraseDeps, name: string): Promise<EraseO
 /** A new ledger, or, for a name erased before that has an account again (signed up anew), the old one reopened. */
 async function createOrReuse(storage: LakeStorage, name: string, earlier: EraseLedger | null): Promise<EraseLedger> {
   if (!earlier) return createEraseLedger(storage, name);
-  const { reopenErasure } = await import('./erase-ledger.js');
   return reopenErasure(storage, earlier);
 }

@@ -88,7 +88,7 @@ async function logFindings(deps: ErasedProofDeps, name: string): Promise<ErasedF
   return [
     {
       where: `the event log (first at ${first})`,
-      what: `${count} records of the player still readable, the oldest from ${new Date(oldest).toISOString()}: they go when the log's retention drops them (${deps.logRetention}); with --log-personal-fields encrypted, erase makes such records unreadable`,
+      what: `${count} records of the player still readable, the oldest taken at ${new Date(oldest).toISOString()}: the log is not rewritten, they go when its retention drops them (${deps.logRetention})`,
     },
   ];
 }

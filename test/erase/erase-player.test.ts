@@ -112,7 +112,10 @@ for (const flags of [{}, { tableFormat: 'iceberg' }] as Record<string, string>[]
       const again = cli(['erase', '--player', 'user3', '--yes']);
       assert.equal(again.status, 0, again.stderr);
       assert.match(again.stdout, /^user3 was erased at .*nothing changed/);
-      assert.deepEqual(lakeListing(dataDir).filter((l) => !l.startsWith('_erasures/')), listing.filter((l) => !l.startsWith('_erasures/')));
+      assert.deepEqual(
+        lakeListing(dataDir).filter((l) => !l.startsWith('_erasures/')),
+        listing.filter((l) => !l.startsWith('_erasures/')),
+      );
 
       const unknown = cli(['erase', '--player', 'nobody', '--yes']);
       assert.equal(unknown.status, 1);
@@ -123,7 +126,10 @@ for (const flags of [{}, { tableFormat: 'iceberg' }] as Record<string, string>[]
       assert.equal(other.status, 3);
       const wheres = (JSON.parse(other.stdout) as { findings: { where: string }[] }).findings.map((f) => f.where);
       assert.ok(wheres.includes('state store'), other.stdout);
-      assert.ok(wheres.some((w) => w.startsWith('events_buy/')), other.stdout);
+      assert.ok(
+        wheres.some((w) => w.startsWith('events_buy/')),
+        other.stdout,
+      );
     });
   });
 }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createEventLog } from '../../src/eventlog/create-event-log.js';
+import { createStateStore } from '../../src/state/create-state-store.js';
+import { gamepipe } from '../helpers/cli.js';
+import { sampleEvent } from '../helpers/events.js';
+import { hdfsLake } from '../helpers/hdfs-lake.js';
+import {
+  HIVE_METASTORE_URL,
+  KAFKA_BROKERS,
+  REDIS_URL,
+  requireHdfs,
+  requireKafka,
+  requireRedis,
+  requireTrinoOnHiveMetastore,
+  TRINO_ON_HIVE_METASTORE_URL,
+  WEBHDFS_URL,
+} from '../helpers/services.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { createTables, streamOnce, testConfig } from '../report/simulated-lake.js';
+
+const cleanups: (() => void)[] = [];
+after(() => {
+  for (const cleanup of cleanups) cleanup();
+});
+
+const DAY_MS = 86_400_000;
+
+describe('gamepipe erase on Redis, Kafka, HDFS and Trino', () => {
+  it('erases a player from Redis and the Hive tables Trino reads (closed day switched, open day in place), figures kept', async (t) => {
+    if (
+      !(await requireRedis(t)) ||
+      !(await requireKafka(t)) ||
+      !(await requireHdfs(t)) ||
+      !(await requireTrinoOnHiveMetastore(t))
+    )
+      return;
+    const dataDir = tempDir();
+    const lake = hdfsLake('erase');
+    const topic = uniqueName('erase');
+    const schema = uniqueName('gp_erase').replace(/[^A-Za-z0-9]/g, '_');
+    const flags = {
+      redisUrl: REDIS_URL,
+      redisPrefix: `${uniqueName('erase')}:`,
+      kafkaBrokers: KAFKA_BROKERS.join(','),
+      topic,
+      lake: lake.uri,
+      webhdfsUrl: WEBHDFS_URL,
+      hdfsUser: 'gamepipe',
+      trinoUrl: TRINO_ON_HIVE_METASTORE_URL ?? 'http://127.0.0.1:8080',
+      metastoreUrl: HIVE_METASTORE_URL,
+      schema,
+    };
+    const cliFlags = Object.entries(flags).flatMap(([k, v]) => [
+      `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      v,
+    ]);
+    const cli = (args: string[]) => gamepipe([...args, '--data-dir', dataDir, ...cliFlags], { timeoutMs: 180_000 });
+    cleanups.push(() => void cli(['query', `drop schema if exists hive.${schema} cascade`]));
+    const created = cli(['topic', 'create', '--partitions', '2']);
+    assert.equal(created.status, 0, created.stderr);
+
+    const config = testConfig(dataDir, flags);
+    const log = await createEventLog(config);
+    await log.append(
+      Array.from({ length: 40 }, (_, i) => {
+        const event: Record<string, unknown> = { ...sampleEvent(i) };
+        if (i % 2 === 0) event.event_ts = Date.now() - 3 * DAY_MS;
+        return { key: String(event.username), value: JSON.stringify(event) };
+      }),
+    );
+    await log.close();
+    await streamOnce(dataDir, flags);
+    await createTables(config);
+    const state = await createStateStore(config);
+    await state.createUser('user3', 'hash', { tokenHash: 't3', ttlMs: 60_000 });
+    await state.close();
+
+    const query = (sql: string) => {
+      const r = cli(['query', '--format', 'csv', sql]);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split('\n').slice(1).join('|');
+    };
+    const figures = `select (select count(*) from events_buy), (select sum(total_price) from events_buy),
+      (select count(distinct username) from events_buy), (select count(*) from events_user), (select count(*) from events_guild)`;
+    const user3 = `select (select count(*) from events_buy where username = 'user3')
+      + (select count(*) from events_user where username = 'user3') + (select count(*) from events_guild where username = 'user3')`;
+    const before = query(figures);
+    assert.notEqual(query(user3), '0');
+
+    const erased = cli(['erase', '--player', 'user3', '--yes', '--json']);
+    assert.equal(erased.status, 0, erased.stderr);
+    const outcome = JSON.parse(erased.stdout) as { account: boolean; partitions: { how: string }[] };
+    assert.equal(outcome.account, true, 'deleted from Redis');
+    assert.deepEqual(
+      [...new Set(outcome.partitions.map((p) => p.how))].sort(),
+      ['generation', 'in place'],
+      'the closed day through a new generation, the open day in place',
+    );
+    assert.equal(query(user3), '0', 'Trino reads no row of user3');
+    assert.equal(query(figures), before, 'the figures Trino computes are the same');
+
+    const proof = cli(['verify', '--erased', 'user3', '--json']);
+    assert.equal(proof.status, 3, proof.stderr);
+    const { findings } = JSON.parse(proof.stdout) as { findings: { where: string }[] };
+    assert.deepEqual(
+      findings.map((f) => f.where.split(' (')[0]),
+      ['the event log'],
+      'only Kafka still holds user3, until its retention',
+    );
+  });
+});
