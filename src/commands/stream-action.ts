@@ -1,6 +1,8 @@
 import type { Config } from '../config/config-fields.js';
 import { deploymentOf } from '../config/deployment.js';
-import { describeError, type GamepipeError } from '../errors.js';
+import { describeError, GamepipeError } from '../errors.js';
+import { createStateStore, stateStoreKind } from '../state/create-state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { WriterTarget } from '../lake/owners.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
@@ -40,6 +42,21 @@ export function streamWriterOptions(
   };
 }
 
+/**
+ * The players' keys, when the log's personal fields are sealed: Redis, shared with the servers. The
+ * embedded state store lives in the server's process, so a separate writer cannot follow it: `up`
+ * runs both in one process.
+ */
+async function openPlayerKeys(config: Config): Promise<StateStore | undefined> {
+  if (!deploymentOf(config).sealsPersonalFields) return undefined;
+  if (stateStoreKind(config) !== 'redis')
+    throw new GamepipeError(
+      'CONFIG_INVALID',
+      "a stream writer opens sealed personal fields with the players' keys in the state store: with the embedded store, run `gamepipe up` (server and writers in one process), or use Redis (--redis-url)",
+    );
+  return createStateStore(config);
+}
+
 export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions> = async ({
   args: { table: target },
   options,
@@ -48,6 +65,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
   const config = resolveConfig();
   const report = (p: BatchProgress) =>
     process.stdout.write(`${options.json ? JSON.stringify(p) : formatProgress(p)}\n`);
+  const keys = await openPlayerKeys(config);
   const storage = await openLakeStorage(config);
   const registry = await openTableRegistry(config, storage);
   try {
@@ -55,6 +73,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
       ...streamWriterOptions(config, target, options, report),
       storage,
       registry,
+      playerKeys: keys,
     });
     if (!options.json) process.stdout.write(`gamepipe stream ${target}: started, writing to ${writer.lakeUri}\n`);
     void shutdownSignal().then(() => writer.stop());
@@ -65,6 +84,7 @@ export const streamAction: CommandAction<typeof streamArgs, typeof streamOptions
     }
   } finally {
     await registry.close();
+    await keys?.close();
   }
   if (!options.json) process.stdout.write(`gamepipe stream ${target}: stopped\n`);
 };

@@ -87,8 +87,13 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
   const writerOptions = streamWriterOptions(config, 'all', { ...options, once: false }, (p) => {
     if (!options.quiet && !tui) process.stdout.write(`${formatProgress(p)}\n`);
   });
+  // Sealed personal fields are opened with the keys of the server's own state store, once it runs.
+  let server: RunningServer | undefined;
   const writer = await StreamWriter.open(config, {
     ...writerOptions,
+    playerKeys: deploymentOf(config).sealsPersonalFields
+      ? { keysById: (ids) => server!.playerKeys.keysById(ids) }
+      : undefined,
     // Nothing but Ink may write to the terminal while the dashboard draws: retries go to the log file.
     onRetry: tui ? (error, attempt) => logger.warn({ attempt }, describeError(error)) : reportRetry('all'),
     storage,
@@ -97,7 +102,7 @@ export const upAction: CommandAction<{}, typeof upOptions> = async ({ options, c
     await registry.close();
     throw error;
   });
-  const server = await runServer(config).catch(async (error: unknown) => {
+  server = await runServer(config).catch(async (error: unknown) => {
     await writer.close();
     await registry.close();
     throw error;

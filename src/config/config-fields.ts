@@ -8,6 +8,7 @@ import {
   parseLake,
   parseEngine,
   parseTableFormat,
+  parseLogPersonalFields,
   parseSqlName,
   parseRedisPrefix,
   parseToken,
@@ -44,6 +45,8 @@ export interface Config {
   metastoreUrl: string | undefined;
   /** How the lake's tables are kept: Hive external tables (the original's, default) or Apache Iceberg (format v2). */
   tableFormat: TableFormatChoice;
+  /** Whether the events' personal fields are sealed in the log with a per-player key that `erase` destroys. */
+  logPersonalFields: LogPersonalFieldsChoice;
   /** The SQL catalog of Trino/Presto (`hive`), as their CLIs' --catalog. */
   catalog: string;
   schema: string;
@@ -68,6 +71,9 @@ export type QueryEngineChoice = (typeof queryEngineChoices)[number];
 
 export const tableFormatChoices = ['hive', 'iceberg'] as const;
 export type TableFormatChoice = (typeof tableFormatChoices)[number];
+
+export const logPersonalFieldsChoices = ['plain', 'encrypted'] as const;
+export type LogPersonalFieldsChoice = (typeof logPersonalFieldsChoices)[number];
 
 export interface ConfigField<K extends keyof Config = keyof Config> {
   key: K;
@@ -209,6 +215,15 @@ export const configFields: ConfigField[] = [
     description: `how the lake's tables are kept: ${tableFormatChoices.join(' or ')} (Apache Iceberg v2: atomic compaction of open days, schema evolution)`,
     defaultValue: 'hive',
     parse: parseTableFormat,
+  },
+  {
+    key: 'logPersonalFields',
+    flag: '--log-personal-fields <mode>',
+    env: 'GAMEPIPE_LOG_PERSONAL_FIELDS',
+    description:
+      "the events' username and user_agent in the log: plain, or encrypted with a per-player key that `erase` destroys (the log's copies become unreadable); set it alike on servers and stream writers",
+    defaultValue: 'plain',
+    parse: parseLogPersonalFields,
   },
   {
     key: 'catalog',

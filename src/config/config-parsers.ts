@@ -7,6 +7,8 @@ import {
   queryEngineChoices,
   type TableFormatChoice,
   tableFormatChoices,
+  logPersonalFieldsChoices,
+  type LogPersonalFieldsChoice,
 } from './config-fields.js';
 
 /** The parsers of the config's fields (see `configFields`): each takes the raw text and throws CONFIG_INVALID, saying what was expected. */
@@ -105,6 +107,12 @@ export const parseTableFormat = (raw: string): TableFormatChoice => {
   if (!(tableFormatChoices as readonly string[]).includes(raw))
     throw invalid('table format', raw, tableFormatChoices.join(' or '));
   return raw as TableFormatChoice;
+};
+
+export const parseLogPersonalFields = (raw: string): LogPersonalFieldsChoice => {
+  if (!(logPersonalFieldsChoices as readonly string[]).includes(raw))
+    throw invalid('log personal fields mode', raw, logPersonalFieldsChoices.join(' or '));
+  return raw as LogPersonalFieldsChoice;
 };
 
 export const parseSqlName =

@@ -23,6 +23,12 @@ export interface Deployment {
    */
   queriesReadLogTail: boolean;
   /**
+   * Whether the events' personal fields (username, user_agent) are sealed in the log with a
+   * per-player key kept in the state store: servers seal, stream writers open them before landing,
+   * and `erase` destroys the key, so the log's retained copies become unreadable.
+   */
+  sealsPersonalFields: boolean;
+  /**
    * Whether readers can be switched to a compacted date partition in one step: DuckDB's views
    * (gamepipe's own catalog), or a Hive metastore gamepipe reaches (`--metastore-url`).
    */
@@ -72,6 +78,7 @@ export function deploymentOf(config: Config): Deployment {
     engine,
     tableFormat: config.tableFormat,
     queriesReadLogTail: log === 'embedded' && engine === 'duckdb',
+    sealsPersonalFields: config.logPersonalFields === 'encrypted',
     switchesPartitionsAtomically,
     compaction: {
       openDaysBySwap: hive && engine === 'duckdb' && renamesAtomically(config),

@@ -52,12 +52,17 @@ export async function readEraseLedger(storage: LakeStorage, name: string): Promi
 }
 
 /** A new pending erasure; LAKE_EXISTS when another run created one first. */
-export async function createEraseLedger(storage: LakeStorage, name: string, now = new Date()): Promise<EraseLedger> {
+export async function createEraseLedger(
+  storage: LakeStorage,
+  name: string,
+  pseudonym = newPseudonym(),
+  now = new Date(),
+): Promise<EraseLedger> {
   const ledger: EraseLedger = {
     nameHash: nameHashOf(name),
     createdAt: now.toISOString(),
     state: 'pending',
-    pseudonym: newPseudonym(),
+    pseudonym,
     steps: [],
     counts: {},
   };
@@ -81,8 +86,12 @@ export async function markErased(storage: LakeStorage, ledger: EraseLedger, now 
 }
 
 /** Reopens a done erasure to pseudonymise rows that landed after it (records still in the log then). */
-export async function reopenErasure(storage: LakeStorage, ledger: EraseLedger): Promise<EraseLedger> {
-  const reopened: EraseLedger = { ...ledger, state: 'pending', pseudonym: newPseudonym(), steps: [] };
+export async function reopenErasure(
+  storage: LakeStorage,
+  ledger: EraseLedger,
+  pseudonym = newPseudonym(),
+): Promise<EraseLedger> {
+  const reopened: EraseLedger = { ...ledger, state: 'pending', pseudonym, steps: [] };
   delete reopened.doneAt;
   await storage.replace(pathOf(ledger.nameHash), encode(reopened));
   return reopened;

@@ -1,5 +1,6 @@
 import { GamepipeError, isGamepipeError } from '../errors.js';
 import type { IcebergTableOptions } from '../iceberg/iceberg-table.js';
+import { pseudonymOfKey } from '../events/personal-fields.js';
 import { allTables, type GamepipeTable } from '../iceberg/write/gamepipe-tables.js';
 import type { PartitionLocations } from '../lake/commit/closed-partition-compactor.js';
 import { OwnerLeases } from '../lake/commit/owner-lease.js';
@@ -125,7 +126,12 @@ export async function erasePlayer(deps: EraseDeps, name: string): Promise<EraseO
   try {
     const earlier = ledger?.state === 'done' ? ledger : null;
     outcome.resumed = ledger?.state === 'pending';
-    if (!ledger || (earlier && known)) ledger = await createOrReuse(deps.storage, name, ledger);
+    // A player with an account gets the pseudonym their key's id gives (random, destroyed with the
+    // key's link to them): their sealed records still in the log land under the same one.
+    const keyed = known ? await deps.state.playerKey(name) : null;
+    const fresh = keyed ? pseudonymOfKey(keyed.id) : newPseudonym();
+    if (!ledger) ledger = await createEraseLedger(deps.storage, name, fresh);
+    else if (earlier && known) ledger = await reopenErasure(deps.storage, ledger, fresh);
     const pseudonym = ledger.pseudonym ?? newPseudonym();
     if (known) {
       await deps.state.deleteUser(name);
@@ -156,10 +162,4 @@ export async function erasePlayer(deps: EraseDeps, name: string): Promise<EraseO
     rows.close();
     await leases.release();
   }
-}
-
-/** A new ledger, or, for a name erased before that has an account again (signed up anew), the old one reopened. */
-async function createOrReuse(storage: LakeStorage, name: string, earlier: EraseLedger | null): Promise<EraseLedger> {
-  if (!earlier) return createEraseLedger(storage, name);
-  return reopenErasure(storage, earlier);
 }

@@ -35,6 +35,8 @@ export interface ServerDeps {
   security: ServerSecurity;
   backends: { state: string; log: string };
   random?: () => number;
+  /** Seal the events' personal fields with the player's key (`deploymentOf(config).sealsPersonalFields`). */
+  sealPersonalFields?: boolean;
 }
 
 const requestLog = logger.child({ component: 'http' });

@@ -2,7 +2,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { GamepipeError } from '../errors.js';
 import { eventBuilders, type TypeFields } from '../events/event-builders.js';
 import type { EventType } from '../events/event-schemas.js';
-import type { EventLog } from '../eventlog/event-log.js';
+import type { AppendRecord, EventLog } from '../eventlog/event-log.js';
+import { newPlayerKey, sealPersonalFields } from '../events/personal-fields.js';
 import { logger } from '../logger.js';
 import type { InventoryEntry, StateStore } from '../state/state-store.js';
 import type { AttemptLimit } from './attempt-limit.js';
@@ -21,6 +22,8 @@ export interface GameServiceDeps {
   /** Source of randomness for quality draws, in [0, 1). */
   random?: () => number;
   signupLimit: SignupLimitSettings;
+  /** Seal each event's personal fields with the player's key, and key its record by the key's id (see personal-fields.ts). */
+  sealPersonalFields?: boolean;
 }
 
 /** The id of the event an action appended (the `x-event-id` answer header), for `gamepipe trace`. */
@@ -163,6 +166,17 @@ export class GameService {
     return hashSessionToken(token);
   }
 
+  /**
+   * The log record of an event: as it is, keyed by the player; or, sealing personal fields, sealed
+   * and keyed by the key's id (a record key must not name the player either). An account gone
+   * meanwhile gets a throwaway key: the record lands under a pseudonym.
+   */
+  private async record(username: string | null, event: Record<string, unknown>): Promise<AppendRecord> {
+    if (!this.deps.sealPersonalFields || username === null) return { key: username, value: JSON.stringify(event) };
+    const key = (await this.deps.store.playerKey(username)) ?? newPlayerKey();
+    return { key: key.id, value: JSON.stringify(sealPersonalFields(event, key)) };
+  }
+
   private async emit<T extends EventType>(
     type: T,
     meta: RequestMeta,
@@ -179,7 +193,7 @@ export class GameService {
       ...fields,
     });
     try {
-      await this.deps.log.append([{ key: username, value: JSON.stringify(event) }]);
+      await this.deps.log.append([await this.record(username, event)]);
     } catch (error) {
       this.deps.metrics.appendErrors.inc();
       // An event in doubt may be in the log: its state change stays, as the event may describe it.

@@ -1,3 +1,4 @@
+import { deploymentOf } from '../config/deployment.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config-fields.js';
 import { createEventLog, eventLogKind } from '../eventlog/create-event-log.js';
@@ -12,6 +13,8 @@ export interface RunningServer {
   url: string;
   statusTokenSource: string;
   backends: { state: string; log: string };
+  /** The players' keys in the server's state store, for a stream writer in the same process (`up`) to open sealed fields. */
+  playerKeys: Pick<StateStore, 'keysById'>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function runServer(config: Config): Promise<RunningServer> {
       statusToken: token,
       security: serverSecurity(config),
       backends,
+      sealPersonalFields: deploymentOf(config).sealsPersonalFields,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -53,6 +57,7 @@ export async function runServer(config: Config): Promise<RunningServer> {
           ? `${source} (this server's own: set GAMEPIPE_STATUS_TOKEN so that every server shares one)`
           : source,
       backends,
+      playerKeys: store,
       stop: async () => {
         await app.close();
         await openLog.close();

@@ -1,3 +1,4 @@
+import { newPlayerKey, type PlayerKey } from '../events/personal-fields.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { join } from 'node:path';
@@ -149,6 +150,27 @@ export class EmbeddedStateStore implements StateStore {
   async restoreGuild(username: string, joined: string, previous: string | null): Promise<void> {
     if (this.image.accounts.get(username)?.guild !== joined) return;
     await this.change([{ o: 'guild', u: username, g: previous }], []);
+  }
+
+  async playerKey(username: string): Promise<PlayerKey | null> {
+    const account = this.image.accounts.get(username);
+    if (!account) return null;
+    if (!account.key) {
+      const fresh = newPlayerKey();
+      // Applied in memory at once: a concurrent ask sees it and gets the same key.
+      await this.change([{ o: 'key', u: username, i: fresh.id, k: fresh.key.toString('base64') }], []);
+    }
+    const key = this.image.accounts.get(username)?.key;
+    return key ? { id: key.id, key: Buffer.from(key.key, 'base64') } : null;
+  }
+
+  async keysById(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    for (const id of ids) {
+      const key = this.image.accounts.get(this.image.keyOwners.get(id) ?? '')?.key;
+      if (key?.id === id) found.set(id, Buffer.from(key.key, 'base64'));
+    }
+    return found;
   }
 
   async inventory(username: string): Promise<InventoryEntry[]> {

@@ -2,6 +2,7 @@
 export type JournalOp =
   | { o: 'user'; u: string; h: string }
   | { o: 'deluser'; u: string }
+  | { o: 'key'; u: string; i: string; k: string }
   | { o: 'open'; u: string; t: string; e: number }
   | { o: 'close'; t: string }
   | { o: 'touch'; t: string; e: number }
@@ -17,6 +18,8 @@ export interface Account {
   typeCounts: Map<string, number>;
   total: number;
   session: string | null;
+  /** The player's key for sealed log fields (base64), once asked for. */
+  key?: { id: string; key: string };
 }
 
 export interface LiveSession {
@@ -30,6 +33,8 @@ export const itemField = (itemType: string, quality: string): string => `${itemT
 export class StateImage {
   readonly accounts = new Map<string, Account>();
   readonly sessions = new Map<string, LiveSession>();
+  /** Player keys by id: who holds each. */
+  readonly keyOwners = new Map<string, string>();
 
   apply(op: JournalOp): void {
     switch (op.o) {
@@ -43,9 +48,17 @@ export class StateImage {
           session: null,
         });
         return;
+      case 'key': {
+        const account = this.accounts.get(op.u);
+        if (!account || account.key) return;
+        account.key = { id: op.i, key: op.k };
+        this.keyOwners.set(op.i, op.u);
+        return;
+      }
       case 'deluser': {
         const account = this.accounts.get(op.u);
         if (account?.session) this.sessions.delete(account.session);
+        if (account?.key) this.keyOwners.delete(account.key.id);
         this.accounts.delete(op.u);
         return;
       }
@@ -92,6 +105,7 @@ export class StateImage {
     const ops: JournalOp[] = [];
     for (const [u, account] of this.accounts) {
       ops.push({ o: 'user', u, h: account.passwordHash });
+      if (account.key) ops.push({ o: 'key', u, i: account.key.id, k: account.key.key });
       for (const [k, q] of account.items) if (q !== 0) ops.push({ o: 'items', u, k, q });
       if (account.guild !== null) ops.push({ o: 'guild', u, g: account.guild });
       const session = account.session ? this.sessions.get(account.session) : undefined;

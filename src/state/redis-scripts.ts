@@ -36,6 +36,15 @@ redis.call('HSET', P .. 'user:' .. u, 'pw', ARGV[3])
 redis.call('SADD', P .. 'users', u)
 open(P, u, ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]))
 return 1`,
+  /** ARGV: prefix, username, a fresh key id, a fresh key (base64). Returns {key id, key} (the existing one if any), or {} without an account. */
+  gpPlayerKey: `
+local P, u = ARGV[1], ARGV[2]
+if redis.call('EXISTS', P .. 'user:' .. u) == 0 then return {} end
+local kid = redis.call('HGET', P .. 'user:' .. u, 'kid')
+if kid then return {kid, redis.call('GET', P .. 'pkey:' .. kid)} end
+redis.call('HSET', P .. 'user:' .. u, 'kid', ARGV[3])
+redis.call('SET', P .. 'pkey:' .. ARGV[3], ARGV[4])
+return {ARGV[3], ARGV[4]}`,
   /** ARGV: prefix, username. */
   gpDeleteUser: `
 local P, u = ARGV[1], ARGV[2]
@@ -44,6 +53,8 @@ if t then
   redis.call('DEL', P .. 'sess:' .. t)
   redis.call('ZREM', P .. 'sessions', t)
 end
+local kid = redis.call('HGET', P .. 'user:' .. u, 'kid')
+if kid then redis.call('DEL', P .. 'pkey:' .. kid) end
 redis.call('DEL', P .. 'user:' .. u, P .. 'usess:' .. u, P .. 'inv:' .. u, P .. 'invsum:' .. u, P .. 'guild:' .. u)
 redis.call('SREM', P .. 'users', u)
 return 1`,

@@ -1,3 +1,4 @@
+import { newPlayerKey, type PlayerKey } from '../events/personal-fields.js';
 import { Redis } from 'ioredis';
 import { GamepipeError, isGamepipeError } from '../errors.js';
 import type { ExpiringCounters } from './expiring-counters.js';
@@ -59,6 +60,23 @@ export class RedisStateStore implements StateStore {
 
   async deleteUser(username: string): Promise<void> {
     await this.run('gpDeleteUser', username);
+  }
+
+  async playerKey(username: string): Promise<PlayerKey | null> {
+    const fresh = newPlayerKey();
+    const found = (await this.run('gpPlayerKey', username, fresh.id, fresh.key.toString('base64'))) as string[];
+    return found.length === 2 ? { id: found[0]!, key: Buffer.from(found[1]!, 'base64') } : null;
+  }
+
+  async keysById(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    if (ids.length === 0) return found;
+    const values = await this.call(() => this.redis.mget(...ids.map((id) => `${this.prefix}pkey:${id}`)));
+    ids.forEach((id, i) => {
+      const value = values[i];
+      if (value) found.set(id, Buffer.from(value, 'base64'));
+    });
+    return found;
   }
 
   async passwordHash(username: string): Promise<string | null> {

@@ -1,3 +1,4 @@
+import type { PlayerKey } from '../events/personal-fields.js';
 import type { ExpiringCounters } from './expiring-counters.js';
 
 /** A session being granted: the store keeps only the SHA-256 of the token, never the token. */
@@ -73,6 +74,14 @@ export interface StateStore {
   /** Puts `previous` back if the guild is still `joined`; used to undo a join. */
   restoreGuild(username: string, joined: string, previous: string | null): Promise<void>;
   inventory(username: string): Promise<InventoryEntry[]>;
+  /**
+   * The player's key for sealing their events' personal fields in the log: created on the first
+   * ask, atomically (concurrent asks get the same key); null when there is no such account. It is
+   * destroyed with the account (`deleteUser`): that is what makes the log's sealed copies unreadable.
+   */
+  playerKey(username: string): Promise<PlayerKey | null>;
+  /** The keys of these ids that still exist (a destroyed key is absent), for the stream writers to open sealed fields. */
+  keysById(ids: readonly string[]): Promise<Map<string, Buffer>>;
   status(maxPlayers: number): Promise<StoreStatus>;
   ping(): Promise<void>;
   close(): Promise<void>;

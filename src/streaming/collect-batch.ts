@@ -1,3 +1,4 @@
+import { openSealedRecords, type PlayerKeySource } from './open-sealed-records.js';
 import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
 import { BatchInput } from './batch-input.js';
@@ -35,6 +36,8 @@ export interface BatchLimits {
 
 export interface BatchCollection {
   reader: EventLogReader;
+  /** The players' keys, when the log's personal fields are sealed: records are opened before they are routed. */
+  keys?: PlayerKeySource;
   lake: LakeWriter;
   limits: BatchLimits;
   /** Whether this writer reads a log partition now. */
@@ -72,7 +75,8 @@ export async function collectBatch(
       if (batch.count >= (tailBatchRecords ?? Infinity) && !backlogged) break;
       const asked = Math.min(POLL_RECORDS, maxBatchRecords - batch.count);
       const polled = await c.reader.poll(asked, Math.max(Math.min(left, MAX_POLL_WAIT_MS), LANDING_WAIT_MS));
-      const records = polled.filter((r) => c.holds(r.partition));
+      const held = polled.filter((r) => c.holds(r.partition));
+      const records = c.keys ? await openSealedRecords(held, c.keys) : held;
       for (const record of records) consumed.set(record.partition, record.offset + 1);
       batch.add(records);
       backlogged = polled.length === asked;

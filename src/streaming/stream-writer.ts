@@ -1,3 +1,4 @@
+import type { PlayerKeySource } from './open-sealed-records.js';
 import type { Config } from '../config/config-fields.js';
 import type { Deployment } from '../config/deployment.js';
 import type { GamepipeError } from '../errors.js';
@@ -55,6 +56,8 @@ export interface StreamWriterOptions {
   openReader?(group: string): Promise<EventLogReader>;
   /** Where new date partitions are declared (the Hive metastore behind Trino; DuckDB's catalog needs none, its views list them). */
   registry?: TableRegistry;
+  /** The players' keys (the state store), when the deployment seals personal fields in the log: the writer opens them before landing. */
+  playerKeys?: PlayerKeySource;
   onProgress(progress: BatchProgress): void;
   /** A retriable failure (the lake or the log does not answer): the batch is tried again, from the step that failed, after `delayMs`. */
   onRetry?(error: GamepipeError, attempt: number, delayMs: number): void;
@@ -205,7 +208,15 @@ export class StreamWriter {
 
   private collection(landed: () => boolean): BatchCollection {
     const { reader, lake, share } = this;
-    return { reader, lake, limits: this.options, holds: (p) => share.holds(p), stopping: () => this.stopping, landed };
+    return {
+      reader,
+      lake,
+      keys: this.options.playerKeys,
+      limits: this.options,
+      holds: (p) => share.holds(p),
+      stopping: () => this.stopping,
+      landed,
+    };
   }
 
   /** Events in the log held by this writer that it has not read past `consumed`. */

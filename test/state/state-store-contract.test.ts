@@ -99,6 +99,26 @@ for (const adapter of adapters) {
       assert.equal(await store.createUser('ann', 'h2', { tokenHash: 's2', ttlMs: HOUR }), true);
     });
 
+    withStore('a player key is made once, found by its id, and destroyed with the account', async (store) => {
+      assert.equal(await store.playerKey('nobody'), null, 'no account, no key');
+      await store.createUser('ann', 'h', { tokenHash: 's', ttlMs: HOUR });
+      const keys = await Promise.all(Array.from({ length: 20 }, () => store.playerKey('ann')));
+      assert.equal(
+        new Set(keys.map((k) => `${k!.id}:${k!.key.toString('hex')}`)).size,
+        1,
+        'concurrent asks get one key',
+      );
+      assert.equal(keys[0]!.key.length, 32);
+      assert.deepEqual(
+        [...(await store.keysById([keys[0]!.id, 'ffffffffffffffffffffffff']))],
+        [[keys[0]!.id, keys[0]!.key]],
+      );
+      await store.deleteUser('ann');
+      assert.equal((await store.keysById([keys[0]!.id])).size, 0, 'gone with the account');
+      await store.createUser('ann', 'h2', { tokenHash: 's2', ttlMs: HOUR });
+      assert.notEqual((await store.playerKey('ann'))!.id, keys[0]!.id, 'a new account of the same name gets a new key');
+    });
+
     withStore('status counts users and live sessions and lists players without secrets', async (store) => {
       await store.createUser('bob', 'hash-b', { tokenHash: 'b', ttlMs: HOUR });
       await store.createUser('ann', 'hash-a', { tokenHash: 'a', ttlMs: HOUR });
