@@ -12,9 +12,11 @@ describe('the deployment, decided once from the config', () => {
       engine: 'duckdb',
       tableFormat: 'hive',
       queriesReadLogTail: true,
+      sealsPersonalFields: false,
       switchesPartitionsAtomically: true,
       compaction: { openDaysBySwap: true, closedDays: true },
     });
+    assert.equal(deployment({ logPersonalFields: 'encrypted' }).sealsPersonalFields, true);
   });
 
   it('under Trino without a metastore gamepipe reaches, compacts nothing (readers cannot be switched atomically)', () => {

@@ -26,6 +26,7 @@ describe('configuration', () => {
       prestoUrl: undefined,
       metastoreUrl: undefined,
       tableFormat: 'hive',
+      logPersonalFields: 'plain',
       catalog: 'hive',
       schema: 'default',
       statusToken: undefined,
