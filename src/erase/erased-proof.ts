@@ -58,13 +58,18 @@ const specOfPath = (path: string) =>
 async function lakeFindings(deps: ErasedProofDeps, rows: PlayerRows): Promise<ErasedFinding[]> {
   const findings: ErasedFinding[] = [];
   for (const path of await parquetFilesUnder(deps.storage, '')) {
-    const copy = await deps.scratch.localCopy(deps.storage, path);
+    let copy: { path: string; release(): void } | undefined;
     try {
+      copy = await deps.scratch.localCopy(deps.storage, path);
       const spec = specOfPath(path);
       const count = spec ? await rows.count(spec, copy.path) : await rows.countAny(copy.path);
       if (count > 0) findings.push({ where: path, what: `${count} rows of the player` });
+    } catch (error) {
+      // Gone since it was listed (a writer's staged file committed meanwhile) is no finding; unreadable is.
+      if ((await deps.storage.stat(path)) !== null)
+        findings.push({ where: path, what: `could not be read to check: ${(error as Error).message}` });
     } finally {
-      copy.release();
+      copy?.release();
     }
   }
   return findings;
