@@ -8,7 +8,7 @@ import { allTableSpecs } from '../../src/sql/lake-tables.js';
 import { openTableRegistry } from '../../src/sql/open-query-engine.js';
 import { deploymentOf } from '../../src/config/deployment.js';
 import { streamDefaults } from '../../src/streaming/batching.js';
-import { StreamWriter } from '../../src/streaming/stream-writer.js';
+import { StreamWriter, type StreamWriterOptions } from '../../src/streaming/stream-writer.js';
 
 /** The settings of a test: a data dir, and any other flag (`trinoUrl`, `schema`...). */
 export const testConfig = (dataDir: string, flags: Record<string, string> = {}): Config =>
@@ -27,9 +27,14 @@ export async function simulate(
 }
 
 /** Lands the log in the lake as `gamepipe stream all --once` does. */
-export async function streamOnce(dataDir: string, flags: Record<string, string> = {}): Promise<void> {
+export async function streamOnce(
+  dataDir: string,
+  flags: Record<string, string> = {},
+  extra: Pick<StreamWriterOptions, 'playerKeys'> = {},
+): Promise<void> {
   const config = testConfig(dataDir, flags);
   const writer = await StreamWriter.open(config, {
+    ...extra,
     ...streamDefaults,
     deployment: deploymentOf(config),
     triggerMs: 250,
