@@ -1,3 +1,4 @@
+import { openPersonalFields } from '../events/personal-fields.js';
 import type { Config } from '../config/config-fields.js';
 import { deploymentOf } from '../config/deployment.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
@@ -115,7 +116,9 @@ export class LogTail {
           const landedTo = boundOf(table, routed.owner, record.partition);
           if (landedTo === undefined || record.offset < landedTo) continue;
           const row: LakeRow = {
-            raw: record.value,
+            // Sealed personal fields (--log-personal-fields encrypted) are not opened here, where no
+            // key is: each shows as its key's pseudonym, one per player, until the writers land it.
+            raw: openPersonalFields(record.value, () => null),
             timestamp: record.timestamp,
             partition: record.partition,
             offset: record.offset,
