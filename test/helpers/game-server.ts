@@ -28,7 +28,12 @@ export interface TestServer {
 
 /** A server on the embedded log, with the embedded store unless another is given, driven by inject(). */
 export async function testServer(
-  options: { store?: StateStore; random?: () => number; security?: Partial<ServerSecurity> } = {},
+  options: {
+    store?: StateStore;
+    random?: () => number;
+    security?: Partial<ServerSecurity>;
+    sealPersonalFields?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = tempDir();
   const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
@@ -41,6 +46,7 @@ export async function testServer(
     security: { ...DEFAULT_SECURITY, ...options.security },
     backends: { state: 'test', log: 'embedded' },
     random: options.random,
+    sealPersonalFields: options.sealPersonalFields,
   });
   after(async () => {
     await app.close();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SegmentReader } from '../../src/eventlog/embedded/segment-reader.js';
+import { openPersonalFields } from '../../src/events/personal-fields.js';
 import { sessionCookie, signup, STATUS_TOKEN, testServer } from '../helpers/game-server.js';
 
 describe('game routes answer like the seed, with the right status codes', () => {
@@ -254,5 +256,19 @@ describe('game routes answer like the seed, with the right status codes', () => 
     const response = await app.inject({ url: '/nope' });
     assert.equal(response.statusCode, 404);
     assert.equal(response.body, 'Not found.\n');
+  });
+
+  it('with personal fields sealed, logs no name: each field under the player key, the record keyed by its id', async () => {
+    const { app, dataDir, store } = await testServer({ sealPersonalFields: true });
+    await signup(app, 'zoe');
+    const reader = SegmentReader.forTopic(dataDir, 'events', { group: 'test' });
+    const [record] = await reader.poll(10, 0);
+    await reader.close();
+    assert.ok(!record!.value.includes('zoe') && !record!.key!.includes('zoe'), record!.value);
+    const key = (await store.playerKey('zoe'))!;
+    assert.equal(record!.key, key.id);
+    const opened = JSON.parse(openPersonalFields(record!.value, (id) => (id === key.id ? key.key : null)));
+    assert.equal(opened.username, 'zoe');
+    assert.equal(opened.event_type, 'signup');
   });
 });
