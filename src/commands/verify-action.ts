@@ -1,7 +1,6 @@
 import { fetchServerAccepted, readRunSummary } from '../verify/accepted-counts.js';
 import { formatVerifyReport } from '../verify/format-verify.js';
 import { verifyLake } from '../verify/verify-lake.js';
-import { refuseIcebergTables } from '../verify/hive-tables-only.js';
 import { DISCREPANCY_EXIT, discrepancies, type Finding } from '../verify/verify-report.js';
 import type { AcceptedCounts } from '../verify/accepted-counts.js';
 import { GamepipeError } from '../errors.js';
@@ -11,7 +10,6 @@ import type { verifyOptions } from './verify.js';
 
 export const verifyAction: CommandAction<{}, typeof verifyOptions> = async ({ options, config: resolveConfig }) => {
   const config = resolveConfig();
-  refuseIcebergTables(config, 'verify');
   if (options.since !== undefined && options.until !== undefined && options.since >= options.until)
     throw new GamepipeError('USAGE', '--since must be before --until');
   let accepted: AcceptedCounts | undefined;

@@ -1,0 +1,159 @@
+import type { Config } from '../config/config-fields.js';
+import type { Positions } from '../eventlog/event-log.js';
+import { deadLetterSpec } from '../events/tables.js';
+import { IcebergTable } from '../iceberg/iceberg-table.js';
+import { openIcebergCatalog } from '../iceberg/open-iceberg-catalog.js';
+import { readTableSnapshot, type TableSnapshot } from '../iceberg/read/table-snapshot.js';
+import { ICEBERG_INTENT_DIR } from '../iceberg/write/multi-table-intent.js';
+import { allTables, parseIcebergDataPath, tableOfDir, tablesOfOwner } from '../iceberg/write/gamepipe-tables.js';
+import { deadLetterDir } from '../lake/lake-paths.js';
+import { ownersOf } from '../lake/owners.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import type { CommittedLake, DateFiles, TableLag } from './committed-lake.js';
+import { hygieneFindings } from './hygiene-findings.js';
+import { unreferencedDataFiles } from './iceberg-unreferenced-files.js';
+import { liveLeaseKeys, writerOf, type LakeSnapshot } from './lake-snapshot.js';
+import { leaseKey } from '../lake/commit/owner-lease.js';
+import { plural } from './finding-groups.js';
+import type { Finding } from './verify-report.js';
+
+type ListedFile = Awaited<ReturnType<DateFiles['list']>>[number];
+
+/** Where a snapshot's file belongs: its events table, or its owner's dead letters (the owner from its name). */
+function placeOf(table: string, path: string): { dir: string; owner: string; dead: boolean; file: ListedFile } {
+  const named = parseIcebergDataPath(path);
+  const spec = tableOfDir(table).spec;
+  const dead = spec === deadLetterSpec;
+  const owner = dead ? (named?.owner ?? 'unknown') : spec.name;
+  const base = { path, size: 0, modifiedMs: 0 };
+  const file: ListedFile = named
+    ? { ...base, partition: named.partition, firstOffset: named.firstOffset, lastOffset: named.lastOffset }
+    : { ...base, partition: -1, firstOffset: -1, lastOffset: -1, unnamed: true };
+  return { dir: dead && named?.owner ? deadLetterDir(owner) : table, owner, dead, file };
+}
+
+/** A snapshot's live files, per table directory and date. */
+function datesOf(snapshots: Iterable<TableSnapshot>): Map<string, DateFiles> {
+  const dates = new Map<string, DateFiles & { files: ListedFile[] }>();
+  for (const snapshot of snapshots) {
+    for (const live of snapshot.files) {
+      const { dir, owner, dead, file } = placeOf(snapshot.table, live.path);
+      const dt = `dt=${live.partition.dt ?? 'null'}`;
+      const key = `${dir}/${dt}`;
+      let date = dates.get(key);
+      if (!date) {
+        const files: ListedFile[] = [];
+        const where = `${snapshot.table} partition ${dt}`;
+        date = { dir, dt, owner, dead, where, files, list: async () => files, relistWhenGone: false };
+        dates.set(key, date);
+      }
+      date.files.push({ ...file, size: live.sizeBytes });
+    }
+  }
+  for (const date of dates.values())
+    date.files.sort((a, b) => a.partition - b.partition || a.firstOffset - b.firstOffset);
+  return dates;
+}
+
+/** `<owner>+<partition>` keys of a snapshot's `gamepipe.positions`, per owner. */
+function positionsOf(recorded: Record<string, unknown>): Map<string, Positions> {
+  const owners = new Map<string, Positions>();
+  for (const [key, value] of Object.entries(recorded)) {
+    const at = key.lastIndexOf('+');
+    const partition = Number(key.slice(at + 1));
+    if (at <= 0 || !Number.isInteger(partition) || typeof value !== 'number') continue;
+    const owner = key.slice(0, at);
+    owners.set(owner, (owners.get(owner) ?? new Map()).set(partition, value));
+  }
+  return owners;
+}
+
+/**
+ * Iceberg tables (`--table-format iceberg`), through the deployment's catalog (the lake's own, or
+ * the Hive metastore): each table at its current snapshot, whose manifests list its files and whose
+ * summary (`gamepipe.positions`) records below which offset each owner's rows are in them. Both
+ * come from the same snapshot, so a writer committing meanwhile changes neither. An owner's
+ * position is the highest of its tables'; a record counts as committed in its own table's. Files no
+ * snapshot names (a writer killed while staging) are no rows: a note counts them.
+ */
+export async function readIcebergLake(config: Config, storage: LakeStorage): Promise<CommittedLake> {
+  const leases = await liveLeaseKeys(storage);
+  const catalog = openIcebergCatalog({ metastoreUrl: config.metastoreUrl, storage });
+  const tables = new Map<string, IcebergTable>();
+  const snapshots = new Map<string, TableSnapshot>();
+  try {
+    for (const { dir } of allTables()) {
+      const table = await IcebergTable.open({ storage, catalog, ident: { database: config.schema, table: dir }, dir });
+      if (!table) continue;
+      tables.set(dir, table);
+      snapshots.set(dir, await readTableSnapshot(table, dir));
+    }
+  } finally {
+    await catalog.close();
+  }
+  const intents = (await storage.list(ICEBERG_INTENT_DIR)).filter((e) => !e.isDirectory && e.name.endsWith('.json'));
+  const perTable = new Map([...snapshots].map(([dir, s]) => [dir, positionsOf(s.positions)]));
+  const owners = new Map<string, Positions>();
+  for (const owner of ownersOf('all')) {
+    const highest: Positions = new Map();
+    for (const { dir } of tablesOfOwner(owner))
+      for (const [partition, at] of perTable.get(dir)?.get(owner) ?? [])
+        highest.set(partition, Math.max(highest.get(partition) ?? 0, at));
+    owners.set(owner, highest);
+  }
+  const dates = datesOf(snapshots.values());
+  const snapshot: LakeSnapshot = {
+    positions: owners,
+    committedAtMs: new Map(),
+    liveLeases: leases,
+    staged: [],
+    intents,
+  };
+  return {
+    positions: {
+      owners,
+      inTable: (owner, dir, partition) => perTable.get(tableOfDir(dir).dir)?.get(owner)?.get(partition) ?? 0,
+    },
+    dates: async () => [...dates.values()],
+    date: (dir, dt) =>
+      dates.get(`${dir}/${dt}`) ?? {
+        dir,
+        dt,
+        owner: '',
+        dead: false,
+        where: `${tableOfDir(dir).dir} partition ${dt}`,
+        list: async () => [],
+        relistWhenGone: false,
+      },
+    filesRead: () => [],
+    findings: async (lags) => [
+      ...hygieneFindings(snapshot),
+      ...lags.map((lag) => lagFinding(snapshot, lag, perTable)),
+      ...(await unreferencedDataFiles(storage, tables)),
+    ],
+  };
+}
+
+/**
+ * Records below their owner's position in one table but not in their own: a commit across tables
+ * cut short. While its writer runs or its intent waits, `recover` rolls it forward; otherwise the
+ * rows are lost.
+ */
+function lagFinding(snapshot: LakeSnapshot, lag: TableLag, perTable: Map<string, Map<string, Positions>>): Finding {
+  const table = tableOfDir(lag.dir).dir;
+  const recorded = perTable.get(table)?.get(lag.owner)?.get(lag.partition) ?? 0;
+  const where = `${lag.dir} partition ${lag.partition} offsets ${lag.first}-${lag.last}`;
+  const intent = snapshot.intents.find((e) => {
+    const of = writerOf(e.name);
+    return of?.partition === lag.partition && ownersOf(of.writer).includes(lag.owner);
+  });
+  const events = plural(lag.count, 'event');
+  const behind = `${table} records the ${lag.owner} writer's partition ${lag.partition} up to ${recorded} only, another of its tables further`;
+  if (intent || snapshot.liveLeases.has(leaseKey(lag.owner, lag.partition)))
+    return {
+      kind: 'note',
+      where,
+      what: `${events} not in ${table} yet: ${behind}; a commit across tables in progress${intent ? ` (${intent.path})` : ''}, which the writer finishes`,
+    };
+  return { kind: 'missing', where, what: `${events} committed in no file: ${behind}, and no intent finishes it` };
+}
