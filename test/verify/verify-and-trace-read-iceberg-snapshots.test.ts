@@ -60,7 +60,10 @@ describe('verify and trace on Iceberg tables (the lake its own catalog)', () => 
     assert.equal(cli(run, ['stream', 'all', '--once']).status, 0);
     const dead = trace(run, String(refused.event_id));
     assert.equal(dead.trace.stage, 'dead-letter');
-    assert.match(dead.trace.file!.path, /^events_dead_letter\/data\/dt=[\d-]+\/events\+0\+\d+\+\d+\.buy\.[0-9a-f]{8}\.parquet$/);
+    assert.match(
+      dead.trace.file!.path,
+      /^events_dead_letter\/data\/dt=[\d-]+\/events\+0\+\d+\+\d+\.buy\.[0-9a-f]{8}\.parquet$/,
+    );
     const listed = JSON.parse(cli(run, ['deadletters', 'list', '--json']).stdout) as { groups: { writer: string }[] };
     assert.deepEqual(
       listed.groups.map((g) => g.writer),
