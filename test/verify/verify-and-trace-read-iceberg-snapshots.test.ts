@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,13 +15,16 @@ import { findingsOf, landedRun, localLake, trace, verify, type LandedRun } from 
 
 const ICEBERG = ['--table-format', 'iceberg'];
 
-/** The events_buy table of a run's lake, through the lake's own Iceberg catalog. */
-async function buyTable(run: LandedRun): Promise<{ storage: LocalLakeStorage; table: IcebergTable }> {
+/** A table of a run's lake (events_buy by default), through the lake's own Iceberg catalog. */
+async function buyTable(
+  run: LandedRun,
+  name = 'events_buy',
+): Promise<{ storage: LocalLakeStorage; table: IcebergTable }> {
   const storage = new LocalLakeStorage(localLake(run));
   const catalog = new LakeIcebergCatalog({ storage });
-  const ident = { database: 'default', table: 'events_buy' };
-  const table = await IcebergTable.open({ storage, catalog, ident, dir: 'events_buy' });
-  assert.ok(table, 'events_buy exists');
+  const ident = { database: 'default', table: name };
+  const table = await IcebergTable.open({ storage, catalog, ident, dir: name });
+  assert.ok(table, `${name} exists`);
   return { storage, table };
 }
 
@@ -127,6 +131,30 @@ describe('verify and trace on Iceberg tables (the lake its own catalog)', () => 
     assert.deepEqual([lost.status, lost.trace.stage], [3, 'lost']);
     const found = trace(damaged, landedEvent);
     assert.deepEqual([found.trace.stage, found.trace.file], ['lake', { path: landed.path, row: 0 }]);
+    await storage.close();
+  });
+
+  it('a commit across two tables cut short: its records are missing when nothing will finish it, a note while an intent waits', async () => {
+    const { storage, table } = await buyTable(run, 'events_dead_letter');
+    // As if the buy writer's last commit with a dead letter had reached events_buy only.
+    await table.append([], { positions: { 'buy+0': 0 } });
+    const cut = verify(run, ['--against', 'run-and-replay.json']);
+    const lagging = findingsOf(cut.report, 'missing').filter((f) => f.where.startsWith('events_dead_letter/buy'));
+    assert.equal(lagging.length, 1, JSON.stringify(cut.report.findings));
+    assert.match(lagging[0]!.what, /^1 event committed in no file: events_dead_letter records .* up to 0 only/);
+
+    const intent = `_iceberg_wal/buy+0+${randomUUID()}.json`;
+    await storage.create(intent, Buffer.from('{}'));
+    const waiting = verify(run, ['--against', 'run-and-replay.json']);
+    assert.deepEqual(
+      findingsOf(waiting.report, 'stale-intent').map((f) => f.where),
+      [intent],
+    );
+    assert.ok(
+      findingsOf(waiting.report, 'note').some((f) => f.where === lagging[0]!.where && f.what.includes(intent)),
+      JSON.stringify(waiting.report.findings),
+    );
+    assert.equal(findingsOf(waiting.report, 'missing').filter((f) => f.where === lagging[0]!.where).length, 0);
     await storage.close();
   });
 });
