@@ -6,14 +6,15 @@ import { openIcebergCatalog } from '../iceberg/open-iceberg-catalog.js';
 import { readTableSnapshot, type TableSnapshot } from '../iceberg/read/table-snapshot.js';
 import { ICEBERG_INTENT_DIR } from '../iceberg/write/multi-table-intent.js';
 import { allTables, parseIcebergDataPath, tableOfDir, tablesOfOwner } from '../iceberg/write/gamepipe-tables.js';
+import { leaseKey } from '../lake/commit/owner-lease.js';
 import { deadLetterDir } from '../lake/lake-paths.js';
 import { ownersOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { parsePositionKey } from '../sql/iceberg-tail-bounds.js';
 import type { CommittedLake, DateFiles, TableLag } from './committed-lake.js';
 import { hygieneFindings } from './hygiene-findings.js';
 import { unreferencedDataFiles } from './iceberg-unreferenced-files.js';
 import { liveLeaseKeys, writerOf, type LakeSnapshot } from './lake-snapshot.js';
-import { leaseKey } from '../lake/commit/owner-lease.js';
 import { plural } from './finding-groups.js';
 import type { Finding } from './verify-report.js';
 
@@ -55,14 +56,13 @@ function datesOf(snapshots: Iterable<TableSnapshot>): Map<string, DateFiles> {
   return dates;
 }
 
-/** `<owner>+<partition>` keys of a snapshot's `gamepipe.positions`, per owner. */
+/** A snapshot's `gamepipe.positions` (`<owner>+<partition>` → next offset), per owner. */
 function positionsOf(recorded: Record<string, unknown>): Map<string, Positions> {
   const owners = new Map<string, Positions>();
   for (const [key, value] of Object.entries(recorded)) {
-    const at = key.lastIndexOf('+');
-    const partition = Number(key.slice(at + 1));
-    if (at <= 0 || !Number.isInteger(partition) || typeof value !== 'number') continue;
-    const owner = key.slice(0, at);
+    const parsed = parsePositionKey(key);
+    if (!parsed || typeof value !== 'number') continue;
+    const [owner, partition] = parsed;
     owners.set(owner, (owners.get(owner) ?? new Map()).set(partition, value));
   }
   return owners;
