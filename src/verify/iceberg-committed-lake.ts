@@ -4,19 +4,16 @@ import { deadLetterSpec } from '../events/tables.js';
 import { IcebergTable } from '../iceberg/iceberg-table.js';
 import { openIcebergCatalog } from '../iceberg/open-iceberg-catalog.js';
 import { readTableSnapshot, type TableSnapshot } from '../iceberg/read/table-snapshot.js';
-import { ICEBERG_INTENT_DIR } from '../iceberg/write/multi-table-intent.js';
 import { allTables, parseIcebergDataPath, tableOfDir, tablesOfOwner } from '../iceberg/write/gamepipe-tables.js';
-import { leaseKey } from '../lake/commit/owner-lease.js';
 import { deadLetterDir } from '../lake/lake-paths.js';
 import { ownersOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { parsePositionKey } from '../sql/iceberg-tail-bounds.js';
-import type { CommittedLake, DateFiles, TableLag } from './committed-lake.js';
+import type { CommittedLake, DateFiles } from './committed-lake.js';
 import { hygieneFindings } from './hygiene-findings.js';
 import { unreferencedDataFiles } from './iceberg-unreferenced-files.js';
-import { liveLeaseKeys, writerOf, type LakeSnapshot } from './lake-snapshot.js';
-import { plural } from './finding-groups.js';
-import type { Finding } from './verify-report.js';
+import { lagFindings, listIcebergIntents, type TablePositions } from './iceberg-table-lags.js';
+import { liveLeaseKeys, type LakeSnapshot } from './lake-snapshot.js';
 
 type ListedFile = Awaited<ReturnType<DateFiles['list']>>[number];
 
@@ -68,6 +65,21 @@ function positionsOf(recorded: Record<string, unknown>): Map<string, Positions> 
   return owners;
 }
 
+/** The positions the named tables' current snapshots record, read afresh. */
+async function tablePositions(config: Config, storage: LakeStorage, dirs: string[]): Promise<TablePositions> {
+  const catalog = openIcebergCatalog({ metastoreUrl: config.metastoreUrl, storage });
+  const found: TablePositions = new Map();
+  try {
+    for (const dir of dirs) {
+      const table = await IcebergTable.open({ storage, catalog, ident: { database: config.schema, table: dir }, dir });
+      found.set(dir, positionsOf((await table?.positions()) ?? {}));
+    }
+  } finally {
+    await catalog.close();
+  }
+  return found;
+}
+
 /**
  * Iceberg tables (`--table-format iceberg`), through the deployment's catalog (the lake's own, or
  * the Hive metastore): each table at its current snapshot, whose manifests list its files and whose
@@ -91,8 +103,8 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
   } finally {
     await catalog.close();
   }
-  const intents = (await storage.list(ICEBERG_INTENT_DIR)).filter((e) => !e.isDirectory && e.name.endsWith('.json'));
-  const perTable = new Map([...snapshots].map(([dir, s]) => [dir, positionsOf(s.positions)]));
+  const intents = await listIcebergIntents(storage);
+  const perTable: TablePositions = new Map([...snapshots].map(([dir, s]) => [dir, positionsOf(s.positions)]));
   const owners = new Map<string, Positions>();
   for (const owner of ownersOf('all')) {
     const highest: Positions = new Map();
@@ -128,32 +140,8 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
     filesRead: () => [],
     findings: async (lags) => [
       ...hygieneFindings(snapshot),
-      ...lags.map((lag) => lagFinding(snapshot, lag, perTable)),
+      ...(await lagFindings(storage, lags, perTable, (dirs) => tablePositions(config, storage, dirs))),
       ...(await unreferencedDataFiles(storage, tables)),
     ],
   };
-}
-
-/**
- * Records below their owner's position in one table but not in their own: a commit across tables
- * cut short. While its writer runs or its intent waits, `recover` rolls it forward; otherwise the
- * rows are lost.
- */
-function lagFinding(snapshot: LakeSnapshot, lag: TableLag, perTable: Map<string, Map<string, Positions>>): Finding {
-  const table = tableOfDir(lag.dir).dir;
-  const recorded = perTable.get(table)?.get(lag.owner)?.get(lag.partition) ?? 0;
-  const where = `${lag.dir} partition ${lag.partition} offsets ${lag.first}-${lag.last}`;
-  const intent = snapshot.intents.find((e) => {
-    const of = writerOf(e.name);
-    return of?.partition === lag.partition && ownersOf(of.writer).includes(lag.owner);
-  });
-  const events = plural(lag.count, 'event');
-  const behind = `${table} records the ${lag.owner} writer's partition ${lag.partition} up to ${recorded} only, another of its tables further`;
-  if (intent || snapshot.liveLeases.has(leaseKey(lag.owner, lag.partition)))
-    return {
-      kind: 'note',
-      where,
-      what: `${events} not in ${table} yet: ${behind}; a commit across tables in progress${intent ? ` (${intent.path})` : ''}, which the writer finishes`,
-    };
-  return { kind: 'missing', where, what: `${events} committed in no file: ${behind}, and no intent finishes it` };
 }
