@@ -65,18 +65,30 @@ function positionsOf(recorded: Record<string, unknown>): Map<string, Positions> 
   return owners;
 }
 
-/** The positions the named tables' current snapshots record, read afresh. */
-async function tablePositions(config: Config, storage: LakeStorage, dirs: string[]): Promise<TablePositions> {
+/** The named tables that exist, as their catalog points at them now. */
+async function openTables(
+  config: Config,
+  storage: LakeStorage,
+  dirs: readonly string[],
+): Promise<Map<string, IcebergTable>> {
   const catalog = openIcebergCatalog({ metastoreUrl: config.metastoreUrl, storage });
-  const found: TablePositions = new Map();
+  const found = new Map<string, IcebergTable>();
   try {
     for (const dir of dirs) {
       const table = await IcebergTable.open({ storage, catalog, ident: { database: config.schema, table: dir }, dir });
-      found.set(dir, positionsOf((await table?.positions()) ?? {}));
+      if (table) found.set(dir, table);
     }
   } finally {
     await catalog.close();
   }
+  return found;
+}
+
+/** The positions the named tables' current snapshots record, read afresh. */
+async function tablePositions(config: Config, storage: LakeStorage, dirs: string[]): Promise<TablePositions> {
+  const found: TablePositions = new Map();
+  for (const [dir, table] of await openTables(config, storage, dirs))
+    found.set(dir, positionsOf(await table.positions()));
   return found;
 }
 
@@ -90,19 +102,13 @@ async function tablePositions(config: Config, storage: LakeStorage, dirs: string
  */
 export async function readIcebergLake(config: Config, storage: LakeStorage): Promise<CommittedLake> {
   const leases = await liveLeaseKeys(storage);
-  const catalog = openIcebergCatalog({ metastoreUrl: config.metastoreUrl, storage });
-  const tables = new Map<string, IcebergTable>();
+  const tables = await openTables(
+    config,
+    storage,
+    allTables().map((t) => t.dir),
+  );
   const snapshots = new Map<string, TableSnapshot>();
-  try {
-    for (const { dir } of allTables()) {
-      const table = await IcebergTable.open({ storage, catalog, ident: { database: config.schema, table: dir }, dir });
-      if (!table) continue;
-      tables.set(dir, table);
-      snapshots.set(dir, await readTableSnapshot(table, dir));
-    }
-  } finally {
-    await catalog.close();
-  }
+  for (const [dir, table] of tables) snapshots.set(dir, await readTableSnapshot(table, dir));
   const intents = await listIcebergIntents(storage);
   const perTable: TablePositions = new Map([...snapshots].map(([dir, s]) => [dir, positionsOf(s.positions)]));
   const owners = new Map<string, Positions>();
@@ -141,7 +147,7 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
     findings: async (lags) => [
       ...hygieneFindings(snapshot),
       ...(await lagFindings(storage, lags, perTable, (dirs) => tablePositions(config, storage, dirs))),
-      ...(await unreferencedDataFiles(storage, tables)),
+      ...(await unreferencedDataFiles(storage, [...tables.keys()], (dirs) => openTables(config, storage, dirs))),
     ],
   };
 }

@@ -18,18 +18,24 @@ async function filesUnder(storage: LakeStorage, dir: string): Promise<string[]> 
 /**
  * Per table, the data files under its `data/` that no snapshot references: what a writer killed
  * while staging left (or one staging now), invisible to every reader and never counted as rows.
+ * Listed before the table is opened afresh, so that a file committed meanwhile is referenced.
  * Not a discrepancy: `gamepipe tables maintain` removes them once older than its grace period.
  */
 export async function unreferencedDataFiles(
   storage: LakeStorage,
-  tables: ReadonlyMap<string, IcebergTable>,
+  dirs: readonly string[],
+  openTables: (dirs: readonly string[]) => Promise<Map<string, IcebergTable>>,
 ): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const [dir, table] of tables) {
-    const reachable = await reachableFiles(new TableLocation(storage, dir), table.metadata, table.metadataLocation);
-    const orphans = (await filesUnder(storage, `${dir}/data`)).filter(
-      (path) => path.endsWith('.parquet') && !reachable.has(path),
+  const listed = new Map<string, string[]>();
+  for (const dir of dirs)
+    listed.set(
+      dir,
+      (await filesUnder(storage, `${dir}/data`)).filter((path) => path.endsWith('.parquet')),
     );
+  const findings: Finding[] = [];
+  for (const [dir, table] of await openTables(dirs)) {
+    const reachable = await reachableFiles(new TableLocation(storage, dir), table.metadata, table.metadataLocation);
+    const orphans = (listed.get(dir) ?? []).filter((path) => !reachable.has(path));
     if (orphans.length === 0) continue;
     findings.push({
       kind: 'note',
