@@ -120,6 +120,7 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
     owners.set(owner, highest);
   }
   const dates = datesOf(snapshots.values());
+  const tableDirs = new Map<string, string>();
   const snapshot: LakeSnapshot = {
     positions: owners,
     committedAtMs: new Map(),
@@ -130,7 +131,12 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
   return {
     positions: {
       owners,
-      inTable: (owner, dir, partition) => perTable.get(tableOfDir(dir).dir)?.get(owner)?.get(partition) ?? 0,
+      // Asked once per log record: the table of a directory is looked up once.
+      inTable: (owner, dir, partition) =>
+        perTable
+          .get(tableDirs.get(dir) ?? tableDirs.set(dir, tableOfDir(dir).dir).get(dir)!)
+          ?.get(owner)
+          ?.get(partition) ?? 0,
     },
     dates: async () => [...dates.values()],
     date: (dir, dt) =>
