@@ -121,6 +121,7 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
   }
   const dates = datesOf(snapshots.values());
   const tableDirs = new Map<string, string>();
+  const livePaths = new Map([...snapshots].map(([dir, s]) => [dir, new Set(s.files.map((f) => f.path))]));
   const snapshot: LakeSnapshot = {
     positions: owners,
     committedAtMs: new Map(),
@@ -153,7 +154,7 @@ export async function readIcebergLake(config: Config, storage: LakeStorage): Pro
     findings: async (lags) => [
       ...hygieneFindings(snapshot),
       ...(await lagFindings(storage, lags, perTable, (dirs) => tablePositions(config, storage, dirs))),
-      ...(await unreferencedDataFiles(storage, [...tables.keys()], (dirs) => openTables(config, storage, dirs))),
+      ...(await unreferencedDataFiles(storage, livePaths, (dirs) => openTables(config, storage, dirs))),
     ],
   };
 }

@@ -18,24 +18,26 @@ async function filesUnder(storage: LakeStorage, dir: string): Promise<string[]> 
 /**
  * Per table, the data files under its `data/` that no snapshot references: what a writer killed
  * while staging left (or one staging now), invisible to every reader and never counted as rows.
- * Listed before the table is opened afresh, so that a file committed meanwhile is referenced.
- * Not a discrepancy: `gamepipe tables maintain` removes them once older than its grace period.
+ * Only files the snapshot verify read does not hold are looked for in every snapshot (a walk over
+ * each one's manifest list), and only in a table opened afresh after the listing, so that a file
+ * committed meanwhile is referenced. Not a discrepancy: `gamepipe tables maintain` removes them
+ * once older than its grace period.
  */
 export async function unreferencedDataFiles(
   storage: LakeStorage,
-  dirs: readonly string[],
+  live: ReadonlyMap<string, ReadonlySet<string>>,
   openTables: (dirs: readonly string[]) => Promise<Map<string, IcebergTable>>,
 ): Promise<Finding[]> {
-  const listed = new Map<string, string[]>();
-  for (const dir of dirs)
-    listed.set(
-      dir,
-      (await filesUnder(storage, `${dir}/data`)).filter((path) => path.endsWith('.parquet')),
-    );
+  const candidates = new Map<string, string[]>();
+  for (const [dir, paths] of live) {
+    const others = (await filesUnder(storage, `${dir}/data`)).filter((p) => p.endsWith('.parquet') && !paths.has(p));
+    if (others.length > 0) candidates.set(dir, others);
+  }
+  if (candidates.size === 0) return [];
   const findings: Finding[] = [];
-  for (const [dir, table] of await openTables(dirs)) {
+  for (const [dir, table] of await openTables([...candidates.keys()])) {
     const reachable = await reachableFiles(new TableLocation(storage, dir), table.metadata, table.metadataLocation);
-    const orphans = (listed.get(dir) ?? []).filter((path) => !reachable.has(path));
+    const orphans = candidates.get(dir)!.filter((path) => !reachable.has(path));
     if (orphans.length === 0) continue;
     findings.push({
       kind: 'note',
