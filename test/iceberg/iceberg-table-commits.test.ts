@@ -5,7 +5,7 @@ import type { DataFile } from '../../src/iceberg/data-file.js';
 import { IcebergTable, type IcebergTableOptions } from '../../src/iceberg/iceberg-table.js';
 import { readManifestList } from '../../src/iceberg/manifest-list.js';
 import { MemoryIcebergCatalog } from '../../src/iceberg/memory-iceberg-catalog.js';
-import { MANIFESTS_BEFORE_MERGE } from '../../src/iceberg/manifest-merge.js';
+import { GAMEPIPE_TABLE_PROPERTIES, MANIFEST_MIN_MERGE_COUNT } from '../../src/iceberg/table-properties.js';
 import { parseLongJson, stringifyLongJson } from '../../src/iceberg/long-json.js';
 import { parseTableMetadata } from '../../src/iceberg/table-metadata.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
@@ -186,7 +186,7 @@ describe('Iceberg table commits on the memory lake', () => {
     const { storage, options } = setup();
     const table = await IcebergTable.create(options, buy);
     const files: DataFile[] = [];
-    for (let n = 0; n < MANIFESTS_BEFORE_MERGE + 3; n++) {
+    for (let n = 0; n < Number(GAMEPIPE_TABLE_PROPERTIES[MANIFEST_MIN_MERGE_COUNT]) + 3; n++) {
       const file = await dataFile(storage, 2);
       files.push(file);
       await table.append([file]);
