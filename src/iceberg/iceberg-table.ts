@@ -98,12 +98,7 @@ export class IcebergTable {
     const existing = await IcebergTable.open(options);
     if (existing) {
       await existing.evolveSchema(spec);
-      // A table created before gamepipe set its bounding properties gets those it lacks (a value set by hand stays).
-      await existing.update((base) =>
-        Object.keys(GAMEPIPE_TABLE_PROPERTIES).every((key) => key in base.properties)
-          ? undefined
-          : { ...base, properties: { ...GAMEPIPE_TABLE_PROPERTIES, ...base.properties } },
-      );
+      await existing.addBoundingProperties();
       return existing;
     }
     const location = new TableLocation(options.storage, options.dir);
@@ -209,6 +204,19 @@ export class IcebergTable {
       );
       if (await this.trySwap(next, attempt)) return true;
     }
+  }
+
+  /**
+   * Gives a table created before gamepipe set its bounding properties (GAMEPIPE_TABLE_PROPERTIES)
+   * those it lacks; a value set by hand stays. False when it had them all.
+   */
+  async addBoundingProperties(): Promise<boolean> {
+    const committed = await this.update((base) =>
+      Object.keys(GAMEPIPE_TABLE_PROPERTIES).every((key) => key in base.properties)
+        ? undefined
+        : { ...base, properties: { ...GAMEPIPE_TABLE_PROPERTIES, ...base.properties } },
+    );
+    return committed !== undefined;
   }
 
   /**

@@ -7,6 +7,7 @@ import { mergeDue } from '../manifest-merge.js';
 import { readSnapshotManifestList } from '../manifest-io.js';
 import { TableLocation } from '../table-location.js';
 import { currentSnapshot, metadataVersion } from '../table-metadata.js';
+import { deleteAfterCommit } from '../table-properties.js';
 import { DEFAULT_MIN_SNAPSHOTS_TO_KEEP, planExpiry } from './expire-snapshots.js';
 import { cleanExpiredFiles, type ExpiredFileCleanup } from './expired-file-cleanup.js';
 import { pendingIntentPaths } from './pending-intent-paths.js';
@@ -149,13 +150,23 @@ export async function maintainIcebergTable(
   table = (await IcebergTable.open(options))!;
   const reachable = await reachableFiles(location, table.metadata, table.metadataLocation);
   for (const path of await pendingIntentPaths(options.storage)) reachable.add(path);
-  const dropEagerly = table.metadata.properties['write.metadata.delete-after-commit.enabled'] === 'true';
+  const dropEagerly = deleteAfterCommit(table.metadata);
   const currentVersion = metadataVersion(table.metadataLocation);
-  for (const file of await listTree(options.storage, options.dir)) {
-    if (reachable.has(file.path) || file.name === VERSION_HINT) continue;
+  const files = (await listTree(options.storage, options.dir)).filter(
+    (file) => !reachable.has(file.path) && file.name !== VERSION_HINT,
+  );
+  // Old metadata files go whatever their age, but never one the catalog keeps (the lake's, at or past a lagging hint).
+  const metadataUris = files.filter((f) => f.name.endsWith('.metadata.json')).map((f) => location.fileUri(f.path));
+  const deletable = new Set(
+    dropEagerly && options.catalog.deletableMetadataFiles
+      ? await options.catalog.deletableMetadataFiles(options.ident, metadataUris)
+      : metadataUris,
+  );
+  for (const file of files) {
     // Only versions before the current one: a newer file may be a concurrent commit's.
     const version = file.name.endsWith('.metadata.json') ? metadataVersion(`/${file.name}`) : -1;
-    const oldMetadata = dropEagerly && version >= 0 && version < currentVersion;
+    const oldMetadata =
+      dropEagerly && version >= 0 && version < currentVersion && deletable.has(location.fileUri(file.path));
     if (!oldMetadata && file.modifiedMs > now() - grace) continue;
     if (!(await options.storage.delete(file.path))) continue;
     if (file.name.endsWith('.metadata.json')) outcome.metadataFilesDeleted++;
