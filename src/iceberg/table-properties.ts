@@ -12,10 +12,10 @@ export const MANIFEST_TARGET_SIZE_BYTES = 'commit.manifest.target-size-bytes';
 
 /**
  * What gamepipe sets on the tables it creates (and adds to one that lacks them): old metadata files
- * deleted at each commit, as Trino (since 470) and Java do when the property is on (Java's default is
- * off, which leaves one metadata file per commit for ever: tens of thousands a day at gamepipe's
- * commit rate); and manifests merged from 32 rather than Java's 100, since every reader opens each
- * manifest to plan a scan and gamepipe commits every few seconds.
+ * deleted at each commit, as Java and Trino (476 here; trinodb/trino#24306) do when the property is
+ * on (Java's default is off, which leaves one metadata file per commit for ever: tens of thousands a
+ * day at gamepipe's commit rate); and manifests merged from 32 rather than Java's 100, since every
+ * reader opens each manifest to plan a scan and gamepipe commits every few seconds.
  */
 export const GAMEPIPE_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   [DELETE_AFTER_COMMIT]: 'true',
