@@ -142,5 +142,10 @@ describe('Trino reads the same counts after gamepipe maintains an Iceberg table,
     assert.deepEqual(rows.rows[0]!.map(Number), [15, 15]);
     const snapshots = await queryAll(trino, 'SELECT count(*) FROM "events_bounded$snapshots"');
     assert.equal(Number(snapshots.rows[0]![0]), 1);
+    // Trino's own commit on the table honours the same property: the log keeps 2, the oldest file goes.
+    const columns = table.metadata.schemas.at(-1)!.fields.map((f) => `"${f.name}"`);
+    await queryAll(trino, `INSERT INTO events_bounded SELECT ${columns.join(', ')} FROM events_bounded LIMIT 1`);
+    const afterTrino = (await storage.list('events_bounded/metadata')).filter((e) => e.name.endsWith('.metadata.json'));
+    assert.equal(afterTrino.length, 3, afterTrino.map((e) => e.name).join());
   });
 });

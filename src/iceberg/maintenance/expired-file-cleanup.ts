@@ -3,7 +3,8 @@ import { EntryStatus } from '../manifest.js';
 import { readEntries, readSnapshotManifestList } from '../manifest-io.js';
 import type { ManifestFile } from '../manifest-list.js';
 import type { TableLocation } from '../table-location.js';
-import { currentSnapshot, type Snapshot, type TableMetadata } from '../table-metadata.js';
+import { currentSnapshot, type TableMetadata } from '../table-metadata.js';
+import { ancestry } from './expire-snapshots.js';
 
 /** What the cleanup of expired snapshots deleted (or, with `skipped`, why it deleted nothing). */
 export interface ExpiredFileCleanup {
@@ -11,14 +12,6 @@ export interface ExpiredFileCleanup {
   manifests: number;
   manifestLists: number;
   skipped?: string;
-}
-
-/** The current snapshot and its ancestors, newest first. */
-function lineOf(metadata: TableMetadata): Snapshot[] {
-  const byId = new Map(metadata.snapshots.map((s) => [s['snapshot-id'], s]));
-  const line: Snapshot[] = [];
-  for (let s = currentSnapshot(metadata); s; s = byId.get(s['parent-snapshot-id'] ?? -1n)) line.push(s);
-  return line;
 }
 
 /**
@@ -30,7 +23,7 @@ function lineOf(metadata: TableMetadata): Snapshot[] {
 function unsafeBecause(before: TableMetadata, after: TableMetadata): string | undefined {
   if (Object.keys(after.refs ?? {}).some((name) => name !== 'main') || Object.keys(before.refs ?? {}).length > 1)
     return 'the table has branches or tags';
-  const line = lineOf(before);
+  const line = ancestry(before);
   const kept = new Set(after.snapshots.map((s) => s['snapshot-id']));
   const onLine = line.filter((s) => kept.has(s['snapshot-id'])).length;
   if (onLine !== kept.size) return 'a kept snapshot is not an ancestor of the current one';
@@ -67,7 +60,7 @@ export async function cleanExpiredFiles(
   const skipped = unsafeBecause(before, after);
   if (skipped) return { ...outcome, skipped };
 
-  const line = lineOf(before);
+  const line = ancestry(before);
   const ancestorIds = new Set(line.map((s) => s['snapshot-id']));
   const expiredIds = new Set(expired.map((s) => s['snapshot-id']));
   const oldestKept = line.filter((s) => validIds.has(s['snapshot-id'])).at(-1)!;
