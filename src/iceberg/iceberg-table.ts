@@ -246,7 +246,7 @@ export class IcebergTable {
     const attempts: BuiltSnapshot[] = [];
     for (let attempt = 1; ; attempt++) {
       if (options.decide?.(await this.positions()) === 'skip') {
-        await this.deleteOwnFiles(uncommittedFiles(attempts, added, snapshotId, undefined));
+        await this.deleteOwnFiles(uncommittedFiles(attempts, added, undefined));
         return currentSnapshot(this.base)!;
       }
       added ??= await writeAddedManifest(this.location, this.base, change.added, snapshotId);
@@ -265,7 +265,7 @@ export class IcebergTable {
       );
       attempts.push(next);
       if (await this.trySwap(next.metadata, attempt)) {
-        await this.deleteOwnFiles(uncommittedFiles(attempts, added, snapshotId, next));
+        await this.deleteOwnFiles(uncommittedFiles(attempts, added, next));
         return currentSnapshot(this.base)!;
       }
     }

@@ -100,6 +100,8 @@ export interface BuiltSnapshot {
   metadata: TableMetadata;
   manifestList: string;
   manifests: ManifestFile[];
+  /** Every manifest this attempt wrote (rewritten for a replace, merged), named by its list or not. */
+  written: string[];
 }
 
 /**
@@ -111,16 +113,12 @@ export interface BuiltSnapshot {
 export function uncommittedFiles(
   attempts: readonly BuiltSnapshot[],
   added: AddedManifest | undefined,
-  snapshotId: bigint,
   committed: BuiltSnapshot | undefined,
 ): string[] {
   const named = new Set(committed ? [committed.manifestList, ...committed.manifests.map((m) => m.manifest_path)] : []);
   const written = [
     ...(added ? [added.record.manifest_path] : []),
-    ...attempts.flatMap((a) => [
-      a.manifestList,
-      ...a.manifests.filter((m) => m.added_snapshot_id === snapshotId).map((m) => m.manifest_path),
-    ]),
+    ...attempts.flatMap((a) => [a.manifestList, ...a.written]),
   ];
   return [...new Set(written)].filter((uri) => !named.has(uri));
 }
@@ -218,9 +216,14 @@ export async function buildSnapshot(
     'manifest-list': location.fileUri(listPath),
     'schema-id': base['current-schema-id'],
   };
+  // Rewritten and merged manifests of this attempt; the added files' manifest is the commit's, not the attempt's.
+  const own = [...kept, ...manifests].filter(
+    (m) => m.added_snapshot_id === snapshotId && m.manifest_path !== added?.record.manifest_path,
+  );
   return {
     metadata: withSnapshot(base, baseLocation, snapshot, nowMs),
     manifestList: snapshot['manifest-list'],
     manifests,
+    written: [...new Set(own.map((m) => m.manifest_path))],
   };
 }
