@@ -11,18 +11,64 @@ interface LineSink {
  * A stable object pino writes to, so a redirect swaps the target under every logger and child already made.
  */
 class SwitchableDestination implements DestinationStream {
-  target: LineSink = pino.destination(2);
+  target: LineSink = stderrSink();
 
   write(line: string): void {
     this.target.write(line);
   }
 }
 
+/** Pino's fields every line has, left out of the text form. */
+const standardFields = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'v']);
+const levelNames: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** A field's value in the text form: an error by its message, anything else as JSON. */
+const textValue = (value: unknown): string =>
+  value !== null && typeof value === 'object' && 'message' in value && typeof value.message === 'string'
+    ? JSON.stringify(value.message)
+    : JSON.stringify(value);
+
+/**
+ * One JSON log line as a person reads it on a terminal: `12:04:05 warn  could not … writer="buy"`.
+ * A line that is not pino's JSON passes unchanged.
+ */
+export function logLineAsText(line: string): string {
+  let fields: Record<string, unknown>;
+  try {
+    fields = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const time = typeof fields.time === 'number' ? new Date(fields.time).toISOString().slice(11, 19) : '';
+  const level = (levelNames[Number(fields.level)] ?? String(fields.level)).padEnd(5);
+  const rest = Object.entries(fields)
+    .filter(([key]) => !standardFields.has(key))
+    .map(([key, value]) => `${key}=${textValue(value)}`);
+  return `${[time, level, String(fields.msg ?? ''), ...rest].filter((part) => part !== '').join(' ')}\n`;
+}
+
+/**
+ * stderr: JSON lines for programs and files (a pipe, a log collector), text on a terminal, where a
+ * person reads them; GAMEPIPE_LOG_FORMAT=json|text overrides.
+ */
+function stderrSink(): LineSink {
+  const stderr = pino.destination(2);
+  const format = process.env.GAMEPIPE_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json');
+  return format === 'text' ? { write: (line: string) => stderr.write(logLineAsText(line)) } : stderr;
+}
+
 const destination = new SwitchableDestination();
 
 /**
- * The one structured logger. Level from GAMEPIPE_LOG_LEVEL (default "info"); JSON lines on stderr
- * so that stdout stays free for command output, or in a file while the dashboard draws (see
+ * The one structured logger. Level from GAMEPIPE_LOG_LEVEL (default "info"); lines on stderr (JSON,
+ * or text on a terminal: see `stderrSink`) so that stdout stays free for command output, or in a file while the dashboard draws (see
  * `redirectLogs`). Never pass a request URL, a cookie or a body to it: the seed's walkthrough puts
  * passwords in query strings.
  */

@@ -13,7 +13,7 @@ import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
 import type { TableRegistry } from '../sql/table-registry.js';
 import type { CommandAction } from './command-spec.js';
-import { declareLakeTables } from './declare-lake-tables.js';
+import { declareLakeTables } from '../sql/declare-lake-tables.js';
 
 const outcomeWords = { created: 'Created', exists: 'Exists ', evolved: 'Evolved' } as const;
 import type { createTargets, tableArgs, tablesCompactOptions, tablesCreateArgs, tablesDdlOptions } from './tables.js';

@@ -1,5 +1,4 @@
 import { formatTrace } from '../verify/format-trace.js';
-import { refuseIcebergTables } from '../verify/hive-tables-only.js';
 import { traceEvent } from '../verify/trace-event.js';
 import type { CommandAction } from './command-spec.js';
 import type { traceArgs, traceOptions } from './trace.js';
@@ -18,7 +17,6 @@ export const traceAction: CommandAction<typeof traceArgs, typeof traceOptions> =
     return;
   }
   const resolved = config();
-  refuseIcebergTables(resolved, 'trace');
   const trace = await traceEvent(resolved, eventId, options.serverLog);
   process.stdout.write(options.json ? `${JSON.stringify(trace)}\n` : formatTrace(trace));
   if (trace.stage !== 'lake' && trace.stage !== 'log-only') process.exitCode = DISCREPANCY_EXIT;

@@ -12,7 +12,7 @@ import { formatProgress } from '../lake/batch/batch-progress.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 import type { CommandAction } from './command-spec.js';
 import { dashboardFiles } from './dashboard-files.js';
-import { declareLakeTables } from './declare-lake-tables.js';
+import { declareLakeTables } from '../sql/declare-lake-tables.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import { reportRetry, streamWriterOptions } from './stream-action.js';
 import type { upOptions } from './up.js';

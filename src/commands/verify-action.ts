@@ -1,7 +1,6 @@
 import { fetchServerAccepted, readRunSummary } from '../verify/accepted-counts.js';
 import { formatVerifyReport } from '../verify/format-verify.js';
 import { verifyLake } from '../verify/verify-lake.js';
-import { refuseIcebergTables } from '../verify/hive-tables-only.js';
 import { DISCREPANCY_EXIT, discrepancies, type Finding } from '../verify/verify-report.js';
 import type { AcceptedCounts } from '../verify/accepted-counts.js';
 import { GamepipeError } from '../errors.js';
@@ -13,7 +12,6 @@ export const verifyAction: CommandAction<{}, typeof verifyOptions> = async ({ op
   const config = resolveConfig();
   if (options.erased !== undefined)
     return (await import('./verify-erased-action.js')).verifyErased(config, options.erased, options.json);
-  refuseIcebergTables(config, 'verify');
   if (options.since !== undefined && options.until !== undefined && options.since >= options.until)
     throw new GamepipeError('USAGE', '--since must be before --until');
   let accepted: AcceptedCounts | undefined;

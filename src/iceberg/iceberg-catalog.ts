@@ -31,5 +31,11 @@ export interface IcebergCatalog {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a metastore adapter that keeps the file where it is returns nothing.
   commit(ident: TableIdent, expected: string, location: string, metadata: TableMetadata): Promise<string | void>;
+  /**
+   * Of the metadata files a commit dropped from the metadata log (to be deleted, see
+   * metadata-cleanup.ts), those that are safe to delete now; all of them when absent. The lake's
+   * catalog keeps any version its hint may still point readers at.
+   */
+  deletableMetadataFiles?(ident: TableIdent, removed: string[]): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -8,14 +8,24 @@ import { evolveSchema, initialSchema, nameMapping } from './iceberg-schema.js';
 import { EntryStatus } from './manifest.js';
 import { dayPartitionSpec } from './partition-spec.js';
 import { readSnapshotManifests } from './manifest-io.js';
-import { type AddedManifest, buildSnapshot, type Change, writeAddedManifest } from './snapshot-producer.js';
+import {
+  type AddedManifest,
+  type BuiltSnapshot,
+  buildSnapshot,
+  type Change,
+  uncommittedFiles,
+  writeAddedManifest,
+} from './snapshot-producer.js';
+import { deleteRemovedMetadataFiles } from './metadata-cleanup.js';
 import { TableLocation } from './table-location.js';
+import { GAMEPIPE_TABLE_PROPERTIES } from './table-properties.js';
 import {
   currentSchema,
   currentSnapshot,
   metadataFileName,
   metadataVersion,
   newTableMetadata,
+  nextVersion,
   parseTableMetadata,
   serializeTableMetadata,
   type Snapshot,
@@ -54,6 +64,7 @@ export interface CommitOptions {
 const randomSnapshotId = (): bigint => randomBytes(8).readBigInt64BE() & 0x7fffffffffffffffn;
 
 const tableProperties = (metadataSchema: Parameters<typeof nameMapping>[0]): Record<string, string> => ({
+  ...GAMEPIPE_TABLE_PROPERTIES,
   'write.format.default': 'parquet',
   'write.parquet.compression-codec': 'snappy',
   'schema.name-mapping.default': nameMapping(metadataSchema),
@@ -68,7 +79,11 @@ const tableProperties = (metadataSchema: Parameters<typeof nameMapping>[0]): Rec
  *   current snapshot and retried, up to `maxAttempts`; a replace first re-checks that its removed
  *   files are still live (ICEBERG_REPLACE_STALE when not);
  * - ICEBERG_COMMIT_IN_DOUBT leaves the outcome to be read back: `positions()` tells whether it landed;
- * - nothing here deletes a file: what a failed or crashed commit wrote is an orphan for maintenance.
+ * - the only files deleted here are old metadata files that fell out of the metadata log once a
+ *   commit succeeded (`write.metadata.delete-after-commit.enabled`, see metadata-cleanup.ts), and
+ *   this commit's own files no attempt that landed names (a lost attempt's manifest list, metadata
+ *   file and rewritten manifests; the added manifest a merge folded in), as Java's
+ *   SnapshotProducer does; what a crashed commit or one in doubt wrote is an orphan for maintenance.
  */
 export class IcebergTable {
   private constructor(
@@ -83,6 +98,7 @@ export class IcebergTable {
     const existing = await IcebergTable.open(options);
     if (existing) {
       await existing.evolveSchema(spec);
+      await existing.addBoundingProperties();
       return existing;
     }
     const location = new TableLocation(options.storage, options.dir);
@@ -182,10 +198,41 @@ export class IcebergTable {
         this.baseLocation,
         schema,
         evolved.lastColumnId,
-        tableProperties(schema),
+        // Only the mapping changes with the schema: the other properties may have been set by hand since.
+        { 'schema.name-mapping.default': nameMapping(schema) },
         this.now(),
       );
       if (await this.trySwap(next, attempt)) return true;
+    }
+  }
+
+  /**
+   * Gives a table created before gamepipe set its bounding properties (GAMEPIPE_TABLE_PROPERTIES)
+   * those it lacks; a value set by hand stays. False when it had them all.
+   */
+  async addBoundingProperties(): Promise<boolean> {
+    const committed = await this.update((base) =>
+      Object.keys(GAMEPIPE_TABLE_PROPERTIES).every((key) => key in base.properties)
+        ? undefined
+        : { ...base, properties: { ...GAMEPIPE_TABLE_PROPERTIES, ...base.properties } },
+    );
+    return committed !== undefined;
+  }
+
+  /**
+   * Commits `change(base)`, a change of the metadata alone (snapshot expiry, properties), on the
+   * newest base: rebuilt after a lost race. Undefined when `change` returns nothing to commit; else
+   * the base it was committed over and the metadata committed.
+   */
+  async update(
+    change: (base: TableMetadata) => TableMetadata | undefined,
+  ): Promise<{ before: TableMetadata; after: TableMetadata } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const before = this.base;
+      const changed = change(before);
+      if (!changed) return undefined;
+      const after = nextVersion(before, this.baseLocation, changed, this.now());
+      if (await this.trySwap(after, attempt)) return { before, after };
     }
   }
 
@@ -196,8 +243,12 @@ export class IcebergTable {
   private async commit(change: Change, options: CommitOptions): Promise<Snapshot> {
     const snapshotId = randomSnapshotId();
     let added: AddedManifest | undefined;
+    const attempts: BuiltSnapshot[] = [];
     for (let attempt = 1; ; attempt++) {
-      if (options.decide?.(await this.positions()) === 'skip') return currentSnapshot(this.base)!;
+      if (options.decide?.(await this.positions()) === 'skip') {
+        await this.deleteOwnFiles(uncommittedFiles(attempts, added, undefined));
+        return currentSnapshot(this.base)!;
+      }
       added ??= await writeAddedManifest(this.location, this.base, change.added, snapshotId);
       const summary = { ...change.summary };
       if (options.positions)
@@ -212,8 +263,17 @@ export class IcebergTable {
         added,
         this.now(),
       );
-      if (await this.trySwap(next, attempt)) return currentSnapshot(this.base)!;
+      attempts.push(next);
+      if (await this.trySwap(next.metadata, attempt)) {
+        await this.deleteOwnFiles(uncommittedFiles(attempts, added, next));
+        return currentSnapshot(this.base)!;
+      }
     }
+  }
+
+  /** Deletes files this table wrote under fresh names that no commit names (best effort: else orphans for maintenance). */
+  private async deleteOwnFiles(uris: string[]): Promise<void> {
+    for (const uri of uris) await this.options.storage.delete(this.location.lakePath(uri)).catch(() => false);
   }
 
   /** Writes `next` as the next metadata file and swaps the catalog's pointer to it; false (after a refresh) when another commit won. */
@@ -230,11 +290,15 @@ export class IcebergTable {
         attempt >= (this.options.maxAttempts ?? 10)
       )
         throw error;
+      // The swap did not happen: nothing names the file just written (the lake's catalog removed it already).
+      await this.deleteOwnFiles([this.location.fileUri(path)]);
       await this.refresh();
       return false;
     }
+    const base = this.base;
     this.base = next;
     this.baseLocation = uri;
+    await deleteRemovedMetadataFiles(this.location, this.options.catalog, this.options.ident, base, next);
     return true;
   }
 }

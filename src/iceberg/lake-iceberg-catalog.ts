@@ -39,6 +39,8 @@ export interface LakeIcebergCatalogOptions {
  * - The hint is rewritten after the commit with the port's atomic `replace`. A failure there does not
  *   undo the commit (the rename was the commit), so it is ignored: readers find newer versions by probing.
  * - The staged file that lost the race is deleted: nothing ever named it.
+ * - Old versions are deleted after a commit as Java's Hadoop tables do (`write.metadata.delete-after-commit.enabled`,
+ *   keeping `write.metadata.previous-versions-max`), but never one at or past the hint (see deletableMetadataFiles).
  */
 export class LakeIcebergCatalog implements IcebergCatalog {
   private readonly storage: LakeStorage;
@@ -84,6 +86,19 @@ export class LakeIcebergCatalog implements IcebergCatalog {
       );
     }
     return committed;
+  }
+
+  /**
+   * Java's HadoopTableOperations fails to load a table whose hint names a missing version ("Metadata
+   * file for version N is missing"), and a hint lags when its rewrite failed (or a slow committer's
+   * lands late): a version at or past the hint is kept. Without a hint, readers list the versions.
+   */
+  async deletableMetadataFiles(ident: TableIdent, removed: string[]): Promise<string[]> {
+    const hinted = await this.hintedVersion(this.location(ident));
+    return removed.filter((file) => {
+      const version = lakeCatalogVersion(file);
+      return version === undefined || hinted === undefined || version < hinted;
+    });
   }
 
   async close(): Promise<void> {}

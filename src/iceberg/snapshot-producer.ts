@@ -3,7 +3,7 @@ import { type DataFile, dataFileRecord } from './data-file.js';
 import { EntryStatus } from './manifest.js';
 import { type ManifestWithEntries, readEntries, readSnapshotManifestList, writeEntries } from './manifest-io.js';
 import { type ManifestFile, writeManifestList } from './manifest-list.js';
-import { mergeManifests, shouldMerge } from './manifest-merge.js';
+import { mergeManifests } from './manifest-merge.js';
 import type { TableLocation } from './table-location.js';
 import { currentSchema, currentSnapshot, type TableMetadata, type Snapshot, withSnapshot } from './table-metadata.js';
 
@@ -95,6 +95,45 @@ async function manifestsWithout(
 const sum = (manifests: ManifestFile[], pick: (m: ManifestFile) => bigint | number) =>
   manifests.reduce((total, m) => total + BigInt(pick(m)), 0n);
 
+/** A snapshot built for one attempt: the metadata to commit, and the files it names. */
+export interface BuiltSnapshot {
+  metadata: TableMetadata;
+  manifestList: string;
+  manifests: ManifestFile[];
+  /** Every manifest this attempt wrote (rewritten for a replace, merged), named by its list or not. */
+  written: string[];
+}
+
+/**
+ * The files a snapshot's attempts wrote that its committed attempt does not name (Java's
+ * SnapshotProducer.cleanUncommitted): lost attempts' manifest lists and the manifests they wrote
+ * (merged, rewritten), and the added files' manifest once a merge folded it into another. Nothing
+ * else ever names them: each has a fresh unique name. `committed` undefined: no attempt landed.
+ */
+export function uncommittedFiles(
+  attempts: readonly BuiltSnapshot[],
+  added: AddedManifest | undefined,
+  committed: BuiltSnapshot | undefined,
+): string[] {
+  const named = new Set(committed ? [committed.manifestList, ...committed.manifests.map((m) => m.manifest_path)] : []);
+  const written = [
+    ...(added ? [added.record.manifest_path] : []),
+    ...attempts.flatMap((a) => [a.manifestList, ...a.written]),
+  ];
+  return [...new Set(written)].filter((uri) => !named.has(uri));
+}
+
+/** Java's summary counts: manifests this snapshot wrote, carried from its parent, and dropped (merged or rewritten). */
+function manifestCounts(parent: ManifestFile[], manifests: ManifestFile[], snapshotId: bigint): Record<string, string> {
+  const created = manifests.filter((m) => m.added_snapshot_id === snapshotId).length;
+  const now = new Set(manifests.map((m) => m.manifest_path));
+  return {
+    'manifests-created': String(created),
+    'manifests-kept': String(manifests.length - created),
+    'manifests-replaced': String(parent.filter((m) => !now.has(m.manifest_path)).length),
+  };
+}
+
 /**
  * The table metadata with `change` as a new snapshot on top of `base` (whose file is at
  * `baseLocation`): the manifest list is new each attempt, the added files' manifest is reused.
@@ -108,20 +147,23 @@ export async function buildSnapshot(
   attempt: number,
   added: AddedManifest | undefined,
   nowMs: number,
-): Promise<TableMetadata> {
+): Promise<BuiltSnapshot> {
   const sequenceNumber = base['last-sequence-number'] + 1;
   const seq = BigInt(sequenceNumber);
   const parent = currentSnapshot(base);
   const list = parent ? await readSnapshotManifestList(location, parent) : [];
-  // An append reads only the manifest list, unless the manifests are due to be merged into one.
-  const merging = change.removed.length === 0 && shouldMerge(list, base);
-  const current = change.removed.length || merging ? await readEntries(location, list) : [];
+  // An append reads only the manifest list; a replace reads the manifests to find the files it removes.
+  const current = change.removed.length ? await readEntries(location, list) : [];
   const kept = change.removed.length
     ? await manifestsWithout(location, base, current, change.removed, snapshotId, seq)
-    : merging
-      ? [await mergeManifests(location, base, current, snapshotId, seq)]
-      : list;
-  const manifests = [...(added ? [{ ...added.record, sequence_number: seq, min_sequence_number: seq }] : []), ...kept];
+    : list;
+  const manifests = await mergeManifests(
+    location,
+    base,
+    [...(added ? [{ ...added.record, sequence_number: seq, min_sequence_number: seq }] : []), ...kept],
+    snapshotId,
+    seq,
+  );
   const listPath = location.manifestListPath(snapshotId, attempt);
   await location.storage.create(
     listPath,
@@ -161,7 +203,7 @@ export async function buildSnapshot(
     ...(previousSize !== undefined || !parent
       ? { 'total-files-size': String(Number(previousSize ?? 0) + addedSize - removedSize) }
       : {}),
-    ...(merging ? { 'manifests-replaced': String(list.length), 'manifests-created': '2' } : {}),
+    ...manifestCounts(list, manifests, snapshotId),
     'engine-name': 'gamepipe',
     ...change.summary,
   };
@@ -174,5 +216,14 @@ export async function buildSnapshot(
     'manifest-list': location.fileUri(listPath),
     'schema-id': base['current-schema-id'],
   };
-  return withSnapshot(base, baseLocation, snapshot, nowMs);
+  // Rewritten and merged manifests of this attempt; the added files' manifest is the commit's, not the attempt's.
+  const own = [...kept, ...manifests].filter(
+    (m) => m.added_snapshot_id === snapshotId && m.manifest_path !== added?.record.manifest_path,
+  );
+  return {
+    metadata: withSnapshot(base, baseLocation, snapshot, nowMs),
+    manifestList: snapshot['manifest-list'],
+    manifests,
+    written: [...new Set(own.map((m) => m.manifest_path))],
+  };
 }

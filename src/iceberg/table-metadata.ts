@@ -3,6 +3,7 @@ import { GamepipeError } from '../errors.js';
 import type { IcebergSchema } from './iceberg-schema.js';
 import { parseLongJson, stringifyLongJson } from './long-json.js';
 import type { PartitionSpec } from './partition-spec.js';
+import { previousVersionsMax } from './table-properties.js';
 
 /** A snapshot in the spec's JSON form; fields gamepipe does not know are kept as read. */
 export interface Snapshot {
@@ -43,9 +44,6 @@ export interface TableMetadata {
   'metadata-log': { 'metadata-file': string; 'timestamp-ms': number }[];
   [other: string]: unknown;
 }
-
-/** How many previous metadata files the log keeps (Iceberg's `write.metadata.previous-versions-max` default). */
-export const METADATA_LOG_MAX = 100;
 
 export interface NewTableOptions {
   location: string;
@@ -130,12 +128,22 @@ export function defaultSpec(metadata: TableMetadata): PartitionSpec {
   return spec;
 }
 
-/** The metadata after one change, written at a new location: the base's file joins the metadata log (bounded). */
-function nextVersion(base: TableMetadata, baseLocation: string | undefined, nowMs: number): TableMetadata {
+/**
+ * `changed` (a change of `base`) as the next version, written at a new location: the base's file
+ * joins the metadata log, which keeps the newest `write.metadata.previous-versions-max` entries of
+ * the new metadata's properties (Java's TableMetadata.Builder); see metadata-cleanup.ts for the
+ * files that fall out.
+ */
+export function nextVersion(
+  base: TableMetadata,
+  baseLocation: string | undefined,
+  changed: TableMetadata,
+  nowMs: number,
+): TableMetadata {
   const log = baseLocation
     ? [...base['metadata-log'], { 'metadata-file': baseLocation, 'timestamp-ms': base['last-updated-ms'] }]
     : base['metadata-log'];
-  return { ...base, 'last-updated-ms': nowMs, 'metadata-log': log.slice(-METADATA_LOG_MAX) };
+  return { ...changed, 'last-updated-ms': nowMs, 'metadata-log': log.slice(-previousVersionsMax(changed)) };
 }
 
 /** `base` with `snapshot` (its sequence number already the base's last plus one) as the main branch's head. */
@@ -145,15 +153,15 @@ export function withSnapshot(
   snapshot: Snapshot,
   nowMs: number,
 ): TableMetadata {
-  const next = nextVersion(base, baseLocation, nowMs);
-  return {
-    ...next,
+  const changed: TableMetadata = {
+    ...base,
     'last-sequence-number': snapshot['sequence-number'],
     snapshots: [...base.snapshots, snapshot],
     'current-snapshot-id': snapshot['snapshot-id'],
     refs: { ...base.refs, main: { ...base.refs?.main, 'snapshot-id': snapshot['snapshot-id'], type: 'branch' } },
     'snapshot-log': [...base['snapshot-log'], { 'snapshot-id': snapshot['snapshot-id'], 'timestamp-ms': nowMs }],
   };
+  return nextVersion(base, baseLocation, changed, nowMs);
 }
 
 /** `base` with a new current schema (and its properties, e.g. the name mapping, updated). */
@@ -165,13 +173,14 @@ export function withSchema(
   properties: Record<string, string>,
   nowMs: number,
 ): TableMetadata {
-  return {
-    ...nextVersion(base, baseLocation, nowMs),
+  const changed: TableMetadata = {
+    ...base,
     schemas: [...base.schemas, schema],
     'current-schema-id': schema['schema-id'],
     'last-column-id': lastColumnId,
     properties: { ...base.properties, ...properties },
   };
+  return nextVersion(base, baseLocation, changed, nowMs);
 }
 
 /** `<version>-<uuid>.metadata.json`, as Iceberg's metastore catalogs name them. */

@@ -2,9 +2,9 @@ import type { Config } from '../config/config-fields.js';
 import { deploymentOf } from '../config/deployment.js';
 import { isGamepipeError } from '../errors.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { declareLakeTables } from '../sql/declare-lake-tables.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
 import { openTableRegistry } from '../sql/open-query-engine.js';
-import { declareTables } from '../sql/table-registry.js';
 import { defaultBatching, streamDefaults } from '../streaming/batching.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 
@@ -12,7 +12,7 @@ export type Landing = { landed: number; lake: string } | { runningWriter: string
 
 /**
  * Lands what is waiting in the log, as `gamepipe stream all --once` would, after declaring the
- * tables: so that `simulate` then `report` works with nothing else running. When a stream writer
+ * tables (as `tables create` does, in the deployment's table format): so that `simulate` then `report` works with nothing else running. When a stream writer
  * already owns the tables (`up`, or `stream all`), it lands them itself: nothing is done here.
  */
 export async function landSimulation(config: Config): Promise<Landing> {
@@ -20,7 +20,8 @@ export async function landSimulation(config: Config): Promise<Landing> {
   await storage.ping();
   const registry = await openTableRegistry(config, storage);
   try {
-    await declareTables(registry, allTableSpecs);
+    // In the deployment's table format: Iceberg tables on `--table-format iceberg`, never Hive tables over them.
+    await declareLakeTables(config, registry, storage, allTableSpecs);
     let landed = 0;
     let writer: StreamWriter;
     try {

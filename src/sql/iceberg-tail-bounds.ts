@@ -3,7 +3,7 @@ import type { TableSnapshot } from '../iceberg/read/table-snapshot.js';
 import type { TailBounds } from './log-tail.js';
 
 /** `<owner>+<partition>` → [owner, partition]: the key the Iceberg writers record in `gamepipe.positions`. */
-function parseKey(key: string): [string, number] | undefined {
+export function parsePositionKey(key: string): [string, number] | undefined {
   const at = key.lastIndexOf('+');
   const partition = Number(key.slice(at + 1));
   return at > 0 && Number.isInteger(partition) ? [key.slice(0, at), partition] : undefined;
@@ -24,7 +24,7 @@ export function icebergTailBounds(snapshots: Iterable<TableSnapshot>): TailBound
     const owners = new Map<string, Positions>();
     perTable.set(snapshot.table, owners);
     for (const [key, value] of Object.entries(snapshot.positions)) {
-      const parsed = parseKey(key);
+      const parsed = parsePositionKey(key);
       if (!parsed || typeof value !== 'number') continue;
       const [owner, partition] = parsed;
       if (!owners.has(owner)) owners.set(owner, new Map());

@@ -30,9 +30,7 @@ const leaseIsLive = (holder: LeaseRecord | 'torn', renewedMs: number, now: numbe
 export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): Promise<LakeSnapshot> {
   const positions = new Map<string, Positions>();
   const committedAtMs = new Map<string, number>();
-  const liveLeases = new Set(
-    (await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key),
-  );
+  const liveLeases = await liveLeaseKeys(storage, now);
   for (const [owner, recorded] of await recordedPositionsOf(storage, ownersOf('all'))) {
     positions.set(owner, recorded.positions);
     for (const [partition, ms] of recorded.at) committedAtMs.set(leaseKey(owner, partition), ms);
@@ -42,9 +40,25 @@ export async function takeLakeSnapshot(storage: LakeStorage, now = Date.now()): 
   return { positions, committedAtMs, liveLeases, staged, intents };
 }
 
-/** The writer (`buy`, `all`…) and log partition of a staged file or intent, from its name (`<writer>+<partition>-<uuid>.parquet`, `<writer>+<partition>.json`). */
+/** The lease keys (`buy+0`) a running writer holds. */
+export async function liveLeaseKeys(storage: LakeStorage, now = Date.now()): Promise<Set<string>> {
+  return new Set((await listLeases(storage)).filter((l) => leaseIsLive(l.holder, l.renewedMs, now)).map((l) => l.key));
+}
+
+/** An Iceberg writer's intent: `<writer>+<partition>+<uuid>.json` (src/iceberg/write/multi-table-intent.ts). */
+const ICEBERG_INTENT = /^([a-z]+)\+(\d+)\+[0-9a-f-]{36}\.json$/;
+
+const icebergIntentOwner = (name: string) => {
+  const match = ICEBERG_INTENT.exec(name);
+  return match ? { writer: match[1]!, partition: Number(match[2]) } : undefined;
+};
+
+/**
+ * The writer (`buy`, `all`…) and log partition of a staged file or intent, from its name
+ * (`<writer>+<partition>-<uuid>.parquet`, `<writer>+<partition>.json`, Iceberg's `<writer>+<partition>+<uuid>.json`).
+ */
 export function writerOf(name: string): { writer: WriterTarget; partition: number } | undefined {
-  const owner = commitFileOwner(name);
+  const owner = commitFileOwner(name) ?? icebergIntentOwner(name);
   const writer = writerTargets.find((target) => target === owner?.writer);
   return writer && { writer, partition: owner!.partition };
 }

@@ -1,14 +1,14 @@
 import { ReplayIndex } from '../deadletters/replay-index.js';
 import { eventTypes } from '../events/event-schemas.js';
 import { tableForEventType } from '../events/tables.js';
-import type { LogRecord, Positions } from '../eventlog/event-log.js';
+import type { LogRecord } from '../eventlog/event-log.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
 import { routeRecord, type Routed } from '../lake/route-record.js';
 import { EventIdPositions } from './event-id-positions.js';
 import { FindingGroups, plural } from './finding-groups.js';
 import type { LakePositionIndex } from './lake-position-index.js';
-import type { LakeFile } from './read-lake-files.js';
+import type { CommittedPositions, LakeFile, TableLag } from './committed-lake.js';
 import { inWindow, type TimeWindow } from './time-window.js';
 import type { Finding, TypeTally } from './verify-report.js';
 
@@ -60,11 +60,12 @@ export class LogReconciler {
   private readonly openGaps = new Map<string, Gap>();
   private readonly gaps: Gap[] = [];
   private readonly firstOffsets = new Map<number, number>();
+  private readonly lagging = new Map<string, TableLag>();
 
   constructor(
     private readonly index: LakePositionIndex,
     private readonly files: LakeFile[],
-    private readonly positions: Map<string, Positions>,
+    private readonly positions: CommittedPositions,
     private readonly window: TimeWindow,
     /** Dead letters replayed (`gamepipe deadletters replay`): accounted for, and their replays looked for in the log. */
     private readonly replays = new ReplayIndex(),
@@ -91,15 +92,16 @@ export class LogReconciler {
         this.groups.add('misplaced', this.files[file]!.path, `${label}, a ${type} event, which no table holds`);
       return;
     }
-    if (o >= (this.positions.get(routed.owner)?.get(p) ?? 0)) {
+    const dead = routed.kind === 'dead';
+    const dir = dead ? deadLetterDir(routed.owner) : tableSpecOf(routed.owner)!.table;
+    if (o >= this.positions.inTable(routed.owner, dir, p)) {
       tally.pending++;
+      if (o < (this.positions.owners.get(routed.owner)?.get(p) ?? 0)) this.lag(dir, routed.owner, p, o);
       return;
     }
     tally.committed++;
     tally.lake += count;
-    const dead = routed.kind === 'dead';
     if (dead) tally.deadLetters++;
-    const dir = dead ? deadLetterDir(routed.owner) : tableSpecOf(routed.owner)!.table;
     if (count === 0) return this.noteMissing(`${routed.owner}|${p}`, dir, p, o, label);
     this.closeGap(`${routed.owner}|${p}`);
     const holders = this.index.files(p, o).map((i) => this.files[i]!);
@@ -145,6 +147,21 @@ export class LogReconciler {
       what: `${plural(missing.length, 'replayed dead letter')} not in the log, e.g. ${missing[0]}${ledger.state === 'pending' ? ': the replay stopped half-way; gamepipe deadletters replay finishes it' : ''}`,
     }));
     return [...this.gaps.map((g) => this.gapFinding(g)), ...this.groups.findings(describe), ...lostReplays, ...notes];
+  }
+
+  /**
+   * Records pending in their table but below their owner's position in another (Iceberg: a commit
+   * across tables cut short), per table, owner and log partition; what they mean is the lake's to say.
+   */
+  lags(): TableLag[] {
+    return [...this.lagging.values()];
+  }
+
+  private lag(dir: string, owner: string, partition: number, offset: number): void {
+    const key = `${dir}|${owner}|${partition}`;
+    const lag = this.lagging.get(key);
+    if (!lag) this.lagging.set(key, { dir, owner, partition, first: offset, last: offset, count: 1 });
+    else [lag.last, lag.count] = [offset, lag.count + 1];
   }
 
   private readonly dateDirs = new Map<number, string>();

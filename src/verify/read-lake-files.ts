@@ -1,21 +1,10 @@
-import { datePartitionDirs, filesIn, splitMerged } from '../lake/lake-files.js';
 import type { CommittedFile } from '../lake/lake-paths.js';
-import { ownerDirs, ownersOf, tableSpecOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import type { CommittedLake, DateFiles, LakeFile } from './committed-lake.js';
 import { readFileRows, type FileRows, type FileRowsResult } from './lake-file-rows.js';
 import type { LakePositionIndex } from './lake-position-index.js';
 import type { Finding } from './verify-report.js';
 import { dayInWindow, type TimeWindow } from './time-window.js';
-
-/** A committed file as verify knows it: where it sits and whose it is. */
-export interface LakeFile extends CommittedFile {
-  /** The table directory: `events_buy`, or `events_dead_letter/buy`. */
-  dir: string;
-  /** `dt=2026-11-29`. */
-  dt: string;
-  owner: string;
-  dead: boolean;
-}
 
 const READS_AT_ONCE = 4;
 const ATTEMPTS_PER_DIR = 3;
@@ -89,64 +78,82 @@ function overlapFindings(files: CommittedFile[]): Finding[] {
   return findings;
 }
 
-/** One date directory read whole, or `gone` when a file moved away while reading (compaction): then it is listed again. */
-async function readDateDir(
+type ListedFile = Awaited<ReturnType<DateFiles['list']>>[number];
+
+/** One date's files read whole, or `gone` when a file moved away while reading (Hive compaction): then they are listed again. */
+async function readDate(
   storage: LakeStorage,
-  dir: string,
-): Promise<{ files: CommittedFile[]; results: FileRowsResult[] } | 'gone'> {
-  const files = splitMerged(await filesIn(storage, dir)).visible;
+  date: DateFiles,
+): Promise<{ files: ListedFile[]; results: FileRowsResult[] } | 'gone'> {
+  const files = await date.list();
   const results = await mapLimit(files, READS_AT_ONCE, (f) => readFileRows(storage, f.path));
-  return results.some((r) => 'gone' in r) ? 'gone' : { files, results };
+  return date.relistWhenGone && results.some((r) => 'gone' in r) ? 'gone' : { files, results };
+}
+
+/** A file another engine wrote takes its partition and offsets from its rows (the first row's partition). */
+function spanOfRows(file: ListedFile, rows: FileRows): ListedFile {
+  let [first, last] = [Infinity, -Infinity];
+  for (const offset of rows.offsets) [first, last] = [Math.min(first, offset), Math.max(last, offset)];
+  return rows.offsets.length === 0
+    ? file
+    : { ...file, partition: rows.partitions[0]!, firstOffset: first, lastOffset: last };
 }
 
 /**
- * Reads the position of every row of every visible file of the lake (date directories outside the
- * window skipped), into `index`; reports unreadable files, rows that disagree with their file's
- * name and overlapping files. Returns the files, indexed as `index` refers to them.
+ * Reads the position of every row of every committed file of the lake (dates outside the window
+ * skipped, dead letters always read), into `index`; reports unreadable files, rows that disagree
+ * with their file's name and overlapping files. Returns the files, indexed as `index` refers to them.
  */
 export async function readLakeFiles(
   storage: LakeStorage,
+  lake: CommittedLake,
   index: LakePositionIndex,
   window: TimeWindow,
   findings: Finding[],
 ): Promise<LakeFile[]> {
   const lakeFiles: LakeFile[] = [];
-  for (const owner of ownersOf('all')) {
-    for (const dir of ownerDirs(owner)) {
-      const dead = dir !== tableSpecOf(owner)?.table;
-      for (const dateDir of await datePartitionDirs(storage, dir)) {
-        const dt = dateDir.slice(dateDir.lastIndexOf('/') + 1);
-        if (!dead && !dayInWindow(dt, window)) continue;
-        let read: Awaited<ReturnType<typeof readDateDir>> = 'gone';
-        for (let attempt = 0; attempt < ATTEMPTS_PER_DIR && read === 'gone'; attempt++)
-          read = await readDateDir(storage, dateDir);
-        if (read === 'gone') {
-          findings.push({
-            kind: 'note',
-            where: dateDir,
-            what: 'its files kept moving while verify read them (compaction): not checked, run verify again',
-          });
-          continue;
-        }
-        findings.push(...overlapFindings(read.files));
-        read.files.forEach((file, i) => {
-          const result = read.results[i]!;
-          const fileIndex = lakeFiles.push({ ...file, dir, dt, owner, dead }) - 1;
-          if ('unreadable' in result) {
-            findings.push({
-              kind: 'row-count',
-              where: file.path,
-              what: `not a readable Parquet file (truncated or damaged): ${result.unreadable}`,
-            });
-            return;
-          }
-          if ('gone' in result) return;
-          findings.push(...fileRowFindings(file, result.rows));
-          for (let r = 0; r < result.rows.offsets.length; r++)
-            index.add(result.rows.partitions[r]!, result.rows.offsets[r]!, fileIndex);
-        });
-      }
+  for (const date of await lake.dates()) {
+    if (!date.dead && !dayInWindow(date.dt, window)) continue;
+    let read: Awaited<ReturnType<typeof readDate>> = 'gone';
+    for (let attempt = 0; attempt < ATTEMPTS_PER_DIR && read === 'gone'; attempt++)
+      read = await readDate(storage, date);
+    if (read === 'gone') {
+      findings.push({
+        kind: 'note',
+        where: date.where,
+        what: 'its files kept moving while verify read them (compaction): not checked, run verify again',
+      });
+      continue;
     }
+    findings.push(...overlapFindings(read.files.filter((f) => !f.unnamed)));
+    read.files.forEach((listed, i) => {
+      const result = read.results[i]!;
+      const file = 'rows' in result && listed.unnamed ? spanOfRows(listed, result.rows) : listed;
+      const { dir, dt, owner, dead } = date;
+      const fileIndex = lakeFiles.push({ ...file, dir, dt, owner, dead }) - 1;
+      if ('unreadable' in result) {
+        findings.push({
+          kind: 'row-count',
+          where: file.path,
+          what: `not a readable Parquet file (truncated or damaged): ${result.unreadable}`,
+        });
+        return;
+      }
+      if ('gone' in result) {
+        if (!date.relistWhenGone)
+          findings.push({
+            kind: 'row-count',
+            where: file.path,
+            what: "named by its table's current snapshot but not in the lake: queries of the table fail",
+          });
+        return;
+      }
+      if (listed.unnamed) {
+        if (result.rows.footerRows === 0) findings.push({ kind: 'row-count', where: file.path, what: 'holds no rows' });
+      } else findings.push(...fileRowFindings(file, result.rows));
+      for (let r = 0; r < result.rows.offsets.length; r++)
+        index.add(result.rows.partitions[r]!, result.rows.offsets[r]!, fileIndex);
+    });
   }
   return lakeFiles;
 }

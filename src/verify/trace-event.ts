@@ -1,12 +1,11 @@
 import type { Config } from '../config/config-fields.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, LogRecord } from '../eventlog/event-log.js';
-import { recordedPositions } from '../lake/commit/recover-positions.js';
-import { filesIn, splitMerged } from '../lake/lake-files.js';
 import { datePartition, deadLetterDir } from '../lake/lake-paths.js';
 import { tableSpecOf } from '../lake/owners.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { readCommittedLake, type DateFiles } from './committed-lake.js';
 import { routeRecord } from '../lake/route-record.js';
 import { ReplayIndex } from '../deadletters/replay-index.js';
 import { readLedgers } from '../deadletters/replay-ledger.js';
@@ -66,14 +65,16 @@ async function replayIndex(config: Config): Promise<ReplayIndex> {
   }
 }
 
-/** The row at this log position in the visible files of one date directory. */
+/** The row at this log position in the committed files of one table directory and date. */
 async function findRow(
   storage: LakeStorage,
-  dateDir: string,
+  date: DateFiles,
   record: LogRecord,
 ): Promise<{ path: string; row: number } | null> {
-  const candidates = splitMerged(await filesIn(storage, dateDir)).visible.filter(
-    (f) => f.partition === record.partition && f.firstOffset <= record.offset && record.offset <= f.lastOffset,
+  const candidates = (await date.list()).filter(
+    (f) =>
+      f.unnamed ||
+      (f.partition === record.partition && f.firstOffset <= record.offset && record.offset <= f.lastOffset),
   );
   for (const file of candidates) {
     const read = await readFileRows(storage, file.path);
@@ -121,7 +122,10 @@ export async function traceEvent(config: Config, eventId: string, serverLog?: st
     };
   const storage = await openLakeStorage(config);
   try {
-    const position = (await recordedPositions(storage, routed.owner)).positions.get(record.partition) ?? 0;
+    const dead = routed.kind === 'dead';
+    const dir = dead ? deadLetterDir(routed.owner) : tableSpecOf(routed.owner)!.table;
+    const lake = await readCommittedLake(config, storage);
+    const position = lake.positions.inTable(routed.owner, dir, record.partition);
     if (record.offset >= position) {
       const lag = record.offset - position + 1;
       return {
@@ -132,15 +136,14 @@ export async function traceEvent(config: Config, eventId: string, serverLog?: st
         detail: `in the log, beyond the ${routed.owner} writer's committed position ${position}: ${lag} events to go`,
       };
     }
-    const dead = routed.kind === 'dead';
-    const dateDir = `${dead ? deadLetterDir(routed.owner) : tableSpecOf(routed.owner)!.table}/${datePartition(dead ? record.timestamp : routed.eventTs)}`;
-    const file = await findRow(storage, dateDir, record);
+    const date = lake.date(dir, datePartition(dead ? record.timestamp : routed.eventTs));
+    const file = await findRow(storage, date, record);
     const found = { ...trace, writerPosition: position, file };
     if (!file)
       return {
         ...found,
         stage: 'lost',
-        detail: `committed by the ${routed.owner} writer (position ${position}) but in no file of ${dateDir}: run gamepipe verify`,
+        detail: `committed by the ${routed.owner} writer (position ${position}) but in no file of ${date.where}: run gamepipe verify`,
       };
     if (dead)
       return { ...found, stage: 'dead-letter', detail: `refused by the ${routed.owner} writer: ${routed.reason}` };

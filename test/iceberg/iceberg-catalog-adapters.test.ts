@@ -150,6 +150,46 @@ describe('the lake catalog as Iceberg file-system tables lay it out', () => {
     assert.match((await catalog.currentLocation(options.ident))!, /v3\.metadata\.json$/);
   });
 
+  it('deletes versions that fell out of the metadata log, but never the one a lagging hint names', async () => {
+    const storage = new MemoryLakeStorage();
+    const catalog = new LakeIcebergCatalog({ storage });
+    const options = { storage, catalog, ident: { database: 'default', table: 'events_buy' }, dir: 'events_buy' };
+    const table = await IcebergTable.create(options, buy);
+    await table.update((base) => ({
+      ...base,
+      properties: { ...base.properties, 'write.metadata.previous-versions-max': '1' },
+    }));
+    const versions = async () =>
+      (await storage.list('events_buy/metadata'))
+        .map((e) => e.name)
+        .filter((n) => n.endsWith('.metadata.json'))
+        .sort();
+    await table.append([]);
+    assert.deepEqual(await versions(), ['v2.metadata.json', 'v3.metadata.json']);
+    // The hint's rewrites fail for v4 to v6: it still says 3, and Java reads v3 then probes v4, v5, …
+    // so every version from the hint on stays while it lags.
+    storage.failNext(['replace'], { times: 3, when: (path) => path.endsWith(VERSION_HINT) });
+    for (let i = 0; i < 3; i++) await table.append([]);
+    assert.equal((await storage.read(`events_buy/metadata/${VERSION_HINT}`))?.toString(), '3');
+    assert.deepEqual(await versions(), [
+      'v3.metadata.json',
+      'v4.metadata.json',
+      'v5.metadata.json',
+      'v6.metadata.json',
+    ]);
+    // Once the hint is rewritten, versions out of the log go again (v3 and v4, out of it already, are
+    // orphans for tables maintain).
+    await table.append([]);
+    await table.append([]);
+    assert.equal((await storage.read(`events_buy/metadata/${VERSION_HINT}`))?.toString(), '8');
+    assert.deepEqual(await versions(), [
+      'v3.metadata.json',
+      'v4.metadata.json',
+      'v7.metadata.json',
+      'v8.metadata.json',
+    ]);
+  });
+
   it('uses the Hive metastore when the deployment names one', () => {
     const catalog = openIcebergCatalog({ metastoreUrl: 'thrift://127.0.0.1:1', storage: new MemoryLakeStorage() });
     assert.ok(catalog instanceof HiveIcebergCatalog);

@@ -5,8 +5,10 @@ import type { DataFile } from '../../src/iceberg/data-file.js';
 import { IcebergTable, type IcebergTableOptions } from '../../src/iceberg/iceberg-table.js';
 import { readManifestList } from '../../src/iceberg/manifest-list.js';
 import { MemoryIcebergCatalog } from '../../src/iceberg/memory-iceberg-catalog.js';
-import { MANIFESTS_BEFORE_MERGE } from '../../src/iceberg/manifest-merge.js';
+import { GAMEPIPE_TABLE_PROPERTIES, MANIFEST_MIN_MERGE_COUNT } from '../../src/iceberg/table-properties.js';
 import { parseLongJson, stringifyLongJson } from '../../src/iceberg/long-json.js';
+import { reachableFiles } from '../../src/iceberg/maintenance/reachable-files.js';
+import { TableLocation } from '../../src/iceberg/table-location.js';
 import { parseTableMetadata } from '../../src/iceberg/table-metadata.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import { rejection } from '../helpers/rejection.js';
@@ -186,7 +188,7 @@ describe('Iceberg table commits on the memory lake', () => {
     const { storage, options } = setup();
     const table = await IcebergTable.create(options, buy);
     const files: DataFile[] = [];
-    for (let n = 0; n < MANIFESTS_BEFORE_MERGE + 3; n++) {
+    for (let n = 0; n < Number(GAMEPIPE_TABLE_PROPERTIES[MANIFEST_MIN_MERGE_COUNT]) + 3; n++) {
       const file = await dataFile(storage, 2);
       files.push(file);
       await table.append([file]);
@@ -203,6 +205,39 @@ describe('Iceberg table commits on the memory lake', () => {
     // The first file keeps the snapshot that added it, though its entry now lives in a merged manifest.
     const first = live.find((f) => f.path === files[0]!.path)!;
     assert.equal(first.snapshotId, table.metadata.snapshots[0]!['snapshot-id']);
+  });
+
+  it('a commit that lost a race, merged its manifests and replaced files leaves no file its metadata does not name', async () => {
+    const { storage, catalog, options } = setup();
+    const table = await IcebergTable.create(options, buy);
+    await table.update((base) => ({ ...base, properties: { ...base.properties, [MANIFEST_MIN_MERGE_COUNT]: '3' } }));
+    const files = [];
+    for (let n = 0; n < 4; n++) {
+      files.push(await dataFile(storage, 2));
+      await table.append([files.at(-1)!]);
+    }
+    // Another writer commits first, twice: the replace is rebuilt (manifests rewritten and merged again).
+    const other = (await IcebergTable.open(options))!;
+    const late = await dataFile(storage, 1);
+    catalog.beforeCommit = async () => {
+      await other.append([late]);
+    };
+    await table.replace(
+      files.slice(0, 2).map((f) => f.path),
+      [await dataFile(storage, 4)],
+    );
+    const reopened = (await IcebergTable.open(options))!;
+    assert.equal(await total(reopened), 2 * 4 + 1);
+    const reachable = await reachableFiles(
+      new TableLocation(storage, 'events_buy'),
+      reopened.metadata,
+      reopened.metadataLocation,
+    );
+    const metadataFiles = (await storage.list('events_buy/metadata')).map((e) => e.path);
+    assert.deepEqual(
+      metadataFiles.filter((p) => !reachable.has(p)),
+      [],
+    );
   });
 
   it('keeps 64-bit snapshot ids exact through metadata JSON, as Trino and Java write them', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { tableSpecs } from '../../src/events/tables.js';
 import { IcebergTable, type IcebergTableOptions } from '../../src/iceberg/iceberg-table.js';
 import { LakeIcebergCatalog } from '../../src/iceberg/lake-iceberg-catalog.js';
-import { maintainIcebergTable } from '../../src/iceberg/maintenance/maintain-iceberg-table.js';
+import { expireIcebergSnapshots, maintainIcebergTable } from '../../src/iceberg/maintenance/maintain-iceberg-table.js';
 import { localLake } from '../helpers/lake-query.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -35,6 +35,11 @@ describe("Java's iceberg-core, a reader gamepipe did not write, agrees with game
       now: () => clock,
     };
     const table = await IcebergTable.create(options, buy);
+    // One previous version kept: old v<N>.metadata.json files are deleted at each commit, as Java's Hadoop tables do.
+    await table.update((base) => ({
+      ...base,
+      properties: { ...base.properties, 'write.metadata.previous-versions-max': '1' },
+    }));
     const file = async (dt: string, name: string, rows: number) => {
       const path = `events_buy/data/dt=${dt}/${name}.parquet`;
       await storage.create(path, Buffer.alloc(rows)); // planning reads manifests only: the bytes are never opened
@@ -69,5 +74,19 @@ describe("Java's iceberg-core, a reader gamepipe did not write, agrees with game
     const after = await gamepipeSees();
     assert.deepEqual(after.files, ours.files);
     assert.deepEqual(javaReads(after.location), { files: after.files, total: after.total });
+
+    // The writers' own expiry once the replace is old: the files it replaced go with it, no listing.
+    clock += 6 * 24 * 3_600_000;
+    await table.refresh();
+    await table.append([await file('2026-12-08', 'd', 5)], { positions: { 'buy+0': 65 } });
+    const expiry = await expireIcebergSnapshots(options, { retentionMs: 3_600_000, now: () => clock + 3_600_001 });
+    assert.equal(expiry.expired, 2);
+    assert.equal(expiry.files.dataFiles, 2);
+    for (const gone of [b, c]) assert.equal(await storage.stat(gone.path), null, `${gone.path} deleted`);
+    const metadataFiles = (await storage.list('events_buy/metadata')).filter((e) => e.name.endsWith('.metadata.json'));
+    assert.equal(metadataFiles.length, 2, metadataFiles.map((e) => e.name).join());
+    const last = await gamepipeSees();
+    assert.equal(last.total, '65');
+    assert.deepEqual(javaReads(last.location), { files: last.files, total: last.total });
   });
 });

@@ -11,6 +11,8 @@ import { HIVE_METASTORE_URL, TRINO_URL } from '../helpers/services.js';
 import { killStreamMidBatch } from '../helpers/stream-process.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
 import { trinoOnIceberg } from '../helpers/trino-iceberg.js';
+import type { EventTrace } from '../../src/verify/trace-event.js';
+import { discrepancies, type VerifyReport } from '../../src/verify/verify-report.js';
 
 // 3 of every 5 sample events are purchases, 1 a guild join, 1 a login.
 const EVENTS = 4_000;
@@ -55,6 +57,39 @@ describe('stream writers commit Iceberg tables in the metastore that Trino count
   });
 
   const one = async (sql: string) => (await queryAll(trino, sql)).rows[0]!.map(Number);
+
+  /**
+   * gamepipe's own readers on this deployment (HDFS, the metastore's catalog): verify reconciles
+   * the log with the current snapshots, counting no file the killed writers left unreferenced and
+   * naming only the rows Trino's INSERT copied (at gamepipe rows' log positions) as held twice;
+   * trace finds an event in the file Trino reads it from.
+   */
+  async function gamepipesReadersAgree(trinoRows: number): Promise<void> {
+    const verified = gamepipe(['verify', '--json', '--port', '1', ...flags]);
+    assert.equal(verified.status, 3, verified.stderr);
+    const report = JSON.parse(verified.stdout) as VerifyReport;
+    const wrong = discrepancies(report);
+    assert.deepEqual([...new Set(wrong.map((f) => f.kind))], ['duplicate'], JSON.stringify(wrong));
+    const doubled = wrong.map((f) => Number(/^(\d+) events? held more than once/.exec(f.what)![1]));
+    assert.equal(
+      doubled.reduce((a, b) => a + b, 0),
+      trinoRows,
+      JSON.stringify(wrong),
+    );
+    const buys = report.tallies.find((t) => t.eventType === 'buy_item')!;
+    assert.deepEqual([buys.log, buys.committed, buys.lake, buys.pending], [BUYS, BUYS, BUYS + trinoRows, 0]);
+    const [eventId, path] = (
+      await queryAll(
+        trino,
+        `SELECT event_id, "$path" FROM events_buy WHERE event_id NOT LIKE 'trino-%' ORDER BY log_offset DESC LIMIT 1`,
+      )
+    ).rows[0]!.map(String);
+    const traced = gamepipe(['trace', eventId!, '--json', ...flags]);
+    assert.equal(traced.status, 0, traced.stderr);
+    const { stage, file } = JSON.parse(traced.stdout) as EventTrace;
+    assert.equal(stage, 'lake');
+    assert.equal(`${lake.uri}/${file!.path}`, path);
+  }
 
   it('tables create makes the Iceberg tables once, and refuses Presto in one line changing nothing', async (t) => {
     if (!ready) return t.skip(skipReason);
@@ -135,6 +170,7 @@ describe('stream writers commit Iceberg tables in the metastore that Trino count
       const storage = await lake.open();
       assert.deepEqual(await storage.list('_iceberg_wal'), [], 'no multi-table intent is left');
       await storage.close();
+      await gamepipesReadersAgree(inserted[0]!);
     } finally {
       counting = false;
       await loop.catch(() => undefined);

@@ -6,7 +6,7 @@ import { tableSpecs } from '../../src/events/tables.js';
 import type { DataFile } from '../../src/iceberg/data-file.js';
 import { HiveIcebergCatalog } from '../../src/iceberg/hive-iceberg-catalog.js';
 import { IcebergTable, type IcebergTableOptions } from '../../src/iceberg/iceberg-table.js';
-import { maintainIcebergTable } from '../../src/iceberg/maintenance/maintain-iceberg-table.js';
+import { expireIcebergSnapshots, maintainIcebergTable } from '../../src/iceberg/maintenance/maintain-iceberg-table.js';
 import { DuckdbParquetWriter } from '../../src/lake/parquet/duckdb-parquet-writer.js';
 import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
 import { HiveMetastoreClient } from '../../src/metastore/hive-metastore-client.js';
@@ -21,7 +21,7 @@ import { trinoOnIceberg } from '../helpers/trino-iceberg.js';
 const buy = tableSpecs.find((t) => t.name === 'buy')!;
 const DAY = 24 * 3_600_000;
 
-describe('Trino reads the same counts after gamepipe maintains an Iceberg table', () => {
+describe('Trino reads the same counts after gamepipe maintains an Iceberg table, or its writers bound it', () => {
   const schema = uniqueName('gp_maintain').replace(/\W/g, '_');
   const lake = hdfsLake('iceberg-maintain');
   const local = tempDir();
@@ -55,7 +55,7 @@ describe('Trino reads the same counts after gamepipe maintains an Iceberg table'
   });
 
   let offset = 0;
-  async function parquetFile(rows: number): Promise<DataFile> {
+  async function parquetFile(rows: number, dir = 'events_buy'): Promise<DataFile> {
     const first = offset;
     offset += rows;
     const name = `events+0+${first}+${offset - 1}.${Math.random().toString(16).slice(2, 10)}.parquet`;
@@ -71,7 +71,7 @@ describe('Trino reads the same counts after gamepipe maintains an Iceberg table'
         offset: first + i,
       })),
     );
-    const path = `events_buy/data/dt=2026-12-07/${name}`;
+    const path = `${dir}/data/dt=2026-12-07/${name}`;
     await storage.upload(file, path);
     return { path, sizeBytes: (await storage.stat(path))!.size, recordCount: rows, partition: { dt: '2026-12-07' } };
   }
@@ -106,5 +106,46 @@ describe('Trino reads the same counts after gamepipe maintains an Iceberg table'
     assert.deepEqual(await counts(), [12, 12]);
     const snapshots = (await queryAll(trino, 'SELECT count(*) FROM "events_buy$snapshots"')).rows[0]![0];
     assert.equal(Number(snapshots), 2);
+  });
+
+  it("reads a table whose old metadata files and expired snapshots' files the writers deleted as they went", async (t) => {
+    if (!ready) return t.skip(skipReason);
+    let clock = Date.now() - 3 * 3_600_000;
+    const options: IcebergTableOptions = {
+      storage,
+      catalog,
+      ident: { database: schema, table: 'events_bounded' },
+      dir: 'events_bounded',
+      now: () => clock,
+    };
+    const table = await IcebergTable.create(options, buy);
+    await table.update((base) => ({
+      ...base,
+      properties: { ...base.properties, 'write.metadata.previous-versions-max': '2' },
+    }));
+    const a = await parquetFile(4, 'events_bounded');
+    await table.append([a], { positions: { 'buy+0': 4 } });
+    const b = await parquetFile(6, 'events_bounded');
+    await table.append([b], { positions: { 'buy+0': 10 } });
+    clock += 600_000;
+    await table.replace([a.path, b.path], [await parquetFile(10, 'events_bounded')]);
+    clock += 2 * 3_600_000;
+    await table.append([await parquetFile(5, 'events_bounded')], { positions: { 'buy+0': 15 } });
+
+    const expiry = await expireIcebergSnapshots(options, { retentionMs: 3_600_000, now: () => clock + 60_000 });
+    assert.equal(expiry.expired, 3);
+    assert.equal(expiry.files.dataFiles, 2);
+    for (const gone of [a, b]) assert.equal(await storage.stat(gone.path), null);
+    const metadata = (await storage.list('events_bounded/metadata')).filter((e) => e.name.endsWith('.metadata.json'));
+    assert.equal(metadata.length, 3, 'the current metadata file and the two the log keeps');
+    const rows = await queryAll(trino, 'SELECT count(*), count(DISTINCT event_id) FROM events_bounded');
+    assert.deepEqual(rows.rows[0]!.map(Number), [15, 15]);
+    const snapshots = await queryAll(trino, 'SELECT count(*) FROM "events_bounded$snapshots"');
+    assert.equal(Number(snapshots.rows[0]![0]), 1);
+    // Trino's own commit on the table honours the same property: the log keeps 2, the oldest file goes.
+    const columns = table.metadata.schemas.at(-1)!.fields.map((f) => `"${f.name}"`);
+    await queryAll(trino, `INSERT INTO events_bounded SELECT ${columns.join(', ')} FROM events_bounded LIMIT 1`);
+    const afterTrino = (await storage.list('events_bounded/metadata')).filter((e) => e.name.endsWith('.metadata.json'));
+    assert.equal(afterTrino.length, 3, afterTrino.map((e) => e.name).join());
   });
 });

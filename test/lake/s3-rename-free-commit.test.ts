@@ -1,87 +1,35 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parquetReadObjects } from 'hyparquet';
-import { deploymentOf } from '../../src/config/deployment.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { GamepipeError } from '../../src/errors.js';
-import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { ObjectStoreTableFormat } from '../../src/lake/commit/object-store-table-format.js';
 import { committedFiles } from '../../src/lake/lake-files.js';
 import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import type { PendingUploads } from '../../src/lake/storage/pending-uploads.js';
 import type { S3LakeStorage } from '../../src/lake/storage/s3/s3-lake-storage.js';
-import { StreamWriter } from '../../src/streaming/stream-writer.js';
-import { sampleEvent } from '../helpers/events.js';
+import { eachRowOnce, logOffsetsIn, logOfSampleEvents, streamAllOnce } from '../helpers/each-row-once.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { freshS3Lake, requireS3 } from './s3-test-server.js';
 
 const EVENTS = 60;
 const TABLES = ['events_buy', 'events_guild', 'events_user'];
-/** Every 11th buy is refused: a dead letter of the same owner. */
-const refused = (i: number) => i % 11 === 0 && i % 5 < 3;
-
-async function logWith(events: number): Promise<string> {
-  const dataDir = tempDir();
-  const log = await EmbeddedEventLog.open({ dataDir, topic: 'events' });
-  await log.append(
-    Array.from({ length: events }, (_, i) => {
-      const event = sampleEvent(i);
-      if (refused(i)) event.quantity = 'many';
-      return { key: event.username as string, value: JSON.stringify(event) };
-    }),
-  );
-  await log.close();
-  return dataDir;
-}
-
-async function stream(dataDir: string, storage: LakeStorage, sizes = { batch: 20, file: 4 }): Promise<void> {
-  const config = loadConfig({ flags: { dataDir }, env: {} });
-  const writer = await StreamWriter.open(config, {
-    deployment: deploymentOf(config),
-    target: 'all',
-    triggerMs: 50,
-    once: true,
-    maxBatchRecords: sizes.batch,
-    maxFileRows: sizes.file,
-    parquetWriter: 'duckdb',
-    storage,
-    onProgress: () => undefined,
-    onRetry: () => undefined,
-  });
-  try {
-    await writer.run();
-  } finally {
-    await writer.close();
-  }
-}
+const stream = (dataDir: string, storage: LakeStorage, sizes = { batch: 20, file: 4 }) =>
+  streamAllOnce(dataDir, storage, { maxBatchRecords: sizes.batch, maxFileRows: sizes.file });
 
 /** The log offsets of every row a listing reader (Trino's Hive connector) would count, per table. */
 async function rowsSeen(storage: LakeStorage): Promise<Record<string, number[]>> {
   const seen: Record<string, number[]> = {};
-  for (const table of [...TABLES, 'events_dead_letter/buy']) {
-    const offsets: number[] = [];
-    for (const file of await committedFiles(storage, table)) {
-      const bytes = (await storage.read(file.path))!;
-      const rows = await parquetReadObjects({
-        file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
-        columns: ['log_offset'],
-      });
-      offsets.push(...rows.map((r) => Number(r.log_offset)));
-    }
-    seen[table] = offsets.sort((a, b) => a - b);
-  }
+  for (const table of [...TABLES, 'events_dead_letter/buy'])
+    seen[table] = await logOffsetsIn(
+      storage,
+      (await committedFiles(storage, table)).map((file) => file.path),
+    );
   return seen;
 }
 
-const offsets = (kind: (i: number) => boolean) => Array.from({ length: EVENTS }, (_, i) => i).filter(kind);
-const EACH_ROW_ONCE = {
-  events_buy: offsets((i) => i % 5 < 3 && !refused(i)),
-  events_guild: offsets((i) => i % 5 === 3),
-  events_user: offsets((i) => i % 5 === 4),
-  'events_dead_letter/buy': offsets(refused),
-};
+const { events_dead_letter, ...tableRows } = eachRowOnce(EVENTS);
+const EACH_ROW_ONCE = { ...tableRows, 'events_dead_letter/buy': events_dead_letter };
 
 async function assertEachRowOnce(storage: S3LakeStorage): Promise<void> {
   assert.deepEqual(await rowsSeen(storage), EACH_ROW_ONCE);
@@ -123,7 +71,7 @@ const informational = (what: string) => / _(locks|status)/.test(what);
 describe('the rename-free commit of Hive tables on S3', () => {
   it('lands each row once through uploads completed at their final keys, with no rename and nothing left staged; a listing reader never sees a row twice or a partial file', async (t) => {
     if (!(await requireS3(t))) return;
-    const dataDir = await logWith(EVENTS);
+    const dataDir = await logOfSampleEvents(EVENTS, { yesterdayToo: false });
     const storage = freshS3Lake();
     const steps: string[] = [];
     try {
@@ -154,7 +102,7 @@ describe('the rename-free commit of Hive tables on S3', () => {
 
   it('a writer stopped before any change to the lake leaves each row once after the next writer recovers, cutting its batches elsewhere', async (t) => {
     if (!(await requireS3(t))) return;
-    const dataDir = await logWith(EVENTS);
+    const dataDir = await logOfSampleEvents(EVENTS, { yesterdayToo: false });
     const clean = freshS3Lake();
     const changes: string[] = [];
     await stream(

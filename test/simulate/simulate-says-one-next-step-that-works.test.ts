@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { gamepipe } from '../helpers/cli.js';
@@ -33,4 +33,15 @@ it('with --no-land the one next step is the writer that lands the events, and it
   const step = gamepipe(['stream', 'all', '--once', '--data-dir', dataDir]);
   assert.equal(step.status, 0, step.stderr);
   assert.ok(parquetFiles(dataDir).length > 0, 'the events landed as Parquet');
+});
+
+it('on --table-format iceberg it declares Iceberg tables only (no Hive declaration in the lake), and the report reads them', () => {
+  const dataDir = tempDir();
+  const simulated = simulate(dataDir, '--table-format', 'iceberg');
+  assert.equal(simulated.status, 0, simulated.stderr);
+  assert.equal(existsSync(join(dataDir, 'lake', '_catalog.json')), false, 'no Hive tables declared over Iceberg ones');
+  assert.ok(existsSync(join(dataDir, 'lake', 'events_buy', 'metadata', 'version-hint.text')));
+  const report = gamepipe(['report', '--data-dir', dataDir, '--table-format', 'iceberg']);
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, /DAU/);
 });

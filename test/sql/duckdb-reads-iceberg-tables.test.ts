@@ -179,13 +179,3 @@ describe('DuckDB reads Iceberg tables from their manifests', () => {
     assert.match(hive.stderr, /--as-of needs Iceberg tables/);
   });
 });
-
-it('verify and trace refuse Iceberg tables in one line (exit 2) rather than report every landed event missing', () => {
-  const dataDir = tempDir();
-  for (const args of [['verify'], ['trace', '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b']]) {
-    const run = gamepipe([...args, '--data-dir', dataDir, '--table-format', 'iceberg']);
-    assert.equal(run.status, 2, run.stderr);
-    assert.match(run.stderr, /does not read Iceberg tables yet/);
-    assert.equal(run.stdout, '');
-  }
-});

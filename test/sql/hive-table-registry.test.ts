@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { trinoType } from '../../src/events/field-types.js';
 import { deadLetterSpec, tableSpecs } from '../../src/events/tables.js';
@@ -15,9 +13,9 @@ import { queryAll } from '../../src/sql/query-engine.js';
 import { HDFS_URI, requireHdfs, requireTrino, TRINO_URL, WEBHDFS_URL } from '../helpers/services.js';
 import { rejection } from '../helpers/rejection.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoCli } from '../helpers/trino-cli.js';
 import { writeParquet } from './lake-parquet-fixture.js';
 
-const TRINO_SH = fileURLToPath(new URL('../../../test/services/trino.sh', import.meta.url));
 const buySpec = tableSpecs.find((s) => s.name === 'buy')!;
 const guildSpec = tableSpecs.find((s) => s.name === 'guild')!;
 const allSpecs = [...tableSpecs, deadLetterSpec];
@@ -160,24 +158,10 @@ describe('HiveTableRegistry through Trino', () => {
     await registry.create([buySpec]);
     await registry.addPartitions(buySpec);
     const expected = await count(engine, `select count(*) from events_buy where item_type = 'sword'`);
-    const jar = spawnSync(TRINO_SH, ['cli-path'], { encoding: 'utf8' }).stdout.trim();
-    assert.ok(readFileSync(jar).length > 1_000_000, `no CLI jar at ${jar}`);
-    const cli = spawnSync(
-      'java',
-      [
-        '-Dorg.jline.terminal.dumb=true',
-        '-jar',
-        jar,
-        '--server',
-        new URL(TRINO_URL).host,
-        '--catalog',
-        'hive',
-        '--schema',
-        schema,
-        '--execute',
-        "select count(*) from events_buy where item_type = 'sword'",
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
+    const cli = trinoCli(
+      TRINO_URL,
+      { catalog: 'hive', schema },
+      "select count(*) from events_buy where item_type = 'sword'",
     );
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal(cli.stdout.trim(), `"${expected}"`);

@@ -30,3 +30,25 @@ test('redirectLogs sends every logger, children included, to the file until rest
   assert.doesNotMatch(result.stderr, /to the file/);
   assert.match(result.stderr, /"msg":"back on stderr"/);
 });
+
+test('on a terminal the lines are text a person reads, redacted as the JSON is; a file still gets JSON', () => {
+  const file = join(tempDir(), 'logs', 'dashboard.log');
+  const script = `
+    const { logger, redirectLogs } = await import(${JSON.stringify(LOGGER)});
+    logger.child({ component: 'stream' }).warn({ writer: 'buy', err: new Error('disk full'), password: 'hunter2' }, 'could not commit');
+    const restore = redirectLogs(${JSON.stringify(file)});
+    logger.warn('to the file');
+    restore();
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, GAMEPIPE_LOG_LEVEL: 'info', GAMEPIPE_LOG_FORMAT: 'text' },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /^\d\d:\d\d:\d\d warn {2}could not commit component="stream" writer="buy" err="disk full" password="\[redacted\]"\n$/,
+  );
+  assert.doesNotMatch(result.stderr, /hunter2|"msg"/);
+  assert.match(readFileSync(file, 'utf8'), /"msg":"to the file"/);
+});

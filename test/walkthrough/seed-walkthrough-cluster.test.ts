@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, it } from 'node:test';
 import { gamepipe } from '../helpers/cli.js';
 import { copyLakeToLocal, hdfsLake } from '../helpers/hdfs-lake.js';
@@ -15,9 +13,9 @@ import {
   TRINO_URL,
 } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoCli } from '../helpers/trino-cli.js';
 import { assertSeedEvents, runSeedWalkthrough } from './seed-walkthrough.js';
 
-const TRINO_SH = fileURLToPath(new URL('../../../test/services/trino.sh', import.meta.url));
 const schema = uniqueName('gp').replace(/[^A-Za-z0-9]/g, '_');
 
 after(() => {
@@ -67,23 +65,10 @@ it("the seed's walkthrough on Redis, Kafka, HDFS and Trino: the sword count thro
   }
   assert.match(run(['tables', 'create', 'all']), /Exists {2}events_buy/, 'creating again is safe');
 
-  const cli = spawnSync('bash', [TRINO_SH, 'cli-path'], { encoding: 'utf8' }).stdout.trim();
-  const presto = spawnSync(
-    'java',
-    [
-      '-Dorg.jline.terminal.dumb=true',
-      '-jar',
-      cli,
-      '--server',
-      new URL(TRINO_URL).host,
-      '--catalog',
-      'hive',
-      '--schema',
-      schema,
-      '--execute',
-      "select count(*) from events_buy where item_type = 'sword'",
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
+  const presto = trinoCli(
+    TRINO_URL,
+    { catalog: 'hive', schema },
+    "select count(*) from events_buy where item_type = 'sword'",
   );
   assert.equal(presto.status, 0, presto.stderr);
   assert.equal(presto.stdout, `"${swords}"\n`, 'the Trino CLI, run as the original ran presto, gives the same count');

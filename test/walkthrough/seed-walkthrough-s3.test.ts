@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gamepipe } from '../helpers/cli.js';
 import {
   HIVE_METASTORE_URL,
@@ -14,10 +12,10 @@ import {
   TRINO_ON_HIVE_METASTORE_URL,
 } from '../helpers/services.js';
 import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { trinoCli } from '../helpers/trino-cli.js';
 import { requireS3, S3_BUCKET, S3_ENDPOINT } from '../lake/s3-test-server.js';
 import { assertSeedEvents, runSeedWalkthrough } from './seed-walkthrough.js';
 
-const TRINO_SH = fileURLToPath(new URL('../../../test/services/trino.sh', import.meta.url));
 const TRINO_URL = TRINO_ON_HIVE_METASTORE_URL ?? 'http://127.0.0.1:8081';
 const schema = uniqueName('gp_s3').replace(/[^A-Za-z0-9]/g, '_');
 
@@ -57,26 +55,13 @@ it("the seed's walkthrough on Redis, Kafka, S3, the Hive metastore and Trino: Tr
   );
   assert.equal(run(['query', 'select count(*) from events_buy', '--format', 'csv']), `_col0\n${buys}\n`);
 
-  const cli = spawnSync('bash', [TRINO_SH, 'cli-path'], { encoding: 'utf8' }).stdout.trim();
-  const trinoCli = spawnSync(
-    'java',
-    [
-      '-Dorg.jline.terminal.dumb=true',
-      '-jar',
-      cli,
-      '--server',
-      new URL(TRINO_URL).host,
-      '--catalog',
-      'hive',
-      '--schema',
-      schema,
-      '--execute',
-      `select count(*) from events_buy where item_type = 'sword' and "$path" like 's3://${S3_BUCKET}/%'`,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
+  const fromBucket = trinoCli(
+    TRINO_URL,
+    { catalog: 'hive', schema },
+    `select count(*) from events_buy where item_type = 'sword' and "$path" like 's3://${S3_BUCKET}/%'`,
   );
-  assert.equal(trinoCli.status, 0, trinoCli.stderr);
-  assert.equal(trinoCli.stdout, `"${swords}"\n`, 'the Trino CLI reads the same rows from the bucket');
+  assert.equal(fromBucket.status, 0, fromBucket.stderr);
+  assert.equal(fromBucket.stdout, `"${swords}"\n`, 'the Trino CLI reads the same rows from the bucket');
 
   const verify = gamepipe(['verify', '--json', ...flags], { cwd });
   const report = JSON.parse(verify.stdout) as {

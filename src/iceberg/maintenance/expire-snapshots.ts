@@ -13,7 +13,7 @@ export interface ExpiryPlan {
 }
 
 /** The current snapshot and its ancestors, newest first. */
-function ancestry(metadata: TableMetadata): Snapshot[] {
+export function ancestry(metadata: TableMetadata): Snapshot[] {
   const byId = new Map(metadata.snapshots.map((s) => [s['snapshot-id'], s]));
   const line: Snapshot[] = [];
   for (let s = currentSnapshot(metadata); s; s = byId.get(s['parent-snapshot-id'] ?? -1n)) line.push(s);

@@ -1,19 +1,16 @@
-import { GamepipeError, isGamepipeError } from '../../errors.js';
+import { GamepipeError } from '../../errors.js';
+import { logger } from '../../logger.js';
 import type { LakeEntry, LakeStorage } from '../../lake/storage/lake-storage.js';
 import { IcebergTable, type IcebergTableOptions } from '../iceberg-table.js';
 import { VERSION_HINT } from '../lake-iceberg-catalog.js';
-import { shouldMerge } from '../manifest-merge.js';
+import { mergeDue } from '../manifest-merge.js';
 import { readSnapshotManifestList } from '../manifest-io.js';
 import { TableLocation } from '../table-location.js';
-import {
-  currentSnapshot,
-  METADATA_LOG_MAX,
-  metadataFileName,
-  metadataVersion,
-  serializeTableMetadata,
-  type TableMetadata,
-} from '../table-metadata.js';
+import { currentSnapshot, metadataVersion } from '../table-metadata.js';
+import { deleteAfterCommit } from '../table-properties.js';
 import { DEFAULT_MIN_SNAPSHOTS_TO_KEEP, planExpiry } from './expire-snapshots.js';
+import { cleanExpiredFiles, type ExpiredFileCleanup } from './expired-file-cleanup.js';
+import { pendingIntentPaths } from './pending-intent-paths.js';
 import { reachableFiles } from './reachable-files.js';
 
 /** Iceberg's default for orphan removal (`older_than`: 3 days). */
@@ -42,6 +39,8 @@ export interface MaintenanceOutcome {
   orphansRemoved: number;
   orphanBytes: number;
   metadataFilesDeleted: number;
+  /** Files only the expired snapshots reached (manifest lists, manifests, replaced data files), deleted with them. */
+  expiredFilesDeleted: number;
 }
 
 /** Every file under `dir`, recursively. */
@@ -53,94 +52,58 @@ async function listTree(storage: LakeStorage, dir: string): Promise<LakeEntry[]>
   return files;
 }
 
-/**
- * The writers' pending multi-table commits (`_iceberg_wal/`, the Iceberg write path's intents) name
- * data files a recovery will still commit, however old: every string in them is kept from orphan removal.
- */
-const INTENT_DIR = '_iceberg_wal';
-async function pendingIntentPaths(storage: LakeStorage): Promise<string[]> {
-  const paths: string[] = [];
-  const collect = (value: unknown): void => {
-    if (typeof value === 'string') paths.push(value);
-    else if (Array.isArray(value)) value.forEach(collect);
-    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  for (const entry of await storage.list(INTENT_DIR)) {
-    if (entry.isDirectory || !entry.name.endsWith('.json')) continue;
-    const bytes = await storage.read(entry.path);
-    try {
-      if (bytes) collect(JSON.parse(bytes.toString('utf8')));
-    } catch {
-      // A torn intent names nothing its writer will commit.
-    }
-  }
-  return paths;
-}
-
-/** Commits `change(base)` as the table's next metadata, on the newest base each attempt (a compare-and-swap); false when there was nothing to change. */
-async function commitMetadata(
-  options: IcebergTableOptions,
-  change: (base: TableMetadata) => TableMetadata | undefined,
-): Promise<boolean> {
-  const location = new TableLocation(options.storage, options.dir);
-  for (let attempt = 1; ; attempt++) {
-    const table = await IcebergTable.open(options);
-    if (!table) throw new GamepipeError('ICEBERG_ERROR', `${options.ident.table} no longer exists`);
-    const changed = change(table.metadata);
-    if (!changed) return false;
-    const log = [
-      ...table.metadata['metadata-log'],
-      { 'metadata-file': table.metadataLocation, 'timestamp-ms': table.metadata['last-updated-ms'] },
-    ];
-    const next = {
-      ...changed,
-      'last-updated-ms': (options.now ?? Date.now)(),
-      'metadata-log': log.slice(-logMax(changed)),
-    };
-    const path = location.metadataPath(metadataFileName(metadataVersion(table.metadataLocation) + 1));
-    await options.storage.create(path, serializeTableMetadata(next));
-    try {
-      await options.catalog.commit(options.ident, table.metadataLocation, location.fileUri(path), next);
-      return true;
-    } catch (error) {
-      if (!isGamepipeError(error) || error.code !== 'ICEBERG_COMMIT_CONFLICT' || attempt >= 10) throw error;
-    }
-  }
+/** What one expiry did: snapshots expired, and the files only they reached, deleted (see cleanExpiredFiles). */
+export interface SnapshotExpiry {
+  expired: number;
+  kept: number;
+  files: ExpiredFileCleanup;
 }
 
 /**
- * Snapshot expiry alone, with no listing of files: what the stream writers run every few minutes
- * (see WriterSnapshotExpiry) so that the metadata file each commit rewrites stays small. The files
- * of expired snapshots become orphans, which `tables maintain` removes. Returns how many expired.
+ * Snapshot expiry with no listing of the table, as Java's ExpireSnapshots does it: one
+ * compare-and-swap commit (rebuilt on a newer base), then the files only the expired snapshots
+ * reached are deleted (manifest lists, manifests, data files a compaction replaced), never one a
+ * pending writer intent names. What the stream writers run every few minutes (WriterSnapshotExpiry),
+ * and the first step of `tables maintain`.
  */
 export async function expireIcebergSnapshots(
   options: IcebergTableOptions,
   settings: Pick<MaintenanceOptions, 'retentionMs' | 'minSnapshotsToKeep' | 'now'> = {},
-): Promise<number> {
-  let expired = 0;
-  await commitMetadata(options, (base) => {
+): Promise<SnapshotExpiry> {
+  const table = await IcebergTable.open(options);
+  if (!table) throw new GamepipeError('ICEBERG_ERROR', `${options.ident.table} no longer exists`);
+  let kept = table.metadata.snapshots.length;
+  const committed = await table.update((base) => {
     const plan = planExpiry(
       base,
       (settings.now ?? Date.now)(),
       settings.retentionMs,
       settings.minSnapshotsToKeep ?? DEFAULT_MIN_SNAPSHOTS_TO_KEEP,
     );
-    expired = plan.expired.length;
+    kept = plan.kept;
     return plan.next;
   });
-  return expired;
+  const none: ExpiredFileCleanup = { dataFiles: 0, manifests: 0, manifestLists: 0 };
+  if (!committed) return { expired: 0, kept, files: none };
+  const expired = committed.before.snapshots.length - committed.after.snapshots.length;
+  const location = new TableLocation(options.storage, options.dir);
+  const files = await cleanExpiredFiles(
+    location,
+    committed.before,
+    committed.after,
+    await pendingIntentPaths(options.storage),
+  ).catch((error: unknown) => {
+    logger.warn({ table: options.ident.table, err: error }, 'files of expired snapshots left to tables maintain');
+    return { ...none, skipped: 'a read failed' };
+  });
+  return { expired, kept, files };
 }
-
-/** `write.metadata.previous-versions-max` (Iceberg's default, 100). */
-const logMax = (metadata: TableMetadata): number => {
-  const value = Number(metadata.properties['write.metadata.previous-versions-max']);
-  return Number.isInteger(value) && value > 0 ? Math.min(value, METADATA_LOG_MAX) : METADATA_LOG_MAX;
-};
 
 /**
  * One table's maintenance, each step safe while writers and Trino commit, and idempotent:
- * 1. manifests merged into one when a snapshot holds too many (a `replace` snapshot with no data change);
- * 2. snapshots expired (see planExpiry), committed by compare-and-swap, rebuilt on a newer base;
+ * 1. manifests merged as an append would (see mergeManifests) when a snapshot holds
+ *    `commit.manifest.min-count-to-merge` of them (a `replace` snapshot with no data change);
+ * 2. snapshots expired (see planExpiry) with the files only they reached (expireIcebergSnapshots);
  * 3. orphans removed: files under the table's directory that the current metadata does not reach,
  *    and older than the grace period (a file a concurrent commit may still name is younger);
  *    metadata files dropped from the metadata log count as orphans, and, with
@@ -166,6 +129,7 @@ export async function maintainIcebergTable(
     orphansRemoved: 0,
     orphanBytes: 0,
     metadataFilesDeleted: 0,
+    expiredFilesDeleted: 0,
   };
   const location = new TableLocation(options.storage, options.dir);
   let table = await IcebergTable.open(options);
@@ -173,33 +137,36 @@ export async function maintainIcebergTable(
 
   const current = currentSnapshot(table.metadata);
   const manifests = current ? await readSnapshotManifestList(location, current) : [];
-  if (shouldMerge(manifests, table.metadata)) {
+  if (mergeDue(manifests, table.metadata)) {
     await table.replace([], []);
     outcome.manifestsMerged = manifests.length;
   }
 
-  await commitMetadata(options, (base) => {
-    const plan = planExpiry(
-      base,
-      now(),
-      settings.retentionMs,
-      settings.minSnapshotsToKeep ?? DEFAULT_MIN_SNAPSHOTS_TO_KEEP,
-    );
-    outcome.snapshotsExpired = plan.expired.length;
-    outcome.snapshotsKept = plan.kept;
-    return plan.next;
-  });
+  const expiry = await expireIcebergSnapshots(options, settings);
+  outcome.snapshotsExpired = expiry.expired;
+  outcome.snapshotsKept = expiry.kept;
+  outcome.expiredFilesDeleted = expiry.files.dataFiles + expiry.files.manifests + expiry.files.manifestLists;
 
   table = (await IcebergTable.open(options))!;
   const reachable = await reachableFiles(location, table.metadata, table.metadataLocation);
   for (const path of await pendingIntentPaths(options.storage)) reachable.add(path);
-  const dropEagerly = table.metadata.properties['write.metadata.delete-after-commit.enabled'] === 'true';
+  const dropEagerly = deleteAfterCommit(table.metadata);
   const currentVersion = metadataVersion(table.metadataLocation);
-  for (const file of await listTree(options.storage, options.dir)) {
-    if (reachable.has(file.path) || file.name === VERSION_HINT) continue;
+  const files = (await listTree(options.storage, options.dir)).filter(
+    (file) => !reachable.has(file.path) && file.name !== VERSION_HINT,
+  );
+  // Old metadata files go whatever their age, but never one the catalog keeps (the lake's, at or past a lagging hint).
+  const metadataUris = files.filter((f) => f.name.endsWith('.metadata.json')).map((f) => location.fileUri(f.path));
+  const deletable = new Set(
+    dropEagerly && options.catalog.deletableMetadataFiles
+      ? await options.catalog.deletableMetadataFiles(options.ident, metadataUris)
+      : metadataUris,
+  );
+  for (const file of files) {
     // Only versions before the current one: a newer file may be a concurrent commit's.
     const version = file.name.endsWith('.metadata.json') ? metadataVersion(`/${file.name}`) : -1;
-    const oldMetadata = dropEagerly && version >= 0 && version < currentVersion;
+    const oldMetadata =
+      dropEagerly && version >= 0 && version < currentVersion && deletable.has(location.fileUri(file.path));
     if (!oldMetadata && file.modifiedMs > now() - grace) continue;
     if (!(await options.storage.delete(file.path))) continue;
     if (file.name.endsWith('.metadata.json')) outcome.metadataFilesDeleted++;
@@ -214,8 +181,9 @@ export async function maintainIcebergTable(
 /** One line per table: what maintenance did. */
 export function describeMaintenance(o: MaintenanceOutcome): string {
   const done: string[] = [];
-  if (o.manifestsMerged) done.push(`${o.manifestsMerged} manifests merged into 1`);
+  if (o.manifestsMerged) done.push(`${o.manifestsMerged} manifests merged`);
   if (o.snapshotsExpired) done.push(`${o.snapshotsExpired} snapshots expired (${o.snapshotsKept} kept)`);
+  if (o.expiredFilesDeleted) done.push(`${o.expiredFilesDeleted} files of expired snapshots deleted`);
   if (o.orphansRemoved) done.push(`${o.orphansRemoved} orphan files removed (${o.orphanBytes} bytes)`);
   if (o.metadataFilesDeleted) done.push(`${o.metadataFilesDeleted} old metadata files deleted`);
   return `${o.table}: ${done.length ? done.join(', ') : `nothing to do (${o.snapshotsKept} snapshots)`}`;

@@ -58,7 +58,9 @@ export async function createIcebergTables(options: {
   for (const spec of specs) {
     const table = existing.get(spec.table);
     if (table) {
-      outcomes.push({ table: spec.table, outcome: (await table.evolveSchema(spec)) ? 'evolved' : 'exists' });
+      const evolved = await table.evolveSchema(spec);
+      await table.addBoundingProperties();
+      outcomes.push({ table: spec.table, outcome: evolved ? 'evolved' : 'exists' });
       continue;
     }
     await IcebergTable.create({ storage, catalog, ident: { database, table: spec.table }, dir: spec.table }, spec);

@@ -20,8 +20,10 @@ export function writerRetention(metadata: TableMetadata): number {
 
 /**
  * The writers' own snapshot expiry: every ten minutes, run by the writer holding log partition 0
- * (one per group), over the tables it has opened. A failure is logged and tried again next time:
- * it never stops the writer, and each expiry is one compare-and-swap commit.
+ * (one per group), over the tables it has opened, deleting the files only the expired snapshots
+ * reached (see expireIcebergSnapshots): with the metadata files each commit drops and the merge on
+ * append, what keeps a table bounded with no `tables maintain`. A failure is logged and tried again
+ * next time: it never stops the writer, and each expiry is one compare-and-swap commit.
  */
 export class WriterSnapshotExpiry {
   private lastRun: number | undefined;
@@ -37,11 +39,11 @@ export class WriterSnapshotExpiry {
     this.lastRun = now;
     for (const { options, metadata } of tables) {
       try {
-        const expired = await expireIcebergSnapshots(options, {
+        const { expired, files } = await expireIcebergSnapshots(options, {
           retentionMs: writerRetention(metadata),
           now: this.now,
         });
-        if (expired > 0) logger.info({ table: options.ident.table, expired }, 'expired old snapshots');
+        if (expired > 0) logger.info({ table: options.ident.table, expired, ...files }, 'expired old snapshots');
       } catch (error) {
         logger.warn({ table: options.ident.table, err: error }, 'snapshot expiry failed; trying again later');
       }

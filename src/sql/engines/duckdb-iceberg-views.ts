@@ -44,6 +44,18 @@ function snapshotSelect(spec: TableSpec, files: LiveDataFile[], storage: LocalLa
 }
 
 /**
+ * Where each table's catalog points now (its current metadata file), as one string: it changes with
+ * every commit to any of them, so a long-lived engine (`query`'s shell) declares its views anew
+ * before a statement only when a writer, Trino or maintenance committed since.
+ */
+export async function icebergTablesVersion(source: IcebergViewSource): Promise<string> {
+  const pointers = await Promise.all(
+    allTableSpecs.map((spec) => source.catalog.currentLocation({ database: source.database, table: spec.table })),
+  );
+  return pointers.map((p) => p ?? '').join('\n');
+}
+
+/**
  * Iceberg tables: (re)declares a view per table the catalog has, over the files of its current
  * snapshot (or the one current at `asOfMs`) listed from the manifests, and, with `tail` and no
  * `asOfMs`, the log's rows past the positions that same snapshot records.

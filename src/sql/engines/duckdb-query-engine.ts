@@ -8,7 +8,7 @@ import { allTableSpecs } from '../lake-tables.js';
 import type { LogTail } from '../log-tail.js';
 import type { QueryEngine, QuerySink } from '../query-engine.js';
 import { duckdbErrorType, duckdbFirstLine as firstLine } from './duckdb-errors.js';
-import { declareIcebergViews, type IcebergViewSource } from './duckdb-iceberg-views.js';
+import { declareIcebergViews, type IcebergViewSource, icebergTablesVersion } from './duckdb-iceberg-views.js';
 import { declareHiveViews } from './duckdb-lake-views.js';
 import { plainRows } from './duckdb-rows.js';
 
@@ -31,7 +31,8 @@ const mayHaveRaced = (error: unknown) => duckdbErrorType(error) === 'IO Error';
 /**
  * SQL over a local lake on an in-memory DuckDB: each declared table is a view over the files
  * committed when the views were declared, a fixed list, so one query reads one consistent set however
- * many files a writer adds meanwhile. `dt` comes from the directory name (Hive tables) or the
+ * many files a writer adds meanwhile. Iceberg views are declared again before a statement when a
+ * table's current snapshot changed since (Hive views, when the engine is opened). `dt` comes from the directory name (Hive tables) or the
  * manifests' partition values (Iceberg tables: the files of one snapshot). With the log's tail, the
  * views also hold the rows the log has and the files do not yet (staged when the views are declared).
  */
@@ -50,6 +51,9 @@ export class DuckdbQueryEngine implements QueryEngine {
     private declared: TableSpec[],
     /** Closes what the engine was handed to own (the Iceberg catalog). */
     private readonly release: () => Promise<void>,
+    /** For Iceberg tables read at their current snapshots: what the catalog points at now (see icebergTablesVersion). */
+    private readonly tablesVersion?: () => Promise<string>,
+    private declaredVersion?: string,
   ) {}
 
   /**
@@ -78,9 +82,20 @@ export class DuckdbQueryEngine implements QueryEngine {
       const { iceberg, tail } = options;
       const declareViews = (on: DuckDBConnection) =>
         iceberg ? declareIcebergViews(on, storage, iceberg, tail) : declareHiveViews(on, storage, tail);
+      const tablesVersion = iceberg && iceberg.asOfMs === undefined ? () => icebergTablesVersion(iceberg) : undefined;
+      const version = await tablesVersion?.();
       const declared = await declareViews(connection);
       const release = async () => iceberg?.catalog.close();
-      return new DuckdbQueryEngine(instance, connection, options.queryTimeoutMs, declareViews, declared, release);
+      return new DuckdbQueryEngine(
+        instance,
+        connection,
+        options.queryTimeoutMs,
+        declareViews,
+        declared,
+        release,
+        tablesVersion,
+        version,
+      );
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
@@ -115,6 +130,7 @@ export class DuckdbQueryEngine implements QueryEngine {
           }, this.queryTimeoutMs);
     const stopped = () => sink.signal?.aborted === true || timedOut;
     try {
+      await this.viewsOnCurrentSnapshots();
       const { columns, batches } = await this.streamAgainIfRaced(sql, stopped);
       sink.onColumns?.(columns);
       let rowCount = 0;
@@ -146,6 +162,19 @@ export class DuckdbQueryEngine implements QueryEngine {
       clearTimeout(timer);
       sink.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Iceberg tables: declares the views anew when a table's current snapshot changed since they were
+   * declared, so a statement in `query`'s shell sees every commit made before it started (and never
+   * reads files a compaction replaced long ago, which snapshot expiry deletes).
+   */
+  private async viewsOnCurrentSnapshots(): Promise<void> {
+    if (!this.tablesVersion) return;
+    const version = await this.tablesVersion();
+    if (version === this.declaredVersion) return;
+    this.declared = await this.declareViews(this.connection);
+    this.declaredVersion = version;
   }
 
   /** Whether `sql` names one of gamepipe's tables that the lake does not declare (yet). */

@@ -2,7 +2,7 @@ import type { Config } from '../config/config-fields.js';
 import { deploymentOf } from '../config/deployment.js';
 import type { TableSpec } from '../events/tables.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { declareTables, type TableRegistration, type TableRegistry } from '../sql/table-registry.js';
+import { declareTables, type TableRegistration, type TableRegistry } from './table-registry.js';
 
 /** Declares the tables in the deployment's table format: Hive external tables through the registry, or Iceberg tables in the metastore. */
 export async function declareLakeTables(

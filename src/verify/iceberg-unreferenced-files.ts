@@ -1,0 +1,49 @@
+import type { IcebergTable } from '../iceberg/iceberg-table.js';
+import { reachableFiles } from '../iceberg/maintenance/reachable-files.js';
+import { TableLocation } from '../iceberg/table-location.js';
+import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { plural } from './finding-groups.js';
+import type { Finding } from './verify-report.js';
+
+/** Every file under a directory, its subdirectories included (`data/dt=…/`). */
+async function filesUnder(storage: LakeStorage, dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await storage.list(dir)) {
+    if (entry.isDirectory) found.push(...(await filesUnder(storage, entry.path)));
+    else found.push(entry.path);
+  }
+  return found;
+}
+
+/**
+ * Per table, the data files under its `data/` that no snapshot references: what a writer killed
+ * while staging left (or one staging now), invisible to every reader and never counted as rows.
+ * Only files the snapshot verify read does not hold are looked for in every snapshot (a walk over
+ * each one's manifest list), and only in a table opened afresh after the listing, so that a file
+ * committed meanwhile is referenced. Not a discrepancy: `gamepipe tables maintain` removes them
+ * once older than its grace period.
+ */
+export async function unreferencedDataFiles(
+  storage: LakeStorage,
+  live: ReadonlyMap<string, ReadonlySet<string>>,
+  openTables: (dirs: readonly string[]) => Promise<Map<string, IcebergTable>>,
+): Promise<Finding[]> {
+  const candidates = new Map<string, string[]>();
+  for (const [dir, paths] of live) {
+    const others = (await filesUnder(storage, `${dir}/data`)).filter((p) => p.endsWith('.parquet') && !paths.has(p));
+    if (others.length > 0) candidates.set(dir, others);
+  }
+  if (candidates.size === 0) return [];
+  const findings: Finding[] = [];
+  for (const [dir, table] of await openTables([...candidates.keys()])) {
+    const reachable = await reachableFiles(new TableLocation(storage, dir), table.metadata, table.metadataLocation);
+    const orphans = candidates.get(dir)!.filter((path) => !reachable.has(path));
+    if (orphans.length === 0) continue;
+    findings.push({
+      kind: 'note',
+      where: `${dir}/data`,
+      what: `${plural(orphans.length, 'data file')} no snapshot references (left by a writer stopped while staging, or staged now), e.g. ${orphans[0]}: no reader counts them; gamepipe tables maintain removes them after its grace period`,
+    });
+  }
+  return findings;
+}
