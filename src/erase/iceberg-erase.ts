@@ -22,7 +22,10 @@ export interface TableErased {
   rows: number;
   filesReplaced: number;
   snapshotsExpired: number;
+  /** Files holding the player that no snapshot reads any more, deleted. */
   deleted: number;
+  /** Data files only the expired snapshots reached, deleted with them (the replaced ones among them). */
+  expiredFiles: number;
 }
 
 /** Where a file's rewrite goes: gamepipe's name for the same offsets (a new random suffix), or a fresh name for another writer's file. */
@@ -54,7 +57,14 @@ export async function eraseFromIcebergTable(
   const { storage, scratch, rows } = erasure;
   const iceberg = await IcebergTable.open(options);
   if (!iceberg) return undefined;
-  const outcome: TableErased = { table: table.dir, rows: 0, filesReplaced: 0, snapshotsExpired: 0, deleted: 0 };
+  const outcome: TableErased = {
+    table: table.dir,
+    rows: 0,
+    filesReplaced: 0,
+    snapshotsExpired: 0,
+    deleted: 0,
+    expiredFiles: 0,
+  };
   const removed: string[] = [];
   const added: DataFile[] = [];
   for (const file of await iceberg.liveDataFiles()) {
@@ -88,7 +98,10 @@ export async function eraseFromIcebergTable(
     await iceberg.replace(removed, added, { positions: {}, summary: { 'gamepipe.erasure': 'true' } });
     outcome.filesReplaced = removed.length;
   }
-  outcome.snapshotsExpired = await expireIcebergSnapshots(options, { retentionMs: 0, minSnapshotsToKeep: 1 });
+  // Expiry deletes the files only the expired snapshots reached: the replaced ones among them.
+  const expiry = await expireIcebergSnapshots(options, { retentionMs: 0, minSnapshotsToKeep: 1 });
+  outcome.snapshotsExpired = expiry.expired;
+  outcome.expiredFiles = expiry.files.dataFiles;
   await iceberg.refresh();
   const live = new Set((await iceberg.liveDataFiles()).map((f) => f.path));
   for (const path of await parquetFilesUnder(storage, `${table.dir}/data`)) {
