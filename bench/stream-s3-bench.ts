@@ -9,7 +9,7 @@ const S3_LAKE =
 
 /**
  * The same backlog landed in a local lake and on S3, one after the other in one run. The S3 run
- * uses the adapter's defaults (8 MiB parts, 2 in flight) and the rename-free commit: each file goes
+ * uses the adapter's defaults (5 MiB parts sent while the file is encoded, 2 in flight) and the rename-free commit: each file goes
  * up once, as a multipart upload completed at its final key (ObjectStoreTableFormat).
  */
 export async function streamS3Bench(dataDir: string): Promise<void> {

@@ -94,10 +94,12 @@ export class LakeWriter {
     });
   }
 
-  /** Encodes one routed file into a local Parquet file and stages it in the table format. */
+  /** Encodes one routed file into a local Parquet file and stages it in the table format (while it is written, where the format can). */
   private async stage(file: RoutedFile): Promise<StagedFile> {
-    const local = await this.scratch.write((path) => encodeRoutedFile(this.parquet, file, path));
-    return this.format.stage(local, file, file.rows);
+    const encode = (path: string) => encodeRoutedFile(this.parquet, file, path);
+    if (this.format.stageWhileWritten)
+      return this.format.stageWhileWritten(this.scratch.writing(encode), file, file.rows);
+    return this.format.stage(await this.scratch.write(encode), file, file.rows);
   }
 
   get uri(): string {

@@ -6,7 +6,7 @@ import { ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sd
 import { isGamepipeError } from '../../src/errors.js';
 import { isS3PreconditionFailed } from '../../src/lake/storage/s3/s3-errors.js';
 import { S3LakeStorage } from '../../src/lake/storage/s3/s3-lake-storage.js';
-import { uploadInParts } from '../../src/lake/storage/s3/s3-multipart-upload.js';
+import { uploadInParts, withLocalFileSource } from '../../src/lake/storage/s3/s3-multipart-upload.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runLakeStorageContract } from './lake-storage-contract.js';
 import { S3FaultProxy } from './s3-fault-proxy.js';
@@ -113,17 +113,18 @@ describe('S3 lake storage on a real S3-compatible server', () => {
     const key = `${lake.uri.slice(`s3://${S3_BUCKET}/`.length)}/late/part.parquet`;
     // Straight to the upload: the adapter's early HEAD would see the key; a key appearing after it is what completion must catch.
     await assert.rejects(
-      uploadInParts({
-        client,
-        send: (_what, call) => call(false),
-        bucket: S3_BUCKET,
-        key,
-        localFile: local,
-        size: 6 * MiB,
-        partSize: 5 * MiB,
-        partsInFlight: 2,
-        landedAlready: async () => false,
-      }),
+      withLocalFileSource(local, 6 * MiB, (source) =>
+        uploadInParts({
+          client,
+          send: (_what, call) => call(false),
+          bucket: S3_BUCKET,
+          key,
+          source,
+          partSize: 5 * MiB,
+          partsInFlight: 2,
+          landedAlready: async () => false,
+        }),
+      ),
       // S3 answers 412; S3Mock 4.8.0 answers 304 (and keeps the object, as S3 does).
       (error: unknown) => isS3PreconditionFailed(error),
     );

@@ -2,7 +2,7 @@ import type { Positions } from '../../eventlog/event-log.js';
 import type { CompactionPolicy } from '../commit/compactor.js';
 import type { ParquetWriter } from '../parquet/parquet-writer.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
-import type { ScratchDir } from '../storage/local/scratch-dir.js';
+import type { ScratchDir, WrittenFile } from '../storage/local/scratch-dir.js';
 import type { WriterTarget } from '../owners.js';
 import type { DataFileTarget } from './routed-batch.js';
 
@@ -53,6 +53,14 @@ export interface TableFormat {
    * file (whether staging succeeds or not).
    */
   stage(localFile: string, target: DataFileTarget, rows: number): Promise<StagedFile>;
+
+  /**
+   * As `stage`, for a local file its encoder is still writing (`ScratchDir.writing`): a format that
+   * can send a file while it grows (an object store's multipart upload) starts at once, so that
+   * encoding and uploading overlap. Resolves once the file is whole and staged; when writing fails,
+   * rejects with the encoder's error and stages nothing. Formats without it get the whole file.
+   */
+  stageWhileWritten?(file: WrittenFile, target: DataFileTarget, rows: number): Promise<StagedFile>;
 
   /**
    * Makes these staged files of one log partition visible together with each owner's position in

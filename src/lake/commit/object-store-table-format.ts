@@ -6,7 +6,7 @@ import type { StagedFile, TableFormat } from '../batch/table-format.js';
 import { dataFileName, parseDataFileName } from '../lake-paths.js';
 import { ownerDirs } from '../owners.js';
 import type { LakeStorage } from '../storage/lake-storage.js';
-import type { ScratchDir } from '../storage/local/scratch-dir.js';
+import type { ScratchDir, WrittenFile } from '../storage/local/scratch-dir.js';
 import type { PendingUpload, PendingUploads } from '../storage/pending-uploads.js';
 import { encodePosition, positionPath, recoverPositions } from './recover-positions.js';
 
@@ -57,16 +57,26 @@ export class ObjectStoreTableFormat implements TableFormat {
     private readonly owners: readonly string[],
   ) {}
 
-  async stage(localFile: string, target: DataFileTarget): Promise<StagedFile> {
+  stage(localFile: string, target: DataFileTarget): Promise<StagedFile> {
+    return this.upload(localFile, target);
+  }
+
+  /** The parts go up while the encoder writes them: most of a file is sent by the time it is whole. */
+  stageWhileWritten(file: WrittenFile, target: DataFileTarget): Promise<StagedFile> {
+    file.written.catch(() => undefined); // awaited below, whichever way the upload goes
+    return this.upload(file, target);
+  }
+
+  private async upload(local: string | WrittenFile, target: DataFileTarget): Promise<StagedFile> {
     const path = `${target.dir}/${target.dt}/${dataFileName(target.partition, target.firstOffset, target.lastOffset)}`;
     try {
-      return {
-        partition: target.partition,
-        staged: stagedName(await this.uploads.begin(localFile, path)),
-        target: path,
-      };
+      return { partition: target.partition, staged: stagedName(await this.uploads.begin(local, path)), target: path };
+    } catch (error) {
+      if (typeof local !== 'string') await local.written; // the encoder's own failure (a full disk: retriable) comes first
+      throw error;
     } finally {
-      this.scratch.remove(localFile);
+      if (typeof local !== 'string') await local.written.catch(() => undefined); // not removed under a running encoder
+      this.scratch.remove(typeof local === 'string' ? local : local.path);
     }
   }
 
@@ -154,9 +164,13 @@ export class ObjectStoreTableFormat implements TableFormat {
     return true;
   }
 
+  /** Each position is its own atomic PUT, and none depends on another: all at once, one round trip. */
   private async advance(intent: Intent): Promise<void> {
-    for (const [owner, offset] of Object.entries(intent.positions))
-      await this.storage.replace(positionPath(owner, intent.partition), encodePosition(offset));
+    await Promise.all(
+      Object.entries(intent.positions).map(([owner, offset]) =>
+        this.storage.replace(positionPath(owner, intent.partition), encodePosition(offset)),
+      ),
+    );
   }
 
   /**

@@ -74,8 +74,11 @@ export class OwnerLeases {
 
   /** Fails with LAKE_FENCED when another writer has taken over one of these keys. */
   async verify(keys: Iterable<string> = this.held): Promise<void> {
-    for (const key of keys) {
-      const current = await readLease(this.storage, key);
+    // Read at once (on an object store, one round trip instead of one per owner), judged in order.
+    const leases = [...keys].map((key) => ({ key, reading: readLease(this.storage, key) }));
+    for (const { reading } of leases) reading.catch(() => undefined); // each awaited below
+    for (const { key, reading } of leases) {
+      const current = await reading;
       if (tokenOf(current) !== this.record.token) {
         const by = current && current !== 'torn' ? ` by ${current.what} on ${current.host} (pid ${current.pid})` : '';
         throw new GamepipeError(

@@ -1,3 +1,5 @@
+import type { WrittenFile } from './local/scratch-dir.js';
+
 /** A file uploaded towards its final path but not visible there yet (an object store's open multipart upload). */
 export interface PendingUpload {
   /** The path it becomes visible at, relative to the lake root. */
@@ -29,8 +31,12 @@ export type CompletedAs = 'completed' | 'taken' | 'lost';
  * - a store that cannot be reached fails with LAKE_UNAVAILABLE (retriable).
  */
 export interface PendingUploads {
-  /** Uploads the local file's bytes (streamed) as a pending upload towards `path`. */
-  begin(localFile: string, path: string): Promise<PendingUpload>;
+  /**
+   * Uploads the local file's bytes (streamed) as a pending upload towards `path`. A file still being
+   * written (`ScratchDir.writing`) goes up as it grows; it resolves once the file is whole and sent,
+   * and fails, leaving nothing open, when writing fails or a byte sent was rewritten.
+   */
+  begin(localFile: string | WrittenFile, path: string): Promise<PendingUpload>;
   /** Makes the upload's object appear at its path, whole, unless an object is there already. */
   complete(upload: PendingUpload): Promise<CompletedAs>;
   /** Drops the upload's parts; LAKE_NOT_FOUND never (a gone upload is fine). */

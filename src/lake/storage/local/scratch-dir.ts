@@ -31,6 +31,12 @@ const isDiskFull = (error: unknown): boolean =>
   ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '') ||
   /No space left on device|Disk quota exceeded/.test(String((error as Error).message));
 
+/** A local file being written: it is whole once `written` resolves. */
+export interface WrittenFile {
+  path: string;
+  written: Promise<void>;
+}
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
@@ -74,18 +80,27 @@ export class ScratchDir {
    * retriable like a disk found full before starting.
    */
   async write(produce: (path: string) => Promise<void>): Promise<string> {
+    const file = this.writing(produce);
+    await file.written;
+    return file.path;
+  }
+
+  /**
+   * As `write`, but handed over as soon as `produce` starts: its path, and when the file is whole
+   * (`written`, rejected as `write` would be, the file then removed), so that it can be read while
+   * it grows (see GrowingFile).
+   */
+  writing(produce: (path: string) => Promise<void>): WrittenFile {
     const path = this.newPath();
-    try {
-      await produce(path);
-      return path;
-    } catch (error) {
+    const written = produce(path).catch((error: unknown) => {
       this.remove(path);
       if (!isDiskFull(error)) throw error;
       throw new GamepipeError('LAKE_UNAVAILABLE', `the disk of ${this.dir} filled up while a file was written`, {
         hint: 'free some space; writers resume where they stopped',
         cause: error,
       });
-    }
+    });
+    return { path, written };
   }
 
   /** Removes what this process, or a stopped process of this writer, left behind; never a live one's files. */

@@ -15,7 +15,10 @@ export interface S3LakeStorageOptions {
   region?: string;
   /** Per request: connecting, sending and waiting for the answer, and each gap while it streams; 30 s by default. */
   requestTimeoutMs?: number;
-  /** Files larger than this go up as multipart uploads of parts this size; 8 MiB by default, 5 MiB at least. */
+  /**
+   * Files larger than this go up as multipart uploads of parts this size; 5 MiB (the least S3 takes) by
+   * default: a file still being encoded goes up part by part as it grows, and smaller parts start sooner.
+   */
   partSizeBytes?: number;
   /** Parts uploaded at once (memory: about partSize × this); 2 by default. */
   partsInFlight?: number;

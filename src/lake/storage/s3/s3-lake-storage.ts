@@ -17,7 +17,7 @@ import { createS3Client, md5OfFile, type S3LakeStorageOptions, stripQuotes } fro
 import { probeConditionalWrites } from './s3-conditional-write-probe.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
 import { s3Uri } from './s3-location.js';
-import { uploadInParts } from './s3-multipart-upload.js';
+import { uploadInParts, withLocalFileSource } from './s3-multipart-upload.js';
 import { S3PendingUploads } from './s3-pending-uploads.js';
 import { defaultS3RetryPolicy, type S3RetryPolicy, withS3Retries } from './s3-retry.js';
 import { S3Tree } from './s3-tree.js';
@@ -60,7 +60,7 @@ export class S3LakeStorage implements LakeStorage {
     this.uri = s3Uri(options.location);
     this.store = options.endpoint ? `the S3-compatible store at ${options.endpoint}` : 'Amazon S3';
     this.policy = { ...defaultS3RetryPolicy, ...options.retry };
-    this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
+    this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 5 * MiB);
     this.partsInFlight = Math.max(1, options.partsInFlight ?? 2);
     this.client = createS3Client(options);
     this.tree = new S3Tree(this.client, this.bucket, options.listPageSize ?? 1000, this.send);
@@ -134,18 +134,19 @@ export class S3LakeStorage implements LakeStorage {
     await this.checkConditionalWrites();
     if (await this.head(path)) throw new GamepipeError('LAKE_EXISTS', `${this.show(path)} already exists`);
     try {
-      await uploadInParts({
-        client: this.client,
-        send: (what, call) =>
-          this.send(`${what} ${this.show(path)}`, ({ earlierMayHaveLanded }) => call(earlierMayHaveLanded)),
-        bucket: this.bucket,
-        key: this.key(path),
-        localFile,
-        size,
-        partSize: this.partSize,
-        partsInFlight: this.partsInFlight,
-        landedAlready: async (etag) => stripQuotes((await this.head(path))?.etag) === etag,
-      });
+      await withLocalFileSource(localFile, size, (source) =>
+        uploadInParts({
+          client: this.client,
+          send: (what, call) =>
+            this.send(`${what} ${this.show(path)}`, ({ earlierMayHaveLanded }) => call(earlierMayHaveLanded)),
+          bucket: this.bucket,
+          key: this.key(path),
+          source,
+          partSize: this.partSize,
+          partsInFlight: this.partsInFlight,
+          landedAlready: async (etag) => stripQuotes((await this.head(path))?.etag) === etag,
+        }),
+      );
     } catch (error) {
       throw s3Error(error, 'upload', this.show(path));
     }

@@ -13,18 +13,45 @@ import { isS3PreconditionFailed } from './s3-errors.js';
 /** Runs one S3 call with the adapter's retries; `earlierMayHaveLanded` as in withS3Retries. */
 export type S3Send = <T>(what: string, call: (earlierMayHaveLanded: boolean) => Promise<T>) => Promise<T>;
 
+/** Where a multipart upload's bytes come from, a part at a time: fewer bytes than asked at the end, then none. */
+export interface PartSource {
+  read(offset: number, length: number): Promise<Buffer>;
+  /** After the last part went up: throws when the bytes sent are no longer the source's (the upload is then aborted). */
+  verify?(): Promise<void>;
+}
+
 export interface MultipartUpload {
   client: S3Client;
   send: S3Send;
   bucket: string;
   key: string;
-  localFile: string;
-  size: number;
+  source: PartSource;
   /** Bytes per part (S3: at least 5 MiB but the last); memory held is about partSize × partsInFlight. */
   partSize: number;
   partsInFlight: number;
   /** True when the object at `key` has exactly these bytes (HEAD and compare ETags): a completion lost in transit. */
   landedAlready: (expectedEtag: string) => Promise<boolean>;
+}
+
+/** A complete local file of `size` bytes as a part source; `run` closes it. */
+export async function withLocalFileSource<T>(
+  localFile: string,
+  size: number,
+  run: (source: PartSource) => Promise<T>,
+): Promise<T> {
+  const file = await open(localFile, 'r');
+  try {
+    return await run({
+      async read(offset, length) {
+        const body = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+        const { bytesRead } = await file.read(body, 0, body.length, offset);
+        if (bytesRead !== body.length) throw new Error(`${localFile} changed while it was uploaded`);
+        return body;
+      },
+    });
+  } finally {
+    await file.close();
+  }
 }
 
 /** The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then `-<parts>` (unencrypted or SSE-S3 objects). */
@@ -34,9 +61,9 @@ export function multipartEtag(parts: CompletedPart[]): string {
 }
 
 /**
- * Starts a multipart upload to `key` and streams the local file into it as parts (at most
- * `partsInFlight` in memory); returns its id and parts. Nothing is visible until it is completed; a
- * failure aborts it, so no invisible parts are left to pay for.
+ * Starts a multipart upload to `key` and streams its source into it as parts (at most
+ * `partsInFlight` in memory), as far as the source has bytes; returns its id and parts. Nothing is
+ * visible until it is completed; a failure aborts it, so no invisible parts are left to pay for.
  */
 export async function startUploadInParts(
   upload: Omit<MultipartUpload, 'landedAlready'>,
@@ -47,7 +74,9 @@ export async function startUploadInParts(
   );
   const uploadId = created.UploadId!;
   try {
-    return { uploadId, parts: await sendParts(upload, uploadId) };
+    const parts = await sendParts(upload, uploadId);
+    await upload.source.verify?.();
+    return { uploadId, parts };
   } catch (error) {
     await client
       .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
@@ -56,40 +85,38 @@ export async function startUploadInParts(
   }
 }
 
+/**
+ * Parts 1, 2, … of `partSize` bytes each, read from the source in order by `partsInFlight` workers
+ * until one comes back short (the last part) or empty (past the end; part 1 goes up even empty).
+ */
 async function sendParts(upload: Omit<MultipartUpload, 'landedAlready'>, uploadId: string): Promise<CompletedPart[]> {
-  const { client, send, bucket, key } = upload;
-  const file = await open(upload.localFile, 'r');
-  try {
-    const count = Math.max(1, Math.ceil(upload.size / upload.partSize));
-    const parts: CompletedPart[] = new Array(count);
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        const index = next++;
-        const offset = index * upload.partSize;
-        const body = Buffer.allocUnsafe(Math.min(upload.partSize, upload.size - offset));
-        const { bytesRead } = await file.read(body, 0, body.length, offset);
-        if (bytesRead !== body.length) throw new Error(`${upload.localFile} changed while it was uploaded`);
-        const answer = await send(`upload part ${index + 1} of ${count} of`, () =>
-          client.send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: index + 1,
-              Body: body,
-              ContentLength: body.length,
-            }),
-          ),
-        );
-        parts[index] = { ETag: answer.ETag, PartNumber: index + 1 };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(upload.partsInFlight, count) }, worker));
-    return parts;
-  } finally {
-    await file.close();
-  }
+  const { client, send, bucket, key, source, partSize } = upload;
+  const parts: CompletedPart[] = [];
+  let next = 0;
+  let end = Number.POSITIVE_INFINITY; // the index of the first part past the end, once a worker has seen it
+  const worker = async () => {
+    while (next < end) {
+      const index = next++;
+      const body = await source.read(index * partSize, partSize);
+      if (body.length < partSize) end = Math.min(end, body.length === 0 && index > 0 ? index : index + 1);
+      if (index >= end) return;
+      const answer = await send(`upload part ${index + 1} of`, () =>
+        client.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: index + 1,
+            Body: body,
+            ContentLength: body.length,
+          }),
+        ),
+      );
+      parts[index] = { ETag: answer.ETag, PartNumber: index + 1 };
+    }
+  };
+  await Promise.all(Array.from({ length: upload.partsInFlight }, worker));
+  return parts.slice(0, end);
 }
 
 /**

@@ -4,13 +4,23 @@ import {
   CompleteMultipartUploadCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  type CompletedPart,
   type ListMultipartUploadsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GamepipeError } from '../../../errors.js';
+import { logger } from '../../../logger.js';
+import { FileRewrittenError, GrowingFile } from '../local/growing-file.js';
+import type { WrittenFile } from '../local/scratch-dir.js';
 import type { CompletedAs, PendingUpload, PendingUploads } from '../pending-uploads.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
-import { multipartEtag, type S3Send, startUploadInParts } from './s3-multipart-upload.js';
+import {
+  multipartEtag,
+  type PartSource,
+  type S3Send,
+  startUploadInParts,
+  withLocalFileSource,
+} from './s3-multipart-upload.js';
 
 /** What the pending uploads need of the S3 adapter that owns them (its client, names and retries). */
 export interface S3PendingUploadsAccess {
@@ -24,6 +34,14 @@ export interface S3PendingUploadsAccess {
   checkConditionalWrites(): Promise<void>;
 }
 
+async function sizeOf(localFile: string): Promise<number> {
+  try {
+    return (await statLocal(localFile)).size;
+  } catch (error) {
+    throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /**
  * Pending uploads on S3: open multipart uploads (see PendingUploads). Completion is conditional
  * (`If-None-Match: *`, which the adapter's probe has checked the store honours). A completion retried
@@ -33,32 +51,52 @@ export interface S3PendingUploadsAccess {
 export class S3PendingUploads implements PendingUploads {
   constructor(private readonly s3: S3PendingUploadsAccess) {}
 
-  async begin(localFile: string, path: string): Promise<PendingUpload> {
+  async begin(localFile: string | WrittenFile, path: string): Promise<PendingUpload> {
     const { s3 } = this;
     await s3.checkConditionalWrites();
-    let size: number;
     try {
-      size = (await statLocal(localFile)).size;
-    } catch (error) {
-      throw new GamepipeError('LAKE_ERROR', `cannot upload ${localFile}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    try {
-      const { uploadId, parts } = await startUploadInParts({
-        client: s3.client,
-        send: (what, call) => s3.send(`${what} ${s3.show(path)}`, call),
-        bucket: s3.bucket,
-        key: s3.key(path),
-        localFile,
-        size,
-        partSize: s3.partSize,
-        partsInFlight: s3.partsInFlight,
-      });
+      const { uploadId, parts } =
+        typeof localFile === 'string'
+          ? await withLocalFileSource(localFile, await sizeOf(localFile), (source) => this.start(source, path))
+          : await this.startWhileWritten(localFile, path);
       return { path, uploadId, parts: parts.map((p) => (p.ETag ?? '').replace(/"/g, '')) };
     } catch (error) {
       throw s3Error(error, 'upload', s3.show(path));
     }
+  }
+
+  /**
+   * Parts go up as the encoder writes them. Should it go back over bytes already sent (no Parquet
+   * encoder here does), that upload is aborted and the whole file goes up again once complete.
+   */
+  private async startWhileWritten(
+    file: WrittenFile,
+    path: string,
+  ): Promise<{ uploadId: string; parts: CompletedPart[] }> {
+    const growing = await GrowingFile.open(file);
+    try {
+      return await this.start({ read: (o, n) => growing.read(o, n), verify: () => growing.checkUnchanged() }, path);
+    } catch (error) {
+      if (!(error instanceof FileRewrittenError)) throw error;
+      logger.warn(`${error.message} while it went up to ${this.s3.show(path)}: uploading it again, whole`);
+    } finally {
+      await growing.close();
+    }
+    await file.written;
+    return withLocalFileSource(file.path, await sizeOf(file.path), (source) => this.start(source, path));
+  }
+
+  private start(source: PartSource, path: string): Promise<{ uploadId: string; parts: CompletedPart[] }> {
+    const { s3 } = this;
+    return startUploadInParts({
+      client: s3.client,
+      send: (what, call) => s3.send(`${what} ${s3.show(path)}`, call),
+      bucket: s3.bucket,
+      key: s3.key(path),
+      source,
+      partSize: s3.partSize,
+      partsInFlight: s3.partsInFlight,
+    });
   }
 
   async complete(upload: PendingUpload): Promise<CompletedAs> {
