@@ -142,5 +142,6 @@ export function formatErasedProof(proof: ErasedProof): string {
   if (proof.certified)
     return `Certified: nothing of ${proof.player} is readable in ${proof.checked.join(', ')} (${erased}).\n`;
   const lines = proof.findings.map((f) => `  ${f.where}: ${f.what}`);
-  return `Not certified: ${proof.findings.length} places still hold ${proof.player} (${erased}):\n${lines.join('\n')}\n`;
+  const places = proof.findings.length === 1 ? '1 place still holds' : `${proof.findings.length} places still hold`;
+  return `Not certified: ${places} ${proof.player} (${erased}):\n${lines.join('\n')}\n`;
 }
