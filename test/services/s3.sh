@@ -60,7 +60,9 @@ start() {
   mkdir -p "$root/data"
   # PropertiesLauncher takes loader.path, which puts the loopback patch on the classpath; C1 only,
   # serial GC and a small heap: S3Mock starts in 20-40 s on 2 cores and does little work in tests.
-  nohup "$java_home/bin/java" -Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  # A benchmark wants the store's full JIT instead: GAMEPIPE_S3MOCK_JVM_OPTS replaces these flags.
+  # shellcheck disable=SC2086
+  nohup "$java_home/bin/java" ${GAMEPIPE_S3MOCK_JVM_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
     -Dloader.path="$libs/ext" -Dloader.main=com.adobe.testing.s3mock.S3MockApplication \
     -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher \
     --server.address=127.0.0.1 --server.port=$((port + 1)) --com.adobe.testing.s3mock.httpPort="$port" \
