@@ -16,8 +16,14 @@ export function parsePositionKey(key: string): [string, number] | undefined {
  * highest position in any table: a writer's commit skips a table it has no rows for, so the owner's
  * rows of that table below it are all committed (except while a multi-table commit is half applied,
  * until the writer's recovery rolls it forward: its rows of the lagging table are then missed, not doubled).
+ *
+ * `settled`: the snapshots were read with no commit landing meanwhile and no multi-table commit
+ * pending (see `declareIcebergViews`). Then the same holds for a table that records an older
+ * position (the dead letters, which commit only in batches that refuse a record): every table takes
+ * the owner's highest, and the tail is read from there, not from the oldest table's position, which
+ * can be most of the log behind.
  */
-export function icebergTailBounds(snapshots: Iterable<TableSnapshot>): TailBounds {
+export function icebergTailBounds(snapshots: Iterable<TableSnapshot>, settled = false): TailBounds {
   const perTable = new Map<string, Map<string, Positions>>();
   const highest = new Map<string, Positions>();
   for (const snapshot of snapshots) {
@@ -36,7 +42,7 @@ export function icebergTailBounds(snapshots: Iterable<TableSnapshot>): TailBound
   }
   const of = (table: string, owner: string): Positions | undefined => {
     const top = highest.get(owner);
-    if (!top) return undefined;
+    if (!top || settled) return top;
     return new Map([...top, ...(perTable.get(table)?.get(owner) ?? [])]);
   };
   const owners = new Map<string, Positions>();

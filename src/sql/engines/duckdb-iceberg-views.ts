@@ -4,6 +4,7 @@ import type { TableSpec } from '../../events/tables.js';
 import type { LiveDataFile } from '../../iceberg/data-file.js';
 import type { IcebergCatalog } from '../../iceberg/iceberg-catalog.js';
 import { readTableSnapshots } from '../../iceberg/read/table-snapshot.js';
+import { ICEBERG_INTENT_DIR } from '../../iceberg/write/multi-table-intent.js';
 import type { LocalLakeStorage } from '../../lake/storage/local/local-lake-storage.js';
 import { sqlIdentifier, sqlString } from '../../util/duckdb-sql.js';
 import { icebergTailBounds } from '../iceberg-tail-bounds.js';
@@ -67,6 +68,8 @@ export async function declareIcebergViews(
   tail: LogTail | undefined,
 ): Promise<TableSpec[]> {
   try {
+    const reading = tail && source.asOfMs === undefined;
+    const versionBefore = reading ? await icebergTablesVersion(source) : '';
     const snapshots = await readTableSnapshots({
       storage,
       catalog: source.catalog,
@@ -75,10 +78,15 @@ export async function declareIcebergViews(
       asOfMs: source.asOfMs,
     });
     const specs = allTableSpecs.filter((spec) => snapshots.has(spec.table));
-    const withTail =
-      tail && source.asOfMs === undefined
-        ? await stageTail(connection, tail, icebergTailBounds(snapshots.values()), specs, [])
-        : new Set<string>();
+    let withTail = new Set<string>();
+    if (reading) {
+      // No commit landed while the snapshots were read, and none across tables is pending: each
+      // table's rows below its owner's highest position are in its files (see icebergTailBounds).
+      const settled =
+        (await icebergTablesVersion(source)) === versionBefore &&
+        !(await storage.list(ICEBERG_INTENT_DIR)).some((entry) => entry.name.endsWith('.json'));
+      withTail = await stageTail(connection, tail, icebergTailBounds(snapshots.values(), settled), specs, []);
+    }
     for (const spec of specs) {
       const lake = snapshotSelect(spec, snapshots.get(spec.table)!.files, storage);
       let body = lake ? `SELECT * FROM ${lake}` : emptySelect(spec);
