@@ -2,18 +2,9 @@ import type { IcebergTable } from '../iceberg/iceberg-table.js';
 import { reachableFiles } from '../iceberg/maintenance/reachable-files.js';
 import { TableLocation } from '../iceberg/table-location.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
+import { listTree } from '../lake/storage/list-tree.js';
 import { plural } from './finding-groups.js';
 import type { Finding } from './verify-report.js';
-
-/** Every file under a directory, its subdirectories included (`data/dt=…/`). */
-async function filesUnder(storage: LakeStorage, dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await storage.list(dir)) {
-    if (entry.isDirectory) found.push(...(await filesUnder(storage, entry.path)));
-    else found.push(entry.path);
-  }
-  return found;
-}
 
 /**
  * Per table, the data files under its `data/` that no snapshot references: what a writer killed
@@ -30,7 +21,9 @@ export async function unreferencedDataFiles(
 ): Promise<Finding[]> {
   const candidates = new Map<string, string[]>();
   for (const [dir, paths] of live) {
-    const others = (await filesUnder(storage, `${dir}/data`)).filter((p) => p.endsWith('.parquet') && !paths.has(p));
+    const others = (await listTree(storage, `${dir}/data`))
+      .map((e) => e.path)
+      .filter((p) => p.endsWith('.parquet') && !paths.has(p));
     if (others.length > 0) candidates.set(dir, others);
   }
   if (candidates.size === 0) return [];

@@ -1,37 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deploymentOf } from '../../src/config/deployment.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { sealPersonalFields } from '../../src/events/personal-fields.js';
 import { EmbeddedStateStore } from '../../src/state/embedded-state-store.js';
-import { streamDefaults } from '../../src/streaming/batching.js';
-import { StreamWriter } from '../../src/streaming/stream-writer.js';
 import { gamepipe } from '../helpers/cli.js';
 import { sampleEvent } from '../helpers/events.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { createTables, testConfig } from '../report/simulated-lake.js';
+import { createTables, streamOnce, testConfig } from '../report/simulated-lake.js';
 
 const flags = { logPersonalFields: 'encrypted' };
 
 /** Lands the log as `gamepipe up` does with sealed fields: opened with the keys of the state store. */
-async function streamOnce(dataDir: string, store: EmbeddedStateStore): Promise<void> {
-  const config = testConfig(dataDir, flags);
-  const writer = await StreamWriter.open(config, {
-    ...streamDefaults,
-    deployment: deploymentOf(config),
-    triggerMs: 250,
-    target: 'all',
-    once: true,
-    parquetWriter: 'duckdb',
-    playerKeys: store,
-    onProgress: () => undefined,
-  });
-  try {
-    await writer.run();
-  } finally {
-    await writer.close();
-  }
-}
+const streamSealed = (dataDir: string, store: EmbeddedStateStore) => streamOnce(dataDir, flags, { playerKeys: store });
 
 /** Appends the i-th sample events of these players, sealed as a server does: the record keyed by the key's id. */
 async function appendSealed(dataDir: string, store: EmbeddedStateStore, players: string[], from: number, n: number) {
@@ -52,7 +32,7 @@ describe('gamepipe erase with personal fields sealed in the log', () => {
     let store = await EmbeddedStateStore.open(dataDir);
     for (const name of ['ann', 'bob']) await store.createUser(name, 'h', { tokenHash: name, ttlMs: 60_000 });
     await appendSealed(dataDir, store, ['ann', 'bob'], 0, 20);
-    await streamOnce(dataDir, store);
+    await streamSealed(dataDir, store);
     await createTables(testConfig(dataDir, flags));
     await appendSealed(dataDir, store, ['ann', 'bob'], 20, 6); // in the log, not landed yet when ann is erased
     await store.close();
@@ -68,7 +48,7 @@ describe('gamepipe erase with personal fields sealed in the log', () => {
 
     store = await EmbeddedStateStore.open(dataDir);
     try {
-      await streamOnce(dataDir, store);
+      await streamSealed(dataDir, store);
     } finally {
       await store.close();
     }

@@ -10,7 +10,7 @@ import { parseIcebergDataPath } from '../../src/iceberg/write/gamepipe-tables.js
 import { IcebergTableFormat } from '../../src/iceberg/write/iceberg-table-format.js';
 import { defaultCompaction } from '../../src/lake/commit/compactor.js';
 import { DuckdbParquetWriter } from '../../src/lake/parquet/duckdb-parquet-writer.js';
-import type { LakeEntry, LakeStorage } from '../../src/lake/storage/lake-storage.js';
+import { listTree } from '../../src/lake/storage/list-tree.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
 import { DuckdbQueryEngine } from '../../src/sql/engines/duckdb-query-engine.js';
 import { queryAll } from '../../src/sql/query-engine.js';
@@ -32,14 +32,6 @@ const SMALL_FILES_MAX = 2 * defaultCompaction.minFiles; // per date and log part
 // Snapshots of the last hour, plus the 10 minutes between two expiries: one per batch, and one
 // compaction's per 30 batches of a log partition.
 const SNAPSHOTS_MAX = Math.ceil((4_200_000 / BATCH_MS) * (1 + 1 / defaultCompaction.minFiles)) + 2;
-
-async function listTree(storage: LakeStorage, dir: string): Promise<LakeEntry[]> {
-  const files: LakeEntry[] = [];
-  for (const entry of await storage.list(dir))
-    if (entry.isDirectory) files.push(...(await listTree(storage, entry.path)));
-    else files.push(entry);
-  return files;
-}
 
 describe('Iceberg writers keep a table bounded on their own, for hundreds of commits', () => {
   const parquet = DuckdbParquetWriter.create();

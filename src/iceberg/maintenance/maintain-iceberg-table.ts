@@ -1,6 +1,6 @@
 import { GamepipeError } from '../../errors.js';
 import { logger } from '../../logger.js';
-import type { LakeEntry, LakeStorage } from '../../lake/storage/lake-storage.js';
+import { listTree } from '../../lake/storage/list-tree.js';
 import { IcebergTable, type IcebergTableOptions } from '../iceberg-table.js';
 import { VERSION_HINT } from '../lake-iceberg-catalog.js';
 import { mergeDue } from '../manifest-merge.js';
@@ -41,15 +41,6 @@ export interface MaintenanceOutcome {
   metadataFilesDeleted: number;
   /** Files only the expired snapshots reached (manifest lists, manifests, replaced data files), deleted with them. */
   expiredFilesDeleted: number;
-}
-
-/** Every file under `dir`, recursively. */
-async function listTree(storage: LakeStorage, dir: string): Promise<LakeEntry[]> {
-  const files: LakeEntry[] = [];
-  for (const entry of await storage.list(dir))
-    if (entry.isDirectory) files.push(...(await listTree(storage, entry.path)));
-    else files.push(entry);
-  return files;
 }
 
 /** What one expiry did: snapshots expired, and the files only they reached, deleted (see cleanExpiredFiles). */
