@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { isGamepipeError } from '../../src/errors.js';
 import { type LeaseRecord, OwnerLeases, readLease } from '../../src/lake/commit/owner-lease.js';
+import { redirectLogLines } from '../../src/logger.js';
 import { S3LakeStorage } from '../../src/lake/storage/s3/s3-lake-storage.js';
 import { S3FaultProxy } from './s3-fault-proxy.js';
 import { requireS3, runPrefix, S3_BUCKET, S3_ENDPOINT } from './s3-test-server.js';
@@ -211,5 +212,21 @@ describe('owner leases on S3 are fenced by a compare-and-swap (PUT If-Match)', (
     });
     assert.deepEqual(await readLease(lake, KEY), stale, 'the stale lease is untouched');
     assert.deepEqual(await lake.list('_tmp'), [], 'the probe left nothing behind');
+
+    // A new lease is still created (If-None-Match holds), but its renewals are refused: said once.
+    const lines: string[] = [];
+    const restore = redirectLogLines({ write: (line: string) => lines.push(line) });
+    const holder = await OwnerLeases.acquire(lake, ['buy+1'], 'a writer there', 3000);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2300)); // two renewal ticks
+    } finally {
+      restore();
+      await holder.release();
+    }
+    const warnings = lines.map((line) => JSON.parse(line) as { msg: string; level: number });
+    assert.equal(warnings.length, 1, `one line, not one per tick: ${lines.join('')}`);
+    assert.equal(warnings[0]!.level, 40);
+    assert.match(warnings[0]!.msg, /^a writer there cannot renew its lease: .* ignores If-Match/);
+    assert.equal(await lake.read('_locks/buy+1.lock'), null, 'released');
   });
 });

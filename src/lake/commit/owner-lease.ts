@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isDeadProcessHere } from '../../util/process-alive.js';
 import { GamepipeError, isGamepipeError } from '../../errors.js';
+import { logger } from '../../logger.js';
 import { compareAndSwapOf, type LakeStorage } from '../storage/lake-storage.js';
 
 export interface LeaseRecord {
@@ -41,6 +42,7 @@ export class OwnerLeases {
   private readonly held = new Set<string>();
   /** Held keys found taken over: no longer renewed (still in `held`, so `verify` keeps failing on them). */
   private readonly lost = new Set<string>();
+  private refusalSaid = false;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -48,7 +50,10 @@ export class OwnerLeases {
     private readonly record: LeaseRecord,
     private readonly ttlMs: number,
   ) {
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), Math.max(1000, ttlMs / 3));
+    this.timer = setInterval(
+      () => void this.renew().catch((error) => this.renewalFailed(error)),
+      Math.max(1000, ttlMs / 3),
+    );
     this.timer.unref();
   }
 
@@ -118,6 +123,17 @@ export class OwnerLeases {
         await this.storage.replace(leasePath(key), bytes);
       }
     }
+  }
+
+  /**
+   * An outage is retried at the next tick, silently (the store's own retries already log); a refusal
+   * that will not pass (a store that cannot fence a renewal) is said once, or the lease would go
+   * stale with no word of why.
+   */
+  private renewalFailed(error: unknown): void {
+    if (this.refusalSaid || (isGamepipeError(error) && error.retriable)) return;
+    this.refusalSaid = true;
+    logger.warn(`${this.record.what} cannot renew its lease: ${(error as Error).message}`);
   }
 
   /** Gives back these keys (all when none are named); after releasing all, renewals stop. */
