@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'LAKE_EXISTS'
   | 'LAKE_NOT_FOUND'
   | 'LAKE_FENCED'
+  /** A batch's staged file can no longer be committed (its upload is gone): the batch is staged again. */
+  | 'LAKE_STAGED_LOST'
   | 'METASTORE_UNAVAILABLE'
   | 'METASTORE_ERROR'
   | 'ICEBERG_COMMIT_CONFLICT'
@@ -65,6 +67,7 @@ const statusByCode: Record<ErrorCode, number> = {
   LAKE_EXISTS: 409,
   LAKE_NOT_FOUND: 404,
   LAKE_FENCED: 409,
+  LAKE_STAGED_LOST: 503,
   METASTORE_UNAVAILABLE: 503,
   METASTORE_ERROR: 500,
   // Another writer committed first: rebuild on its snapshot and commit again.
@@ -85,6 +88,7 @@ const retriableCodes = new Set<ErrorCode>([
   'TOO_MANY_LOGIN_FAILURES',
   'TOO_MANY_SIGNUPS',
   'LAKE_UNAVAILABLE',
+  'LAKE_STAGED_LOST',
   'ENGINE_UNAVAILABLE',
   'METASTORE_UNAVAILABLE',
   'ICEBERG_COMMIT_CONFLICT',

@@ -25,7 +25,7 @@ function streamChild(
   run: LandedRun,
   flags: string[],
   maxBatch = 40,
-): { child: ChildProcess; exit: Promise<number | null> } {
+): { child: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
   const child = spawn(
     process.execPath,
     [GAMEPIPE_BIN, 'stream', 'all', '--once', '--max-batch', String(maxBatch), ...flags],
@@ -46,7 +46,7 @@ function streamChild(
       resolve(code);
     }),
   );
-  return { child, exit };
+  return { child, exit, stderr: () => stderr };
 }
 
 /** The lake holds exactly what the load run's server accepted, and `verify` finds nothing wrong. */
@@ -137,10 +137,11 @@ describe('a lake on S3 under faults', () => {
     const run = await landedRun([], 300);
     const flags = s3Lake(endpoint);
     const lake = { ...run, lakeFlags: flags };
-    // The store goes away as the writer starts staging its third batch (the batch read and routed,
-    // nothing of it in the store yet), and comes back 15 s later. Not while an upload is open: S3Mock
-    // 4.8.0 forgets open uploads' locks on a restart and answers every later completion of them with
-    // 500 (a NullPointerException), which S3 itself never does.
+    // The store goes away as the writer completes the uploads of its third batch (staged, so open
+    // uploads in the store, and the next batch's maybe too), and comes back 15 s later. S3Mock 4.8.0
+    // forgets open uploads' locks on a restart and answers every later completion of them with 500
+    // (a NullPointerException), which S3 itself never does: the writer reads them as lost, removes
+    // what their intent made visible, and stages those batches again.
     let commitsDone = 0;
     let stopped: Promise<void> | undefined;
     let down: Promise<void> | undefined;
@@ -149,7 +150,7 @@ describe('a lake on S3 under faults', () => {
       () => ({ kind: 'forward' }),
       async (req) => {
         if (req.method === 'DELETE' && req.url!.includes('/_wal/')) commitsDone++;
-        if (!stopped && commitsDone >= 2 && req.method === 'POST' && /\?uploads/.test(req.url!)) {
+        if (!stopped && commitsDone >= 2 && req.method === 'POST' && /[?&]uploadId=/.test(req.url!)) {
           down = s3('stop').then((code) => assert.equal(code, 0));
           stopped = (async () => {
             await down;
@@ -160,10 +161,11 @@ describe('a lake on S3 under faults', () => {
         await down; // this request, and any meanwhile, reach a store that is gone
       },
     );
-    const { exit } = streamChild(lake, withEndpoint(flags, await proxy.start()));
+    const { exit, stderr } = streamChild(lake, withEndpoint(flags, await proxy.start()));
     assert.equal(await exit, 0);
     await proxy.stop();
     assert.ok(stopped, 'the store was stopped mid-run');
+    assert.match(stderr(), /can no longer be completed/, 'the uploads the store lost were staged again');
     await stopped;
     assertLakeEqualsAccepted(lake);
   });

@@ -1,3 +1,4 @@
+import { isGamepipeError } from '../../errors.js';
 import type { Positions } from '../../eventlog/event-log.js';
 import { holdsTableRows } from './encode-routed-file.js';
 import type { RoutedBatch, RoutedFile } from './routed-batch.js';
@@ -106,7 +107,17 @@ export class BatchCommit {
         return;
       case 'COMMITTED':
         this.committedFrom = Date.now();
-        this.mergedFiles = (await this.steps.commit([...this.staged.values()], this.consumed)).mergedFiles;
+        try {
+          this.mergedFiles = (await this.steps.commit([...this.staged.values()], this.consumed)).mergedFiles;
+        } catch (error) {
+          // A staged file the store can no longer commit (an upload it lost): nothing of the batch is
+          // visible, so it goes back to ROUTED and the retry encodes and stages every file again.
+          if (isGamepipeError(error) && error.code === 'LAKE_STAGED_LOST') {
+            this.staged.clear();
+            this.current = 'ROUTED';
+          }
+          throw error;
+        }
         return;
       case 'LOG_ACKED':
         return this.steps.ackLog(this.consumed);

@@ -39,8 +39,8 @@ function pendingUploadOf(staged: string): PendingUpload {
  *   2. VISIBLE   each upload completed with `If-None-Match: *`: its object appears whole, at once,
  *                and never over another (a key names its offsets, so an object there holds these rows);
  *   3. ADVANCED  each owner's position recorded (one PUT each); the intent deleted.
- * A listing reader (Trino, Hive, Spark) sees nothing of a batch before step 2, then a growing prefix
- * of its files, each whole, then all of it. `recover` finishes an intent found (or, if one of its
+ * A listing reader (Trino, Hive, Spark) sees nothing of a batch before step 2, then some of its
+ * files, each whole, then all of it. `recover` finishes an intent found (or, if one of its
  * uploads is gone, removes the files it made visible, so that the records are read again under
  * any boundaries without a row showing twice), and aborts open uploads no intent names. A writer
  * resumes only after that, so a batch retried with other boundaries never covers rows a finished
@@ -92,9 +92,8 @@ export class ObjectStoreTableFormat implements TableFormat {
     if (!(await this.finish(intent))) {
       await this.storage.delete(path);
       throw new GamepipeError(
-        'LAKE_ERROR',
-        `a staged upload of log partition ${partition} is gone from ${this.storage.uri} (aborted or expired): the batch's files were removed, none of its rows stays visible`,
-        { hint: 'start the writer again: it reads these records again from its last position' },
+        'LAKE_STAGED_LOST',
+        `a staged upload of log partition ${partition} can no longer be completed in ${this.storage.uri} (aborted, expired, or lost by the store): none of the batch's rows stays visible, and the batch is staged again`,
       );
     }
     await this.storage.delete(path);
@@ -145,20 +144,27 @@ export class ObjectStoreTableFormat implements TableFormat {
 
   /**
    * Steps 2 and 3; false (positions unchanged, the files it made visible deleted) when an upload is
-   * gone with nothing at its key, since the batch can then never be whole.
+   * gone with nothing at its key, since the batch can then never be whole. The completions go out
+   * at once (each is its own atomic step, and the store's copy of the parts is most of a commit's
+   * time); a failure waits for the others before it is thrown, so none is left running.
    */
   private async finish(intent: Intent): Promise<boolean> {
-    for (const file of intent.files) {
-      const outcome = await this.uploads.complete(file);
-      // `taken`: an object under the same name, so of the same log partition and offsets, holds these rows already.
-      if (outcome === 'taken') await this.uploads.abort(file);
-      if (outcome === 'lost') {
-        for (const other of intent.files) {
-          await this.uploads.abort(other).catch(() => undefined);
-          await this.storage.delete(other.path);
-        }
-        return false;
+    const outcomes = await Promise.allSettled(
+      intent.files.map(async (file) => {
+        const outcome = await this.uploads.complete(file);
+        // `taken`: an object under the same name, so of the same log partition and offsets, holds these rows already.
+        if (outcome === 'taken') await this.uploads.abort(file);
+        return outcome;
+      }),
+    );
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (outcomes.some((o) => o.status === 'fulfilled' && o.value === 'lost')) {
+      for (const other of intent.files) {
+        await this.uploads.abort(other).catch(() => undefined);
+        await this.storage.delete(other.path);
       }
+      return false;
     }
     await this.advance(intent);
     return true;

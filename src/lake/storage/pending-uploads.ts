@@ -13,7 +13,8 @@ export interface PendingUpload {
 /**
  * What `complete` found: the upload's object is at its path (`completed`, by this call or an earlier
  * one), another object was there first (`taken`), or the upload is gone and nothing is at the path
- * (`lost`: aborted, or expired by the bucket's lifecycle rule; its bytes are gone).
+ * (`lost`: aborted, or expired by the bucket's lifecycle rule, or failed by the store through every
+ * retry with nothing at the path; it can never be completed).
  */
 export type CompletedAs = 'completed' | 'taken' | 'lost';
 

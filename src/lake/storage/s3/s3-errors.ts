@@ -45,6 +45,15 @@ export function isRetriableS3Failure(error: unknown): boolean {
   return failure.code !== undefined && networkCodes.has(failure.code);
 }
 
+/**
+ * True for an answer of the store's own failure (500 InternalError and the like), not throttling
+ * (503 SlowDown) nor a request that got no answer: the store is there, and fails this request.
+ */
+export const isS3ServerError = (error: unknown): boolean => {
+  const status = statusOf(error as SdkFailure);
+  return status !== undefined && status >= 500 && status !== 503;
+};
+
 /** True for an answer meaning "no such key" (GET answers NoSuchKey, HEAD a bare 404). */
 export const isS3NotFound = (error: unknown): boolean => {
   const failure = error as SdkFailure;
