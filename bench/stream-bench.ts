@@ -29,6 +29,8 @@ export interface StreamFigures {
   batches: number;
   seconds: number;
   maxRssMb: number;
+  /** The worker's CPU time, user and system, its encoder's threads included. */
+  cpuSeconds: number;
   /** Parquet bytes handed to the lake: every batch file and every merge. */
   bytesWritten: number;
   /** Bytes of the files queries read at the end. */

@@ -67,6 +67,7 @@ process.stdout.write(
     batches,
     seconds: elapsed,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
     bytesWritten,
     lakeBytes,
     lakeFiles,
