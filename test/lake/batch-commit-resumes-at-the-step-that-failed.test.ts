@@ -99,4 +99,45 @@ describe('a batch commit, as a state machine', () => {
     assert.deepEqual(calls.filter((c) => c.startsWith('stage')).length, 3);
     assert.deepEqual(calls.slice(3), ['commit', 'commit', 'ackLog', 'announce']);
   });
+
+  it('stages every file again when the commit found its staged files lost (an upload the store can no longer complete)', async () => {
+    const { steps, calls } = recordingSteps(new Set());
+    let lost = true;
+    const commit = new BatchCommit(batch, consumed, {
+      ...steps,
+      commit: async (files, positions) => {
+        if (!lost) return steps.commit(files, positions);
+        lost = false;
+        calls.push('commit');
+        throw new GamepipeError('LAKE_STAGED_LOST', 'injected: a staged upload is gone');
+      },
+    });
+    await assert.rejects(commit.run(), /a staged upload is gone/);
+    assert.equal(commit.step, 'ROUTED', 'nothing of the batch is staged any more');
+    assert.deepEqual([...commit.stagedPaths], [], 'a resync keeps none of the lost files');
+    await commit.run();
+    assert.deepEqual(calls, [
+      'stage 0+0',
+      'stage 1+0',
+      'stage 0+10',
+      'commit',
+      'stage 0+0',
+      'stage 1+0',
+      'stage 0+10',
+      'commit',
+      'ackLog',
+      'announce',
+    ]);
+  });
+
+  it('stops at the step it is asked to: staged now, committed and the rest later', async () => {
+    const { steps, calls } = recordingSteps(new Set());
+    const commit = new BatchCommit(batch, consumed, steps);
+    await commit.run('STAGED');
+    assert.equal(commit.step, 'STAGED');
+    assert.deepEqual(calls, ['stage 0+0', 'stage 1+0', 'stage 0+10']);
+    await commit.run();
+    assert.equal(commit.step, 'ANNOUNCED');
+    assert.deepEqual(calls.slice(3), ['commit', 'ackLog', 'announce']);
+  });
 });
