@@ -179,6 +179,7 @@ export class StreamWriter {
         }
         if (batch.count === 0) {
           batch.discard();
+          await this.lake.caughtUp();
           await this.publish({ kind: 'idle', consumed });
           continue;
         }
