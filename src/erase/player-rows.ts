@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { deadLetterSpec, type TableSpec, tableSpecs } from '../events/tables.js';
-import { ROW_GROUP_ROWS } from '../lake/parquet/parquet-writer.js';
+import { DUCKDB_PARQUET_OPTIONS } from '../lake/parquet/duckdb-parquet-writer.js';
 import { sqlString } from '../util/duckdb-sql.js';
 
 /**
@@ -71,7 +71,7 @@ export class PlayerRows {
   /** Writes `target`: the file at `source` with the player's rows pseudonymised (same rows, same order). */
   async rewrite(spec: TableSpec, source: string, target: string, pseudonym: string): Promise<void> {
     await this.connection.run(
-      `COPY (${pseudonymisedSelect(spec, this.name, pseudonym, readOne(source))}) TO ${sqlString(target)} (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`,
+      `COPY (${pseudonymisedSelect(spec, this.name, pseudonym, readOne(source))}) TO ${sqlString(target)} ${DUCKDB_PARQUET_OPTIONS}`,
     );
   }
 

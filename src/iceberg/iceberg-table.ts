@@ -66,7 +66,7 @@ const randomSnapshotId = (): bigint => randomBytes(8).readBigInt64BE() & 0x7ffff
 const tableProperties = (metadataSchema: Parameters<typeof nameMapping>[0]): Record<string, string> => ({
   ...GAMEPIPE_TABLE_PROPERTIES,
   'write.format.default': 'parquet',
-  'write.parquet.compression-codec': 'snappy',
+  'write.parquet.compression-codec': 'zstd', // as gamepipe's writers encode, and Iceberg's default
   'schema.name-mapping.default': nameMapping(metadataSchema),
 });
 

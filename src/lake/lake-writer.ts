@@ -11,10 +11,12 @@ import { hiveTableFormatFor } from './commit/hive-table-format-for.js';
 import { leaseKey, OwnerLeases } from './commit/owner-lease.js';
 import { deadLetterDir } from './lake-paths.js';
 import { ownersOf, tableSpecOf, writerTargets, type WriterTarget } from './owners.js';
+import { oneAtATime } from './parquet/one-at-a-time.js';
 import { createParquetWriter, type ParquetWriterChoice } from './parquet/create-parquet-writer.js';
 import type { ParquetWriter } from './parquet/parquet-writer.js';
 import type { LakeStorage } from './storage/lake-storage.js';
 import { ScratchDir } from './storage/local/scratch-dir.js';
+import { SharedOrExclusive } from '../util/shared-or-exclusive.js';
 
 export interface LakeWriterOptions {
   /** The lake (the configured adapter, or a fake that injects faults); closed with the writer. */
@@ -40,12 +42,21 @@ const sharingOwners = (target: WriterTarget) =>
  * knows each owner's committed position there, and commits each partition's files on its own, so
  * writers of one table on several hosts split its partitions. A batch lands through `begin` (a
  * BatchCommit over the table format), so a failure anywhere is undone or finished by `resync`.
+ *
+ * Two batches may be in hand at once: one staging while the one before commits (the stream writer
+ * commits them in order). A resync runs alone: it waits for the staging and committing under way
+ * and holds the next ones back, and it keeps every staged file of a batch not yet committed, so
+ * recovering from one batch's failure never undoes the other's staging.
  */
 export class LakeWriter {
   /** Per owner, the next offset to land, per claimed log partition. */
   readonly committed = new Map<string, Positions>();
   private readonly claimed = new Set<number>();
   private closedDays: ClosedPartitionSchedule | undefined;
+  /** Staging and committing hold it shared; a resync holds it alone. */
+  private readonly lock = new SharedOrExclusive();
+  /** Batches begun and not yet committed or ended: their staged files survive a resync. */
+  private readonly uncommitted = new Set<BatchCommit>();
 
   private constructor(
     readonly storage: LakeStorage,
@@ -62,7 +73,8 @@ export class LakeWriter {
   static async open(options: LakeWriterOptions): Promise<LakeWriter> {
     const { storage, scratch, target } = options;
     await storage.ping();
-    const parquet = await createParquetWriter(options.parquetWriter);
+    // One encoder call at a time: the next batch is encoded while a commit may merge files.
+    const parquet = oneAtATime(await createParquetWriter(options.parquetWriter));
     let format: TableFormat;
     try {
       format = await (options.tableFormat ?? hiveTableFormatFor)({
@@ -86,12 +98,24 @@ export class LakeWriter {
    * writer, then `ackLog` and `announce` (the stream writer's) run. See BatchCommit.
    */
   begin(batch: RoutedBatch, consumed: Positions, then: Pick<BatchSteps, 'ackLog' | 'announce'>): BatchCommit {
-    return new BatchCommit(batch, consumed, {
-      stage: (file) => this.stage(file),
-      commit: (files, positions) => this.commit(files, positions),
+    const commit: BatchCommit = new BatchCommit(batch, consumed, {
+      stage: (file) => this.lock.shared(() => this.stage(file)),
+      commit: (files, positions) =>
+        this.lock.shared(async () => {
+          const done = await this.commit(files, positions);
+          this.uncommitted.delete(commit);
+          return done;
+        }),
       ackLog: then.ackLog,
       announce: then.announce,
     });
+    this.uncommitted.add(commit);
+    return commit;
+  }
+
+  /** The batch is given up (a failure it will not be retried past): a resync no longer keeps its staged files. */
+  end(commit: BatchCommit): void {
+    this.uncommitted.delete(commit);
   }
 
   /** Encodes one routed file into a local Parquet file and stages it in the table format (while it is written, where the format can). */
@@ -133,17 +157,15 @@ export class LakeWriter {
     return partitions.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p)));
   }
 
-  /** The writer has read the whole log: the format records what it held back (see TableFormat.settle). */
+  /** The writer has read the whole log: the format records what it held back (see TableFormat.settle), as a commit would. */
   async caughtUp(): Promise<void> {
-    await this.format.settle?.(this.partitions, false);
+    await this.lock.shared(async () => this.format.settle?.(this.partitions, false));
   }
 
   /** Gives partitions back (after the batch in hand is committed): another writer may take them. */
   async release(partitions: number[]): Promise<void> {
-    await this.format.settle?.(
-      partitions.filter((p) => this.claimed.has(p)),
-      true,
-    );
+    const held = partitions.filter((p) => this.claimed.has(p));
+    await this.lock.shared(async () => this.format.settle?.(held, true));
     const gone = partitions.filter((p) => this.claimed.delete(p));
     for (const positions of this.committed.values()) for (const p of gone) positions.delete(p);
     await this.leases.release(this.leaseKeys(gone));
@@ -154,8 +176,13 @@ export class LakeWriter {
    * default), keeping the staged files in `keep` (a batch still landing), then re-reads every
    * owner's position there.
    */
-  async resync(partitions: number[] = this.partitions, keep?: ReadonlySet<string>): Promise<void> {
-    await this.format.recover(sharingOwners(this.target), partitions, keep);
+  async resync(partitions: number[] = this.partitions, keep: ReadonlySet<string> = new Set()): Promise<void> {
+    await this.lock.exclusive(() => this.resyncAlone(partitions, keep));
+  }
+
+  private async resyncAlone(partitions: number[], keep: ReadonlySet<string>): Promise<void> {
+    const staged = [...this.uncommitted].flatMap((commit) => [...commit.stagedPaths]);
+    await this.format.recover(sharingOwners(this.target), partitions, new Set([...keep, ...staged]));
     const recovered = await this.format.committedPositions(ownersOf(this.target), new Set(partitions));
     for (const [owner, found] of recovered) {
       const positions = this.committed.get(owner)!;

@@ -2,7 +2,7 @@ import type { Deployment } from '../config/deployment.js';
 
 /**
  * Defaults of `gamepipe stream` and `up`. A batch is read into text files, not memory, so a
- * backlog's batches can be large: 200,000 buy events make files of about 45 MB, never merged again,
+ * backlog's batches can be large: 200,000 buy events make files of about 10 MB, never merged again,
  * and few commits.
  */
 export const streamDefaults = { maxBatchRecords: 200_000, maxFileRows: 1_000_000 };

@@ -4,6 +4,12 @@ import { WriterGroup } from '../lake/commit/writer-group.js';
 import type { LakeWriter } from '../lake/lake-writer.js';
 import { writerStatusPath } from '../metrics/writer-status.js';
 
+/** Log partitions a writer gives back and claims to match its group's shares. */
+export interface ShareChange {
+  leaving: number[];
+  joining: number[];
+}
+
 /** How often a grouped writer looks at its group again (a killed member's partitions move within its lease's time to live). */
 const REBALANCE_EVERY_MS = 1000;
 
@@ -59,20 +65,34 @@ export class PartitionShare {
    * changed. A log or lake that does not answer leaves the shares as they are until the next look.
    */
   async rebalance(): Promise<boolean> {
-    if (!this.group || Date.now() - this.lastLook < REBALANCE_EVERY_MS) return false;
+    const change = await this.look();
+    return change !== undefined && (await this.apply(change));
+  }
+
+  /**
+   * What should change in the partitions held (looked at in the group at most once a second), or
+   * undefined: nothing. Cheap, and safe while batches land; `apply` is not (see StreamWriter).
+   */
+  async look(): Promise<ShareChange | undefined> {
+    if (!this.group || Date.now() - this.lastLook < REBALANCE_EVERY_MS) return undefined;
     this.lastLook = Date.now();
     let mine: number[];
     try {
       mine = await this.group.share([...(await this.reader.endOffsets()).keys()]);
     } catch (error) {
-      if (isGamepipeError(error) && error.retriable) return false;
+      if (isGamepipeError(error) && error.retriable) return undefined;
       throw error;
     }
     const held = this.lake.partitions;
-    const leaving = held.filter((p) => !mine.includes(p));
+    const change = { leaving: held.filter((p) => !mine.includes(p)), joining: mine.filter((p) => !held.includes(p)) };
+    return change.leaving.length + change.joining.length > 0 ? change : undefined;
+  }
+
+  /** Gives back and claims partitions, with no batch in hand; true when the partitions held changed. */
+  async apply({ leaving, joining }: ShareChange): Promise<boolean> {
     if (leaving.length > 0) await this.lake.release(leaving);
     let joined = false;
-    for (const partition of mine.filter((p) => !held.includes(p))) {
+    for (const partition of joining) {
       try {
         await this.lake.claim([partition]);
         joined = true;

@@ -4,6 +4,7 @@ import type { Deployment } from '../config/deployment.js';
 import type { GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, Positions } from '../eventlog/event-log.js';
+import type { BatchStep } from '../lake/batch/batch-commit.js';
 import type { BatchProgress } from '../lake/batch/batch-progress.js';
 import type { TableFormatFactory } from '../lake/batch/table-format.js';
 import type { CompactionPolicy } from '../lake/commit/compactor.js';
@@ -150,8 +151,9 @@ export class StreamWriter {
   }
 
   /**
-   * Reads and lands batches in turn, one ahead: while a batch is written and committed, the next
-   * is read (into a text file, not memory). Batches are still committed one at a time, in order.
+   * Reads and lands batches as a pipeline: while a batch commits, the next one is encoded and
+   * staged, and the one after is read (into a text file, not memory). Commits stay one at a time,
+   * in log order; at most two batches are in the lake's hands at once (see `land`).
    */
   async run(): Promise<void> {
     let consumed = await this.startReading();
@@ -159,37 +161,54 @@ export class StreamWriter {
     await this.publish({ kind: 'idle', consumed });
     const end = this.options.once ? await this.reader.endOffsets() : undefined;
     const caughtUp = () => end !== undefined && [...end].every(([p, o]) => o === 0 || (consumed.get(p) ?? -1) >= o);
-    let landing: { done: boolean; promise: Promise<void> } | undefined;
+    const landings: Landing[] = []; // oldest first
+    // A landing leaves the list once it has landed: a failure leaves it (and those after it) for `finally` to wait out.
+    const landUntil = async (left: number) => {
+      while (landings.length > left) {
+        await landings[0]!.done;
+        landings.shift();
+      }
+    };
+    const landAll = () => landUntil(0);
     try {
       while (!this.stopping && !caughtUp()) {
         const pollStart = Date.now();
+        const latest = landings.at(-1);
+        // A trickle's batch waits for the one before to land (not only to stage): one file per trigger, not a pile of small ones.
         const batch = await collectBatch(
-          this.collection(() => landing?.done ?? true),
+          this.collection(() => latest?.landed ?? true),
           consumed,
           pollStart,
           caughtUp,
         );
-        await landing?.promise;
-        landing = undefined;
-        if (await this.share.rebalance()) {
-          // Shares change only between commits; the batch read from the old share is read again from the new one.
+        try {
+          // One batch encodes at a time, and one waits to commit: the latest has staged, the one before it has landed.
+          await latest?.staged;
+          await landUntil(1);
+          const change = await this.share.look();
+          // Shares change only with no batch in hand; the batch read from the old share is read again from the new one.
+          if (change) await landAll();
+          if (change && (await this.share.apply(change))) {
+            batch.discard();
+            consumed = await this.startReading();
+            continue;
+          }
+          if (batch.count === 0) {
+            await landAll(); // idle means every batch read has landed
+            batch.discard();
+            await this.lake.caughtUp();
+            await this.publish({ kind: 'idle', consumed });
+            continue;
+          }
+        } catch (error) {
           batch.discard();
-          consumed = await this.startReading();
-          continue;
+          throw error;
         }
-        if (batch.count === 0) {
-          batch.discard();
-          await this.lake.caughtUp();
-          await this.publish({ kind: 'idle', consumed });
-          continue;
-        }
-        const current = { done: false, promise: this.land(batch, pollStart, new Map(consumed)) };
-        current.promise = current.promise.finally(() => (current.done = true));
-        current.promise.catch(() => undefined); // awaited (and thrown) before the next batch lands
-        landing = current;
+        landings.push(this.land(batch, pollStart, new Map(consumed), latest));
       }
+      await landAll();
     } finally {
-      await landing?.promise;
+      await Promise.allSettled(landings.map((l) => l.done));
     }
   }
 
@@ -233,12 +252,14 @@ export class StreamWriter {
   }
 
   /**
-   * Lands one batch: its BatchCommit runs, and on a retriable failure runs again from the step that
-   * failed. Before a retry the lake is resynced (what the failure left is finished or undone, the
-   * batch's staged files kept) unless the lake's part was done (the log's acknowledgement or the
-   * announcement failed).
+   * Lands one batch: its BatchCommit stages it at once, then, once the batch before (`before`) has
+   * landed, commits it and runs the rest. Each part is retried on a retriable failure from the step
+   * that failed, after a resync of the lake (what the failure left is finished or undone; the staged
+   * files of both batches in hand are kept) unless the lake's part was done (the log's
+   * acknowledgement or the announcement failed). A batch whose `before` failed is not committed:
+   * its staged files are left to the next start's recovery, which undoes them.
    */
-  private async land(batch: BatchInput, pollStart: number, consumed: Positions): Promise<void> {
+  private land(batch: BatchInput, pollStart: number, consumed: Positions, before: Landing | undefined): Landing {
     const commit = this.lake.begin(batch, consumed, {
       ackLog: (positions) => this.reader.commit(positions),
       announce: (landed) => {
@@ -248,18 +269,42 @@ export class StreamWriter {
         return this.publish({ kind: 'landed', consumed, progress });
       },
     });
-    try {
-      await withRetries(() => commit.run(), {
+    const runUntil = (step: BatchStep) =>
+      withRetries(() => commit.run(step), {
         backoff: RETRY_BACKOFF,
         onRetry: this.options.onRetry,
         stopped: () => this.stopping,
         beforeRetry: async () => {
           if (commit.failedAt === 'LOG_ACKED' || commit.failedAt === 'ANNOUNCED') return;
-          await this.lake.resync(undefined, commit.stagedPaths).catch(() => undefined); // still down: the next attempt says so
+          await this.lake.resync().catch(() => undefined); // still down: the next attempt says so
         },
       });
-    } finally {
-      batch.discard();
-    }
+    const staged = runUntil('STAGED');
+    const done = (async () => {
+      try {
+        await staged;
+        await before?.done;
+        await runUntil('ANNOUNCED');
+      } finally {
+        this.lake.end(commit);
+        batch.discard();
+      }
+    })();
+    const landing: Landing = { staged, done, landed: false };
+    // Each is awaited (and thrown) by `run`; a rejection seen first elsewhere is not unhandled.
+    done.then(
+      () => (landing.landed = true),
+      () => (landing.landed = true),
+    );
+    staged.catch(() => undefined);
+    return landing;
   }
+}
+
+/** A batch in the lake's hands: `staged` once its files are staged, `done` once it has landed (or failed). */
+interface Landing {
+  staged: Promise<void>;
+  done: Promise<void>;
+  /** Whether `done` has settled. */
+  landed: boolean;
 }

@@ -1,5 +1,5 @@
-import * as zlib from 'node:zlib';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type AsyncBuffer, type Compressors } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type AsyncBuffer } from 'hyparquet';
+import { parquetDecompressors } from '../lake/parquet/parquet-codecs.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import { LocalLakeStorage } from '../lake/storage/local/local-lake-storage.js';
 
@@ -13,18 +13,6 @@ export interface FileRows {
 export type FileRowsResult = { rows: FileRows } | { unreadable: string } | { gone: true };
 
 const POSITION_COLUMNS = ['log_partition', 'log_offset'];
-
-/**
- * hyparquet decodes Snappy (gamepipe's writers) itself; other engines' files need more: Trino writes
- * its Iceberg files (INSERT, optimize) with ZSTD. Node's zlib has these three (ZSTD since Node 22.15,
- * newer than this project's Node types).
- */
-const { zstdDecompressSync } = zlib as unknown as { zstdDecompressSync: (input: Uint8Array) => Uint8Array };
-const compressors: Compressors = {
-  ZSTD: (input) => zstdDecompressSync(input),
-  GZIP: (input) => zlib.gunzipSync(input),
-  BROTLI: (input) => zlib.brotliDecompressSync(input),
-};
 
 /** A local file is read by ranges (footer, then the two small columns); a remote one whole, in one request. */
 async function openFile(storage: LakeStorage, path: string): Promise<AsyncBuffer | null> {
@@ -63,7 +51,7 @@ export async function readFileRows(storage: LakeStorage, path: string): Promise<
     await parquetRead({
       file,
       metadata,
-      compressors,
+      compressors: parquetDecompressors,
       columns: POSITION_COLUMNS,
       onChunk: ({ columnName, columnData, rowStart, rowEnd }) => {
         const target = columnName === 'log_offset' ? offsets : partitions;

@@ -1,4 +1,5 @@
 import { parquetReadObjects } from 'hyparquet';
+import { parquetDecompressors } from '../../src/lake/parquet/parquet-codecs.js';
 import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
@@ -58,6 +59,7 @@ export async function logOffsetsIn(storage: LakeStorage, paths: string[]): Promi
   for (const path of paths) {
     const bytes = (await storage.read(path))!;
     const rows = await parquetReadObjects({
+      compressors: parquetDecompressors,
       file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
       columns: ['log_offset'],
     });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isGamepipeError } from '../../src/errors.js';
-import type { LakeStorage } from '../../src/lake/storage/lake-storage.js';
+import { compareAndSwapOf, type LakeStorage } from '../../src/lake/storage/lake-storage.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const bytes = (text: string) => Buffer.from(text);
@@ -38,6 +38,13 @@ export function runLakeStorageContract(
     });
     const test = (title: string, body: () => Promise<void>) =>
       it(title, async (t) => (skip ? t.skip('service not available') : body()));
+    /** For the optional compare-and-swap: run where the adapter has it. */
+    const testSwap = (title: string, body: (swap: NonNullable<ReturnType<typeof compareAndSwapOf>>) => Promise<void>) =>
+      it(title, async (t) => {
+        const swap = skip ? undefined : compareAndSwapOf(storage);
+        if (!swap) return t.skip(skip ? 'service not available' : 'no compare-and-swap here (rename fences)');
+        await body(swap);
+      });
 
     test('answers ping, lists a missing directory as empty, and stats or reads a missing path as null', async () => {
       await storage.ping();
@@ -70,6 +77,45 @@ export function runLakeStorageContract(
     test('says whether its rename is atomic (the commit branches on it)', async () => {
       assert.equal(typeof storage.atomicRename, 'boolean');
       assert.equal(storage.atomicRename, !storage.uri.startsWith('s3://'), 'only object stores lack an atomic rename');
+      // Owner leases need one fence or the other.
+      if (!storage.atomicRename) assert.ok(compareAndSwapOf(storage), 'a store without an atomic rename swaps');
+    });
+
+    testSwap('readVersioned gives the bytes, a version and the time; null for a missing file', async (swap) => {
+      assert.equal(await swap.readVersioned('_locks/none.lock'), null);
+      await storage.create('_locks/a.lock', bytes('holder one'));
+      const read = await swap.readVersioned('_locks/a.lock');
+      assert.equal(read!.data.toString(), 'holder one');
+      assert.equal(typeof read!.version, 'string');
+      assert.ok(read!.version.length > 0);
+      assert.ok(Math.abs(read!.modifiedMs - Date.now()) < 60_000, 'the time is the write time');
+    });
+
+    testSwap('replaceIfVersion swaps only while the file holds what was read', async (swap) => {
+      await storage.create('_locks/b.lock', bytes('stale holder'));
+      const stale = (await swap.readVersioned('_locks/b.lock'))!.version;
+      const mine = await swap.replaceIfVersion('_locks/b.lock', bytes('taker one'), stale);
+      assert.ok(mine, 'the first swap naming the read version wins');
+      assert.equal(
+        await swap.replaceIfVersion('_locks/b.lock', bytes('taker two'), stale),
+        null,
+        'a second swap naming the same version loses',
+      );
+      assert.equal((await storage.read('_locks/b.lock'))!.toString(), 'taker one', 'and wrote nothing');
+      assert.equal((await swap.readVersioned('_locks/b.lock'))!.version, mine, 'the version it answered is current');
+      assert.ok(await swap.replaceIfVersion('_locks/b.lock', bytes('taker one, renewed'), mine!));
+      assert.equal((await storage.read('_locks/b.lock'))!.toString(), 'taker one, renewed');
+    });
+
+    testSwap('replaceIfVersion never creates: a file gone or replaced since is not swapped', async (swap) => {
+      await storage.create('_locks/c.lock', bytes('holder'));
+      const version = (await swap.readVersioned('_locks/c.lock'))!.version;
+      await storage.replace('_locks/c.lock', bytes('someone else'));
+      assert.equal(await swap.replaceIfVersion('_locks/c.lock', bytes('mine'), version), null);
+      assert.equal((await storage.read('_locks/c.lock'))!.toString(), 'someone else');
+      await storage.delete('_locks/c.lock');
+      assert.equal(await swap.replaceIfVersion('_locks/c.lock', bytes('mine'), version), null);
+      assert.equal(await storage.read('_locks/c.lock'), null, 'nothing was created');
     });
 
     // Holds where rename is a fenced copy too (S3): never overwrites, whatever the store's atomicity.

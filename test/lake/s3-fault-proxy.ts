@@ -23,6 +23,8 @@ export class S3FaultProxy {
     private readonly decide: (req: IncomingMessage, index: number) => ProxyAction,
     /** Runs before a request is handled: e.g. another writer acting at that very moment. */
     private readonly before: (req: IncomingMessage) => Promise<void> = async () => undefined,
+    /** Told of each answer the store gave (forwarded requests only), as it passes on. */
+    private readonly answered: (req: IncomingMessage, status: number) => void = () => undefined,
   ) {
     this.server = createServer((req, res) => {
       req.pause();
@@ -68,6 +70,7 @@ export class S3FaultProxy {
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
+      answer.on('end', () => this.answered(req, answer.statusCode ?? 502));
     });
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);

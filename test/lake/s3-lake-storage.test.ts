@@ -156,8 +156,8 @@ describe('S3 lake storage on a real S3-compatible server', () => {
     const probes = proxy.seen.filter((line) => line.includes('conditional-write-probe'));
     assert.equal(
       probes.filter((line) => line.startsWith('PUT')).length,
-      2,
-      'one probe: two PUTs, before the first write only',
+      3,
+      'one probe, before the first write only: two PUTs with If-None-Match, one with a wrong If-Match',
     );
     assert.deepEqual(
       (await lake.list('_tmp')).map((e) => e.name),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { parquetDecompressors } from '../../src/lake/parquet/parquet-codecs.js';
 import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
@@ -195,7 +196,11 @@ describe('stream writers', () => {
       )) as unknown[][];
       const fromHyparquet: unknown[][] = [];
       for (const file of files) {
-        const rows = await parquetReadObjects({ file: await asyncBufferFromFile(lake.localPath(file.path)), columns });
+        const rows = await parquetReadObjects({
+          compressors: parquetDecompressors,
+          file: await asyncBufferFromFile(lake.localPath(file.path)),
+          columns,
+        });
         for (const row of rows) fromHyparquet.push(columns.map((c) => row[c]));
       }
       const normal = (rows: unknown[][]) =>

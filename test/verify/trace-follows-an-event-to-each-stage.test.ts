@@ -3,6 +3,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { parquetDecompressors } from '../../src/lake/parquet/parquet-codecs.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { eventBuilders } from '../../src/events/event-builders.js';
 import { newEventId } from '../../src/events/event-id.js';
@@ -68,6 +69,7 @@ it('an event in the lake: its route, time, log position, and the file and row th
   assert.ok(Date.parse(t.request.acceptedAt) <= Date.parse(t.log!.appendedAt));
   assert.deepEqual([t.log!.partition, t.log!.offset], [0, offset]);
   const rows = await parquetReadObjects({
+    compressors: parquetDecompressors,
     file: await asyncBufferFromFile(join(localLake(run), t.file!.path)),
     columns: ['event_id', 'log_offset'],
   });

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
+import { parquetDecompressors } from '../../src/lake/parquet/parquet-codecs.js';
 import { EmbeddedEventLog } from '../../src/eventlog/embedded/embedded-event-log.js';
 import { IcebergTable } from '../../src/iceberg/iceberg-table.js';
 import { LakeIcebergCatalog } from '../../src/iceberg/lake-iceberg-catalog.js';
@@ -31,7 +32,7 @@ async function buyTable(
 /** The event id of a lake file's first row. */
 async function firstEventId(run: LandedRun, path: string): Promise<string> {
   const file = await asyncBufferFromFile(join(localLake(run), path));
-  const [row] = await parquetReadObjects({ file, columns: ['event_id'], rowEnd: 1 });
+  const [row] = await parquetReadObjects({ compressors: parquetDecompressors, file, columns: ['event_id'], rowEnd: 1 });
   return String(row!.event_id);
 }
 

@@ -81,8 +81,14 @@ export class BatchCommit {
     return new Set([...this.staged.values()].map((f) => f.staged));
   }
 
-  async run(): Promise<void> {
+  /**
+   * Takes the batch through its steps up to `until` (all of them by default): a writer stages a
+   * batch while the one before commits, then runs the rest once that one has landed.
+   */
+  async run(until: BatchStep = 'ANNOUNCED'): Promise<void> {
+    const last = BATCH_STEPS.indexOf(until);
     for (let step = nextStep(this.current); step !== undefined; step = nextStep(this.current)) {
+      if (BATCH_STEPS.indexOf(step) > last) break;
       this.attempting = step;
       await this.perform(step);
       this.current = step;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isDeadProcessHere } from '../../util/process-alive.js';
 import { GamepipeError, isGamepipeError } from '../../errors.js';
-import type { LakeStorage } from '../storage/lake-storage.js';
+import { logger } from '../../logger.js';
+import { compareAndSwapOf, type LakeStorage } from '../storage/lake-storage.js';
 
 export interface LeaseRecord {
   host: string;
@@ -24,11 +25,24 @@ const describeKey = (key: string) => key.replace(/\+(\d+)$/, ' (log partition $1
  * created only if absent (the store's no-overwrite create decides between two claimants) and renewed
  * every third of its time to live. A lease is taken over when its holder is a dead process on this
  * host, or when it has not been renewed for the time to live (hosts' clocks are assumed within
- * seconds of the store's). Takeover renames the stale lease away first, so of two takers only one
- * succeeds. Before each commit the writer checks it still holds the leases it commits under (`verify`).
+ * seconds of the store's). Before each commit the writer checks it still holds the leases it commits
+ * under (`verify`). How takeover and renewal are fenced depends on the store:
+ * - with a compare-and-swap (S3's `If-Match`, memory), takeover replaces the stale lease only if it
+ *   is still the one judged stale, and renewal only if it is still this writer's: of two takers one
+ *   wins, and a writer whose lease was taken over never writes over its new holder's (it stops
+ *   renewing that key, and `verify` fails);
+ * - otherwise (a local disk, HDFS) takeover renames the stale lease away, atomically and never
+ *   overwriting, so of two renames one succeeds; renewal reads, then replaces. A takeover landing
+ *   between those two steps (microseconds on a local disk) is overwritten: the taker is then fenced
+ *   at its next `verify` and the old holder goes on, so the lease still has one holder.
+ * Release reads, then deletes, on every store: a takeover between the two loses its new lease (its
+ * `verify` fails), never the other way round.
  */
 export class OwnerLeases {
   private readonly held = new Set<string>();
+  /** Held keys found taken over: no longer renewed (still in `held`, so `verify` keeps failing on them). */
+  private readonly lost = new Set<string>();
+  private refusalSaid = false;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -36,7 +50,10 @@ export class OwnerLeases {
     private readonly record: LeaseRecord,
     private readonly ttlMs: number,
   ) {
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), Math.max(1000, ttlMs / 3));
+    this.timer = setInterval(
+      () => void this.renew().catch((error) => this.renewalFailed(error)),
+      Math.max(1000, ttlMs / 3),
+    );
     this.timer.unref();
   }
 
@@ -93,17 +110,37 @@ export class OwnerLeases {
   }
 
   private async renew(): Promise<void> {
+    const bytes = Buffer.from(JSON.stringify(this.record));
+    const swap = compareAndSwapOf(this.storage);
     for (const key of this.held) {
-      const current = await readLease(this.storage, key);
-      if (tokenOf(current) === this.record.token)
-        await this.storage.replace(leasePath(key), Buffer.from(JSON.stringify(this.record)));
+      if (this.lost.has(key)) continue;
+      const current = await readLeaseVersioned(this.storage, key);
+      if (tokenOf(current?.holder ?? null) !== this.record.token) {
+        this.lost.add(key);
+      } else if (swap && current?.version !== undefined) {
+        if ((await swap.replaceIfVersion(leasePath(key), bytes, current.version)) === null) this.lost.add(key);
+      } else {
+        await this.storage.replace(leasePath(key), bytes);
+      }
     }
+  }
+
+  /**
+   * An outage is retried at the next tick, silently (the store's own retries already log); a refusal
+   * that will not pass (a store that cannot fence a renewal) is said once, or the lease would go
+   * stale with no word of why.
+   */
+  private renewalFailed(error: unknown): void {
+    if (this.refusalSaid || (isGamepipeError(error) && error.retriable)) return;
+    this.refusalSaid = true;
+    logger.warn(`${this.record.what} cannot renew its lease: ${(error as Error).message}`);
   }
 
   /** Gives back these keys (all when none are named); after releasing all, renewals stop. */
   async release(keys: Iterable<string> = [...this.held]): Promise<void> {
     for (const key of [...keys]) {
       this.held.delete(key);
+      this.lost.delete(key);
       const current = await readLease(this.storage, key).catch(() => null);
       if (tokenOf(current) === this.record.token) await this.storage.delete(leasePath(key)).catch(() => false);
     }
@@ -128,7 +165,10 @@ export async function listLeases(
 /** The lease's holder; `torn` when its file is still being written (or a crash cut it): judged by age only. */
 export async function readLease(storage: LakeStorage, key: string): Promise<LeaseRecord | 'torn' | null> {
   const bytes = await storage.read(leasePath(key));
-  if (bytes === null) return null;
+  return bytes === null ? null : parseLease(bytes);
+}
+
+function parseLease(bytes: Buffer): LeaseRecord | 'torn' {
   try {
     return JSON.parse(bytes.toString()) as LeaseRecord;
   } catch {
@@ -136,22 +176,43 @@ export async function readLease(storage: LakeStorage, key: string): Promise<Leas
   }
 }
 
+/** A lease as judged for takeover: its holder, when it was last written, and its version where the store swaps. */
+interface LeaseState {
+  holder: LeaseRecord | 'torn';
+  modifiedMs: number;
+  version?: string;
+}
+
+/** With a compare-and-swap, one read gives all three; elsewhere a read and a stat. */
+async function readLeaseVersioned(storage: LakeStorage, key: string): Promise<LeaseState | null> {
+  const swap = compareAndSwapOf(storage);
+  if (swap) {
+    const file = await swap.readVersioned(leasePath(key));
+    return file && { holder: parseLease(file.data), modifiedMs: file.modifiedMs, version: file.version };
+  }
+  const holder = await readLease(storage, key);
+  const entry = await storage.stat(leasePath(key));
+  return holder && entry && { holder, modifiedMs: entry.modifiedMs };
+}
+
 const tokenOf = (lease: LeaseRecord | 'torn' | null) => (lease === null || lease === 'torn' ? undefined : lease.token);
 
 const CLAIM_ATTEMPTS = 10;
 
 async function acquireOne(storage: LakeStorage, key: string, record: LeaseRecord, ttlMs: number): Promise<void> {
+  const bytes = Buffer.from(JSON.stringify(record));
+  const swap = compareAndSwapOf(storage);
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     try {
-      await storage.create(leasePath(key), Buffer.from(JSON.stringify(record)));
+      await storage.create(leasePath(key), bytes);
       return;
     } catch (error) {
       if (!isGamepipeError(error) || error.code !== 'LAKE_EXISTS') throw error;
     }
-    const holder = await readLease(storage, key);
-    const entry = await storage.stat(leasePath(key));
-    if (!holder || !entry) continue; // released meanwhile
-    const expired = Date.now() - entry.modifiedMs > ttlMs;
+    const current = await readLeaseVersioned(storage, key);
+    if (!current) continue; // released meanwhile
+    const { holder } = current;
+    const expired = Date.now() - current.modifiedMs > ttlMs;
     if (holder === 'torn' && !expired) {
       await new Promise((resolve) => setTimeout(resolve, 100)); // another claimant is writing it right now
       continue;
@@ -166,13 +227,23 @@ async function acquireOne(storage: LakeStorage, key: string, record: LeaseRecord
         },
       );
     }
-    const aside = `${LOCKS_DIR}/.${key}.${randomUUID()}.stale`;
-    try {
-      await storage.rename(leasePath(key), aside);
-      await storage.delete(aside);
-    } catch (error) {
-      if (!isGamepipeError(error) || error.code !== 'LAKE_NOT_FOUND') throw error; // another taker was first
+    if (swap && current.version !== undefined) {
+      // Ours only if it still holds what was judged stale; null: another taker was first, read again.
+      if ((await swap.replaceIfVersion(leasePath(key), bytes, current.version)) !== null) return;
+    } else {
+      await takeOverByRename(storage, key);
     }
   }
   throw new GamepipeError('DATA_DIR_LOCKED', `could not take the lease of ${key}: other writers keep claiming it`);
+}
+
+/** Moves the stale lease aside (atomic, never overwriting), so that the next `create` can claim the key. */
+async function takeOverByRename(storage: LakeStorage, key: string): Promise<void> {
+  const aside = `${LOCKS_DIR}/.${key}.${randomUUID()}.stale`;
+  try {
+    await storage.rename(leasePath(key), aside);
+    await storage.delete(aside);
+  } catch (error) {
+    if (!isGamepipeError(error) || error.code !== 'LAKE_NOT_FOUND') throw error; // another taker was first
+  }
 }

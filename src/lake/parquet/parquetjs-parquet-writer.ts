@@ -1,4 +1,5 @@
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { parquetDecompressors } from './parquet-codecs.js';
 import parquet from 'parquetjs-lite';
 import { parquetjsType, type FieldSpec } from '../../events/field-types.js';
 import { deadLetterSpec, type TableSpec } from '../../events/tables.js';
@@ -55,7 +56,10 @@ export class ParquetjsParquetWriter implements ParquetWriter {
     const rows: Record<string, unknown>[] = [];
     for (const source of sources) {
       // parquetjs-lite cannot read its own timestamp statistics back; hyparquet (pure JS too) can.
-      for (const row of await parquetReadObjects({ file: await asyncBufferFromFile(source) })) {
+      for (const row of await parquetReadObjects({
+        file: await asyncBufferFromFile(source),
+        compressors: parquetDecompressors,
+      })) {
         rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
       }
     }

@@ -13,6 +13,15 @@ export interface LakeEntry {
   modifiedMs: number;
 }
 
+/** A file's bytes and the version they were read at, for a compare-and-swap (`replaceIfVersion`). */
+export interface VersionedFile {
+  data: Buffer;
+  /** Opaque; names the bytes as stored (on S3 the ETag, their MD5: equal bytes may carry an equal version). */
+  version: string;
+  /** Last modification, UTC milliseconds, as the store records it (S3: whole seconds). */
+  modifiedMs: number;
+}
+
 /**
  * Where the lake's files live: a local directory, HDFS over WebHDFS, S3 (or an S3-compatible store),
  * or memory (tests). Paths are
@@ -24,6 +33,8 @@ export interface LakeEntry {
  *   fence that makes a lake commit exactly-once. Object stores have no rename: there it is a copy that
  *   never overwrites, then a delete, and code that needs the fence must take another path;
  * - `replace` is atomic: a reader sees the old bytes or the new ones, never a mix;
+ * - `replaceIfVersion`, where present, is a compare-and-swap: what an owner lease is taken over and
+ *   renewed with where `rename` cannot fence (S3);
  * - `create` and `upload` never overwrite (LAKE_EXISTS) and may leave a partial file on a crash (not
  *   on S3, where an object appears whole), so they only ever name hidden paths (a segment starting
  *   with `_` or `.`) that queries never read;
@@ -60,12 +71,34 @@ export interface LakeStorage {
   rename(from: string, to: string): Promise<void>;
   /** Sets `path` to `data` atomically, whether it existed or not; parents are created. */
   replace(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * With `replaceIfVersion`, a compare-and-swap on one file, where the store has one (S3's
+   * `If-Match`, memory); both absent on a local disk and HDFS, where the atomic, non-overwriting
+   * `rename` fences instead. The whole file with its version, or null when there is none.
+   */
+  readVersioned?(path: string): Promise<VersionedFile | null>;
+  /**
+   * Sets `path` to `data` only while it still holds what `version` named (one atomic step: of two
+   * callers naming the same version, one wins), and never creates it. The new version; null when the
+   * file changed or is gone (nothing written). A store that cannot fence it fails with LAKE_ERROR.
+   */
+  replaceIfVersion?(path: string, data: Uint8Array, version: string): Promise<string | null>;
   /** Removes a file (or a directory with `recursive`); false when there was nothing. */
   delete(path: string, options?: { recursive?: boolean }): Promise<boolean>;
   /** Creates a directory and its parents; an existing one is fine. */
   mkdirs(dir: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The store's compare-and-swap, when it has one (see `LakeStorage.readVersioned`). */
+export type CompareAndSwap = Required<Pick<LakeStorage, 'readVersioned' | 'replaceIfVersion'>>;
+export const compareAndSwapOf = (storage: LakeStorage): CompareAndSwap | undefined =>
+  storage.readVersioned && storage.replaceIfVersion
+    ? {
+        readVersioned: (path) => storage.readVersioned!(path),
+        replaceIfVersion: (path, data, version) => storage.replaceIfVersion!(path, data, version),
+      }
+    : undefined;
 
 /** True for a path whose last segment is hidden from Hive, Trino, Spark and gamepipe's own views. */
 export const isHiddenName = (name: string): boolean => name.startsWith('_') || name.startsWith('.');

@@ -1,9 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { GamepipeError } from '../../errors.js';
 import { checkLakePath } from './lake-path-check.js';
-import type { LakeEntry, LakeStorage } from './lake-storage.js';
+import type { LakeEntry, LakeStorage, VersionedFile } from './lake-storage.js';
 
-type Method = 'list' | 'stat' | 'read' | 'create' | 'upload' | 'rename' | 'replace' | 'delete' | 'mkdirs' | 'ping';
+type Method =
+  | 'list'
+  | 'stat'
+  | 'read'
+  | 'readVersioned'
+  | 'create'
+  | 'upload'
+  | 'rename'
+  | 'replace'
+  | 'replaceIfVersion'
+  | 'delete'
+  | 'mkdirs'
+  | 'ping';
 
 /** A fault to inject: the call fails with `error` when `when` says so (all calls by default). */
 interface Fault {
@@ -23,7 +35,9 @@ const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.last
 export class MemoryLakeStorage implements LakeStorage {
   readonly uri = 'memory://lake';
   readonly atomicRename = true;
-  private readonly files = new Map<string, { data: Buffer; modifiedMs: number }>();
+  private readonly files = new Map<string, { data: Buffer; modifiedMs: number; version: number }>();
+  /** Every write gets a new version (stricter than S3's ETag, which equal bytes share). */
+  private writes = 0;
   private readonly dirs = new Set<string>(['']);
   private faults: Fault[] = [];
   /** Every call made, in order, as `method path`: lets a test see the protocol's steps. */
@@ -84,6 +98,20 @@ export class MemoryLakeStorage implements LakeStorage {
     return this.files.get(path)?.data ?? null;
   }
 
+  async readVersioned(path: string): Promise<VersionedFile | null> {
+    this.enter('readVersioned', path);
+    const file = this.files.get(path);
+    return file ? { data: file.data, version: String(file.version), modifiedMs: file.modifiedMs } : null;
+  }
+
+  /** Checked and set in one synchronous step: no other call runs in between. */
+  async replaceIfVersion(path: string, data: Uint8Array, version: string): Promise<string | null> {
+    this.enter('replaceIfVersion', path);
+    if (String(this.files.get(path)?.version) !== version) return null;
+    this.files.set(path, this.written(Buffer.from(data)));
+    return String(this.writes);
+  }
+
   async create(path: string, data: Uint8Array): Promise<void> {
     this.enter('create', path);
     this.putNew(path, Buffer.from(data));
@@ -106,7 +134,7 @@ export class MemoryLakeStorage implements LakeStorage {
 
   async replace(path: string, data: Uint8Array): Promise<void> {
     this.enter('replace', path);
-    this.files.set(path, { data: Buffer.from(data), modifiedMs: Date.now() });
+    this.files.set(path, this.written(Buffer.from(data)));
   }
 
   async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
@@ -136,8 +164,12 @@ export class MemoryLakeStorage implements LakeStorage {
   private putNew(path: string, data: Buffer): void {
     if (this.files.has(path) || this.isDir(path))
       throw new GamepipeError('LAKE_EXISTS', `${path} already exists in the lake`);
-    this.files.set(path, { data, modifiedMs: Date.now() });
+    this.files.set(path, this.written(data));
     this.dirs.add(parentOf(path));
+  }
+
+  private written(data: Buffer): { data: Buffer; modifiedMs: number; version: number } {
+    return { data, modifiedMs: Date.now(), version: ++this.writes };
   }
 
   private enter(method: Method, path: string): void {

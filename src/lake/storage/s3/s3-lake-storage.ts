@@ -12,9 +12,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { GamepipeError } from '../../../errors.js';
 import { checkLakePath } from '../lake-path-check.js';
-import type { LakeEntry, LakeStorage } from '../lake-storage.js';
+import type { LakeEntry, LakeStorage, VersionedFile } from '../lake-storage.js';
 import { createS3Client, md5OfFile, type S3LakeStorageOptions, stripQuotes } from './s3-client.js';
-import { probeConditionalWrites } from './s3-conditional-write-probe.js';
+import { S3CompareAndSwap } from './s3-compare-and-swap.js';
+import { type ConditionalWrites, probeConditionalWrites } from './s3-conditional-write-probe.js';
 import { isS3NotFound, isS3PreconditionFailed, s3Error } from './s3-errors.js';
 import { s3Uri } from './s3-location.js';
 import { uploadInParts, withLocalFileSource } from './s3-multipart-upload.js';
@@ -33,6 +34,7 @@ const MiB = 1024 * 1024;
  *   completion), refused with 412 when the key exists; a store that ignores the header is refused
  *   (`checkConditionalWrites`). A new object appears whole or not at all.
  * - `replace` is one unconditional PUT: atomic per object (readers get the old bytes or the new).
+ * - `replaceIfVersion` is a PUT with `If-Match: <ETag>` (S3CompareAndSwap): owner leases' fence here.
  * - `rename` is NOT atomic (`atomicRename` is false): a fenced copy, then a delete; commits use
  *   `pendingUploads` instead (see ObjectStoreTableFormat).
  * - Directories are emulated: key prefixes split on '/', plus an empty `dir/` marker from `mkdirs`.
@@ -52,7 +54,8 @@ export class S3LakeStorage implements LakeStorage {
   private readonly partSize: number;
   private readonly partsInFlight: number;
   private readonly tree: S3Tree;
-  private probe: Promise<void> | undefined;
+  private readonly compareAndSwap: S3CompareAndSwap;
+  private probe: Promise<ConditionalWrites> | undefined;
 
   constructor(options: S3LakeStorageOptions) {
     this.bucket = options.location.bucket;
@@ -70,6 +73,14 @@ export class S3LakeStorage implements LakeStorage {
       show: (path) => this.show(path),
       send: (what, call) => this.send(what, ({ earlierMayHaveLanded }) => call(earlierMayHaveLanded)),
       checkConditionalWrites: () => this.checkConditionalWrites(),
+    });
+    this.compareAndSwap = new S3CompareAndSwap({
+      ...{ client: this.client, bucket: this.bucket, store: this.store },
+      key: (path) => this.key(path),
+      show: (path) => this.show(path),
+      call: (what, path, attempt) => this.call(what, path, attempt),
+      etagOf: async (path) => (await this.head(path))?.etag,
+      conditionalWrites: () => this.conditionalWrites(),
     });
   }
 
@@ -182,6 +193,10 @@ export class S3LakeStorage implements LakeStorage {
     );
   }
 
+  readVersioned = (path: string): Promise<VersionedFile | null> => this.compareAndSwap.readVersioned(path);
+  replaceIfVersion = (path: string, data: Uint8Array, version: string): Promise<string | null> =>
+    this.compareAndSwap.replaceIfVersion(path, data, version);
+
   async delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
     const file = path !== '' && (await this.head(path)) !== null;
     if (file) {
@@ -207,19 +222,18 @@ export class S3LakeStorage implements LakeStorage {
   }
 
   /**
-   * Resolves when the store refuses to overwrite on `If-None-Match: *`: one probe object written
-   * twice (the second PUT must answer 412), then deleted. Done once, before the first write that
-   * needs it; a store that overwrote fails for good with one line naming it.
+   * Resolves when the store refuses to overwrite on `If-None-Match: *` (probeConditionalWrites). Done
+   * once, before the first write that needs it; a store that overwrote fails for good with one line naming it.
    */
-  checkConditionalWrites(): Promise<void> {
+  async checkConditionalWrites(): Promise<void> {
+    await this.conditionalWrites();
+  }
+
+  /** The probe's verdict, also on `If-Match` (whether `replaceIfVersion` can fence here). */
+  private conditionalWrites(): Promise<ConditionalWrites> {
     this.probe ??= probeConditionalWrites({
-      store: this.store,
-      putIfAbsent: (path) =>
-        this.send(`write a probe object at ${this.show(path)}`, async () => {
-          await this.client.send(
-            new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: 'probe', IfNoneMatch: '*' }),
-          );
-        }),
+      ...{ store: this.store, client: this.client, bucket: this.bucket, send: this.send },
+      key: (path) => this.key(path),
       remove: (path) => this.delete(path),
       show: (path) => this.show(path),
     }).catch((error: unknown) => {

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GamepipeError } from '../../src/errors.js';
+import { committedFiles } from '../../src/lake/lake-files.js';
+import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
+import { eachRowOnce, logOffsetsIn, logOfSampleEvents, streamAllOnce } from '../helpers/each-row-once.js';
+
+const EVENTS = 200;
+
+/**
+ * A lake whose first commit waits, at its first rename into a table, until a file of a later batch
+ * is staged (or 10 s pass), then fails once as an outage would: the batch is retried after a resync
+ * while the next batch is already staged.
+ */
+class FirstCommitHeld extends MemoryLakeStorage {
+  /** Whether a later batch staged a file while the first commit waited. */
+  overlapped = false;
+  private held = false;
+  private release: (() => void) | undefined;
+
+  override async rename(from: string, to: string): Promise<void> {
+    if (!this.held && to.startsWith('events_')) {
+      this.held = true;
+      await new Promise<void>((resolve) => {
+        this.release = resolve;
+        setTimeout(resolve, 10_000).unref();
+      });
+      this.release = undefined;
+      throw new GamepipeError('LAKE_UNAVAILABLE', 'injected: the lake stops answering as the first commit starts');
+    }
+    return super.rename(from, to);
+  }
+
+  override async upload(localFile: string, path: string): Promise<void> {
+    await super.upload(localFile, path);
+    if (this.release && path.startsWith('_tmp/')) {
+      this.overlapped = true;
+      this.release();
+    }
+  }
+}
+
+const uploads = (storage: MemoryLakeStorage) => storage.calls.filter((c) => c.startsWith('upload ')).length;
+
+describe('a stream writer on a backlog', () => {
+  it('stages the next batch while the one before commits, and a retry of that commit keeps the next batch staged', async () => {
+    const dataDir = await logOfSampleEvents(EVENTS, { yesterdayToo: false });
+    const clean = new MemoryLakeStorage();
+    await streamAllOnce(dataDir, clean);
+
+    const storage = new FirstCommitHeld();
+    const retries = { count: 0 };
+    await streamAllOnce(dataDir, storage, { onRetry: () => retries.count++ });
+    assert.ok(storage.overlapped, 'a file of the next batch was staged while the first batch was committing');
+    assert.equal(retries.count, 1, 'the failed commit was reported and retried');
+    assert.equal(uploads(storage), uploads(clean), 'no staged file was uploaded again: the resync kept both batches');
+
+    const once = eachRowOnce(EVENTS);
+    const offsetsIn = async (dir: string) =>
+      logOffsetsIn(
+        storage,
+        (await committedFiles(storage, dir)).map((file) => file.path),
+      );
+    for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
+      assert.deepEqual(await offsetsIn(table), once[table], `${table}: each row once, in order of the log`);
+    assert.deepEqual(await offsetsIn('events_dead_letter/buy'), once.events_dead_letter);
+    assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
+    assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
+  });
+});
