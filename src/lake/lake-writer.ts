@@ -157,8 +157,15 @@ export class LakeWriter {
     return partitions.flatMap((p) => ownersOf(this.target).map((o) => leaseKey(o, p)));
   }
 
+  /** The writer has read the whole log: the format records what it held back (see TableFormat.settle), as a commit would. */
+  async caughtUp(): Promise<void> {
+    await this.lock.shared(async () => this.format.settle?.(this.partitions, false));
+  }
+
   /** Gives partitions back (after the batch in hand is committed): another writer may take them. */
   async release(partitions: number[]): Promise<void> {
+    const held = partitions.filter((p) => this.claimed.has(p));
+    await this.lock.shared(async () => this.format.settle?.(held, true));
     const gone = partitions.filter((p) => this.claimed.delete(p));
     for (const positions of this.committed.values()) for (const p of gone) positions.delete(p);
     await this.leases.release(this.leaseKeys(gone));
@@ -229,6 +236,7 @@ export class LakeWriter {
   }
 
   async close(): Promise<void> {
+    await this.format.settle?.(this.partitions, true);
     await this.format.close?.();
     await this.parquet.close();
     await this.leases.release();

@@ -196,6 +196,7 @@ export class StreamWriter {
           if (batch.count === 0) {
             await landAll(); // idle means every batch read has landed
             batch.discard();
+            await this.lake.caughtUp();
             await this.publish({ kind: 'idle', consumed });
             continue;
           }

@@ -201,6 +201,111 @@ describe('the Iceberg table format', () => {
     assert.deepEqual((await resumed()).get('guild'), new Map([[0, 30]]), 'a minute on: recorded again');
   });
 
+  it('records what it held back when it settles: caught up, once a minute; leaving, all of it; only in the partitions given', async () => {
+    let clock = 1_000_000;
+    const s = setup(undefined, undefined, () => clock);
+    const format = s.writer('all');
+    await format.committedPositions(['guild'], new Set([0, 1]));
+    const moved = (partition: number, to: number) => format.commit(partition, [], at('guild', to));
+    const resumed = async () => (await s.writer('all').committedPositions(['guild'], new Set([0, 1]))).get('guild');
+    await moved(0, 10);
+    await moved(1, 10);
+    clock += 10_000;
+    await moved(0, 20);
+    await moved(1, 20);
+    await format.settle([0, 1], false);
+    assert.deepEqual(
+      await resumed(),
+      new Map([
+        [0, 10],
+        [1, 10],
+      ]),
+      'caught up within the minute: still held back',
+    );
+    clock += 50_000;
+    await format.settle([0], false);
+    assert.deepEqual(
+      await resumed(),
+      new Map([
+        [0, 20],
+        [1, 10],
+      ]),
+      'a minute on: recorded, in the partition given',
+    );
+    await format.settle([1], true);
+    assert.deepEqual(
+      await resumed(),
+      new Map([
+        [0, 20],
+        [1, 20],
+      ]),
+    );
+    clock += 1_000;
+    await moved(0, 30);
+    await format.settle([0], true);
+    assert.deepEqual(
+      await resumed(),
+      new Map([
+        [0, 30],
+        [1, 20],
+      ]),
+      'leaving: at once',
+    );
+    await format.settle([0, 1], true);
+    const guild = (await IcebergTable.open({
+      storage: s.storage,
+      catalog: s.catalog,
+      ident: { database: 'default', table: 'events_guild' },
+      dir: 'events_guild',
+    }))!;
+    assert.equal(guild.metadata.snapshots.length, 5, 'one snapshot per record, none once nothing is held back');
+  });
+
+  it('an owner without rows rides along, at no cost, on a snapshot its table gets anyway', async () => {
+    let clock = 1_000_000;
+    const s = setup(undefined, undefined, () => clock);
+    const format = s.writer('all');
+    await format.committedPositions(['buy', 'unrouted'], new Set([0]));
+    const positions = (to: number) =>
+      new Map([
+        ['buy', to],
+        ['unrouted', to],
+      ]);
+    await format.commit(0, [await stage(s, format, 'events_buy', 0, 9)], positions(10));
+    clock += 1_000;
+    await format.commit(0, [await stage(s, format, 'events_dead_letter/buy', 10, 19)], positions(20));
+    assert.deepEqual(
+      (await s.writer('all').committedPositions(['unrouted'], new Set([0]))).get('unrouted'),
+      new Map([[0, 20]]),
+      "within the minute, in the buy dead letters' snapshot",
+    );
+    const deadLetters = (await IcebergTable.open({
+      storage: s.storage,
+      catalog: s.catalog,
+      ident: { database: 'default', table: 'events_dead_letter' },
+      dir: 'events_dead_letter',
+    }))!;
+    assert.equal(deadLetters.metadata.snapshots.length, 2, 'the first positions-only snapshot, then the dead letters');
+  });
+
+  it("a settle another writer overtook resolves, moving no one's position", async () => {
+    let clock = 1_000_000;
+    const s = setup(undefined, undefined, () => clock);
+    const stale = s.writer('all');
+    await stale.committedPositions(['guild'], new Set([0]));
+    await stale.commit(0, [], at('guild', 10));
+    clock += 1_000;
+    await stale.commit(0, [], at('guild', 20)); // held back
+    const taker = s.writer('all');
+    await taker.committedPositions(['guild'], new Set([0]));
+    await taker.commit(0, [await stage(s, taker, 'events_guild', 10, 14)], at('guild', 15));
+    await stale.settle([0], true);
+    assert.deepEqual(
+      (await s.writer('all').committedPositions(['guild'], new Set([0]))).get('guild'),
+      new Map([[0, 15]]),
+    );
+  });
+
   it('expires snapshots older than an hour as it writes, keeping its positions and every row', async () => {
     let clock = 5_000_000_000;
     const s = setup(undefined, undefined, () => clock);

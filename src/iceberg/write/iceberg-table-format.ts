@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Positions } from '../../eventlog/event-log.js';
 import { GamepipeError } from '../../errors.js';
+import { logger } from '../../logger.js';
 import type { DataFileTarget } from '../../lake/batch/routed-batch.js';
 import type { StagedFile, TableFormat } from '../../lake/batch/table-format.js';
 import type { CompactionPolicy } from '../../lake/commit/compactor.js';
@@ -18,6 +19,7 @@ import {
   tableOfDir,
   tablesOfOwner,
 } from './gamepipe-tables.js';
+import { IdleOwnerPositions } from './idle-owner-positions.js';
 import { MultiTableIntents, type TableCommit } from './multi-table-intent.js';
 import { OpenDayCompaction } from './open-day-compaction.js';
 import { WriterSnapshotExpiry } from './writer-snapshot-expiry.js';
@@ -54,19 +56,17 @@ export interface IcebergTableFormatOptions {
  *   is fenced (LAKE_FENCED), whatever the leases said;
  * - a commit touching several tables writes an intent first, rolled forward by `recover`;
  * - an owner's position is the highest any of its tables records: a table is skipped by a commit
- *   that has no rows for it (but an owner without rows records its position at most once a minute,
- *   see positionsOnly), and the intent makes a partly applied commit whole before positions are read;
+ *   that has no rows for it (an owner without rows records its position as IdleOwnerPositions says:
+ *   riding along, at most once a minute, and when the writer settles), and the intent makes a partly
+ *   applied commit whole before positions are read;
  * - staged files no snapshot names (a crash before the commit) are left to maintenance's orphan removal.
  */
-/** How often an owner without rows records its moved position in a snapshot of its own. */
-const POSITIONS_ONLY_EVERY_MS = 60_000;
-
 export class IcebergTableFormat implements TableFormat {
   private readonly tables = new Map<string, IcebergTable>();
   /** Per position key, the highest position read or committed: where the next batch starts. */
   private readonly known = new Map<string, number>();
-  /** Per position key, when this writer last recorded it in a positions-only snapshot. */
-  private readonly positionsOnlyAt = new Map<string, number>();
+  /** Where owners without rows stand: what the tables record, and what this writer holds back. */
+  private readonly idle: IdleOwnerPositions;
   private readonly intents: MultiTableIntents;
   private readonly compaction: OpenDayCompaction | undefined;
   private readonly expiry: WriterSnapshotExpiry;
@@ -74,6 +74,7 @@ export class IcebergTableFormat implements TableFormat {
   constructor(private readonly options: IcebergTableFormatOptions) {
     this.intents = new MultiTableIntents(options.storage);
     this.expiry = new WriterSnapshotExpiry(options.now);
+    this.idle = new IdleOwnerPositions(options.now ?? Date.now);
     const { compaction, storage, scratch } = options;
     if (compaction)
       this.compaction = new OpenDayCompaction(storage, compaction.parquet, scratch, compaction.policy, (t) =>
@@ -132,7 +133,7 @@ export class IcebergTableFormat implements TableFormat {
       commit.positions[key] = next;
       commit.starts[key] = this.known.get(key) ?? 0;
     }
-    const idle = this.positionsOnly(partition, positions, byTable);
+    const own = this.idle.addPositionsOnly(partition, positions, byTable, (key) => this.known.get(key) ?? 0);
     const commits = [...byTable.values()];
     const intent =
       commits.length > 1
@@ -143,39 +144,30 @@ export class IcebergTableFormat implements TableFormat {
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     if (intent) await this.intents.remove(intent);
-    const now = (this.options.now ?? Date.now)();
-    for (const key of idle) this.positionsOnlyAt.set(key, now);
-    // Positions with no file: the next batch starts there (see positionsOnly for when a table records them).
+    this.idle.committed(partition, positions, byTable, own);
+    // Positions with no file: the next batch starts there (see IdleOwnerPositions for when a table records them).
     for (const [owner, next] of positions) this.advance(positionKey(owner, partition), next);
   }
 
   /**
-   * Adds to `byTable` a positions-only append (no file, as Flink's Iceberg committer does after empty
-   * checkpoints) for each owner without rows in this commit whose position has moved and was last
-   * recorded over a minute ago, in its first table: else an owner whose tables rarely get rows (the
-   * unrouted dead letters) would keep an old position, and a writer restarted would read the log again
-   * from there. Returns their position keys.
+   * Records, in positions-only snapshots (one per table), the positions of owners without rows that
+   * this writer held back in these partitions (see IdleOwnerPositions): once caught up with the log,
+   * those last recorded a minute ago or more; `leaving`, all of them. Never rejects: a snapshot
+   * that fails (fenced: another writer holds the partition now) leaves its positions where the
+   * tables have them, which is safe, and says so in the log.
    */
-  private positionsOnly(
-    partition: number,
-    positions: ReadonlyMap<string, number>,
-    byTable: Map<string, TableCommit>,
-  ): string[] {
-    const now = (this.options.now ?? Date.now)();
-    const keys: string[] = [];
-    for (const [owner, next] of positions) {
-      const key = positionKey(owner, partition);
-      if ([...byTable.values()].some((c) => key in c.positions) || (this.known.get(key) ?? 0) >= next) continue;
-      const last = this.positionsOnlyAt.get(key);
-      if (last !== undefined && now - last < POSITIONS_ONLY_EVERY_MS) continue;
-      const home = tablesOfOwner(owner)[0]!;
-      let commit = byTable.get(home.dir);
-      if (!commit) byTable.set(home.dir, (commit = { dir: home.dir, files: [], positions: {}, starts: {} }));
-      commit.positions[key] = next;
-      commit.starts[key] = this.known.get(key) ?? 0;
-      keys.push(key);
-    }
-    return keys;
+  async settle(partitions: readonly number[], leaving: boolean): Promise<void> {
+    const commits = this.idle.toRecord(partitions, leaving);
+    const settled = await Promise.allSettled(commits.map((commit) => this.apply(commit)));
+    settled.forEach((result, i) => {
+      if (result.status === 'fulfilled') this.idle.recordedAlone(Object.keys(commits[i]!.positions));
+      else
+        logger.warn(
+          { err: result.reason, table: commits[i]!.dir, writer: this.options.writer },
+          'could not record the positions of owners without rows: they stay behind, and are read again from there',
+        );
+    });
+    if (leaving) this.idle.forget(partitions);
   }
 
   /** One table's append, decided against what the table records at the swap (see the class rules). */
@@ -185,7 +177,10 @@ export class IcebergTableFormat implements TableFormat {
       positions: commit.positions,
       decide: (recorded) => decide(commit, recorded),
     });
-    for (const [key, next] of Object.entries(commit.positions)) this.advance(key, next);
+    for (const [key, next] of Object.entries(commit.positions)) {
+      this.advance(key, next);
+      this.idle.recordedAt(key, next);
+    }
   }
 
   private advance(key: string, next: number): void {
@@ -213,6 +208,7 @@ export class IcebergTableFormat implements TableFormat {
         this.known.delete(positionKey(owner, p));
         const at = found.get(p);
         if (at !== undefined) this.known.set(positionKey(owner, p), at);
+        this.idle.read(positionKey(owner, p), at);
       }
       byOwner.set(owner, found);
     }

@@ -92,6 +92,15 @@ export interface TableFormat {
    */
   compact?(files: readonly StagedFile[], claimed: ReadonlySet<number>): Promise<number>;
 
+  /**
+   * Records what the format held back in these log partitions, which the writer holds (Iceberg: the
+   * positions of owners without rows, which it records at most once a minute as it reads): once the
+   * writer caught up with the log (`leaving` false: the format may hold back still, to bound what it
+   * writes), and all of it before the writer lets them go (`leaving`: closing, a rebalance). Never
+   * rejects: what it could not record stays where the tables have it, which is always safe.
+   */
+  settle?(partitions: readonly number[], leaving: boolean): Promise<void>;
+
   /** Frees what the format holds (a catalog connection); the storage is the writer's. */
   close?(): Promise<void>;
 }
