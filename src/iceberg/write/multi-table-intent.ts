@@ -42,11 +42,19 @@ export class MultiTableIntents {
     return path;
   }
 
-  /** The intents `writer` left in `partition` (each is rolled forward on its own). */
+  /**
+   * The intents `writer` left in `partition` (each is rolled forward on its own). What a `replace`
+   * killed before its rename left (`.<intent>.<random>.tmp`, on stores whose replace writes a
+   * temporary sibling) is deleted: the caller holds this writer's lease there, so nobody else writes it.
+   */
   async pending(writer: string, partition: number): Promise<{ path: string; intent: MultiTableIntent }[]> {
     const prefix = intentPrefix(writer, partition);
     const found: { path: string; intent: MultiTableIntent }[] = [];
     for (const entry of await this.storage.list(ICEBERG_INTENT_DIR)) {
+      if (entry.name.startsWith(`.${prefix}`) && entry.name.endsWith('.tmp')) {
+        await this.storage.delete(`${ICEBERG_INTENT_DIR}/${entry.name}`);
+        continue;
+      }
       if (!entry.name.startsWith(prefix) || !entry.name.endsWith('.json')) continue;
       const path = `${ICEBERG_INTENT_DIR}/${entry.name}`;
       const bytes = await this.storage.read(path);
