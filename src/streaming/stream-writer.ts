@@ -182,8 +182,8 @@ export class StreamWriter {
           caughtUp,
         );
         try {
-          // One batch encodes at a time, and one waits to commit: the latest has staged, the one before it has landed.
-          await latest?.staged;
+          // At most two batches in hand: the one before the latest has landed. The new one starts staging at
+          // once: its encoding waits for the encoder (one file at a time) while the latest's last parts go up.
           await landUntil(1);
           const change = await this.share.look();
           // Shares change only with no batch in hand; the batch read from the old share is read again from the new one.
@@ -290,7 +290,7 @@ export class StreamWriter {
         batch.discard();
       }
     })();
-    const landing: Landing = { staged, done, landed: false };
+    const landing: Landing = { done, landed: false };
     // Each is awaited (and thrown) by `run`; a rejection seen first elsewhere is not unhandled.
     done.then(
       () => (landing.landed = true),
@@ -301,9 +301,8 @@ export class StreamWriter {
   }
 }
 
-/** A batch in the lake's hands: `staged` once its files are staged, `done` once it has landed (or failed). */
+/** A batch in the lake's hands: `done` once it has landed (or failed). */
 interface Landing {
-  staged: Promise<void>;
   done: Promise<void>;
   /** Whether `done` has settled. */
   landed: boolean;

@@ -106,19 +106,24 @@ export class ObjectStoreTableFormat implements TableFormat {
   }
 
   async recover(writers: readonly string[], partitions: readonly number[], keep?: ReadonlySet<string>): Promise<void> {
-    for (const partition of partitions) {
-      for (const writer of writers) {
-        const path = intentPath(writer, partition);
-        const bytes = await this.storage.read(path);
-        if (bytes === null) continue;
-        const intent = JSON.parse(bytes.toString()) as Intent;
-        if (!(await this.finish(intent)))
-          logger.warn(
-            { intent: path },
-            `an upload named by ${path} is gone (aborted or expired): its batch's files were removed, and its records are read again`,
-          );
-        await this.storage.delete(path);
-      }
+    // The intents are looked for all at once (a round trip each), then finished one by one.
+    const intents = await Promise.all(
+      partitions.flatMap((partition) =>
+        writers.map(async (writer) => {
+          const path = intentPath(writer, partition);
+          return { path, bytes: await this.storage.read(path) };
+        }),
+      ),
+    );
+    for (const { path, bytes } of intents) {
+      if (bytes === null) continue;
+      const intent = JSON.parse(bytes.toString()) as Intent;
+      if (!(await this.finish(intent)))
+        logger.warn(
+          { intent: path },
+          `an upload named by ${path} is gone (aborted or expired): its batch's files were removed, and its records are read again`,
+        );
+      await this.storage.delete(path);
     }
     await this.abortOpenUploads(new Set(partitions), keep);
     this.scratch.clear();
@@ -190,22 +195,24 @@ export class ObjectStoreTableFormat implements TableFormat {
     keep: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const kept = new Set([...keep].map((s) => pendingUploadOf(s).uploadId));
-    for (const dir of this.owners.flatMap(ownerDirs)) {
-      let open: Awaited<ReturnType<PendingUploads['listOpen']>>;
-      try {
-        open = await this.uploads.listOpen(dir);
-      } catch (error) {
-        if (!isGamepipeError(error)) throw error;
-        logger.warn(
-          `could not list the open uploads under ${this.storage.uri}/${dir} (${error.message}): left to the bucket's lifecycle rule`,
-        );
-        continue;
-      }
-      for (const upload of open) {
-        const name = upload.path.slice(upload.path.lastIndexOf('/') + 1);
-        const file = parseDataFileName(name);
-        if (file && partitions.has(file.partition) && !kept.has(upload.uploadId)) await this.uploads.abort(upload);
-      }
+    // Each table directory is listed on its own, all at once: one round trip, not one per directory, before a writer starts.
+    const listings = await Promise.all(
+      this.owners.flatMap(ownerDirs).map(async (dir) => {
+        try {
+          return await this.uploads.listOpen(dir);
+        } catch (error) {
+          if (!isGamepipeError(error)) throw error;
+          logger.warn(
+            `could not list the open uploads under ${this.storage.uri}/${dir} (${error.message}): left to the bucket's lifecycle rule`,
+          );
+          return [];
+        }
+      }),
+    );
+    for (const upload of listings.flat()) {
+      const name = upload.path.slice(upload.path.lastIndexOf('/') + 1);
+      const file = parseDataFileName(name);
+      if (file && partitions.has(file.partition) && !kept.has(upload.uploadId)) await this.uploads.abort(upload);
     }
   }
 }

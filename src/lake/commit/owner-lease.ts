@@ -75,17 +75,17 @@ export class OwnerLeases {
 
   /** Takes every key, or none: on failure (DATA_DIR_LOCKED when a live writer holds one) the keys taken here are given back. */
   async claim(keys: string[]): Promise<void> {
-    const taken: string[] = [];
-    try {
-      for (const key of keys) {
-        if (this.held.has(key)) continue;
-        await acquireOne(this.storage, key, this.record, this.ttlMs);
-        this.held.add(key);
-        taken.push(key);
-      }
-    } catch (error) {
+    // All at once (on an object store, one round trip instead of one per key); the first failure in key order is thrown.
+    const wanted = keys.filter((key) => !this.held.has(key));
+    const claims = await Promise.allSettled(
+      wanted.map((key) => acquireOne(this.storage, key, this.record, this.ttlMs)),
+    );
+    const taken = wanted.filter((_, i) => claims[i]!.status === 'fulfilled');
+    for (const key of taken) this.held.add(key);
+    const failed = claims.find((claim) => claim.status === 'rejected');
+    if (failed) {
       await this.release(taken);
-      throw error;
+      throw failed.reason;
     }
   }
 
