@@ -3,7 +3,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config-fields.js';
 import { checkingUsage } from '../exit-codes.js';
 import { formatSimulation } from '../simulate/format-simulation.js';
-import { landSimulation } from '../simulate/land-simulation.js';
+import { landSimulation, pingLake } from '../simulate/land-simulation.js';
 import { runSimulation } from '../simulate/run-simulation.js';
 import { planSimulation } from '../simulate/simulation-plan.js';
 import type { CommandAction } from './command-spec.js';
@@ -13,6 +13,8 @@ export const simulateAction: CommandAction<{}, typeof simulateOptions> = async (
   const config = resolveConfig();
   const catalog = Catalog.fromFile(config.itemCatalog);
   const plan = checkingUsage(() => planSimulation({ ...options, seed: options.seed ?? randomInt(2 ** 31), catalog }));
+  // Landing is part of the run: a lake that does not answer is found before the log takes a month of events.
+  if (options.land) await pingLake(config);
   const tty = process.stderr.isTTY === true;
   let done = 0;
   const result = await runSimulation(config, plan, (day) => {

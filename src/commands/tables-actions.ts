@@ -1,3 +1,4 @@
+import { duration as formatDuration } from '../report/format-figures.js';
 import type { Config } from '../config/config-fields.js';
 import { GamepipeError } from '../errors.js';
 import { duckdbType, hiveType } from '../events/field-types.js';
@@ -106,8 +107,13 @@ export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tables
         locations: registry,
         policy: { ...defaultClosedPartitionPolicy, latenessMs: options.lateness, graceMs: options.grace },
       };
-      for (const outcome of await compactClosedPartitions(compaction, specsOf(which), tableDirs))
-        process.stdout.write(`${describeOutcome(outcome)}\n`);
+      const outcomes = await compactClosedPartitions(compaction, specsOf(which), tableDirs);
+      for (const outcome of outcomes) process.stdout.write(`${describeOutcome(outcome)}\n`);
+      // Silence would read as "did it run?": say why nothing changed.
+      if (outcomes.length === 0)
+        process.stdout.write(
+          `nothing to compact in ${storage.uri}: no closed day (a UTC day over for --lateness, ${formatDuration(options.lateness)}) left to merge, switch or clean\n`,
+        );
     } finally {
       await parquet.close();
     }
