@@ -69,7 +69,8 @@ async function watch(
     await startDashboard({
       sampler,
       serverUrl: server.url,
-      logTail: deploymentOf(config).queriesReadLogTail,
+      // The log's tail is read beside a local lake only: DuckDB reads no s3:// or hdfs:// lake here.
+      logTail: deploymentOf(config).queriesReadLogTail && lakeLocation(config).kind === 'local',
       shellEngine: openEngine,
       ...dashboardFiles(config.dataDir),
       signal: stop.signal,

@@ -12,7 +12,7 @@ interface SdkFailure {
   Region?: string;
 }
 
-const HINT = 'check that the S3 store answers (--s3-endpoint / AWS_ENDPOINT_URL_S3); writers retry by themselves';
+const HINT = 'check that the S3 store answers (--s3-endpoint / AWS_ENDPOINT_URL_S3)';
 
 /** Names S3 and its SDK give to "not now": throttling, a busy or restarting store, a lost connection, a timeout. */
 const notNow = new Set([
