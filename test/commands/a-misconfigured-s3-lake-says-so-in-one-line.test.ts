@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GAMEPIPE_BIN } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { tempDir, uniqueName } from '../helpers/temp-dir.js';
+import { requireS3, S3_BUCKET, S3_ENDPOINT } from '../lake/s3-test-server.js';
 
 /** Values no output, log line or file may ever show. */
 const SECRET = 'wJalrXUtnFEMI-gamepipe-secret-4711';
@@ -251,5 +252,35 @@ describe('an S3 lake URI S3 could not hold is a usage error (exit 2), in one lin
     });
     assert.equal(result.status, 2, result.stderr);
     assert.equal(result.stderr, 'gamepipe: invalid AWS_ENDPOINT_URL_S3 "minio:9000": expected http://minio:9000\n');
+  });
+});
+
+describe('on an S3 lake under DuckDB, the next steps point at Trino', () => {
+  it('simulate lands the month and names a report that can run', async (t) => {
+    if (!(await requireS3(t))) return;
+    const lake = `s3://${S3_BUCKET}/gamepipe-tests/${uniqueName('simulate-next')}`;
+    const env: NodeJS.ProcessEnv = { ...awsEnv(), AWS_ACCESS_KEY_ID: 'gamepipe-test', GAMEPIPE_LOG_LEVEL: 'warn' };
+    delete env.AWS_SESSION_TOKEN;
+    const result = await gamepipe(
+      [
+        'simulate',
+        '--players',
+        '5',
+        '--days',
+        '1',
+        '--data-dir',
+        tempDir(),
+        '--lake',
+        lake,
+        '--s3-endpoint',
+        S3_ENDPOINT,
+      ],
+      env,
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /next: gamepipe report --trino-url http:\/\/trino:8080 \(DuckDB reads no s3:\/\/ or hdfs:\/\/ lake here\)\n$/,
+    );
   });
 });
