@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GAMEPIPE_BIN } from '../helpers/cli.js';
@@ -194,6 +194,22 @@ describe('an S3 lake that cannot be used is refused in one line, with what to fi
     assert.match(result.stdout, new RegExp(`^lake +s3://game-lake/prod: .*${store.endpoint} does not speak S3`, 'm'));
     assert.match(result.stdout, /^ buy +\| - +\| unknown +\| unknown$/m);
     assert.doesNotMatch(result.stdout, /no writer/);
+  });
+
+  it('a store that takes the connection and never answers does not hold status for minutes', async () => {
+    const silent = createNetServer((socket) => socket.resume());
+    silent.listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    after(() => silent.close());
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const result = await gamepipe(
+      ['status', '--data-dir', tempDir(), '--port', '1', '--lake', 's3://game-lake/prod', '--s3-endpoint', endpoint],
+      awsEnv(),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^lake +s3:\/\/game-lake\/prod: S3 could not list .* now \(no answer within 5 s\)$/m);
+    assert.ok(Date.now() - started < 45_000, `status took ${Date.now() - started} ms`);
   });
 
   it('simulate checks the lake before it writes a month of events to the log', async () => {

@@ -91,6 +91,8 @@ export function s3Reason(error: unknown): string {
   const tls = tlsFailure(failure);
   if (tls) return `TLS failed: ${tls}`;
   if (answeredHtml(error)) return `${status ? `HTTP ${status} with ` : ''}an HTML page, not an S3 answer`;
+  const timedOut = /exceeded the configured (\d+) ms requestTimeout/.exec(failure.message ?? '');
+  if (timedOut) return `no answer within ${Number(timedOut[1]) / 1000} s`;
   const message = (failure.message ?? '').split('\n')[0]!.trim().slice(0, 200);
   const given = failure.code ?? failure.name;
   // "Error" says nothing, and "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9190" says it twice.

@@ -57,10 +57,13 @@ export class S3Tree {
   }
 
   /** True when any key starts with `prefix` (a directory exists there, possibly only as a marker). */
-  async hasAnyUnder(prefix: string, where: string): Promise<boolean> {
+  async hasAnyUnder(prefix: string, where: string, requestTimeoutMs?: number): Promise<boolean> {
     try {
       const page = await this.send(`list ${where}`, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 })),
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 }),
+          requestTimeoutMs ? { requestTimeout: requestTimeoutMs } : {},
+        ),
       );
       if (!isListing(page))
         throw await this.notS3(`HTTP ${page.$metadata.httpStatusCode} without a listing in it`, where);
