@@ -174,6 +174,13 @@ describe('an S3 lake that cannot be used is refused in one line, with what to fi
     assert.deepEqual(store.methods, [], 'no request without credentials');
   });
 
+  it('an access key without its secret is named, not "no credentials from any providers" alone', async () => {
+    const store = await fakeStore({ status: 500, type: 'text/plain', body: 'never asked' });
+    const env = awsEnv();
+    delete env.AWS_SECRET_ACCESS_KEY;
+    await refusedInOneLine(store, /AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY/, env);
+  });
+
   it('status reports the lake as not answering, and who holds the writers as unknown, not as "no writer"', async () => {
     const store = await fakeStore({ status: 200, type: 'text/html', body: '<html>Welcome</html>' });
     const result = await gamepipe(

@@ -128,6 +128,8 @@ function hintFor(failure: SdkFailure): string | undefined {
 
 /** The credential chain's refusal, naming the profile when one was asked for (the SDK then ignores AWS_ACCESS_KEY_ID). */
 function credentialsHint(env: NodeJS.ProcessEnv): string {
+  if (!env.AWS_PROFILE && Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY))
+    return `${env.AWS_ACCESS_KEY_ID ? 'AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID'}: the SDK takes the two together or neither`;
   if (env.AWS_PROFILE)
     return `AWS_PROFILE=${env.AWS_PROFILE} names no usable profile in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE); while AWS_PROFILE is set the SDK reads no AWS_ACCESS_KEY_ID`;
   return 'give S3 credentials and a region the AWS way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance role; AWS_REGION';
