@@ -5,7 +5,7 @@ import { duckdbType, hiveType } from '../events/field-types.js';
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../events/tables.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import type { ClosedPartitionOutcome } from '../lake/commit/closed-partition-compactor.js';
-import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
+import { lakeLocation, openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
 import { allTableSpecs, tableDirs, tableSpecNamed } from '../sql/lake-tables.js';
@@ -73,6 +73,10 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
       );
     else if (engineChoice(config) !== 'duckdb')
       process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
+    else if (lakeLocation(config).kind !== 'local')
+      process.stdout.write(
+        `Tables are declared in the lake's own catalog over ${storage.uri}, which DuckDB cannot read here: for SQL, create them in Trino or Presto (--trino-url, --metastore-url)\n`,
+      );
   });
 };
 
