@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { AnyCommandSpec } from './commands/command-spec.js';
 import { completionCommand } from './commands/completion.js';
 import { dashboardCommand } from './commands/dashboard.js';
@@ -119,3 +120,15 @@ function reportFailure(error: unknown): number {
   );
   return EXIT.bug;
 }
+
+/** True when this module is the program node was asked to run (`node dist/src/cli.js …`), not an import. */
+function runAsProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+// bin/gamepipe.js imports main and runs it; run directly, this file does the same instead of exiting silently.
+if (runAsProgram()) await main(process.argv);

@@ -1,5 +1,5 @@
 import { GamepipeError } from '../errors.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { lakeLocation, openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { deploymentOf } from '../config/deployment.js';
 import { openQueryEngine } from '../sql/open-query-engine.js';
 import { openTableFileLister } from '../sql/table-file-lister.js';
@@ -36,7 +36,8 @@ export const dashboardAction: CommandAction<{}, typeof dashboardOptions> = async
     await startDashboard({
       sampler,
       serverUrl: url,
-      logTail: deploymentOf(config).queriesReadLogTail,
+      // The log's tail is read beside a local lake only: DuckDB reads no s3:// or hdfs:// lake here.
+      logTail: deploymentOf(config).queriesReadLogTail && lakeLocation(config).kind === 'local',
       shellEngine: openEngine,
       ...dashboardFiles(config.dataDir),
     });

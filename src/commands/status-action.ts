@@ -13,8 +13,10 @@ function formatStatus(s: PipelineStatus): string {
     `engine   ${s.engine}`,
     '',
   ].join('\n');
+  // Leases and the embedded catalog live in the lake: when it does not answer, who holds what is not known.
+  const lakeUp = s.lake.reachable === 'ok';
   const heldBy = (w: PipelineStatus['writers'][number]) =>
-    [...new Set(w.partitions.map((p) => p.heldBy ?? 'no writer'))].join('; ');
+    lakeUp ? [...new Set(w.partitions.map((p) => p.heldBy ?? 'no writer'))].join('; ') : 'unknown';
   const writers = formatResult(
     {
       columns: ['writer', 'position', 'events behind', 'held by'],
@@ -32,7 +34,13 @@ function formatStatus(s: PipelineStatus): string {
       columns: ['table', 'registered', 'files'],
       rows: s.tables.map((t) => [
         t.table,
-        t.registered === null ? 'see gamepipe tables list' : t.registered ? 'yes' : 'no (gamepipe tables create)',
+        !lakeUp
+          ? 'unknown'
+          : t.registered === null
+            ? 'see gamepipe tables list'
+            : t.registered
+              ? 'yes'
+              : 'no (gamepipe tables create)',
         t.files ?? 'unknown',
       ]),
     },

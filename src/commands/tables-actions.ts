@@ -1,10 +1,11 @@
+import { duration as formatDuration } from '../report/format-figures.js';
 import type { Config } from '../config/config-fields.js';
 import { GamepipeError } from '../errors.js';
 import { duckdbType, hiveType } from '../events/field-types.js';
 import { deadLetterSpec, tableSpecs, type TableSpec } from '../events/tables.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
 import type { ClosedPartitionOutcome } from '../lake/commit/closed-partition-compactor.js';
-import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
+import { lakeLocation, openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storage.js';
 import { formatResult } from '../sql/format-result.js';
 import { hiveDdl } from '../sql/hive-ddl.js';
 import { allTableSpecs, tableDirs, tableSpecNamed } from '../sql/lake-tables.js';
@@ -72,6 +73,10 @@ export const createTables: CommandAction<typeof tablesCreateArgs, {}> = async ({
       );
     else if (engineChoice(config) !== 'duckdb')
       process.stdout.write(`Tables are in ${config.catalog}.${config.schema} over ${storage.uri}\n`);
+    else if (lakeLocation(config).kind !== 'local')
+      process.stdout.write(
+        `Tables are declared in the lake's own catalog over ${storage.uri}, which DuckDB cannot read here: for SQL, create them in Trino or Presto (--trino-url, --metastore-url)\n`,
+      );
   });
 };
 
@@ -106,8 +111,13 @@ export const compactTables: CommandAction<typeof tablesCreateArgs, typeof tables
         locations: registry,
         policy: { ...defaultClosedPartitionPolicy, latenessMs: options.lateness, graceMs: options.grace },
       };
-      for (const outcome of await compactClosedPartitions(compaction, specsOf(which), tableDirs))
-        process.stdout.write(`${describeOutcome(outcome)}\n`);
+      const outcomes = await compactClosedPartitions(compaction, specsOf(which), tableDirs);
+      for (const outcome of outcomes) process.stdout.write(`${describeOutcome(outcome)}\n`);
+      // Silence would read as "did it run?": say why nothing changed.
+      if (outcomes.length === 0)
+        process.stdout.write(
+          `nothing to compact in ${storage.uri}: no closed day (a UTC day over for --lateness, ${formatDuration(options.lateness)}) left to merge, switch or clean\n`,
+        );
     } finally {
       await parquet.close();
     }

@@ -2,7 +2,7 @@ import type { Config } from '../config/config-fields.js';
 import { deploymentOf, engineChoice } from '../config/deployment.js';
 import { describeError } from '../errors.js';
 import type { LakeStorage } from '../lake/storage/lake-storage.js';
-import { openLakeStorage } from '../lake/storage/open-lake-storage.js';
+import { lakeLocation, openLakeStorage } from '../lake/storage/open-lake-storage.js';
 import { logger } from '../logger.js';
 import { runServer, type RunningServer } from '../server/run-server.js';
 import { allTableSpecs } from '../sql/lake-tables.js';
@@ -21,17 +21,22 @@ function banner(config: Config, server: RunningServer, storage: LakeStorage, tri
   const engine = engineChoice(config);
   const queryHint =
     engine === 'duckdb' ? '' : ` --${engine}-url ${engine === 'trino' ? config.trinoUrl : config.prestoUrl}`;
-  const landing = deploymentOf(config).queriesReadLogTail
-    ? `landed as Parquet every ${triggerMs / 1000}s, queried at once`
-    : `landed as Parquet every ${triggerMs} ms`;
+  // DuckDB reads a local lake only (its httpfs extension is not bundled): on S3 or HDFS, say where queries go instead.
+  const duckdbCannotRead = engine === 'duckdb' && lakeLocation(config).kind !== 'local';
+  const landing = duckdbCannotRead
+    ? `landed as Parquet every ${triggerMs / 1000}s; DuckDB cannot read ${storage.uri.split(':')[0]}:// here: query them through Trino or Presto`
+    : deploymentOf(config).queriesReadLogTail
+      ? `landed as Parquet every ${triggerMs / 1000}s, queried at once`
+      : `landed as Parquet every ${triggerMs} ms`;
+  const tables = allTableSpecs.map((s) => s.table).join(', ');
   return [
     `gamepipe up: listening on ${server.url}`,
     `  state: ${server.backends.state}, events: ${server.backends.log}, data dir: ${config.dataDir}`,
-    `  lake: ${storage.uri} (tables ${allTableSpecs.map((s) => s.table).join(', ')} on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`}; events ${landing})`,
+    `  lake: ${storage.uri} (tables ${tables}${duckdbCannotRead ? '' : ` on ${engine === 'duckdb' ? 'DuckDB' : `${engine} ${config.catalog}.${config.schema}`}`}; events ${landing})`,
     `  /status token: ${server.statusTokenSource}`,
     `  try:   curl -c /tmp/cookies -b /tmp/cookies '${server.url}/signup?username=user1&password=pw1'`,
     `         curl -b /tmp/cookies ${server.url}/buy/sword`,
-    `         npx gamepipe query${queryHint} "select item_type, count(*) from events_buy group by 1"`,
+    `         npx gamepipe query${duckdbCannotRead ? ' --trino-url http://trino:8080' : queryHint} "select item_type, count(*) from events_buy group by 1"`,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
@@ -64,7 +69,8 @@ async function watch(
     await startDashboard({
       sampler,
       serverUrl: server.url,
-      logTail: deploymentOf(config).queriesReadLogTail,
+      // The log's tail is read beside a local lake only: DuckDB reads no s3:// or hdfs:// lake here.
+      logTail: deploymentOf(config).queriesReadLogTail && lakeLocation(config).kind === 'local',
       shellEngine: openEngine,
       ...dashboardFiles(config.dataDir),
       signal: stop.signal,

@@ -10,11 +10,14 @@ import {
   logPersonalFieldsChoices,
   type LogPersonalFieldsChoice,
 } from './config-fields.js';
+import { parseS3LakeUri } from './s3-lake-uri.js';
 
 /** The parsers of the config's fields (see `configFields`): each takes the raw text and throws CONFIG_INVALID, saying what was expected. */
 
 function invalid(key: string, raw: string, expected: string): GamepipeError {
-  return new GamepipeError('CONFIG_INVALID', `invalid ${key} "${raw}": expected ${expected}`);
+  // A URL may carry a password (http://user:secret@host): never echo it.
+  const shown = raw.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+  return new GamepipeError('CONFIG_INVALID', `invalid ${key} "${shown}": expected ${expected}`);
 }
 
 export const parseRedisUrl = (raw: string): string => {
@@ -69,12 +72,9 @@ export const parseThriftUrl = (raw: string): string => {
   return raw.replace(/\/+$/, '');
 };
 
-/** S3's bucket names (3-63 of a-z, 0-9, '.', '-'; '_' as some S3-compatible stores allow); the adapter checks the rest. */
-const S3_LAKE = /^[sS]3[aA]?:\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/|$)/;
-
 export const parseLake = (raw: string): string => {
   if (/^s3a?:/i.test(raw)) {
-    if (!S3_LAKE.test(raw)) throw invalid('lake', raw, 's3://bucket/prefix');
+    parseS3LakeUri(raw); // the whole URI, here: a lake S3 could not hold is a usage error before anything runs
     return raw;
   }
   if (/^(hdfs|webhdfs):/i.test(raw)) {

@@ -8,6 +8,16 @@ import { openTableRegistry } from '../sql/open-query-engine.js';
 import { defaultBatching, streamDefaults } from '../streaming/batching.js';
 import { StreamWriter } from '../streaming/stream-writer.js';
 
+/** Resolves when the configured lake answers; its one-line error otherwise. */
+export async function pingLake(config: Config): Promise<void> {
+  const storage = await openLakeStorage(config);
+  try {
+    await storage.ping();
+  } finally {
+    await storage.close();
+  }
+}
+
 export type Landing = { landed: number; lake: string } | { runningWriter: string };
 
 /**

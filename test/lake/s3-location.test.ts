@@ -31,9 +31,31 @@ describe('an S3 lake named by its URI', () => {
       's3://lake/a/../b',
       's3://lake/a//b',
       's3://lake/x?y=1',
+      's3://lake/100%',
+      's3://lake/%zz',
+      's3://lake/a%2F..%2Fb',
+      's3://lake/tab\there',
+      's3://lake/a%0Ab',
+      `s3://lake/${'x'.repeat(901)}`,
     ]) {
       invalid(raw);
     }
+  });
+
+  it('decodes an escaped prefix and keeps spaces and unicode, which S3 keys may hold', () => {
+    assert.deepEqual(parseS3Uri('s3://game-lake/100%25/with%20space'), {
+      bucket: 'game-lake',
+      prefix: '100%/with space',
+    });
+    assert.deepEqual(parseS3Uri('s3://game-lake/ünï/çødé/'), { bucket: 'game-lake', prefix: 'ünï/çødé' });
+  });
+
+  it('refuses a bad S3 lake where the config is read, so the command line is at fault (exit 2)', () => {
+    assert.throws(
+      () => loadConfig({ flags: { lake: 's3://game-lake/100%' }, env: {} }),
+      (error: unknown) =>
+        isGamepipeError(error) && error.code === 'CONFIG_INVALID' && /escape like %20/.test(error.message),
+    );
   });
 
   it('reads the endpoint of an S3-compatible store from the SDK variables, for path-style addressing', async () => {

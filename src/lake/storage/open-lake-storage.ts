@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/config-fields.js';
+import { GamepipeError } from '../../errors.js';
 import type { LakeStorage } from './lake-storage.js';
 import { LocalLakeStorage } from './local/local-lake-storage.js';
 import { ScratchDir } from './local/scratch-dir.js';
@@ -19,7 +20,16 @@ const WEBHDFS_DEFAULT_PORT = 9870;
  * follows from it; unset means AWS S3 itself.
  */
 function s3Endpoint(config: Config, env: NodeJS.ProcessEnv): string | undefined {
-  return config.s3Endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  if (config.s3Endpoint) return config.s3Endpoint; // checked where the config is read
+  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] as const) {
+    const raw = env[name];
+    if (!raw) continue;
+    // The SDK would say only "Invalid URL": name the variable, as for a GAMEPIPE_* one (exit 2).
+    if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+      throw new GamepipeError('USAGE', `invalid ${name} "${raw.slice(0, 200)}": expected http://minio:9000`);
+    return raw;
+  }
+  return undefined;
 }
 
 /** Where the configured lake is: `--lake`, else `<data-dir>/lake`. */

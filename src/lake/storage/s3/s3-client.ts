@@ -28,12 +28,24 @@ export interface S3LakeStorageOptions {
 }
 
 const quiet = () => undefined;
+
+/**
+ * The SDK logs a failed call as an object (client, command, input, error): its command and error name
+ * make a line; the input (keys, bodies) and the request (signed headers, a session token) never do.
+ */
+function sdkLine(message: unknown): string {
+  if (typeof message !== 'object' || message === null) return String(message).split('\n')[0]!.slice(0, 300);
+  const { commandName, error } = message as { commandName?: string; error?: { name?: string; message?: string } };
+  const what = [commandName, error?.name, error?.message?.split('\n')[0]].filter(Boolean).join(': ');
+  return (what || 'an SDK message').slice(0, 300);
+}
+
 const sdkLogger = {
   trace: quiet,
   debug: quiet,
   info: quiet,
-  warn: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
-  error: (message: unknown) => logger.debug({ from: 'aws-sdk' }, String(message).slice(0, 300)),
+  warn: (message: unknown) => logger.debug({ from: 'aws-sdk' }, sdkLine(message)),
+  error: (message: unknown) => logger.debug({ from: 'aws-sdk' }, sdkLine(message)),
 };
 
 /** The SDK's client as the adapter uses it: no retries of its own (withS3Retries reports each), bounded waits. */

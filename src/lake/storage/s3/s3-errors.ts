@@ -6,9 +6,13 @@ interface SdkFailure {
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  /** The raw answer (the SDK attaches it, not enumerable): its headers tell an HTML page or the bucket's region. */
+  $response?: { headers?: Record<string, string | undefined> };
+  /** AWS's AuthorizationHeaderMalformed names the bucket's region in its body; the SDK copies it here. */
+  Region?: string;
 }
 
-const HINT = 'check that the S3 store answers (--s3-endpoint / AWS_ENDPOINT_URL_S3); writers retry by themselves';
+const HINT = 'check that the S3 store answers (--s3-endpoint / AWS_ENDPOINT_URL_S3)';
 
 /** Names S3 and its SDK give to "not now": throttling, a busy or restarting store, a lost connection, a timeout. */
 const notNow = new Set([
@@ -74,15 +78,70 @@ export const isS3PreconditionFailed = (error: unknown): boolean => {
   return failure.name === 'PreconditionFailed' || statusOf(failure) === 412 || statusOf(failure) === 304;
 };
 
+const header = (failure: SdkFailure, name: string): string | undefined => failure.$response?.headers?.[name];
+
+/** True when what answered is not S3 speaking: an HTML page (a web server, a proxy's error page, Trino's UI). */
+export const answeredHtml = (error: unknown): boolean =>
+  /^text\/html/i.test(header(error as SdkFailure, 'content-type') ?? '');
+
+/** The TLS failure in a few words ("wrong version number", "self-signed certificate"), or undefined. */
+function tlsFailure(failure: SdkFailure): string | undefined {
+  const message = failure.message ?? '';
+  const openssl = /SSL routines:[^:]*:([^:]+):/.exec(message)?.[1];
+  if (openssl) return openssl;
+  if (/CERT|SELF_SIGNED|ERR_TLS/.test(failure.code ?? '')) return message.split(';')[0]!.trim();
+  return undefined;
+}
+
 /** One line a person can read; the SDK's messages carry no credentials, but never more than the first line. */
 export function s3Reason(error: unknown): string {
   const failure = error as SdkFailure;
   const status = statusOf(failure);
+  const tls = tlsFailure(failure);
+  if (tls) return `TLS failed: ${tls}`;
+  if (answeredHtml(error)) return `${status ? `HTTP ${status} with ` : ''}an HTML page, not an S3 answer`;
+  const timedOut = /exceeded the configured (\d+) ms requestTimeout/.exec(failure.message ?? '');
+  if (timedOut) return `no answer within ${Number(timedOut[1]) / 1000} s`;
   const message = (failure.message ?? '').split('\n')[0]!.trim().slice(0, 200);
-  const name = failure.code ?? failure.name ?? 'Error';
-  return [status ? `HTTP ${status}` : undefined, name, message && message !== name ? message : undefined]
-    .filter(Boolean)
-    .join(' ');
+  const given = failure.code ?? failure.name;
+  // "Error" says nothing, and "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9190" says it twice.
+  const name = given === 'Error' || (given && message.includes(given)) ? undefined : given;
+  return (
+    [status ? `HTTP ${status}` : undefined, name, message && message !== name ? message : undefined]
+      .filter(Boolean)
+      .join(' ') || 'Error'
+  );
+}
+
+/** What a person can do about a refusal the store (or the SDK) named, when the name says. */
+function hintFor(failure: SdkFailure): string | undefined {
+  const name = failure.name ?? '';
+  const region = failure.Region ?? header(failure, 'x-amz-bucket-region');
+  if (name === 'SignatureDoesNotMatch')
+    return "the secret key does not match the access key ID: check AWS_SECRET_ACCESS_KEY (or the profile's aws_secret_access_key)";
+  if (name === 'InvalidAccessKeyId')
+    return 'the store does not know this access key ID: check AWS_ACCESS_KEY_ID (or the profile named by AWS_PROFILE)';
+  if (/^(InvalidToken|ExpiredToken|ExpiredTokenException|TokenRefreshRequired)$/.test(name))
+    return "the session token (AWS_SESSION_TOKEN, or the profile's) is invalid or expired: get fresh credentials";
+  if (region || /^(AuthorizationHeaderMalformed|PermanentRedirect|IllegalLocationConstraintException)$/.test(name))
+    return `the bucket is in ${region ? `region ${region}` : 'another region'}: set AWS_REGION${region ? `=${region}` : ''}`;
+  if (answeredHtml(failure) || statusOf(failure) === 405)
+    return 'the endpoint does not speak S3: check --s3-endpoint (GAMEPIPE_S3_ENDPOINT, AWS_ENDPOINT_URL_S3)';
+  if (/wrong version number|packet length too long/.test(tlsFailure(failure) ?? ''))
+    return 'the endpoint speaks plain HTTP: give it as http://… in --s3-endpoint';
+  if (tlsFailure(failure))
+    return "the store's TLS certificate was refused: NODE_EXTRA_CA_CERTS=<ca.pem> trusts a private CA";
+  if (statusOf(failure) === 403) return 'the credentials were refused, or lack permission on this bucket and prefix';
+  return undefined;
+}
+
+/** The credential chain's refusal, naming the profile when one was asked for (the SDK then ignores AWS_ACCESS_KEY_ID). */
+function credentialsHint(env: NodeJS.ProcessEnv): string {
+  if (!env.AWS_PROFILE && Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY))
+    return `${env.AWS_ACCESS_KEY_ID ? 'AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID'}: the SDK takes the two together or neither`;
+  if (env.AWS_PROFILE)
+    return `AWS_PROFILE=${env.AWS_PROFILE} names no usable profile in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE); while AWS_PROFILE is set the SDK reads no AWS_ACCESS_KEY_ID`;
+  return 'give S3 credentials and a region the AWS way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance role; AWS_REGION';
 }
 
 /** A failed S3 call as the port's error: `what` is the verb ("create"), `where` the s3:// name of the path. */
@@ -97,22 +156,30 @@ export function s3Error(error: unknown, what: string, where: string): GamepipeEr
       cause: error,
     });
   }
-  if (isS3NotFound(error)) return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${reason})`);
+  // A web server's 404 page is not S3 saying "no such key": the endpoint is wrong, say so.
+  if (isS3NotFound(error) && !answeredHtml(error))
+    return new GamepipeError('LAKE_NOT_FOUND', `${where} does not exist (${reason})`);
   if (isRetriableS3Failure(error)) {
     return new GamepipeError('LAKE_UNAVAILABLE', `S3 could not ${what} ${where} now (${reason})`, {
       hint: HINT,
       cause: error,
     });
   }
-  if (failure.name === 'CredentialsProviderError' || /region is missing/i.test(failure.message ?? '')) {
+  if (failure.name === 'CredentialsProviderError') {
     return new GamepipeError('CONFIG_INVALID', `could not ${what} ${where}: ${reason}`, {
-      hint: 'give S3 credentials and a region the AWS way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance role; AWS_REGION',
+      hint: credentialsHint(process.env),
       cause: error,
     });
   }
-  const status = statusOf(failure);
+  if (/region is missing|region not accepted/i.test(failure.message ?? '')) {
+    return new GamepipeError('CONFIG_INVALID', `could not ${what} ${where}: ${reason}`, {
+      hint: "set AWS_REGION to the bucket's region (e.g. eu-west-1; us-east-1 or auto for most S3-compatible stores)",
+      cause: error,
+    });
+  }
+  const hint = hintFor(failure);
   return new GamepipeError('LAKE_ERROR', `could not ${what} ${where}: ${reason}`, {
-    ...(status === 403 ? { hint: 'the credentials were refused, or lack permission on this bucket and prefix' } : {}),
+    ...(hint ? { hint } : {}),
     cause: error,
   });
 }

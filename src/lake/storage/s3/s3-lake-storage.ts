@@ -26,6 +26,8 @@ import { S3Tree } from './s3-tree.js';
 export type { S3LakeStorageOptions } from './s3-client.js';
 
 const MiB = 1024 * 1024;
+/** A one-key listing answers in well under a second; five is a store that is not answering. */
+const PING_TIMEOUT_MS = 5_000;
 
 /**
  * The lake on S3 or an S3-compatible store, through the AWS SDK v3 (credentials and region from the
@@ -56,6 +58,7 @@ export class S3LakeStorage implements LakeStorage {
   private readonly tree: S3Tree;
   private readonly compareAndSwap: S3CompareAndSwap;
   private probe: Promise<ConditionalWrites> | undefined;
+  private readonly pingTimeoutMs: number;
 
   constructor(options: S3LakeStorageOptions) {
     this.bucket = options.location.bucket;
@@ -66,6 +69,7 @@ export class S3LakeStorage implements LakeStorage {
     this.partSize = Math.max(5 * MiB, options.partSizeBytes ?? 5 * MiB);
     this.partsInFlight = Math.max(1, options.partsInFlight ?? 2);
     this.client = createS3Client(options);
+    this.pingTimeoutMs = Math.min(options.requestTimeoutMs ?? PING_TIMEOUT_MS, PING_TIMEOUT_MS);
     this.tree = new S3Tree(this.client, this.bucket, options.listPageSize ?? 1000, this.send);
     this.pendingUploads = new S3PendingUploads({
       ...{ client: this.client, bucket: this.bucket, partSize: this.partSize, partsInFlight: this.partsInFlight },
@@ -84,8 +88,13 @@ export class S3LakeStorage implements LakeStorage {
     });
   }
 
+  /**
+   * A one-key listing, each try bounded by PING_TIMEOUT_MS (retried as any call: throttling at a
+   * writer's start is ridden out): a store that takes the connection and never answers must not hold
+   * `status` (or any command's first check) for the minutes the writes' 30 s timeouts allow.
+   */
   async ping(): Promise<void> {
-    await this.tree.hasAnyUnder(this.dirPrefix(''), this.show(''));
+    await this.tree.hasAnyUnder(this.dirPrefix(''), this.show(''), this.pingTimeoutMs);
   }
 
   list(dir: string): Promise<LakeEntry[]> {

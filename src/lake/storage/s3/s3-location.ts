@@ -1,27 +1,10 @@
-import { GamepipeError } from '../../../errors.js';
+import { parseS3LakeUri, type S3LakeUri } from '../../../config/s3-lake-uri.js';
 
 /** A lake on S3: the bucket, and the key prefix of the lake root ('' for the bucket's root; never a leading or trailing '/'). */
-export interface S3Location {
-  bucket: string;
-  prefix: string;
-}
+export type S3Location = S3LakeUri;
 
-/** Bucket names as S3 allows them (3-63 of a-z, 0-9, '.', '-'), plus '_' that some S3-compatible stores accept. */
-const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-
-/** `s3://bucket/prefix` (also `s3a://`, as Hadoop and Spark name it); CONFIG_INVALID for anything else. */
-export function parseS3Uri(raw: string): S3Location {
-  const match = /^s3a?:\/\/([^/?#]*)(\/[^?#]*)?$/i.exec(raw.trim());
-  const bucket = match?.[1] ?? '';
-  if (!match || !BUCKET.test(bucket)) {
-    throw new GamepipeError('CONFIG_INVALID', `"${raw.slice(0, 200)}" is not an S3 lake: expected s3://bucket/prefix`);
-  }
-  const prefix = decodeURIComponent(match[2] ?? '').replace(/^\/+|\/+$/g, '');
-  if (prefix.split('/').some((s) => s === '.' || s === '..' || (s === '' && prefix !== ''))) {
-    throw new GamepipeError('CONFIG_INVALID', `"${raw.slice(0, 200)}" has an empty, "." or ".." segment in its prefix`);
-  }
-  return { bucket, prefix };
-}
+/** `s3://bucket/prefix` (also `s3a://`); CONFIG_INVALID, in one line, for anything S3 could not hold (see parseS3LakeUri). */
+export const parseS3Uri = (raw: string): S3Location => parseS3LakeUri(raw);
 
 /** The lake's URI as engines read it (Trino, Spark and DuckDB all take s3://). */
 export const s3Uri = ({ bucket, prefix }: S3Location): string => `s3://${bucket}${prefix ? `/${prefix}` : ''}`;

@@ -6,10 +6,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { GamepipeError } from '../../../errors.js';
 import type { LakeEntry } from '../lake-storage.js';
-import { s3Error } from './s3-errors.js';
+import { isS3NotFound, s3Error, s3Reason } from './s3-errors.js';
 import type { withS3Retries } from './s3-retry.js';
 
 type Send = <T>(what: string, attempt: Parameters<typeof withS3Retries<T>>[2]) => Promise<T>;
+
+/** Every S3 listing names its bucket and says whether it is truncated; a page with neither came from something else. */
+const isListing = (page: ListObjectsV2CommandOutput): boolean =>
+  page.Name !== undefined || page.IsTruncated !== undefined || page.KeyCount !== undefined;
 
 /** S3 deletes at most 1,000 keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;
@@ -53,15 +57,37 @@ export class S3Tree {
   }
 
   /** True when any key starts with `prefix` (a directory exists there, possibly only as a marker). */
-  async hasAnyUnder(prefix: string, where: string): Promise<boolean> {
+  async hasAnyUnder(prefix: string, where: string, requestTimeoutMs?: number): Promise<boolean> {
     try {
       const page = await this.send(`list ${where}`, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 })),
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 }),
+          requestTimeoutMs ? { requestTimeout: requestTimeoutMs } : {},
+        ),
       );
+      if (!isListing(page))
+        throw await this.notS3(`HTTP ${page.$metadata.httpStatusCode} without a listing in it`, where);
       return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
     } catch (error) {
+      // S3 answers a listing of a missing bucket with NoSuchBucket, never with a bare 404.
+      if (isS3NotFound(error) && !(error instanceof GamepipeError)) throw await this.notS3(s3Reason(error), where);
       throw s3Error(error, 'list', where);
     }
+  }
+
+  /** The one line for an endpoint that is not an S3 store (a web server, WebHDFS, Trino): named, with what it said. */
+  private async notS3(said: string, where: string): Promise<GamepipeError> {
+    const endpoint = await this.client.config.endpoint?.().catch(() => undefined);
+    const at = endpoint
+      ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}`
+      : 'S3';
+    return new GamepipeError(
+      'LAKE_ERROR',
+      `could not list ${where}: ${at} does not speak S3 (a bucket listing got ${said})`,
+      {
+        hint: 'check --s3-endpoint (GAMEPIPE_S3_ENDPOINT, AWS_ENDPOINT_URL_S3): it names an S3-compatible store',
+      },
+    );
   }
 
   /**
