@@ -1,7 +1,6 @@
 import type { PlayerKeySource } from './open-sealed-records.js';
 import type { Config } from '../config/config-fields.js';
 import type { Deployment } from '../config/deployment.js';
-import type { GamepipeError } from '../errors.js';
 import { createEventLogReader } from '../eventlog/create-event-log.js';
 import type { EventLogReader, Positions } from '../eventlog/event-log.js';
 import type { BatchStep } from '../lake/batch/batch-commit.js';
@@ -17,6 +16,9 @@ import { openLakeStorage, scratchDirFor } from '../lake/storage/open-lake-storag
 import { STATUS_DIR, WriterStatusRecorder } from '../metrics/writer-status.js';
 import { PartitionAnnouncer } from '../sql/partition-announcer.js';
 import type { TableRegistry } from '../sql/table-registry.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type GamepipeError, isGamepipeError } from '../errors.js';
+import { logger } from '../logger.js';
 import { withRetries } from '../util/retry.js';
 import { BatchInput } from './batch-input.js';
 import { type BatchCollection, collectBatch, startPositions } from './collect-batch.js';
@@ -83,6 +85,8 @@ const RETRY_BACKOFF = { baseMs: 500, maxMs: 30_000 };
  */
 export class StreamWriter {
   private stopping = false;
+  /** Aborted by `stop`: a retry's wait ends at once. */
+  private readonly stopAsked = new AbortController();
   private batchId = 0;
   private lastBatchEnd = Date.now();
   private readonly subscribers: WriterSubscriber[] = [];
@@ -148,6 +152,7 @@ export class StreamWriter {
   /** Finishes the batch in hand (written and committed), then returns from `run`. */
   stop(): void {
     this.stopping = true;
+    this.stopAsked.abort();
   }
 
   /**
@@ -207,6 +212,12 @@ export class StreamWriter {
         landings.push(this.land(batch, pollStart, new Map(consumed), latest));
       }
       await landAll();
+    } catch (error) {
+      // Stopped while the lake or the log did not answer: what did not land is read again at the next start.
+      if (!this.stopping || !isGamepipeError(error) || !error.retriable) throw error;
+      logger.warn(
+        `stopped while retrying (${error.message}): the batches in hand did not land; the next start reads them again`,
+      );
     } finally {
       await Promise.allSettled(landings.map((l) => l.done));
     }
@@ -274,6 +285,7 @@ export class StreamWriter {
         backoff: RETRY_BACKOFF,
         onRetry: this.options.onRetry,
         stopped: () => this.stopping,
+        sleep: (ms) => delay(ms, undefined, { signal: this.stopAsked.signal }).catch(() => undefined),
         beforeRetry: async () => {
           if (commit.failedAt === 'LOG_ACKED' || commit.failedAt === 'ANNOUNCED') return;
           await this.lake.resync().catch(() => undefined); // still down: the next attempt says so

@@ -44,6 +44,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       const delayMs = backoffDelay(failures, options.backoff, options.random);
       options.onRetry?.(error, failures, delayMs);
       await (options.sleep ?? sleep)(delayMs);
+      if (options.stopped?.()) throw error; // a stop asked during the wait is not held up by one more try
       await options.beforeRetry?.(error);
     }
   }

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
 import { committedFiles } from '../../src/lake/lake-files.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
+import { deploymentOf } from '../../src/config/deployment.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { StreamWriter } from '../../src/streaming/stream-writer.js';
 import { eachRowOnce, logOffsetsIn, logOfSampleEvents, streamAllOnce } from '../helpers/each-row-once.js';
 
 const EVENTS = 200;
@@ -66,5 +69,51 @@ describe('a stream writer on a backlog', () => {
     assert.deepEqual(await offsetsIn('events_dead_letter/buy'), once.events_dead_letter);
     assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
     assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
+  });
+});
+
+describe('a stream writer asked to stop while the lake does not answer', () => {
+  it('stops within its wait, lands nothing half, and the next start lands each row once', async () => {
+    const dataDir = await logOfSampleEvents(EVENTS, { yesterdayToo: false });
+    const storage = new MemoryLakeStorage();
+    const config = loadConfig({ flags: { dataDir }, env: {} });
+    let longWait = false;
+    const writer = await StreamWriter.open(config, {
+      deployment: deploymentOf(config),
+      target: 'all',
+      triggerMs: 50,
+      once: true,
+      maxBatchRecords: 1000, // one batch: one retry loop, whose waits double
+      maxFileRows: 4,
+      parquetWriter: 'duckdb',
+      storage,
+      onProgress: () => undefined,
+      onRetry: (_error, _attempt, delayMs) => (longWait ||= delayMs >= 4000),
+    });
+    // From now on every change to the lake fails as an outage would, until it is back.
+    let down = true;
+    storage.failNext(['upload', 'rename', 'replace', 'create'], { times: Number.POSITIVE_INFINITY, when: () => down });
+    const running = writer.run();
+    while (!longWait) await new Promise((resolve) => setTimeout(resolve, 20)); // it now waits 4 s or more
+    const asked = Date.now();
+    writer.stop();
+    await running;
+    const tookMs = Date.now() - asked;
+    await writer.close();
+    assert.ok(tookMs < 3000, `stopped ${tookMs} ms after it was asked, not after its retry's wait`);
+
+    down = false;
+    const healthy = storage;
+    await streamAllOnce(dataDir, healthy);
+    const once = eachRowOnce(EVENTS);
+    for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
+      assert.deepEqual(
+        await logOffsetsIn(
+          healthy,
+          (await committedFiles(healthy, table)).map((file) => file.path),
+        ),
+        once[table],
+        `${table}: each row once`,
+      );
   });
 });
