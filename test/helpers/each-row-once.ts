@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { parquetReadObjects } from 'hyparquet';
+import { committedFiles } from '../../src/lake/lake-files.js';
 import { parquetDecompressors } from '../../src/lake/parquet/parquet-codecs.js';
 import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -66,6 +68,24 @@ export async function logOffsetsIn(storage: LakeStorage, paths: string[]): Promi
     offsets.push(...rows.map((r) => Number(r.log_offset)));
   }
   return offsets.sort((a, b) => a - b);
+}
+
+/**
+ * What a reader of the Hive table directories counts against a log of `events` sample events: each
+ * row once in every table and the dead letters, with nothing left staged (`_tmp/`) or intended (`_wal/`).
+ */
+export async function assertHiveLakeHoldsEachRowOnce(storage: LakeStorage, events: number): Promise<void> {
+  const inTable = async (dir: string) =>
+    logOffsetsIn(
+      storage,
+      (await committedFiles(storage, dir)).map((file) => file.path),
+    );
+  const once = eachRowOnce(events);
+  for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
+    assert.deepEqual(await inTable(table), once[table], `${table}: each row once`);
+  assert.deepEqual(await inTable('events_dead_letter/buy'), once.events_dead_letter, 'each dead letter once');
+  assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
+  assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
 }
 
 /**

@@ -8,14 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { LakeCommitter } from '../../src/lake/commit/lake-committer.js';
 import { OwnerLeases } from '../../src/lake/commit/owner-lease.js';
 import { ScratchDir } from '../../src/lake/storage/local/scratch-dir.js';
-import { committedFiles } from '../../src/lake/lake-files.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import type { StreamWriterOptions } from '../../src/streaming/stream-writer.js';
 import {
-  eachRowOnce,
+  assertHiveLakeHoldsEachRowOnce,
   informational,
   LAKE_CHANGES,
-  logOffsetsIn,
   logOfSampleEvents,
   streamAllOnce,
 } from '../helpers/each-row-once.js';
@@ -43,20 +41,7 @@ const stream = (dataDir: string, storage: MemoryLakeStorage, options: Partial<St
     ...options,
   });
 
-/** What a reader of the table directories counts against the log, with nothing left staged or intended. */
-async function assertEachRowOnce(storage: MemoryLakeStorage): Promise<void> {
-  const inTable = async (dir: string) =>
-    logOffsetsIn(
-      storage,
-      (await committedFiles(storage, dir)).map((file) => file.path),
-    );
-  const once = eachRowOnce(EVENTS);
-  for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
-    assert.deepEqual(await inTable(table), once[table], table);
-  assert.deepEqual(await inTable('events_dead_letter/buy'), once.events_dead_letter);
-  assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
-  assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
-}
+const assertEachRowOnce = (storage: MemoryLakeStorage) => assertHiveLakeHoldsEachRowOnce(storage, EVENTS);
 
 describe('the lake commit protocol, on the in-memory store with faults injected', () => {
   it('a writer stopped at any step of any commit (or merge) leaves each row exactly once after the next writer recovers', async () => {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GamepipeError } from '../../src/errors.js';
-import { committedFiles } from '../../src/lake/lake-files.js';
 import { MemoryLakeStorage } from '../../src/lake/storage/memory-lake-storage.js';
 import { deploymentOf } from '../../src/config/deployment.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { StreamWriter } from '../../src/streaming/stream-writer.js';
-import { eachRowOnce, logOffsetsIn, logOfSampleEvents, streamAllOnce } from '../helpers/each-row-once.js';
+import { assertHiveLakeHoldsEachRowOnce, logOfSampleEvents, streamAllOnce } from '../helpers/each-row-once.js';
 
 const EVENTS = 200;
 
@@ -58,17 +57,7 @@ describe('a stream writer on a backlog', () => {
     assert.equal(retries.count, 1, 'the failed commit was reported and retried');
     assert.equal(uploads(storage), uploads(clean), 'no staged file was uploaded again: the resync kept both batches');
 
-    const once = eachRowOnce(EVENTS);
-    const offsetsIn = async (dir: string) =>
-      logOffsetsIn(
-        storage,
-        (await committedFiles(storage, dir)).map((file) => file.path),
-      );
-    for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
-      assert.deepEqual(await offsetsIn(table), once[table], `${table}: each row once, in order of the log`);
-    assert.deepEqual(await offsetsIn('events_dead_letter/buy'), once.events_dead_letter);
-    assert.deepEqual(await storage.list('_tmp'), [], 'no staged file is left');
-    assert.deepEqual(await storage.list('_wal'), [], 'no intent is left');
+    await assertHiveLakeHoldsEachRowOnce(storage, EVENTS);
   });
 });
 
@@ -105,15 +94,6 @@ describe('a stream writer asked to stop while the lake does not answer', () => {
     down = false;
     const healthy = storage;
     await streamAllOnce(dataDir, healthy);
-    const once = eachRowOnce(EVENTS);
-    for (const table of ['events_buy', 'events_guild', 'events_user'] as const)
-      assert.deepEqual(
-        await logOffsetsIn(
-          healthy,
-          (await committedFiles(healthy, table)).map((file) => file.path),
-        ),
-        once[table],
-        `${table}: each row once`,
-      );
+    await assertHiveLakeHoldsEachRowOnce(healthy, EVENTS);
   });
 });
