@@ -125,7 +125,12 @@ describe('a lake on S3 under faults', () => {
     if (!(await requireS3(t))) return;
     // Its own S3Mock (the shared one on 9190 is never stopped), on a port of its own.
     const port = String(9390 + (process.pid % 50));
-    const env = { ...process.env, GAMEPIPE_TEST_S3_PORT: port };
+    // C1 alone: it starts (twice) sooner, and serves this test's few thousand events as well.
+    const env = {
+      ...process.env,
+      GAMEPIPE_TEST_S3_PORT: port,
+      GAMEPIPE_S3MOCK_JVM_OPTS: '-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+    };
     const s3 = (command: string) =>
       new Promise<number | null>((resolve) => {
         const script = spawn('bash', [s3Script, command], { env, stdio: 'inherit' });
