@@ -55,8 +55,12 @@ export class LakeWriter {
   private closedDays: ClosedPartitionSchedule | undefined;
   /** Staging and committing hold it shared; a resync holds it alone. */
   private readonly lock = new SharedOrExclusive();
-  /** Batches begun and not yet committed or ended: their staged files survive a resync. */
-  private readonly uncommitted = new Set<BatchCommit>();
+  /**
+   * Batches begun and not yet committed or ended, with the files each has staged: they survive a
+   * resync. Recorded here inside the lock, as each file is staged: a resync that waited for that
+   * staging must find it, before the BatchCommit itself has recorded it.
+   */
+  private readonly uncommitted = new Map<BatchCommit, Set<string>>();
 
   private constructor(
     readonly storage: LakeStorage,
@@ -98,8 +102,14 @@ export class LakeWriter {
    * writer, then `ackLog` and `announce` (the stream writer's) run. See BatchCommit.
    */
   begin(batch: RoutedBatch, consumed: Positions, then: Pick<BatchSteps, 'ackLog' | 'announce'>): BatchCommit {
+    const staged = new Set<string>();
     const commit: BatchCommit = new BatchCommit(batch, consumed, {
-      stage: (file) => this.lock.shared(() => this.stage(file)),
+      stage: (file) =>
+        this.lock.shared(async () => {
+          const done = await this.stage(file);
+          staged.add(done.staged);
+          return done;
+        }),
       commit: (files, positions) =>
         this.lock.shared(async () => {
           const done = await this.commit(files, positions);
@@ -109,7 +119,7 @@ export class LakeWriter {
       ackLog: then.ackLog,
       announce: then.announce,
     });
-    this.uncommitted.add(commit);
+    this.uncommitted.set(commit, staged);
     return commit;
   }
 
@@ -181,7 +191,7 @@ export class LakeWriter {
   }
 
   private async resyncAlone(partitions: number[], keep: ReadonlySet<string>): Promise<void> {
-    const staged = [...this.uncommitted].flatMap((commit) => [...commit.stagedPaths]);
+    const staged = [...this.uncommitted.values()].flatMap((files) => [...files]);
     await this.format.recover(sharingOwners(this.target), partitions, new Set([...keep, ...staged]));
     const recovered = await this.format.committedPositions(ownersOf(this.target), new Set(partitions));
     for (const [owner, found] of recovered) {

@@ -214,7 +214,10 @@ export class StreamWriter {
       await landAll();
     } catch (error) {
       // Stopped while the lake or the log did not answer: what did not land is read again at the next start.
-      if (!this.stopping || !isGamepipeError(error) || !error.retriable) throw error;
+      if (!this.stopping || !isGamepipeError(error) || !error.retriable) {
+        this.stop(); // the other batch in hand gives up its retries: none may commit after this one failed
+        throw error;
+      }
       logger.warn(
         `stopped while retrying (${error.message}): the batches in hand did not land; the next start reads them again`,
       );
