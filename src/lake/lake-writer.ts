@@ -183,16 +183,16 @@ export class LakeWriter {
 
   /**
    * Finishes or undoes what an interrupted commit left in these partitions (all claimed ones by
-   * default), keeping the staged files in `keep` (a batch still landing), then re-reads every
-   * owner's position there.
+   * default), keeping the staged files of the batches still landing (`uncommitted`), then re-reads
+   * every owner's position there.
    */
-  async resync(partitions: number[] = this.partitions, keep: ReadonlySet<string> = new Set()): Promise<void> {
-    await this.lock.exclusive(() => this.resyncAlone(partitions, keep));
+  async resync(partitions: number[] = this.partitions): Promise<void> {
+    await this.lock.exclusive(() => this.resyncAlone(partitions));
   }
 
-  private async resyncAlone(partitions: number[], keep: ReadonlySet<string>): Promise<void> {
+  private async resyncAlone(partitions: number[]): Promise<void> {
     const staged = [...this.uncommitted.values()].flatMap((files) => [...files]);
-    await this.format.recover(sharingOwners(this.target), partitions, new Set([...keep, ...staged]));
+    await this.format.recover(sharingOwners(this.target), partitions, new Set(staged));
     const recovered = await this.format.committedPositions(ownersOf(this.target), new Set(partitions));
     for (const [owner, found] of recovered) {
       const positions = this.committed.get(owner)!;

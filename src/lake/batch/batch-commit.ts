@@ -77,7 +77,10 @@ export class BatchCommit {
     return this.attempting;
   }
 
-  /** The batch's files staged so far: a resync before the retry must not delete them. */
+  /**
+   * The batch's files staged so far, kept across a failed attempt (none after LAKE_STAGED_LOST). The
+   * lake writer records them for its resyncs itself, inside the lock that staged them.
+   */
   get stagedPaths(): ReadonlySet<string> {
     return new Set([...this.staged.values()].map((f) => f.staged));
   }
