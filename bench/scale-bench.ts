@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { benchDir, fmt, GAMEPIPE_BIN, startGamepipe } from './bench-process.js';
+import { benchDir, cpuSeconds, fmt, GAMEPIPE_BIN, startGamepipe } from './bench-process.js';
 import { figure, note, suite } from './figures.js';
 import { filledTopic } from './kafka-bench.js';
 import { purchases } from './server-bench.js';
@@ -9,15 +8,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const BROKERS = process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const PARTITIONS = 6;
 const BACKLOG = Number(process.env.BENCH_SCALE_EVENTS ?? 300_000);
-/** Linux accounts CPU time in ticks of 1/100 s (USER_HZ). */
-const TICKS_PER_S = 100;
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
-}
-
 /** One `gamepipe serve` on Redis + Kafka under purchases: requests per second, and per core it used. */
 async function serverPerCore(): Promise<number> {
   const dataDir = benchDir('scale-server');

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createAdmin, ensureTopic } from '../src/eventlog/kafka/kafka-client.js';
-import { fmt, median, type RunningCommand } from './bench-process.js';
+import { cpuSeconds, fmt, median, type RunningCommand } from './bench-process.js';
 import { figure, note } from './figures.js';
 import { seedPlayers, startSeedApp, type SeedApp, type SeedOptions } from './seed-app.js';
 
@@ -33,12 +33,6 @@ const freePort = () =>
 /** Linux's high-water mark of the process's resident memory (VmHWM), in MB. */
 const peakRssMb = (pid: number): number =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-/** CPU seconds a process has used so far (user + system, in ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 interface Measured {
   rate: number;

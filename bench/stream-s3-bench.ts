@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, median } from './bench-process.js';
+import { cpuSeconds, fmt, median } from './bench-process.js';
 import { figure, note, suite } from './figures.js';
 import { fillLog } from './lake-fixture.js';
 import { BACKLOG, runStreamWorker, type StreamFigures } from './stream-bench.js';
@@ -24,9 +24,7 @@ function storeCpuSeconds(): number | undefined {
   const pidFile = join(services, port === '9190' ? 's3' : `s3-${port}`, 'pid');
   if (!existsSync(pidFile)) return undefined;
   try {
-    const stat = readFileSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+    return cpuSeconds(Number(readFileSync(pidFile, 'utf8').trim()));
   } catch {
     return undefined;
   }
